@@ -1,0 +1,27 @@
+/** An axis-aligned rectangle in pixels, (x, y) its top-left corner. */
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** One face found by the detector, in the frame's pixel coordinates. */
+export interface Detection {
+  box: Rect;
+  score: number;
+  /** BlazeFace's six keypoints: right eye, left eye, nose, mouth, right ear, left ear. */
+  keypoints: Point[];
+}
+
+/** An RGBA8 image on the CPU, rows top to bottom, no padding. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}

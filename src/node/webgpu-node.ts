@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { create, globals } from 'webgpu';
+
+// Mesa's lavapipe on our CI machines is too old for Dawn; Chromium ships SwiftShader's Vulkan ICD, which
+// works. A real GPU (VEIL_NATIVE_VULKAN=1, or an ICD chosen by the caller) is used as found.
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
+let gpu: GPU | undefined;
+
+/** navigator.gpu for Node, backed by Dawn (the `webgpu` package). */
+export function nodeGpu(): GPU {
+  if (!gpu) {
+    if (!process.env.VEIL_NATIVE_VULKAN && !process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES
+      && existsSync(SWIFTSHADER_ICD)) {
+      process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+    }
+    process.env.XDG_RUNTIME_DIR ??= '/tmp';
+    Object.assign(globalThis, globals);
+    gpu = create([]);
+  }
+  return gpu;
+}
+
+export async function requestNodeDevice(): Promise<GPUDevice> {
+  const adapter = await nodeGpu().requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error('Dawn found no WebGPU adapter (no Vulkan driver? see README, "GPU in Node")');
+  const features = (['timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+  return adapter.requestDevice({ requiredFeatures: features });
+}
