@@ -23,5 +23,5 @@ export interface Detection {
 export interface RgbaImage {
   width: number;
   height: number;
-  data: Uint8Array;
+  data: Uint8Array<ArrayBuffer>;
 }

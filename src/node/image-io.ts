@@ -20,7 +20,7 @@ export function readImageRgba(path: string): RgbaImage {
   const r = spawnSync('ffmpeg', ['-v', 'error', '-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'],
     { maxBuffer: width * height * 4 + 1024 });
   if (r.status !== 0 || r.stdout.length !== width * height * 4) throw ffmpegFailure(`decode ${path}`, r.stderr);
-  return { width, height, data: new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.length) };
+  return { width, height, data: new Uint8Array(r.stdout) };
 }
 
 /** Encodes RGBA8 into an image file whose format ffmpeg picks from the extension. */
