@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-web/webgpu';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DecodePass } from '../gpu/decode-pass';
+import { PreprocessPass } from '../gpu/preprocess-pass';
+import { readBuffer, uploadRgba } from '../gpu/readback';
+import { readImageRgba } from '../node/image-io';
+import { requestNodeDevice } from '../node/webgpu-node';
+import { candidateToDetection, decodeRef, type RawOutputs } from './decode';
+import { iou, nms } from './nms';
+import { letterboxCrop, preprocessRef } from './preprocess';
+import type { Detection, Rect } from './types';
+
+const MODEL = 'public/models/face_detection_back_256x256_barracuda.onnx';
+const SIZE = 256;
+const THRESHOLD = 0.5;
+const NMS = { iouThreshold: 0.3, maxFaces: 8, weighted: true };
+
+// Read off a 4x crop of the photo with a 10 px grid: eyebrows to chin (y 80..180), cheek to cheek (x 178..272).
+const TRUE_FACE: Rect = { x: 178, y: 80, w: 94, h: 100 };
+
+const photo = readImageRgba('tests/fixtures/astronaut.jpg');
+const crop = letterboxCrop(photo.width, photo.height);
+
+let session: ort.InferenceSession;
+let device: GPUDevice;
+beforeAll(async () => {
+  ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = 'error';
+  session = await ort.InferenceSession.create(readFileSync(MODEL), { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  device = await requestNodeDevice();
+});
+afterAll(async () => {
+  await session?.release();
+  device?.destroy();
+});
+
+async function infer(input: Float32Array): Promise<RawOutputs> {
+  const out = await session.run({ 'input:0': new ort.Tensor('float32', input, [1, SIZE, SIZE, 3]) });
+  const data = (name: string) => out[name].data as Float32Array;
+  return { scores: [data('Identity:0'), data('Identity_1:0')], boxes: [data('Identity_2:0'), data('Identity_3:0')] };
+}
+
+function faces(raw: RawOutputs): Detection[] {
+  return nms(decodeRef(raw, THRESHOLD).map((c) => candidateToDetection(c, crop)), NMS);
+}
+
+describe('BlazeFace on a real photo', () => {
+  let cpuRaw: RawOutputs;
+  let cpuFaces: Detection[];
+  beforeAll(async () => {
+    cpuRaw = await infer(preprocessRef(photo, crop, SIZE));
+    cpuFaces = faces(cpuRaw);
+  });
+
+  it('finds exactly the one face, where it is', () => {
+    expect(cpuFaces).toHaveLength(1);
+    expect(iou(cpuFaces[0].box, TRUE_FACE)).toBeGreaterThan(0.5);
+  });
+
+  it('gets the same top face from the GPU preprocess', async () => {
+    const pass = new PreprocessPass(device, SIZE);
+    const frame = uploadRgba(device, photo);
+    const tensor = device.createBuffer({ label: 'tensor', size: pass.tensorBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const encoder = device.createCommandEncoder();
+    pass.encode(encoder, frame, crop, tensor);
+    device.queue.submit([encoder.finish()]);
+    const input = new Float32Array(await readBuffer(device, tensor));
+    [frame, tensor].forEach((r) => r.destroy());
+    pass.destroy();
+
+    const [top] = faces(await infer(input));
+    const [want] = cpuFaces;
+    expect(top.score).toBeCloseTo(want.score, 4);
+    const corners = (r: Rect) => [r.x, r.y, r.x + r.w, r.y + r.h];
+    corners(top.box).forEach((v, i) => expect(v).toBeCloseTo(corners(want.box)[i], 1));
+  });
+
+  it('decodes the real outputs on the GPU as on the CPU', async () => {
+    const pass = new DecodePass(device, { maxCandidates: 64 });
+    const put = (a: Float32Array) => {
+      const b = device.createBuffer({ label: 'raw', size: a.byteLength, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
+      new Float32Array(b.getMappedRange()).set(a);
+      b.unmap();
+      return b;
+    };
+    const buffers = { scores: cpuRaw.scores.map(put), boxes: cpuRaw.boxes.map(put) };
+    const encoder = device.createCommandEncoder();
+    pass.encode(encoder, buffers, THRESHOLD);
+    device.queue.submit([encoder.finish()]);
+    const gpu = await pass.readCandidates();
+    [...buffers.scores, ...buffers.boxes].forEach((b) => b.destroy());
+    pass.destroy();
+
+    const cpu = decodeRef(cpuRaw, THRESHOLD);
+    expect(gpu.map((c) => c.anchor)).toEqual(cpu.map((c) => c.anchor));
+    const [top] = nms(gpu.map((c) => candidateToDetection(c, crop)), NMS);
+    expect(iou(top.box, cpuFaces[0].box)).toBeGreaterThan(0.999);
+  });
+});

@@ -1,0 +1,106 @@
+import * as ort from 'onnxruntime-web/webgpu';
+import { BLAZEFACE_BACK_256_ANCHORS, BLAZEFACE_FRONT_128_ANCHORS, type AnchorSpec } from './anchors';
+
+export type Provider = 'webgpu' | 'wasm';
+
+/** The model could not be fetched or parsed: the UI says so and keeps the frame fully blurred. */
+export class ModelLoadError extends Error {
+  constructor(readonly url: string, reason: string) {
+    super(`The face model ${url} could not be loaded: ${reason}`);
+    this.name = 'ModelLoadError';
+  }
+}
+
+export interface ModelSpec {
+  url: string;
+  /** Side of the square NHWC input. */
+  inputSize: number;
+  anchors: AnchorSpec;
+}
+
+export const BLAZEFACE_BACK_256: ModelSpec = {
+  url: 'models/face_detection_back_256x256_barracuda.onnx', inputSize: 256, anchors: BLAZEFACE_BACK_256_ANCHORS,
+};
+export const BLAZEFACE_FRONT_128: ModelSpec = {
+  url: 'models/face_detection_front_128x128_barracuda.onnx', inputSize: 128, anchors: BLAZEFACE_FRONT_128_ANCHORS,
+};
+
+/** BlazeFace's outputs, one score and one box tensor per anchor grid (16x16x2, then 8x8x6). */
+const SCORE_OUTPUTS = ['Identity:0', 'Identity_1:0'];
+const BOX_OUTPUTS = ['Identity_2:0', 'Identity_3:0'];
+
+export interface CpuOutputs { scores: Float32Array[]; boxes: Float32Array[] }
+export interface GpuOutputs { scores: GPUBuffer[]; boxes: GPUBuffer[]; release(): void }
+
+export async function fetchModel(spec: ModelSpec, base = import.meta.env?.BASE_URL ?? '/'): Promise<Uint8Array> {
+  const url = new URL(spec.url, new URL(base, globalThis.location?.href ?? 'http://localhost/')).href;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new ModelLoadError(spec.url, `network error (${(e as Error).message})`);
+  }
+  if (!response.ok) throw new ModelLoadError(spec.url, `the server answered ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** One onnxruntime-web session of a BlazeFace model on one execution provider. */
+export class FaceModel {
+  private constructor(
+    readonly spec: ModelSpec,
+    readonly provider: Provider,
+    private readonly session: ort.InferenceSession,
+  ) {}
+
+  /** `device` is required for 'webgpu': the provider then runs on the same GPUDevice as our passes. */
+  static async create(spec: ModelSpec, bytes: Uint8Array, provider: Provider, device?: GPUDevice): Promise<FaceModel> {
+    const options: ort.InferenceSession.SessionOptions = provider === 'webgpu'
+      ? { executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', logSeverityLevel: 3 }
+      : { executionProviders: ['wasm'], logSeverityLevel: 3 };
+    try {
+      return new FaceModel(spec, provider, await ort.InferenceSession.create(bytes, options));
+    } catch (e) {
+      throw new ModelLoadError(spec.url, `onnxruntime-web (${provider}) rejected it: ${(e as Error).message}`);
+    }
+  }
+
+  private get inputName(): string {
+    return this.session.inputNames[0];
+  }
+
+  private get dims(): number[] {
+    return [1, this.spec.inputSize, this.spec.inputSize, 3];
+  }
+
+  /** Runs on CPU data (the wasm provider, or tests). */
+  async runCpu(input: Float32Array): Promise<CpuOutputs> {
+    const out = await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, this.dims) });
+    const read = (names: string[]) => names.map((n) => out[n].data as Float32Array);
+    return { scores: read(SCORE_OUTPUTS), boxes: read(BOX_OUTPUTS) };
+  }
+
+  /**
+   * Runs on a GPU buffer that our preprocess pass filled, and leaves the outputs on the GPU for our decode pass:
+   * no CPU copy on either side. The caller must release() the outputs once its passes are encoded.
+   */
+  async runGpu(input: GPUBuffer): Promise<GpuOutputs> {
+    const tensor = ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims: this.dims });
+    const out = await this.session.run({ [this.inputName]: tensor });
+    const buffers = (names: string[]) => names.map((n) => {
+      const t = out[n];
+      if (t.location !== 'gpu-buffer') throw new Error(`onnxruntime-web returned ${n} on ${t.location}, not on the GPU`);
+      return t.gpuBuffer as GPUBuffer;
+    });
+    return { scores: buffers(SCORE_OUTPUTS), boxes: buffers(BOX_OUTPUTS), release: () => Object.values(out).forEach((t) => t.dispose()) };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** ORT's wasm threads need cross-origin isolation; without it one thread is used (Node, or a plain host). */
+export function configureOrt(wasmThreads?: number): void {
+  ort.env.logLevel = 'error';
+  ort.env.wasm.numThreads = wasmThreads ?? (globalThis.crossOriginIsolated ? Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1) : 1);
+}

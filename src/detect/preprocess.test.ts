@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { letterboxCrop, preprocessRef } from './preprocess';
+import type { RgbaImage } from './types';
+
+function solid(width: number, height: number, rgb: [number, number, number]): RgbaImage {
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([...rgb, 255], i * 4);
+  return { width, height, data };
+}
+
+describe('letterboxCrop', () => {
+  it('pads the short side equally', () => {
+    expect(letterboxCrop(640, 480)).toEqual({ x: 0, y: -80, w: 640, h: 640 });
+    expect(letterboxCrop(480, 640)).toEqual({ x: -80, y: 0, w: 640, h: 640 });
+    expect(letterboxCrop(5, 4)).toEqual({ x: 0, y: -0.5, w: 5, h: 5 });
+  });
+});
+
+describe('preprocessRef', () => {
+  it('maps pixel p to p / 127.5 - 1 when the crop is the frame at its own size', () => {
+    const img: RgbaImage = { width: 2, height: 2, data: new Uint8Array([0, 255, 51, 255, 102, 153, 204, 255, 1, 2, 3, 255, 4, 5, 6, 255]) };
+    const t = preprocessRef(img, { x: 0, y: 0, w: 2, h: 2 }, 2);
+    expect(Array.from(t, (v) => (v + 1) * 127.5)).toEqual([0, 255, 51, 102, 153, 204, 1, 2, 3, 4, 5, 6].map((p) => expect.closeTo(p, 4)));
+  });
+
+  it('blends half a pixel of black at the frame edge', () => {
+    const img = solid(2, 2, [255, 255, 255]);
+    const t = preprocessRef(img, { x: 0.5, y: 0, w: 2, h: 2 }, 2);
+    expect(Array.from(t.subarray(3, 6))).toEqual([0, 0, 0].map(() => expect.closeTo(0, 6)));
+  });
+
+  it('is -1 outside the frame and constant inside a flat one', () => {
+    const img = solid(6, 4, [255, 0, 51]);
+    const outside = preprocessRef(img, { x: 50, y: 50, w: 8, h: 8 }, 4);
+    expect(outside.every((v) => v === -1)).toBe(true);
+    const inside = preprocessRef(img, { x: 1, y: 0.5, w: 3, h: 3 }, 5);
+    for (let i = 0; i < inside.length; i += 3) {
+      expect([inside[i], inside[i + 1], inside[i + 2]]).toEqual([1, -1, expect.closeTo(51 / 127.5 - 1, 6)]);
+    }
+  });
+
+  it('averages 2x2 blocks when halving', () => {
+    const img: RgbaImage = { width: 2, height: 2, data: new Uint8Array([0, 0, 0, 255, 100, 0, 0, 255, 200, 0, 0, 255, 20, 0, 0, 255]) };
+    const [r] = preprocessRef(img, { x: 0, y: 0, w: 2, h: 2 }, 1);
+    expect((r + 1) * 127.5).toBeCloseTo(80, 4);
+  });
+});

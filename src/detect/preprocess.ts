@@ -1,0 +1,59 @@
+import type { Rect, RgbaImage } from './types';
+
+const f32 = Math.fround;
+
+/** The square of side max(W, H) centred on the frame: the whole frame, undistorted, padded black. */
+export function letterboxCrop(frameW: number, frameH: number): Rect {
+  const side = Math.max(frameW, frameH);
+  return { x: (frameW - side) / 2, y: (frameH - side) / 2, w: side, h: side };
+}
+
+/**
+ * Where output pixel (i, j) samples the frame: origin + (i, j) * step, in frame pixels with texel centres at
+ * integers. Rounded to f32 once here so that preprocess.wgsl and preprocessRef start from identical numbers.
+ */
+export interface CropSampling {
+  origin: [number, number];
+  step: [number, number];
+}
+
+export function cropSampling(crop: Rect, size: number): CropSampling {
+  const sx = crop.w / size;
+  const sy = crop.h / size;
+  return {
+    origin: [f32(crop.x + 0.5 * sx - 0.5), f32(crop.y + 0.5 * sy - 0.5)],
+    step: [f32(sx), f32(sy)],
+  };
+}
+
+function lerp(a: number, b: number, t: number): number {
+  return f32(a + f32(f32(b - a) * t));
+}
+
+/**
+ * CPU twin of preprocess.wgsl: bilinear samples of `crop` (pixels outside the frame are black) into a
+ * size x size x 3 NHWC tensor in [-1, 1]. Arithmetic is rounded to f32 step by step, in the shader's order,
+ * so the two agree to about 1e-6 and not only to the f32-vs-f64 error of a coordinate near 1000 px.
+ */
+export function preprocessRef(img: RgbaImage, crop: Rect, size: number): Float32Array {
+  const { origin, step } = cropSampling(crop, size);
+  const out = new Float32Array(size * size * 3);
+  const texel = (x: number, y: number, c: number): number =>
+    x < 0 || y < 0 || x >= img.width || y >= img.height ? 0 : f32(img.data[(y * img.width + x) * 4 + c] / 255);
+  for (let j = 0; j < size; j++) {
+    const sy = f32(origin[1] + f32(j * step[1]));
+    const y0 = Math.floor(sy);
+    const ty = f32(sy - y0);
+    for (let i = 0; i < size; i++) {
+      const sx = f32(origin[0] + f32(i * step[0]));
+      const x0 = Math.floor(sx);
+      const tx = f32(sx - x0);
+      for (let c = 0; c < 3; c++) {
+        const top = lerp(texel(x0, y0, c), texel(x0 + 1, y0, c), tx);
+        const bottom = lerp(texel(x0, y0 + 1, c), texel(x0 + 1, y0 + 1, c), tx);
+        out[(j * size + i) * 3 + c] = f32(f32(lerp(top, bottom, ty) * 2) - 1);
+      }
+    }
+  }
+  return out;
+}
