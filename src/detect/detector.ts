@@ -3,6 +3,7 @@ import { DecodePass } from '../gpu/decode-pass';
 import { readBuffer } from '../gpu/readback';
 import { decodeRef, candidateToDetection, type Candidate } from './decode';
 import { letterboxCrop } from './preprocess';
+import { anchorCount } from './anchors';
 import { nms, type NmsOptions } from './nms';
 import type { FaceModel } from './model';
 import type { Detection, Rect } from './types';
@@ -18,8 +19,6 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   nms: { iouThreshold: 0.3, maxFaces: 64, weighted: true },
 };
 
-// A real face yields a handful of anchors over the threshold; a crowd a few hundred. Past this, the weakest are lost.
-const MAX_CANDIDATES = 512;
 
 /**
  * Frame texture -> detections in frame pixels. Preprocessing is encoded and submitted before detect() returns its
@@ -37,7 +36,8 @@ export class FaceDetector {
   ) {
     const size = model.spec.inputSize;
     this.preprocess = new PreprocessPass(device, size);
-    this.decode = new DecodePass(device, { maxCandidates: MAX_CANDIDATES, spec: model.spec.anchors });
+    // Room for every anchor: appends land in no fixed order, so a smaller cap would drop faces at random.
+    this.decode = new DecodePass(device, { maxCandidates: anchorCount(model.spec.anchors), spec: model.spec.anchors });
     this.input = device.createBuffer({
       label: 'model-input', size: size * size * 3 * 4,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
