@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import type { Detection, Rect } from '../detect/types';
+import { coveredFraction, intersect } from './rect';
+import { type TrackedFace, Tracker } from './tracker';
+
+const FRAME = { width: 640, height: 360 };
+const DT = 1000 / 30;
+const at = (frame: number) => frame * DT;
+
+function det(box: Rect): Detection {
+  return { box, score: 0.9, keypoints: [] };
+}
+
+/** Mulberry32: a seeded PRNG so noise tests are repeatable. */
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Scene {
+  frames: number;
+  /** True face boxes on frame i (index = face). */
+  truth: (i: number) => Rect[];
+  /** Which faces the detector reports for frame i; all by default. */
+  visible?: (i: number, face: number) => boolean;
+  /** Detector runs on frames where i % every === 0. */
+  every?: number;
+  /** Frames between capture and the result reaching the tracker. */
+  latency?: number;
+  noise?: (box: Rect) => Rect;
+}
+
+interface Step {
+  frame: number;
+  truth: Rect[];
+  faces: TrackedFace[];
+}
+
+/** Plays a scene: results for frame i - latency arrive before frame i is displayed. */
+function play(s: Scene, tracker = new Tracker()): Step[] {
+  const every = s.every ?? 1;
+  const latency = s.latency ?? 0;
+  const steps: Step[] = [];
+  for (let i = 0; i < s.frames; i++) {
+    const c = i - latency;
+    if (c >= 0 && c % every === 0) {
+      const boxes = s.truth(c).filter((_, f) => s.visible?.(c, f) ?? true);
+      tracker.update(boxes.map((b) => det(s.noise ? s.noise(b) : b)), at(c), FRAME);
+    }
+    steps.push({ frame: i, truth: s.truth(i), faces: tracker.faces(at(i)) });
+  }
+  return steps;
+}
+
+/** Best share of the true box's visible part inside any drawn box (drawn boxes are clipped to the frame). */
+function coverage(truth: Rect, faces: readonly TrackedFace[]): number {
+  const inView = intersect(truth, { x: 0, y: 0, w: FRAME.width, h: FRAME.height });
+  return Math.max(0, ...faces.map((f) => coveredFraction(inView, f.box)));
+}
+
+function bestId(truth: Rect, faces: readonly TrackedFace[]): number | undefined {
+  let best: TrackedFace | undefined;
+  for (const f of faces) if (!best || coveredFraction(truth, f.box) > coveredFraction(truth, best.box)) best = f;
+  return best?.id;
+}
+
+const moving = (x0: number, y0: number, vx: number, vy: number, size = 64) => (i: number): Rect[] => [
+  { x: x0 + vx * i, y: y0 + vy * i, w: size, h: size },
+];
+
+describe('Tracker', () => {
+  it('covers a new face on the first faces() call after its first update', () => {
+    const t = new Tracker();
+    const face = { x: 300, y: 150, w: 64, h: 64 };
+    expect(t.faces(at(0))).toEqual([]);
+    t.update([det(face)], at(0), FRAME);
+    const out = t.faces(at(2));
+    expect(out).toHaveLength(1);
+    expect(coveredFraction(face, out[0]!.box)).toBe(1);
+    expect(out[0]!.held).toBe(false);
+  });
+
+  it('keeps the id of a face occluded for 10 frames that reappears nearby', () => {
+    const steps = play({
+      frames: 60, latency: 2, truth: moving(200, 150, 2, 0.5),
+      visible: (i) => i < 20 || i >= 30,
+    });
+    const ids = new Set(steps.flatMap((s) => s.faces.map((f) => f.id)));
+    expect([...ids]).toEqual([1]);
+    for (const s of steps.slice(2)) expect(coverage(s.truth[0]!, s.faces)).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('keeps a face crossing the frame in 10 frames covered despite 2 frames of latency', () => {
+    const steps = play({ frames: 10, latency: 2, truth: moving(0, 150, 57.6, 0) });
+    // Frame 2 shows the first result: one box, no velocity yet, and the face already 115 px (1.8 faces) away.
+    // From the second result on the velocity is known.
+    expect(steps[2]!.faces).toHaveLength(1);
+    for (const s of steps.slice(3)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('covers a face moving at walking pace on every frame from the first result', () => {
+    // Across the frame in 2 s (about 5 face widths per second).
+    const steps = play({ frames: 60, latency: 2, truth: moving(0, 150, 9.6, 0) });
+    for (const s of steps.slice(2)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('covers a moving face on every frame when detecting every 3rd frame with 2 frames of latency', () => {
+    const steps = play({ frames: 90, every: 3, latency: 2, truth: moving(100, 80, 6, 2) });
+    for (const s of steps.slice(2)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('keeps covering through 300 ms of empty detector results', () => {
+    for (const [vx, vy] of [[0, 0], [3, 1]] as const) {
+      const steps = play({
+        frames: 60, latency: 2, truth: moving(250, 120, vx, vy),
+        visible: (i) => i < 20 || i >= 29, // frames 20..28: 300 ms with nothing found
+      });
+      for (const s of steps.slice(2)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBe(1);
+      expect(steps[25]!.faces[0]!.held).toBe(true);
+      expect(steps[40]!.faces[0]!.held).toBe(false);
+    }
+  });
+
+  it('does not shimmer on a still face with ±1 px detection noise', () => {
+    const r = rng(7);
+    const n = () => 2 * r() - 1;
+    const steps = play({
+      frames: 150, truth: moving(300, 150, 0, 0),
+      noise: (b) => ({ x: b.x + n(), y: b.y + n(), w: b.w + n(), h: b.h + n() }),
+    });
+    const boxes = steps.slice(30).map((s) => s.faces[0]!.box);
+    let moved = 0;
+    for (let i = 1; i < boxes.length; i++) {
+      const [a, b] = [boxes[i - 1]!, boxes[i]!];
+      moved += Math.max(Math.abs(b.x - a.x), Math.abs(b.y - a.y), Math.abs(b.x + b.w - a.x - a.w), Math.abs(b.y + b.h - a.y - a.h));
+    }
+    expect(moved / (boxes.length - 1)).toBeLessThan(1);
+    for (const s of steps) expect(coverage(s.truth[0]!, s.faces)).toBe(1);
+  });
+
+  it('keeps distinct ids for two faces crossing each other', () => {
+    const truth = (i: number): Rect[] => [
+      { x: 100 + 8 * i, y: 140, w: 64, h: 64 },
+      { x: 476 - 8 * i, y: 160, w: 64, h: 64 },
+    ];
+    for (const hidden of [false, true]) {
+      // Optionally the far face is hidden behind the near one while they overlap.
+      const visible = (i: number, f: number) => !hidden || f === 0 || Math.abs(truth(i)[0]!.x - truth(i)[1]!.x) > 64;
+      const steps = play({ frames: 48, latency: 2, truth, visible });
+      const idsA = new Set(steps.slice(2).map((s) => bestId(s.truth[0]!, s.faces)));
+      const idsB = new Set(steps.slice(2).map((s) => bestId(s.truth[1]!, s.faces)));
+      expect(idsA.size, `hidden=${hidden}`).toBe(1);
+      expect(idsB.size, `hidden=${hidden}`).toBe(1);
+      expect([...idsA][0]).not.toBe([...idsB][0]);
+      for (const s of steps.slice(2)) for (const b of s.truth) expect(coverage(b, s.faces)).toBeGreaterThanOrEqual(0.8);
+    }
+  });
+
+  it('drops a face that leaves the frame, long before holdMs', () => {
+    const truth = moving(500, 150, 10, 0);
+    // The detector stops finding it once less than half of it is in view (from frame 11).
+    const steps = play({ frames: 30, latency: 2, truth, visible: (i) => truth(i)[0]!.x + 32 <= 640 });
+    const gone = steps.findIndex((s) => s.faces.length === 0 && s.frame > 2);
+    expect(gone).toBeGreaterThan(0);
+    expect(at(gone) - at(11)).toBeLessThan(400);
+    for (const s of steps.slice(2, gone)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBe(1);
+  });
+
+  it('drops a face after holdMs of detector results without it', () => {
+    const t = new Tracker({ holdMs: 500 });
+    t.update([det({ x: 300, y: 150, w: 64, h: 64 })], 0, FRAME);
+    t.update([], 480, FRAME);
+    expect(t.faces(500)).toHaveLength(1);
+    t.update([], 520, FRAME);
+    expect(t.faces(540)).toEqual([]);
+  });
+
+  it('keeps covering while the detector is silent, since absence was never observed', () => {
+    const t = new Tracker({ holdMs: 500 });
+    const face = { x: 300, y: 150, w: 64, h: 64 };
+    t.update([det(face)], 0, FRAME);
+    const out = t.faces(2000);
+    expect(out).toHaveLength(1);
+    expect(coveredFraction(face, out[0]!.box)).toBe(1);
+  });
+
+  it('does not let one bad detection fling a held box across the frame', () => {
+    const t = new Tracker();
+    const face = { x: 300, y: 150, w: 64, h: 64 };
+    for (let i = 0; i < 30; i++) {
+      t.update([det(face)], at(i), FRAME);
+      t.faces(at(i));
+    }
+    t.update([det({ ...face, x: face.x + 40 })], at(30), FRAME);
+    for (let i = 31; i < 60; i++) {
+      t.update([], at(i), FRAME);
+      const [f] = t.faces(at(i));
+      expect(f).toBeDefined();
+      expect(coveredFraction(face, f!.box)).toBe(1);
+      expect(f!.box.x + f!.box.w / 2).toBeLessThan(face.x + face.w / 2 + 2 * face.w);
+    }
+  });
+
+  it('grows a held box and shrinks it again no faster than a face moves', () => {
+    const face = { x: 300, y: 150, w: 64, h: 64 };
+    const steps = play({ frames: 90, truth: () => [face], visible: (i) => i < 10 || i >= 40 });
+    const w = steps.map((s) => s.faces[0]!.box.w);
+    expect(w[39]!).toBeGreaterThan(w[9]! * 1.2);
+    for (let i = 41; i < 90; i++) expect(w[i - 1]! - w[i]!).toBeLessThanOrEqual(2 * 1.5 * 64 * (DT / 1000) + 1e-9);
+  });
+
+  it('follows a still face that suddenly moves fast', () => {
+    const truth = (i: number): Rect[] => [{ x: 200 + Math.max(0, i - 30) * 10, y: 150, w: 64, h: 64 }];
+    const steps = play({ frames: 60, latency: 2, truth });
+    for (const s of steps.slice(2)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('never reuses ids after reset', () => {
+    const t = new Tracker();
+    t.update([det({ x: 10, y: 10, w: 50, h: 50 })], 0, FRAME);
+    const [before] = t.faces(0);
+    t.reset();
+    expect(t.faces(10)).toEqual([]);
+    t.update([det({ x: 10, y: 10, w: 50, h: 50 })], 20, FRAME);
+    expect(t.faces(20)[0]!.id).not.toBe(before!.id);
+  });
+});
