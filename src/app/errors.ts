@@ -1,0 +1,23 @@
+import { GpuUnavailableError } from '../gpu/device';
+import { ModelLoadError } from '../detect/model';
+import { SourceError } from '../source/video-source';
+
+export type AppErrorKind =
+  | GpuUnavailableError['kind']
+  | SourceError['kind']
+  | 'model-load'
+  | 'device-lost'
+  | 'detector-error'
+  | 'internal';
+
+/** What went wrong, typed; src/ui/messages.ts turns it into words and a next step. */
+export interface AppError {
+  kind: AppErrorKind;
+  detail: string;
+}
+
+export function toAppError(e: unknown): AppError {
+  if (e instanceof GpuUnavailableError || e instanceof SourceError) return { kind: e.kind, detail: e.message };
+  if (e instanceof ModelLoadError) return { kind: 'model-load', detail: e.message };
+  return { kind: 'internal', detail: e instanceof Error ? e.message : String(e) };
+}

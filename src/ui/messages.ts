@@ -1,0 +1,54 @@
+import type { AppError } from '../app/errors';
+import type { FailClosedReason } from '../app/fail-closed';
+
+export interface Message {
+  title: string;
+  /** What to do next. */
+  action: string;
+}
+
+const WEBGPU_HELP = 'Use a browser with WebGPU: Chrome or Edge 113+ (on Linux start Chromium with '
+  + '--enable-unsafe-webgpu), Safari 26+, or Firefox 141+ on Windows; and open the page from https:// or http://localhost.';
+
+/** Words for every error kind: what happened and what to do. Nothing unblurred is shown meanwhile. */
+export function describeError(e: AppError): Message {
+  switch (e.kind) {
+    case 'no-webgpu':
+      return { title: 'This browser has no WebGPU, so Veil cannot anonymize here.', action: WEBGPU_HELP };
+    case 'no-adapter':
+      return { title: 'WebGPU is switched on, but no GPU adapter is available.', action: `Check that hardware acceleration is enabled in the browser settings. ${WEBGPU_HELP}` };
+    case 'no-device':
+      return { title: 'The GPU refused to start a WebGPU device.', action: 'Close other GPU-heavy tabs and reload the page.' };
+    case 'camera-denied':
+      return { title: 'Camera access was denied.', action: 'Allow the camera in the address bar’s site settings and choose the camera again, or pick the demo clip.' };
+    case 'no-camera':
+      return { title: 'No camera was found.', action: 'Connect a camera and choose it in the source list, or pick the demo clip.' };
+    case 'camera-busy':
+      return { title: 'The camera is in use by another program or could not start.', action: 'Close the other program (video-call apps often hold the camera) and choose the camera again.' };
+    case 'camera-failed':
+      return { title: 'The camera could not be opened.', action: 'Choose the camera again, try another one, or pick the demo clip.' };
+    case 'demo-failed':
+      return { title: 'The demo clip could not be played.', action: 'Reload the page; if it persists, the app was installed without its public/demo folder.' };
+    case 'model-load':
+      return { title: 'The face detector could not be loaded, so the whole picture stays blurred.', action: 'Reload the page. If it persists, reinstall (npm install) — the model files in public/models may be missing or damaged.' };
+    case 'device-lost':
+      return { title: 'The GPU was lost (driver reset, or the GPU was needed elsewhere). Recovering…', action: 'Nothing is shown until the GPU is back; this usually takes a moment.' };
+    case 'detector-error':
+      return { title: 'The face detector failed on a frame; the whole picture is blurred until it recovers.', action: 'It retries on every frame. If this stays, reload the page.' };
+    case 'internal':
+      return { title: 'Something went wrong inside Veil.', action: 'Reload the page. The picture stays blurred or hidden meanwhile.' };
+  }
+}
+
+export function describeFailClosed(r: FailClosedReason, budgetMs: number): string {
+  switch (r) {
+    case 'detector-starting':
+      return 'Whole frame blurred: the face detector is starting.';
+    case 'detector-stalled':
+      return `Whole frame blurred: no face detection in the last ${budgetMs} ms.`;
+    case 'detector-error':
+      return 'Whole frame blurred: the face detector is failing.';
+    case 'gpu-lost':
+      return 'Nothing shown: the GPU was lost and is being restored.';
+  }
+}

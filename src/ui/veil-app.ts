@@ -1,0 +1,198 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { LivePipeline, type LiveSettings, type LiveStatus } from '../app/live-pipeline';
+import { DEFAULT_SETTINGS, settingsFromUrl, type Settings } from '../app/settings';
+import { toAppError } from '../app/errors';
+import { listCameras, openSource, type OpenSource, type SourceChoice } from '../source/video-source';
+import { describeError, describeFailClosed } from './messages';
+import type { ControlChange, SourceOption } from './veil-controls';
+import './veil-controls';
+
+const DEMO = 'demo';
+
+function choiceFromValue(value: string): SourceChoice {
+  return value === DEMO ? { kind: 'demo' } : { kind: 'camera', deviceId: value.slice('camera:'.length) || undefined };
+}
+
+const INITIAL_STATUS: LiveStatus = {
+  state: 'starting', adapter: '', provider: 'loading', fps: 0, detectorMs: NaN, faces: 0, failClosed: 'detector-starting', error: null,
+};
+
+/** The app's root: owns the live pipeline and the source, and shows only the anonymized canvas. */
+export class VeilApp extends LitElement {
+  static override properties = {
+    status: { state: true },
+    sources: { state: true },
+    source: { state: true },
+    notices: { state: true },
+    sourceError: { state: true },
+  };
+
+  declare status: LiveStatus;
+  declare sources: SourceOption[];
+  declare source: string;
+  declare notices: string[];
+  declare sourceError: ReturnType<typeof toAppError> | null;
+
+  private readonly settings: Settings & LiveSettings;
+  private readonly video = document.createElement('video');
+  private pipeline: LivePipeline | null = null;
+  private open: OpenSource | null = null;
+  private openSeq = 0;
+
+  constructor() {
+    super();
+    const parsed = settingsFromUrl(location.search);
+    this.settings = { ...DEFAULT_SETTINGS, ...parsed.settings, paused: false };
+    this.notices = parsed.notices;
+    this.status = INITIAL_STATUS;
+    this.sources = [{ value: DEMO, label: 'Demo clip' }];
+    this.source = '';
+    this.sourceError = null;
+    // The raw video is never shown: it only feeds the GPU. It stays in the DOM so frame callbacks keep firing.
+    this.video.setAttribute('aria-hidden', 'true');
+    this.video.className = 'raw-source';
+  }
+
+  static override styles = css`
+    :host { display: flex; flex-direction: column; gap: 0.5rem; min-height: 100vh; box-sizing: border-box; padding: 0.75rem;
+      background: #111; color: #eee; font: 14px system-ui, sans-serif; }
+    .stage { position: relative; flex: 1; display: flex; align-items: center; justify-content: center; min-height: 240px; background: #000; }
+    canvas { width: 100%; height: calc(100vh - 9rem); object-fit: contain; }
+    .raw-source { position: absolute; width: 1px; height: 1px; opacity: 0; pointer-events: none; }
+    .banner { position: absolute; top: 0.5rem; left: 50%; transform: translateX(-50%); padding: 0.3rem 0.7rem; border-radius: 4px;
+      background: rgba(180, 110, 0, 0.9); color: #fff; }
+    .error { border-left: 4px solid #e55; background: #2a1515; padding: 0.5rem 0.75rem; }
+    .error p { margin: 0.2rem 0; }
+    .notice { color: #fc6; }
+    .status { color: #aaa; font: 12px ui-monospace, monospace; }
+    button.link { background: none; border: 1px solid #888; color: inherit; cursor: pointer; }
+  `;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.reflectState('starting');
+  }
+
+  override firstUpdated(): void {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas[data-role="output"]')!;
+    this.renderRoot.querySelector('.stage')!.append(this.video);
+    this.pipeline = new LivePipeline(canvas, this.video, this.settings, (s) => this.onStatus(s));
+    window.veil = { status: () => this.status, loseDevice: () => this.pipeline?.loseDevice() };
+    void this.pipeline.start();
+    void this.startSource();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.open?.stop();
+    this.pipeline?.stop();
+  }
+
+  private onStatus(s: LiveStatus): void {
+    this.status = s;
+    this.reflectState(s.state);
+  }
+
+  /** data-veil-state on the app and the document root: the contract outside checks read. */
+  private reflectState(state: LiveStatus['state']): void {
+    this.dataset.veilState = state;
+    document.documentElement.dataset.veilState = state;
+  }
+
+  /** `?source=` wins; otherwise the camera, and the demo clip when there is none. */
+  private async startSource(): Promise<void> {
+    const wanted = this.settings.source;
+    if (wanted === 'demo') {
+      await this.switchSource(DEMO);
+      return;
+    }
+    const ok = await this.switchSource('camera:');
+    if (!ok && wanted === null) {
+      this.notices = [...this.notices, 'No usable camera, so the demo clip is playing. Pick a camera in the source list when one is connected.'];
+      await this.switchSource(DEMO);
+    }
+  }
+
+  private async switchSource(value: string): Promise<boolean> {
+    const seq = ++this.openSeq;
+    this.open?.stop();
+    this.open = null;
+    this.pipeline?.resetTracking();
+    this.source = value;
+    try {
+      const opened = await openSource(choiceFromValue(value), this.video);
+      if (seq !== this.openSeq) {
+        opened.stop();
+        return false;
+      }
+      this.open = opened;
+      this.sourceError = null;
+      void opened.ended.then(() => {
+        if (this.open === opened) this.sourceError = { kind: 'camera-failed', detail: 'The camera stopped (unplugged, or access was revoked).' };
+      });
+      if (value !== DEMO) await this.refreshCameras();
+      return true;
+    } catch (e) {
+      if (seq === this.openSeq) this.sourceError = toAppError(e);
+      return false;
+    }
+  }
+
+  private async refreshCameras(): Promise<void> {
+    const cams = await listCameras();
+    this.sources = [
+      ...cams.map((c, i) => ({ value: `camera:${c.deviceId}`, label: c.label || `Camera ${i + 1}` })),
+      { value: DEMO, label: 'Demo clip' },
+    ];
+    if (this.source === 'camera:' && cams[0]) this.source = `camera:${cams[0].deviceId}`;
+  }
+
+  private onControl(e: CustomEvent<ControlChange>): void {
+    const c = e.detail;
+    if (c.name === 'source') void this.switchSource(c.value);
+    else {
+      Object.assign(this.settings, { [c.name]: c.value });
+      this.requestUpdate();
+    }
+  }
+
+  private renderProblem() {
+    const problem = this.sourceError ?? this.status.error;
+    if (!problem) return nothing;
+    const m = describeError(problem);
+    return html`<div class="error" role="alert" data-error=${problem.kind}>
+      <p><strong>${m.title}</strong></p><p>${m.action}</p>
+      ${this.sourceError && this.source !== DEMO ? html`<p><button class="link" @click=${() => this.switchSource(DEMO)}>Play the demo clip</button></p>` : nothing}
+    </div>`;
+  }
+
+  override render() {
+    const s = this.status;
+    const ms = Number.isFinite(s.detectorMs) ? `${s.detectorMs.toFixed(1)} ms` : '–';
+    return html`
+      <veil-controls .sources=${this.sources} .source=${this.source} .strength=${this.settings.strength}
+        .showBoxes=${this.settings.showBoxes} .paused=${this.settings.paused} @control-change=${this.onControl}></veil-controls>
+      ${this.renderProblem()}
+      ${this.notices.map((n) => html`<div class="notice" role="status">${n}</div>`)}
+      <div class="stage">
+        <canvas data-role="output" aria-label="Anonymized video"></canvas>
+        ${s.failClosed ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.settings.budgetMs)}</div>` : nothing}
+      </div>
+      <div class="status" data-role="status">
+        GPU: ${s.adapter || '…'} · detector: ${s.provider} ${ms} · ${s.fps} fps · ${s.faces} face${s.faces === 1 ? '' : 's'}${this.settings.paused ? ' · paused' : ''}
+      </div>
+    `;
+  }
+}
+
+customElements.define('veil-app', VeilApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'veil-app': VeilApp;
+  }
+  interface Window {
+    /** A small handle for tests and debugging in the console. */
+    veil?: { status(): LiveStatus; loseDevice(): void };
+  }
+}

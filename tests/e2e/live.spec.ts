@@ -1,0 +1,131 @@
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import type { RgbaImage } from '../../src/detect/types';
+import { FAKE_CAMERA, FAKE_CAMERA_Y4M } from './chromium';
+import { hasPicture, highFrequencyEnergy, meanAbsDiff, readOutput } from './pixels';
+
+function cameraFrame(): RgbaImage {
+  return { width: FAKE_CAMERA.width, height: FAKE_CAMERA.height, data: new Uint8Array(readFileSync(`${FAKE_CAMERA_Y4M}.rgba`)) };
+}
+
+const state = (page: Page) => page.locator('html').getAttribute('data-veil-state');
+
+/** Reads the output at a moment when the app says only face masks are blurred. */
+async function readWhileRunning(page: Page): Promise<RgbaImage> {
+  for (let i = 0; i < 50; i++) {
+    if ((await state(page)) === 'running') {
+      const img = await readOutput(page);
+      if ((await state(page)) === 'running') return img;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the app never stayed 'running' across a read-back (state ${await state(page)})`);
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screens/${name}.png` });
+}
+
+test('camera: the face is strongly blurred and the rest of the frame is unchanged', async ({ page }) => {
+  await page.goto('/?source=camera&ep=wasm');
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+  const out = await readWhileRunning(page);
+  const input = cameraFrame();
+  expect([out.width, out.height]).toEqual([input.width, input.height]);
+  const before = highFrequencyEnergy(input, FAKE_CAMERA.face);
+  const after = highFrequencyEnergy(out, FAKE_CAMERA.face);
+  expect(after * 5, `face detail ${before.toFixed(1)} -> ${after.toFixed(1)}`).toBeLessThan(before);
+  expect(meanAbsDiff(out, input, FAKE_CAMERA.noFace)).toBeLessThan(4);
+  await expect(page.locator('[data-role="status"]')).toContainText('wasm');
+  await screenshot(page, 'live-camera');
+});
+
+test('fail closed: every frame painted before the detector is ready is blurred whole', async ({ page }) => {
+  let releaseModel = () => {};
+  const held = new Promise<void>((r) => (releaseModel = r));
+  await page.route('**/models/*.onnx', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/?source=camera&ep=wasm');
+  const input = cameraFrame();
+  const whole = highFrequencyEnergy(input);
+  let painted = 0;
+  for (let i = 0; i < 40 && painted < 5; i++) {
+    const out = await readOutput(page);
+    if (hasPicture(out)) {
+      painted++;
+      expect(highFrequencyEnergy(out) * 5, 'a painted frame kept detail while the detector was not ready').toBeLessThan(whole);
+      expect(await state(page)).toBe('starting');
+    }
+    await page.waitForTimeout(100);
+  }
+  expect(painted, 'no frame was painted while the model was held back').toBeGreaterThan(0);
+  await expect(page.locator('[data-fail-closed="detector-starting"]')).toBeVisible();
+  await screenshot(page, 'fail-closed-starting');
+  releaseModel();
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+});
+
+test('a model that fails to load is reported and the frame stays blurred whole', async ({ page }) => {
+  await page.route('**/models/*.onnx', (route) => route.fulfill({ status: 200, body: 'not an onnx model' }));
+  await page.goto('/?source=camera&ep=wasm');
+  await expect(page.locator('[data-error="model-load"]')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'error');
+  const out = await readOutput(page);
+  expect(hasPicture(out)).toBe(true);
+  expect(highFrequencyEnergy(out) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame()));
+  await screenshot(page, 'model-load-error');
+});
+
+test('no WebGPU: the page says what to do and shows no picture', async ({ page }) => {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
+  await page.goto('/?source=camera');
+  await expect(page.locator('[data-error="no-webgpu"]')).toContainText('WebGPU');
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'error');
+  expect(hasPicture(await readOutput(page))).toBe(false);
+  await screenshot(page, 'no-webgpu');
+});
+
+test('camera denied: a clear message, and the demo clip one click away', async ({ page }) => {
+  await page.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+  });
+  await page.goto('/?source=camera&ep=wasm');
+  await expect(page.locator('[data-error="camera-denied"]')).toBeVisible();
+  await screenshot(page, 'camera-denied');
+  await page.getByRole('button', { name: 'Play the demo clip' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+});
+
+test('no camera at all: the demo clip plays by default', async ({ page }) => {
+  await page.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+  });
+  await page.goto('/?ep=wasm');
+  await expect(page.getByText('the demo clip is playing')).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+  await expect.poll(async () => page.evaluate(() => window.veil!.status().faces), { timeout: 30_000 }).toBeGreaterThan(0);
+  await screenshot(page, 'demo-default');
+});
+
+test('GPU device lost: nothing raw is shown, and the app recovers', async ({ page }) => {
+  await page.goto('/?source=camera&ep=wasm');
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+  await page.evaluate(() => window.veil!.loseDevice());
+  await expect(page.locator('[data-error="device-lost"], [data-fail-closed="gpu-lost"]').first()).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 30_000 });
+  const out = await readWhileRunning(page);
+  expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
+});
+
+test('WebGPU provider: ORT runs on our device and its output feeds our decode pass', async ({ page }) => {
+  test.slow();
+  // SwiftShader takes ~300 ms an inference, so the staleness budget is widened for this check of the GPU path.
+  await page.goto('/?source=camera&ep=webgpu&budget=5000');
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 120_000 });
+  await expect(page.locator('[data-role="status"]')).toContainText('webgpu');
+  await expect.poll(async () => page.evaluate(() => window.veil!.status().faces), { timeout: 60_000 }).toBeGreaterThan(0);
+  const out = await readWhileRunning(page);
+  expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
+});

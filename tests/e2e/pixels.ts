@@ -1,0 +1,57 @@
+import type { Page } from '@playwright/test';
+import type { Rect, RgbaImage } from '../../src/detect/types';
+
+/** Reads the output canvas's current picture through a 2D canvas (what any consumer of the page would see). */
+export async function readOutput(page: Page): Promise<RgbaImage> {
+  const { width, height, bytes } = await page.evaluate(() => {
+    const app = document.querySelector('veil-app')!;
+    const canvas = app.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[data-role="output"]')!;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0);
+    const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    let bin = '';
+    for (let i = 0; i < data.length; i++) bin += String.fromCharCode(data[i]);
+    return { width: copy.width, height: copy.height, bytes: btoa(bin) };
+  });
+  return { width, height, data: new Uint8Array(Buffer.from(bytes, 'base64')) };
+}
+
+function luma(img: RgbaImage, x: number, y: number): number {
+  const i = (y * img.width + x) * 4;
+  return 0.299 * img.data[i] + 0.587 * img.data[i + 1] + 0.114 * img.data[i + 2];
+}
+
+/** Mean squared difference between neighbouring pixels' luma: detail that blurring removes. */
+export function highFrequencyEnergy(img: RgbaImage, r: Rect = { x: 0, y: 0, w: img.width, h: img.height }): number {
+  let sum = 0;
+  let n = 0;
+  for (let y = r.y; y < r.y + r.h - 1; y++) {
+    for (let x = r.x; x < r.x + r.w - 1; x++) {
+      const c = luma(img, x, y);
+      sum += (luma(img, x + 1, y) - c) ** 2 + (luma(img, x, y + 1) - c) ** 2;
+      n++;
+    }
+  }
+  return sum / Math.max(1, n);
+}
+
+/** Mean absolute per-channel difference (RGB) inside a region. */
+export function meanAbsDiff(a: RgbaImage, b: RgbaImage, r: Rect): number {
+  let sum = 0;
+  for (let y = r.y; y < r.y + r.h; y++) {
+    for (let x = r.x; x < r.x + r.w; x++) {
+      const i = (y * a.width + x) * 4;
+      for (let c = 0; c < 3; c++) sum += Math.abs(a.data[i + c] - b.data[i + c]);
+    }
+  }
+  return sum / (r.w * r.h * 3);
+}
+
+/** True when the canvas holds a picture (not the blank before the first frame). */
+export function hasPicture(img: RgbaImage): boolean {
+  for (let i = 0; i < img.data.length; i += 4) if (img.data[i] + img.data[i + 1] + img.data[i + 2] > 30) return true;
+  return false;
+}
