@@ -40,7 +40,11 @@ export default defineConfig({
     },
   },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
-  build: { target: 'es2022', assetsInlineLimit: 0 },
+  build: {
+    target: 'es2022',
+    assetsInlineLimit: 0,
+    rollupOptions: { input: { main: 'index.html', call: 'call.html' } },
+  },
   server: { headers: isolation },
   preview: { headers: isolation },
 });

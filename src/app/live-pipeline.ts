@@ -29,6 +29,10 @@ export type LiveSettings = Pick<Settings, 'strength' | 'maskScale' | 'shape' | '
   paused: boolean;
 };
 
+// A slow GPU (a software one, say) must drop frames rather than build a queue of them: the queue would delay the
+// detector's work behind it and so push every frame into fail-closed mode.
+const MAX_RENDERS_IN_FLIGHT = 2;
+
 const FRAME_USAGE = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
 const OUTPUT_USAGE = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING;
 
@@ -55,6 +59,8 @@ export class LivePipeline {
   private modelBytes: Uint8Array | null = null;
   private readonly tracker = new Tracker();
   private detecting = false;
+  /** Submitted renders the GPU has not finished; past MAX_RENDERS_IN_FLIGHT, frames are skipped, not queued. */
+  private rendersInFlight = 0;
   private lastResultCaptureMs: number | null = null;
   private detectorFailing = false;
   private readonly detectMs = new RollingMedian();
@@ -157,6 +163,7 @@ export class LivePipeline {
     const res = this.res;
     const { videoWidth: width, videoHeight: height } = this.video;
     if (!res || this.recovering || this.settings.paused || width === 0 || height === 0) return;
+    if (this.rendersInFlight >= MAX_RENDERS_IN_FLIGHT) return;
     const device = res.gpu.device;
     const { frame, output } = this.ensureTargets(res, width, height);
     device.queue.copyExternalImageToTexture({ source: this.video }, { texture: frame }, [width, height]);
@@ -178,6 +185,10 @@ export class LivePipeline {
     });
     encoder.copyTextureToTexture({ texture: output }, { texture: res.context.getCurrentTexture() }, [width, height]);
     device.queue.submit([encoder.finish()]);
+    this.rendersInFlight++;
+    void device.queue.onSubmittedWorkDone().finally(() => {
+      if (this.res === res) this.rendersInFlight--;
+    });
     this.fps.tick(now);
     this.lastFailClosed = reason;
     this.emit();
@@ -221,6 +232,7 @@ export class LivePipeline {
     this.recovering = true;
     this.detector = null;
     this.detecting = false;
+    this.rendersInFlight = 0;
     this.lastResultCaptureMs = null;
     this.tracker.reset();
     this.res = null;

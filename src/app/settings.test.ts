@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settingsFromUrl } from './settings';
+import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, settingsToUrl, storeSettings, type Settings } from './settings';
 
 describe('settingsFromUrl', () => {
   it('reads the documented parameters', () => {
@@ -19,5 +19,26 @@ describe('settingsFromUrl', () => {
     expect(settings).toEqual({});
     expect(notices.join(' ')).toContain('expected one of camera, demo');
     expect(notices.join(' ')).toContain('not a number');
+  });
+});
+
+describe('settings round trips', () => {
+  it('every setting survives settingsToUrl -> settingsFromUrl', () => {
+    const s: Settings = {
+      source: 'demo', strength: 0.75, maskScale: 2, shape: 'box', showBoxes: true, budgetMs: 900, provider: 'webgpu',
+      obs: true, transparent: true,
+    };
+    expect({ ...DEFAULT_SETTINGS, ...settingsFromUrl(settingsToUrl(s)).settings }).toEqual(s);
+  });
+
+  it('stores what the control bar changes and re-validates it on load', () => {
+    const mem = new Map<string, string>();
+    const storage = { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) };
+    storeSettings({ ...DEFAULT_SETTINGS, strength: 0.9, shape: 'box', obs: true }, storage);
+    expect(loadStoredSettings(storage)).toEqual({ strength: 0.9, maskScale: 1.3, shape: 'box', showBoxes: false });
+    mem.set('veil.settings', '{"strength": 40, "shape": "<b>"}');
+    expect(loadStoredSettings(storage)).toEqual({ strength: 1 });
+    mem.set('veil.settings', 'not json');
+    expect(loadStoredSettings(storage)).toEqual({});
   });
 });

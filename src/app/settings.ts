@@ -13,6 +13,10 @@ export interface Settings {
   /** Detections older than this (ms) are not trusted: the whole frame is blurred. */
   budgetMs: number;
   provider: ProviderPreference;
+  /** OBS browser-source mode: the output alone, full window, no controls. */
+  obs: boolean;
+  /** Draw only the blurred patches; everything else transparent (for overlaying a camera source in OBS). */
+  transparent: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -23,6 +27,8 @@ export const DEFAULT_SETTINGS: Settings = {
   showBoxes: false,
   budgetMs: 250,
   provider: 'auto',
+  obs: false,
+  transparent: false,
 };
 
 interface NumberRule { min: number; max: number }
@@ -36,12 +42,12 @@ const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   shape: ['ellipse', 'box'],
   provider: ['auto', 'webgpu', 'wasm'],
 };
-const FLAGS: readonly (keyof Settings)[] = ['showBoxes'];
+const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'obs', 'transparent'];
 
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
   source: 'source', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
-  provider: 'ep',
+  provider: 'ep', obs: 'obs', transparent: 'transparent',
 };
 
 export interface ParsedSettings {
@@ -74,8 +80,49 @@ export function settingsFromUrl(search: string): ParsedSettings {
       if (choices.includes(raw)) settings[key] = raw;
       else notices.push(`Ignored ${name}=${raw}: expected one of ${choices.join(', ')}.`);
     } else if (FLAGS.includes(key)) {
-      settings[key] = raw === '1' || raw === 'true' || raw === '';
+      if (['1', 'true', ''].includes(raw)) settings[key] = true;
+      else if (['0', 'false'].includes(raw)) settings[key] = false;
+      else notices.push(`Ignored ${name}=${raw}: expected 1 or 0.`);
     }
   }
   return { settings: settings as Partial<Settings>, notices };
+}
+
+/** The settings a person changes in the control bar; they persist across visits (URL parameters still win). */
+export const PERSISTED: readonly (keyof Settings)[] = ['strength', 'maskScale', 'shape', 'showBoxes'];
+const STORAGE_KEY = 'veil.settings';
+
+/** Settings saved by an earlier visit, re-validated like URL parameters (storage can hold anything). */
+export function loadStoredSettings(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): Partial<Settings> {
+  try {
+    const stored = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '{}') as Record<string, unknown>;
+    const query = new URLSearchParams();
+    for (const key of PERSISTED) {
+      const v = stored[key];
+      if (typeof v === 'number' || typeof v === 'string') query.set(PARAM_NAMES[key], String(v));
+      else if (typeof v === 'boolean') query.set(PARAM_NAMES[key], v ? '1' : '0');
+    }
+    return settingsFromUrl(`?${query}`).settings;
+  } catch {
+    return {};
+  }
+}
+
+export function storeSettings(s: Settings, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+  try {
+    storage?.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(PERSISTED.map((k) => [k, s[k]]))));
+  } catch {
+    // Private browsing or a full quota: settings then last for this visit only.
+  }
+}
+
+/** The query string that reproduces these settings (what an OBS browser source URL needs). */
+export function settingsToUrl(s: Settings): string {
+  const query = new URLSearchParams();
+  for (const key of Object.keys(PARAM_NAMES) as (keyof Settings)[]) {
+    const v = s[key];
+    if (v === DEFAULT_SETTINGS[key] || v === null) continue;
+    query.set(PARAM_NAMES[key], typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+  }
+  return `?${query}`;
 }

@@ -1,11 +1,12 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LivePipeline, type LiveSettings, type LiveStatus } from '../app/live-pipeline';
-import { DEFAULT_SETTINGS, settingsFromUrl, type Settings } from '../app/settings';
+import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, storeSettings, type Settings } from '../app/settings';
 import { toAppError } from '../app/errors';
 import { listCameras, openSource, type OpenSource, type SourceChoice } from '../source/video-source';
 import { describeError, describeFailClosed } from './messages';
 import type { ControlChange, SourceOption } from './veil-controls';
 import './veil-controls';
+import './veil-recorder';
 
 const DEMO = 'demo';
 
@@ -41,8 +42,9 @@ export class VeilApp extends LitElement {
 
   constructor() {
     super();
-    const parsed = settingsFromUrl(location.search);
-    this.settings = { ...DEFAULT_SETTINGS, ...parsed.settings, paused: false };
+    // An embedding page may pass its own query string in the `params` attribute; otherwise the page URL's is used.
+    const parsed = settingsFromUrl(this.getAttribute('params') ?? location.search);
+    this.settings = { ...DEFAULT_SETTINGS, ...loadStoredSettings(), ...parsed.settings, paused: false };
     this.notices = parsed.notices;
     this.status = INITIAL_STATUS;
     this.sources = [{ value: DEMO, label: 'Demo clip' }];
@@ -54,6 +56,9 @@ export class VeilApp extends LitElement {
   }
 
   static override styles = css`
+    :host([obs]) { padding: 0; background: transparent; min-height: 0; }
+    :host([obs]) .stage { position: fixed; inset: 0; background: transparent; }
+    :host([obs]) canvas { width: 100vw; height: 100vh; }
     :host { display: flex; flex-direction: column; gap: 0.5rem; min-height: 100vh; box-sizing: border-box; padding: 0.75rem;
       background: #111; color: #eee; font: 14px system-ui, sans-serif; }
     .stage { position: relative; flex: 1; display: flex; align-items: center; justify-content: center; min-height: 240px; background: #000; }
@@ -71,13 +76,30 @@ export class VeilApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.reflectState('starting');
+    this.toggleAttribute('obs', this.settings.obs);
+    if (this.settings.obs) document.documentElement.classList.add('veil-obs');
+  }
+
+  /**
+   * The anonymized output as a MediaStream (a virtual camera for WebRTC, MediaRecorder, ...). It carries only what
+   * the canvas shows, which is never a raw frame: blank until the first anonymized frame is drawn.
+   */
+  captureStream(fps = 30): MediaStream {
+    return this.outputCanvas().captureStream(fps);
+  }
+
+  private outputCanvas(): HTMLCanvasElement {
+    return this.renderRoot.querySelector<HTMLCanvasElement>('canvas[data-role="output"]')!;
   }
 
   override firstUpdated(): void {
-    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas[data-role="output"]')!;
     this.renderRoot.querySelector('.stage')!.append(this.video);
-    this.pipeline = new LivePipeline(canvas, this.video, this.settings, (s) => this.onStatus(s));
-    window.veil = { status: () => this.status, loseDevice: () => this.pipeline?.loseDevice() };
+    this.pipeline = new LivePipeline(this.outputCanvas(), this.video, this.settings, (s) => this.onStatus(s));
+    window.veil = {
+      status: () => this.status,
+      loseDevice: () => this.pipeline?.loseDevice(),
+      captureStream: (fps?: number) => this.captureStream(fps),
+    };
     void this.pipeline.start();
     void this.startSource();
   }
@@ -152,6 +174,7 @@ export class VeilApp extends LitElement {
     if (c.name === 'source') void this.switchSource(c.value);
     else {
       Object.assign(this.settings, { [c.name]: c.value });
+      storeSettings(this.settings);
       this.requestUpdate();
     }
   }
@@ -166,12 +189,20 @@ export class VeilApp extends LitElement {
     </div>`;
   }
 
+  /** OBS browser source: the output alone, filling the source; only a problem is ever written over it. */
+  private renderObs() {
+    return html`${this.renderProblem()}<div class="stage"><canvas data-role="output" aria-label="Anonymized video"></canvas></div>`;
+  }
+
   override render() {
+    if (this.settings.obs) return this.renderObs();
     const s = this.status;
     const ms = Number.isFinite(s.detectorMs) ? `${s.detectorMs.toFixed(1)} ms` : '–';
     return html`
       <veil-controls .sources=${this.sources} .source=${this.source} .strength=${this.settings.strength}
-        .showBoxes=${this.settings.showBoxes} .paused=${this.settings.paused} @control-change=${this.onControl}></veil-controls>
+        .showBoxes=${this.settings.showBoxes} .paused=${this.settings.paused} @control-change=${this.onControl}>
+        <veil-recorder slot="end" .stream=${() => this.captureStream(30)}></veil-recorder>
+      </veil-controls>
       ${this.renderProblem()}
       ${this.notices.map((n) => html`<div class="notice" role="status">${n}</div>`)}
       <div class="stage">
@@ -193,6 +224,6 @@ declare global {
   }
   interface Window {
     /** A small handle for tests and debugging in the console. */
-    veil?: { status(): LiveStatus; loseDevice(): void };
+    veil?: { status(): LiveStatus; loseDevice(): void; captureStream(fps?: number): MediaStream };
   }
 }

@@ -67,6 +67,7 @@ export class VeilControls extends LitElement {
       <button data-control="pause" @click=${() => this.emit({ name: 'paused', value: !this.paused })}>
         ${this.paused ? 'Resume' : 'Pause'}
       </button>
+      <slot name="end"></slot>
     `;
   }
 }

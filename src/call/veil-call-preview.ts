@@ -1,0 +1,69 @@
+import { LitElement, css, html } from 'lit';
+import { LoopbackCall, type CallStats } from './loopback-call';
+import '../ui/veil-app';
+
+/**
+ * "Call preview": the anonymized stream sent through a real WebRTC connection and shown as the other side of a
+ * call would see it, with what a caller checks before joining (resolution, frame rate, round trip).
+ */
+export class VeilCallPreview extends LitElement {
+  static override properties = { stats: { state: true }, failure: { state: true } };
+
+  declare stats: CallStats | null;
+  declare failure: string;
+  private call: LoopbackCall | null = null;
+  private timer = 0;
+
+  constructor() {
+    super();
+    this.stats = null;
+    this.failure = '';
+  }
+
+  static override styles = css`
+    :host { display: grid; grid-template-columns: 1fr 1fr; gap: 0.75rem; background: #111; color: #eee; min-height: 100vh;
+      font: 14px system-ui, sans-serif; padding: 0.75rem; box-sizing: border-box; }
+    h2 { font-size: 1rem; margin: 0 0 0.5rem; }
+    video { width: 100%; background: #000; }
+    .stats { font: 12px ui-monospace, monospace; color: #aaa; }
+    veil-app { min-height: 0; padding: 0; }
+  `;
+
+  override async firstUpdated(): Promise<void> {
+    const app = this.renderRoot.querySelector('veil-app')!;
+    await app.updateComplete;
+    try {
+      this.call = new LoopbackCall(app.captureStream(30));
+      await this.call.connect();
+      const video = this.renderRoot.querySelector<HTMLVideoElement>('video[data-role="remote"]')!;
+      video.srcObject = await this.call.remote;
+      await video.play();
+      this.timer = window.setInterval(async () => (this.stats = (await this.call?.stats()) ?? null), 1000);
+    } catch (e) {
+      this.failure = `The loopback call could not start: ${(e as Error).message}`;
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.timer);
+    this.call?.close();
+  }
+
+  override render() {
+    const s = this.stats;
+    const rtt = s && Number.isFinite(s.rttMs) ? `${s.rttMs.toFixed(1)} ms` : '–';
+    return html`
+      <section><h2>You (anonymized locally)</h2><veil-app></veil-app></section>
+      <section>
+        <h2>What the other side receives</h2>
+        <video data-role="remote" muted playsinline></video>
+        <div class="stats" data-role="call-stats">
+          ${this.failure || (s ? `${s.width}x${s.height} · ${s.fps} fps · round trip ${rtt} · ${s.codec}` : 'connecting…')}
+        </div>
+      </section>
+    `;
+  }
+}
+
+customElements.define('veil-call-preview', VeilCallPreview);
