@@ -1,5 +1,6 @@
 import { acquireGpu, type Gpu } from '../gpu/device';
 import { FaceDetector } from '../detect/detector';
+import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
 import { Tracker } from '../track/tracker';
 import { AnonymizePass, type FaceMask } from '../render/anonymize-pass';
@@ -25,13 +26,19 @@ export interface LiveStatus {
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
-export type LiveSettings = Pick<Settings, 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider'> & {
+export type LiveSettings = Pick<Settings, 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles'> & {
   paused: boolean;
 };
 
 // A slow GPU (a software one, say) must drop frames rather than build a queue of them: the queue would delay the
 // detector's work behind it and so push every frame into fail-closed mode.
 const MAX_RENDERS_IN_FLIGHT = 2;
+
+/**
+ * A detection aims to take about this long: the whole frame always, plus as many tiles as fit (at least one);
+ * the rest of the tiles follow in later detections, round robin.
+ */
+const DETECTION_TARGET_MS = 100;
 
 const FRAME_USAGE = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
 const OUTPUT_USAGE = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING;
@@ -64,6 +71,8 @@ export class LivePipeline {
   private lastResultCaptureMs: number | null = null;
   private detectorFailing = false;
   private readonly detectMs = new RollingMedian();
+  /** Milliseconds of one model run (one crop), from live detections. */
+  private readonly cropMs = new RollingMedian();
   private readonly fps = new RateMeter();
   private frameCallback = 0;
   private stopped = false;
@@ -111,12 +120,23 @@ export class LivePipeline {
       const first: Provider = this.settings.provider === 'webgpu' ? 'webgpu' : 'wasm';
       const model = await FaceModel.create(BLAZEFACE_BACK_256, this.modelBytes, first, res.gpu.device);
       if (this.res !== res) return void model.release();
-      this.detector = new FaceDetector(res.gpu.device, model);
+      this.detector = this.makeDetector(res, model);
       this.clearError('model-load');
       if (this.settings.provider === 'auto') void this.chooseProvider(res, model);
     } catch (e) {
       this.fail(toAppError(e));
     }
+  }
+
+  private makeDetector(res: DeviceResources, model: FaceModel): FaceDetector {
+    return new FaceDetector(res.gpu.device, model, { tiles: this.settings.tiles === 'off' ? NO_TILES : DEFAULT_TILE_PLAN });
+  }
+
+  /** Tiles for the next detection: none until a run has been timed (the first answer comes fastest), then what fits. */
+  private tilesPerDetection(tiles: number): number {
+    const ms = this.cropMs.value;
+    if (!Number.isFinite(ms)) return 0;
+    return Math.min(tiles, Math.max(1, Math.floor(DETECTION_TARGET_MS / ms) - 1));
   }
 
   /** Measures the other provider in the background and switches when it is faster on this machine. */
@@ -129,7 +149,7 @@ export class LivePipeline {
       this.providerNote = `chosen by measurement: ${fmt(faster ? timing : current)} vs ${fmt(faster ? current : timing)}`;
       if (faster && this.res === res) {
         const old = this.detector;
-        this.detector = new FaceDetector(res.gpu.device, faster);
+        this.detector = this.makeDetector(res, faster);
         old?.destroy();
         await old?.model.release();
       }
@@ -201,12 +221,18 @@ export class LivePipeline {
     if (!detector || this.detecting) return;
     this.detecting = true;
     const t0 = performance.now();
-    detector.detect(frame)
+    const tiles = detector.tileCount(size.width, size.height);
+    const perCall = this.tilesPerDetection(tiles);
+    detector.detect(frame, perCall)
       .then((dets) => {
         if (this.res !== res) return; // the device was lost meanwhile: these boxes belong to the old session
+        const ms = performance.now() - t0;
         this.tracker.update(dets, captureMs, size);
         this.lastResultCaptureMs = Math.max(this.lastResultCaptureMs ?? captureMs, captureMs);
-        this.detectMs.push(performance.now() - t0);
+        this.detectMs.push(ms);
+        this.cropMs.push(ms / (1 + Math.min(perCall, tiles)));
+        // A face only a tile sees is found once per tile cycle; hold it (with margin) for at least that long.
+        if (perCall > 0) this.tracker.holdAtLeast(1.5 * Math.ceil(tiles / perCall) * ms);
         this.detectorFailing = false;
         this.clearError('detector-error');
       })

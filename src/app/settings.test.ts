@@ -26,7 +26,7 @@ describe('settings round trips', () => {
   it('every setting survives settingsToUrl -> settingsFromUrl', () => {
     const s: Settings = {
       source: 'demo', strength: 0.75, maskScale: 2, shape: 'box', showBoxes: true, budgetMs: 900, provider: 'webgpu',
-      obs: true, transparent: true,
+      tiles: 'off', obs: true, transparent: true,
     };
     expect({ ...DEFAULT_SETTINGS, ...settingsFromUrl(settingsToUrl(s)).settings }).toEqual(s);
   });

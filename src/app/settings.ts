@@ -13,6 +13,8 @@ export interface Settings {
   /** Detections older than this (ms) are not trusted: the whole frame is blurred. */
   budgetMs: number;
   provider: ProviderPreference;
+  /** Overlapping tiles besides the whole frame find small faces; off trades that for speed. */
+  tiles: 'on' | 'off';
   /** OBS browser-source mode: the output alone, full window, no controls. */
   obs: boolean;
   /** Draw only the blurred patches; everything else transparent (for overlaying a camera source in OBS). */
@@ -27,6 +29,7 @@ export const DEFAULT_SETTINGS: Settings = {
   showBoxes: false,
   budgetMs: 250,
   provider: 'auto',
+  tiles: 'on',
   obs: false,
   transparent: false,
 };
@@ -41,13 +44,14 @@ const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   source: ['camera', 'demo'],
   shape: ['ellipse', 'box'],
   provider: ['auto', 'webgpu', 'wasm'],
+  tiles: ['on', 'off'],
 };
 const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'obs', 'transparent'];
 
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
   source: 'source', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
-  provider: 'ep', obs: 'obs', transparent: 'transparent',
+  provider: 'ep', tiles: 'tiles', obs: 'obs', transparent: 'transparent',
 };
 
 export interface ParsedSettings {

@@ -2,80 +2,170 @@ import { PreprocessPass } from '../gpu/preprocess-pass';
 import { DecodePass } from '../gpu/decode-pass';
 import { readBuffer } from '../gpu/readback';
 import { decodeRef, candidateToDetection, type Candidate } from './decode';
-import { letterboxCrop } from './preprocess';
 import { anchorCount } from './anchors';
 import { nms, type NmsOptions } from './nms';
+import { DEFAULT_TILE_PLAN, isCut, planCrops, type Crop, type TilePlan } from './tiling';
 import type { FaceModel } from './model';
-import type { Detection, Rect } from './types';
+import type { Detection } from './types';
 
 export interface DetectorOptions {
   /** Minimum sigmoid score of a kept anchor. */
   threshold: number;
   nms: NmsOptions;
+  /** Tiles run besides the whole frame (NO_TILES: the whole frame only). */
+  tiles: TilePlan;
 }
 
+/** Threshold and tiles measured together with `npm run eval` (see DEFAULT_TILE_PLAN). */
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
-  threshold: 0.5,
+  threshold: 0.45,
   nms: { iouThreshold: 0.3, maxFaces: 64, weighted: true },
+  tiles: DEFAULT_TILE_PLAN,
 };
 
+/** How close to an inner tile edge, as a fraction of the tile side, a box counts as cut (4 px of a 256 input). */
+const CUT_MARGIN = 1 / 64;
 
 /**
- * Frame texture -> detections in frame pixels. Preprocessing is encoded and submitted before detect() returns its
- * promise, so the caller may overwrite the frame texture with the next camera frame at once.
+ * Every crop's candidates mapped to frame pixels (cut faces dropped if the plan says so), then one NMS over all,
+ * so that a face seen by several crops comes out once. `perCrop[i]` belongs to `crops[i]`.
+ */
+export function mergeCrops(perCrop: readonly Candidate[][], crops: readonly Crop[], options: DetectorOptions): Detection[] {
+  const all: Detection[] = [];
+  perCrop.forEach((candidates, i) => {
+    const crop = crops[i];
+    const margin = crop.rect.w * CUT_MARGIN;
+    for (const c of candidates) {
+      const d = candidateToDetection(c, crop.rect);
+      if (options.tiles.dropCut && isCut(d.box, crop, margin)) continue;
+      all.push(d);
+    }
+  });
+  return nms(all, options.nms);
+}
+
+/**
+ * Frame texture -> detections in frame pixels. Runs the model on the whole frame and on each tile of the plan,
+ * maps every crop's candidates to frame pixels, and runs one NMS over all of them, so a face seen by several
+ * crops comes out once. Preprocessing of every crop is encoded and submitted before detect() returns its
+ * promise, so the caller may overwrite the frame texture with the next camera frame at once. One detect() at a
+ * time (the crops' tensors are reused): a second call before the first settles is rejected.
  */
 export class FaceDetector {
+  readonly options: DetectorOptions;
   private readonly preprocess: PreprocessPass;
   private readonly decode: DecodePass;
-  private readonly input: GPUBuffer;
+  /** One model-input tensor per crop, grown to the most crops a frame has needed. */
+  private readonly inputs: GPUBuffer[] = [];
+  private busy = false;
+  /** Round-robin position in the tile list when a call runs only some tiles. */
+  private nextTile = 0;
 
   constructor(
     private readonly device: GPUDevice,
     readonly model: FaceModel,
-    readonly options: DetectorOptions = DEFAULT_DETECTOR_OPTIONS,
+    options: Partial<DetectorOptions> = {},
   ) {
-    const size = model.spec.inputSize;
-    this.preprocess = new PreprocessPass(device, size);
+    this.options = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
+    this.preprocess = new PreprocessPass(device, model.spec.inputSize);
     // Room for every anchor: appends land in no fixed order, so a smaller cap would drop faces at random.
     this.decode = new DecodePass(device, { maxCandidates: anchorCount(model.spec.anchors), spec: model.spec.anchors });
-    this.input = device.createBuffer({
-      label: 'model-input', size: size * size * 3 * 4,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    });
   }
 
-  detect(frame: GPUTexture): Promise<Detection[]> {
-    const crop = letterboxCrop(frame.width, frame.height);
-    const encoder = this.device.createCommandEncoder({ label: 'detect-preprocess' });
-    this.preprocess.encode(encoder, frame, crop, this.input);
-    this.device.queue.submit([encoder.finish()]);
-    return this.model.provider === 'webgpu' ? this.runOnGpu(crop) : this.runOnCpu(crop);
+  /** The crops detect() runs on a frame of this size, the whole frame first. */
+  crops(width: number, height: number): Crop[] {
+    return planCrops(width, height, this.options.tiles);
   }
 
-  private async runOnGpu(crop: Rect): Promise<Detection[]> {
-    const outputs = await this.model.runGpu(this.input);
+  /** Tiles (besides the whole frame) on a frame of this size. */
+  tileCount(width: number, height: number): number {
+    return this.crops(width, height).length - 1;
+  }
+
+  /**
+   * Detects faces in `frame`: the whole frame always, and `maxTiles` of the tiles, taken in turn across calls,
+   * so live video can spread the tiles over several frames while the tracker holds what they found.
+   */
+  detect(frame: GPUTexture, maxTiles = Infinity): Promise<Detection[]> {
+    if (this.busy) return Promise.reject(new Error('detect: the previous detect() has not settled (its tensors are in use)'));
+    this.busy = true;
     try {
-      const encoder = this.device.createCommandEncoder({ label: 'detect-decode' });
-      this.decode.encode(encoder, outputs, this.options.threshold);
-      this.device.queue.submit([encoder.finish()]);
-    } finally {
-      outputs.release();
+      return this.run(frame, maxTiles).finally(() => (this.busy = false));
+    } catch (e) {
+      this.busy = false;
+      return Promise.reject(e); // callers chain .catch(); a throw here would escape their frame loop
     }
-    return this.finish(await this.decode.readCandidates(), crop);
   }
 
-  private async runOnCpu(crop: Rect): Promise<Detection[]> {
-    const input = new Float32Array(await readBuffer(this.device, this.input));
-    const raw = await this.model.runCpu(input);
-    return this.finish(decodeRef(raw, this.options.threshold, this.model.spec.anchors), crop);
+  private run(frame: GPUTexture, maxTiles: number): Promise<Detection[]> {
+    const crops = this.rotate(this.crops(frame.width, frame.height), maxTiles);
+    const inputs = this.inputsFor(crops.length);
+    // PreprocessPass takes its crop through one uniform buffer: one submit per crop.
+    crops.forEach((crop, i) => {
+      const encoder = this.device.createCommandEncoder({ label: 'detect-preprocess' });
+      this.preprocess.encode(encoder, frame, crop.rect, inputs[i]);
+      this.device.queue.submit([encoder.finish()]);
+    });
+    return this.model.provider === 'webgpu' ? this.runOnGpu(crops, inputs) : this.runOnCpu(crops, inputs);
   }
 
-  private finish(candidates: Candidate[], crop: Rect): Detection[] {
-    return nms(candidates.map((c) => candidateToDetection(c, crop)), this.options.nms);
+  private async runOnGpu(crops: Crop[], inputs: GPUBuffer[]): Promise<Detection[]> {
+    const reads: Promise<Candidate[]>[] = [];
+    try {
+      for (let i = 0; i < crops.length; i++) {
+        const outputs = await this.model.runGpu(inputs[i]);
+        try {
+          const encoder = this.device.createCommandEncoder({ label: 'detect-decode' });
+          this.decode.encode(encoder, outputs, this.options.threshold);
+          this.device.queue.submit([encoder.finish()]);
+        } finally {
+          outputs.release();
+        }
+        // Takes this crop's staging buffer now; the next crop's decode gets another one.
+        reads.push(this.decode.readCandidates());
+      }
+    } catch (e) {
+      void Promise.allSettled(reads); // their failures are this one's
+      throw e;
+    }
+    return this.finish(await Promise.all(reads), crops);
+  }
+
+  private async runOnCpu(crops: Crop[], inputs: GPUBuffer[]): Promise<Detection[]> {
+    const bytes = this.preprocess.tensorBytes;
+    const tensors = await Promise.all(crops.map((_, i) => readBuffer(this.device, inputs[i], bytes)));
+    const perCrop: Candidate[][] = [];
+    for (const t of tensors) {
+      const raw = await this.model.runCpu(new Float32Array(t));
+      perCrop.push(decodeRef(raw, this.options.threshold, this.model.spec.anchors));
+    }
+    return this.finish(perCrop, crops);
+  }
+
+  private rotate(crops: Crop[], maxTiles: number): Crop[] {
+    const [whole, ...tiles] = crops;
+    if (tiles.length <= maxTiles) return crops;
+    const picked = Array.from({ length: Math.max(0, maxTiles) }, (_, i) => tiles[(this.nextTile + i) % tiles.length]);
+    this.nextTile = (this.nextTile + picked.length) % tiles.length;
+    return [whole, ...picked];
+  }
+
+  private finish(perCrop: Candidate[][], crops: Crop[]): Detection[] {
+    return mergeCrops(perCrop, crops, this.options);
+  }
+
+  private inputsFor(n: number): GPUBuffer[] {
+    while (this.inputs.length < n) {
+      this.inputs.push(this.device.createBuffer({
+        label: `model-input-${this.inputs.length}`, size: this.preprocess.tensorBytes,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      }));
+    }
+    return this.inputs;
   }
 
   destroy(): void {
-    this.input.destroy();
+    this.inputs.forEach((b) => b.destroy());
     this.preprocess.destroy();
     this.decode.destroy();
   }

@@ -25,12 +25,14 @@ export interface FrameSize {
  */
 export class Tracker {
   #o: TrackerOptions;
+  readonly #base: Readonly<TrackerOptions>;
   #tracks: Track[] = [];
   #nextId = 1;
   #frame: FrameSize | undefined;
 
   constructor(o: Partial<TrackerOptions> = {}) {
     this.#o = { ...DEFAULT_TRACKER_OPTIONS, ...o };
+    this.#base = { ...this.#o };
   }
 
   /** Detections of the frame captured at `captureMs` (in the past by the detector's latency). */
@@ -59,6 +61,14 @@ export class Tracker {
       lastSeenMs: t.lastSeenMs,
       held: t.held,
     }));
+  }
+
+  /**
+   * Holds missed faces at least `ms` (never less than the configured hold): when the detector spreads its tiles over
+   * several calls, a face that only a tile sees is re-detected once a cycle, and must stay covered in between.
+   */
+  holdAtLeast(ms: number): void {
+    this.#o.holdMs = Math.max(this.#base.holdMs, ms);
   }
 
   /** Forgets every face (e.g. on a camera switch); ids keep counting up. */

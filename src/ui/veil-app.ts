@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LivePipeline, type LiveSettings, type LiveStatus } from '../app/live-pipeline';
-import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, storeSettings, type Settings } from '../app/settings';
+import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, settingsToUrl, storeSettings, type Settings } from '../app/settings';
 import { toAppError } from '../app/errors';
 import { listCameras, openSource, type OpenSource, type SourceChoice } from '../source/video-source';
 import { describeError, describeFailClosed } from './messages';
@@ -171,12 +171,15 @@ export class VeilApp extends LitElement {
 
   private onControl(e: CustomEvent<ControlChange>): void {
     const c = e.detail;
-    if (c.name === 'source') void this.switchSource(c.value);
-    else {
-      Object.assign(this.settings, { [c.name]: c.value });
-      storeSettings(this.settings);
-      this.requestUpdate();
+    if (c.name === 'source') {
+      void this.switchSource(c.value);
+      return;
     }
+    Object.assign(this.settings, { [c.name]: c.value });
+    storeSettings(this.settings);
+    // The provider is chosen when the detector starts: a reload with the new parameter applies it.
+    if (c.name === 'provider') location.search = settingsToUrl({ ...this.settings, source: this.settings.source });
+    this.requestUpdate();
   }
 
   private renderProblem() {
@@ -200,7 +203,10 @@ export class VeilApp extends LitElement {
     const ms = Number.isFinite(s.detectorMs) ? `${s.detectorMs.toFixed(1)} ms` : '–';
     return html`
       <veil-controls .sources=${this.sources} .source=${this.source} .strength=${this.settings.strength}
-        .showBoxes=${this.settings.showBoxes} .paused=${this.settings.paused} @control-change=${this.onControl}>
+        .maskScale=${this.settings.maskScale} .shape=${this.settings.shape} .budgetMs=${this.settings.budgetMs}
+        .provider=${this.settings.provider} .showBoxes=${this.settings.showBoxes} .paused=${this.settings.paused}
+        .obsUrl=${settingsToUrl({ ...this.settings, obs: true, source: this.source === DEMO ? 'demo' : 'camera' })}
+        @control-change=${this.onControl}>
         <veil-recorder slot="end" .stream=${() => this.captureStream(30)}></veil-recorder>
       </veil-controls>
       ${this.renderProblem()}

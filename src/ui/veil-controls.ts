@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import type { MaskShape, ProviderPreference } from '../app/settings';
 
 export interface SourceOption {
   /** 'demo' or 'camera:<deviceId>' ('camera:' for the default camera). */
@@ -8,9 +9,10 @@ export interface SourceOption {
 
 export type ControlChange =
   | { name: 'source'; value: string }
-  | { name: 'strength'; value: number }
-  | { name: 'showBoxes'; value: boolean }
-  | { name: 'paused'; value: boolean };
+  | { name: 'strength' | 'maskScale' | 'budgetMs'; value: number }
+  | { name: 'showBoxes' | 'paused'; value: boolean }
+  | { name: 'shape'; value: MaskShape }
+  | { name: 'provider'; value: ProviderPreference };
 
 /** The control bar: state comes down as properties, every change goes up as one `control-change` event. */
 export class VeilControls extends LitElement {
@@ -18,46 +20,74 @@ export class VeilControls extends LitElement {
     sources: { attribute: false },
     source: {},
     strength: { type: Number },
+    maskScale: { type: Number },
+    shape: {},
+    budgetMs: { type: Number },
+    provider: {},
     showBoxes: { type: Boolean },
     paused: { type: Boolean },
+    obsUrl: {},
   };
 
   declare sources: SourceOption[];
   declare source: string;
   declare strength: number;
+  declare maskScale: number;
+  declare shape: MaskShape;
+  declare budgetMs: number;
+  declare provider: ProviderPreference;
   declare showBoxes: boolean;
   declare paused: boolean;
+  /** The OBS browser-source URL for the current settings. */
+  declare obsUrl: string;
 
   constructor() {
     super();
     this.sources = [];
     this.source = '';
     this.strength = 0.5;
+    this.maskScale = 1.3;
+    this.shape = 'ellipse';
+    this.budgetMs = 250;
+    this.provider = 'auto';
     this.showBoxes = false;
     this.paused = false;
+    this.obsUrl = '';
   }
 
   static override styles = css`
     :host { display: flex; flex-wrap: wrap; gap: 0.75rem 1.25rem; align-items: center; font: 14px system-ui, sans-serif; }
     label { display: inline-flex; gap: 0.4rem; align-items: center; }
-    select, button { font: inherit; padding: 0.25rem 0.5rem; }
-    input[type='range'] { width: 9rem; }
+    select, button, input { font: inherit; padding: 0.2rem 0.4rem; }
+    input[type='range'] { width: 8rem; }
+    input[type='number'] { width: 5rem; }
+    details { width: 100%; }
+    details > div { display: flex; flex-wrap: wrap; gap: 0.75rem 1.25rem; align-items: center; padding-top: 0.5rem; }
+    a { color: #8cf; }
   `;
 
   private emit(change: ControlChange): void {
     this.dispatchEvent(new CustomEvent<ControlChange>('control-change', { detail: change, bubbles: true, composed: true }));
   }
 
+  private value(e: Event): string {
+    return (e.target as HTMLInputElement | HTMLSelectElement).value;
+  }
+
+  private number(e: Event): number {
+    return (e.target as HTMLInputElement).valueAsNumber;
+  }
+
   override render() {
     return html`
       <label>Source
-        <select data-control="source" @change=${(e: Event) => this.emit({ name: 'source', value: (e.target as HTMLSelectElement).value })}>
+        <select data-control="source" @change=${(e: Event) => this.emit({ name: 'source', value: this.value(e) })}>
           ${this.sources.map((s) => html`<option value=${s.value} ?selected=${s.value === this.source}>${s.label}</option>`)}
         </select>
       </label>
       <label>Blur strength
         <input data-control="strength" type="range" min="0" max="1" step="0.05" .valueAsNumber=${this.strength}
-          @input=${(e: Event) => this.emit({ name: 'strength', value: (e.target as HTMLInputElement).valueAsNumber })}>
+          @input=${(e: Event) => this.emit({ name: 'strength', value: this.number(e) })}>
       </label>
       <label>
         <input data-control="boxes" type="checkbox" .checked=${this.showBoxes}
@@ -68,6 +98,30 @@ export class VeilControls extends LitElement {
         ${this.paused ? 'Resume' : 'Pause'}
       </button>
       <slot name="end"></slot>
+      <details>
+        <summary>More settings</summary>
+        <div>
+          <label>Mask
+            <select data-control="mask" @change=${(e: Event) => this.emit({ name: 'shape', value: this.value(e) as MaskShape })}>
+              ${(['ellipse', 'box'] as const).map((v) => html`<option value=${v} ?selected=${v === this.shape}>${v}</option>`)}
+            </select>
+          </label>
+          <label>Mask scale
+            <input data-control="scale" type="range" min="1" max="3" step="0.05" .valueAsNumber=${this.maskScale}
+              @input=${(e: Event) => this.emit({ name: 'maskScale', value: this.number(e) })}>
+          </label>
+          <label title="Detections older than this are not trusted: the whole frame is blurred">Detector budget (ms)
+            <input data-control="budget" type="number" min="50" max="5000" step="50" .valueAsNumber=${this.budgetMs}
+              @change=${(e: Event) => this.emit({ name: 'budgetMs', value: this.number(e) })}>
+          </label>
+          <label title="Applies after a reload">Detector provider
+            <select data-control="ep" @change=${(e: Event) => this.emit({ name: 'provider', value: this.value(e) as ProviderPreference })}>
+              ${(['auto', 'webgpu', 'wasm'] as const).map((v) => html`<option value=${v} ?selected=${v === this.provider}>${v}</option>`)}
+            </select>
+          </label>
+          <a data-role="obs-url" href=${this.obsUrl} target="_blank" rel="noopener">OBS browser-source URL</a>
+        </div>
+      </details>
     `;
   }
 }

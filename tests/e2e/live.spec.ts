@@ -1,34 +1,15 @@
-import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import type { RgbaImage } from '../../src/detect/types';
-import { FAKE_CAMERA, FAKE_CAMERA_Y4M } from './chromium';
+import { expect, test } from '@playwright/test';
+import { FAKE_CAMERA } from './chromium';
+import { cameraFrame, readWhileRunning, screenshot, veilState as state, waitRunning } from './live-helpers';
 import { hasPicture, highFrequencyEnergy, meanAbsDiff, readOutput } from './pixels';
 
-function cameraFrame(): RgbaImage {
-  return { width: FAKE_CAMERA.width, height: FAKE_CAMERA.height, data: new Uint8Array(readFileSync(`${FAKE_CAMERA_Y4M}.rgba`)) };
-}
-
-const state = (page: Page) => page.locator('html').getAttribute('data-veil-state');
-
-/** Reads the output at a moment when the app says only face masks are blurred. */
-async function readWhileRunning(page: Page): Promise<RgbaImage> {
-  for (let i = 0; i < 50; i++) {
-    if ((await state(page)) === 'running') {
-      const img = await readOutput(page);
-      if ((await state(page)) === 'running') return img;
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`the app never stayed 'running' across a read-back (state ${await state(page)})`);
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/screens/${name}.png` });
-}
+// CI's machine has two cores and a software GPU, where a detection takes a few hundred ms; the default budget
+// (250 ms) would keep the app failing closed there. The fail-closed rule itself is unit-tested in src/app.
+const BUDGET = 2000;
 
 test('camera: the face is strongly blurred and the rest of the frame is unchanged', async ({ page }) => {
-  await page.goto('/?source=camera&ep=wasm');
-  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
+  await waitRunning(page);
   const out = await readWhileRunning(page);
   const input = cameraFrame();
   expect([out.width, out.height]).toEqual([input.width, input.height]);
@@ -47,7 +28,7 @@ test('fail closed: every frame painted before the detector is ready is blurred w
     await held;
     await route.continue();
   });
-  await page.goto('/?source=camera&ep=wasm');
+  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
   const input = cameraFrame();
   const whole = highFrequencyEnergy(input);
   let painted = 0;
@@ -64,12 +45,12 @@ test('fail closed: every frame painted before the detector is ready is blurred w
   await expect(page.locator('[data-fail-closed="detector-starting"]')).toBeVisible();
   await screenshot(page, 'fail-closed-starting');
   releaseModel();
-  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+  await waitRunning(page);
 });
 
 test('a model that fails to load is reported and the frame stays blurred whole', async ({ page }) => {
   await page.route('**/models/*.onnx', (route) => route.fulfill({ status: 200, body: 'not an onnx model' }));
-  await page.goto('/?source=camera&ep=wasm');
+  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
   await expect(page.locator('[data-error="model-load"]')).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'error');
   await expect.poll(async () => hasPicture(await readOutput(page))).toBe(true);
@@ -91,27 +72,27 @@ test('camera denied: a clear message, and the demo clip one click away', async (
   await page.addInitScript(() => {
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
   });
-  await page.goto('/?source=camera&ep=wasm');
+  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
   await expect(page.locator('[data-error="camera-denied"]')).toBeVisible();
   await screenshot(page, 'camera-denied');
   await page.getByRole('button', { name: 'Play the demo clip' }).click();
-  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+  await waitRunning(page);
 });
 
 test('no camera at all: the demo clip plays by default', async ({ page }) => {
   await page.addInitScript(() => {
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
   });
-  await page.goto('/?ep=wasm');
+  await page.goto(`/?ep=wasm&budget=${BUDGET}`);
   await expect(page.getByText('the demo clip is playing')).toBeVisible();
-  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+  await waitRunning(page);
   await expect.poll(async () => page.evaluate(() => window.veil!.status().faces), { timeout: 30_000 }).toBeGreaterThan(0);
   await screenshot(page, 'demo-default');
 });
 
 test('GPU device lost: nothing raw is shown, and the app recovers', async ({ page }) => {
-  await page.goto('/?source=camera&ep=wasm');
-  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 60_000 });
+  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
+  await waitRunning(page);
   await page.evaluate(() => window.veil!.loseDevice());
   await expect(page.locator('[data-error="device-lost"], [data-fail-closed="gpu-lost"]').first()).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 30_000 });

@@ -1,16 +1,30 @@
 import type { Page } from '@playwright/test';
 import type { Rect, RgbaImage } from '../../src/detect/types';
 
-/** Reads the output canvas's current picture through a 2D canvas (what any consumer of the page would see). */
+/**
+ * Reads the output canvas's current picture the way a consumer does: through canvas.captureStream(), one frame
+ * drawn into a 2D canvas. (drawImage of the WebGPU canvas itself reads back blank in headless Chromium here.)
+ * A canvas with no picture yet reads as all zeros.
+ */
 export async function readOutput(page: Page): Promise<RgbaImage> {
-  const { width, height, bytes } = await page.evaluate(() => {
+  const { width, height, bytes } = await page.evaluate(async () => {
     const app = document.querySelector('veil-app')!;
     const canvas = app.shadowRoot!.querySelector<HTMLCanvasElement>('canvas[data-role="output"]')!;
     const copy = document.createElement('canvas');
     copy.width = canvas.width;
     copy.height = canvas.height;
     const ctx = copy.getContext('2d')!;
-    ctx.drawImage(canvas, 0, 0);
+    const stream = canvas.captureStream(0);
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = stream;
+    const frame = new Promise<void>((resolve) => video.requestVideoFrameCallback(() => resolve()));
+    // A canvas that never had a picture gives no frame, and play() then never settles: wait 3 s at most.
+    const timeout = new Promise((r) => setTimeout(r, 3000));
+    (stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack).requestFrame();
+    await Promise.race([video.play().then(() => frame), timeout]);
+    if (video.videoWidth > 0) ctx.drawImage(video, 0, 0, copy.width, copy.height);
+    stream.getTracks().forEach((t) => t.stop());
     const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
     let bin = '';
     for (let i = 0; i < data.length; i++) bin += String.fromCharCode(data[i]);

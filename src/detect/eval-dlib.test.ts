@@ -1,0 +1,21 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { summarize } from './eval-metrics';
+import { runEval } from '../node/eval-run';
+
+// The face sets are shared test data outside the repository; without them this test is skipped, loudly.
+const DLIB = '../shared/data/faces/dlib_pascal/annotations.json';
+const present = existsSync(DLIB);
+if (!present) console.warn(`eval-dlib.test: skipped, ${DLIB} not found (the shared face data sets are not checked out)`);
+
+describe.skipIf(!present)(`npm run eval's detector on 3 dlib_pascal images${present ? '' : ` (skipped: ${DLIB} not found)`}`, () => {
+  it('covers every frontal face with the app defaults, at most one stray box per image', async () => {
+    const run = await runEval(DLIB, { model: 'back256', detector: {}, limit: 3 });
+    const { summary } = summarize(run.results, run.config);
+    expect(summary.images).toBe(3);
+    expect(summary.faces).toBeGreaterThan(5);
+    expect(summary.recall_h20).toBe(1);
+    expect(summary.unmatched_per_image).toBeLessThanOrEqual(1);
+    expect(run.config.crops_per_image).toBeGreaterThan(1); // the default tiles ran
+  }, 180_000);
+});

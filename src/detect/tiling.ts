@@ -1,0 +1,117 @@
+import { letterboxCrop } from './preprocess';
+import type { Rect } from './types';
+
+/** One grid of square tiles over the frame. */
+export interface TileGrid {
+  /** Tile side as a fraction of the frame's short side. */
+  side: number;
+  /** Least overlap of neighbouring tiles, as a fraction of the side: faces up to this size lie whole in some tile. */
+  overlap: number;
+}
+
+/**
+ * Which crops the detector runs besides the whole frame. The 256 model sees the whole frame letterboxed to its
+ * input, so a face under ~40 px of a 720p frame is a few model pixels and vanishes; tiles see it larger.
+ */
+export interface TilePlan {
+  grids: readonly TileGrid[];
+  /** Tiles are never smaller than this many frame pixels: below the model's input they would only upscale. */
+  minSidePx: number;
+  /**
+   * Drop a tile's candidates that reach an edge the tile shares with the frame's inside (a cut face). A face that
+   * fits the overlap lies whole in a neighbour; a larger one is seen by the whole frame or a coarser grid.
+   */
+  dropCut: boolean;
+}
+
+/** The whole frame only: one model run per frame. */
+export const NO_TILES: TilePlan = { grids: [], minSidePx: 256, dropCut: false };
+
+/**
+ * The detector's default, chosen with `npm run eval` on the whole dev set (../shared/data/faces/wider_val_public):
+ * tiles of 0.6 x the short side, 25% overlap, cut faces dropped: 9 crops on a 720p frame (whole frame + 4 x 2),
+ * 7 on 640x480. Finer or two-level grids gain 1-3 points of recall for twice the model runs.
+ */
+export const DEFAULT_TILE_PLAN: TilePlan = { grids: [{ side: 0.6, overlap: 0.25 }], minSidePx: 256, dropCut: true };
+
+/** A model input: a square of the frame (parts outside it are black). */
+export interface Crop {
+  rect: Rect;
+  /** Sides of the crop that cut through the frame, in order left, top, right, bottom; all false for the whole frame. */
+  inner: readonly [boolean, boolean, boolean, boolean];
+}
+
+/** Start positions of tiles of `side` along a frame axis of `length`: first and last flush with the ends, evenly spaced. */
+export function tileStarts(length: number, side: number, overlap: number): number[] {
+  if (side >= length) return [Math.round((length - side) / 2)];
+  const n = Math.ceil((length - side) / (side * (1 - overlap))) + 1;
+  return Array.from({ length: n }, (_, i) => Math.round((i * (length - side)) / (n - 1)));
+}
+
+function grid(frameW: number, frameH: number, side: number, overlap: number): Crop[] {
+  const xs = tileStarts(frameW, side, overlap);
+  const ys = tileStarts(frameH, side, overlap);
+  const crops: Crop[] = [];
+  for (const y of ys) {
+    for (const x of xs) {
+      crops.push({ rect: { x, y, w: side, h: side }, inner: [x > 0, y > 0, x + side < frameW, y + side < frameH] });
+    }
+  }
+  return crops;
+}
+
+/** The crops to run on a frame, whole frame (letterboxed) first, then each grid's tiles row by row. */
+export function planCrops(frameW: number, frameH: number, plan: TilePlan): Crop[] {
+  const crops: Crop[] = [{ rect: letterboxCrop(frameW, frameH), inner: [false, false, false, false] }];
+  const sides = new Set<number>();
+  for (const g of plan.grids) {
+    if (!(g.side > 0) || !(g.overlap >= 0 && g.overlap < 1)) {
+      throw new RangeError(`tiling: a grid needs side > 0 and overlap in [0, 1), got side ${g.side}, overlap ${g.overlap}`);
+    }
+    const side = Math.round(Math.max(plan.minSidePx, g.side * Math.min(frameW, frameH)));
+    // A tile as large as the frame's long side is the whole frame again; equal sides are the same grid.
+    if (side >= Math.max(frameW, frameH) || sides.has(side)) continue;
+    sides.add(side);
+    crops.push(...grid(frameW, frameH, side, g.overlap));
+  }
+  return crops;
+}
+
+/** Whether `box` (frame pixels) reaches within `marginPx` of, or past, one of the crop's inner edges. */
+export function isCut(box: Rect, crop: Crop, marginPx: number): boolean {
+  const { rect: r, inner } = crop;
+  return (inner[0] && box.x <= r.x + marginPx)
+    || (inner[1] && box.y <= r.y + marginPx)
+    || (inner[2] && box.x + box.w >= r.x + r.w - marginPx)
+    || (inner[3] && box.y + box.h >= r.y + r.h - marginPx);
+}
+
+/**
+ * Reads a plan from text: `off`, or grids `SIDE:OVERLAP` joined by commas (e.g. `0.5:0.25,1:0.2`), optionally
+ * followed by `/min=PX` and `/cut=keep|drop`. Unset fields come from `base`.
+ */
+export function parseTilePlan(text: string, base: TilePlan): TilePlan {
+  if (text === 'off') return { ...base, grids: [] };
+  const [gridText, ...opts] = text.split('/');
+  const grids = gridText.split(',').map((g) => {
+    const [side, overlap, extra] = g.split(':').map(Number);
+    if (extra !== undefined || !(side > 0) || !(overlap >= 0 && overlap < 1)) {
+      throw new RangeError(`tiling: "${g}" is not SIDE:OVERLAP with side > 0 and overlap in [0, 1)`);
+    }
+    return { side, overlap };
+  });
+  const plan: TilePlan = { ...base, grids };
+  for (const o of opts) {
+    const [key, value] = o.split('=');
+    if (key === 'min' && Number(value) > 0) plan.minSidePx = Number(value);
+    else if (key === 'cut' && (value === 'keep' || value === 'drop')) plan.dropCut = value === 'drop';
+    else throw new RangeError(`tiling: unknown option "${o}" (expected min=PX or cut=keep|drop)`);
+  }
+  return plan;
+}
+
+/** The inverse of parseTilePlan, for logs and result files. */
+export function formatTilePlan(plan: TilePlan): string {
+  if (plan.grids.length === 0) return 'off';
+  return `${plan.grids.map((g) => `${g.side}:${g.overlap}`).join(',')}/min=${plan.minSidePx}/cut=${plan.dropCut ? 'drop' : 'keep'}`;
+}

@@ -1,0 +1,33 @@
+import { expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import type { RgbaImage } from '../../src/detect/types';
+import { FAKE_CAMERA, FAKE_CAMERA_Y4M } from './chromium';
+import { readOutput } from './pixels';
+
+/** The fake camera's frame, as ffmpeg decodes the y4m Chromium plays. */
+export function cameraFrame(): RgbaImage {
+  return { width: FAKE_CAMERA.width, height: FAKE_CAMERA.height, data: new Uint8Array(readFileSync(`${FAKE_CAMERA_Y4M}.rgba`)) };
+}
+
+export const veilState = (page: Page) => page.locator('html').getAttribute('data-veil-state');
+
+export async function waitRunning(page: Page, timeout = 60_000): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout });
+}
+
+/** Reads the output at a moment when the app says only face masks are blurred. */
+export async function readWhileRunning(page: Page): Promise<RgbaImage> {
+  for (let i = 0; i < 50; i++) {
+    if ((await veilState(page)) === 'running') {
+      const img = await readOutput(page);
+      if ((await veilState(page)) === 'running') return img;
+    }
+    await page.waitForTimeout(100);
+  }
+  throw new Error(`the app never stayed 'running' across a read-back (state ${await veilState(page)})`);
+}
+
+/** Saved under test-results/screens/ to be looked at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screens/${name}.png` });
+}

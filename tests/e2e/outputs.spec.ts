@@ -1,0 +1,114 @@
+import { expect, test, type Page } from '@playwright/test';
+import type { RgbaImage } from '../../src/detect/types';
+import { FAKE_CAMERA } from './chromium';
+import { cameraFrame, screenshot, waitRunning } from './live-helpers';
+import { highFrequencyEnergy, readOutput } from './pixels';
+
+/** Frames of a MediaStream as a consumer sees them, from its very first frame, read in the page. */
+async function streamFrames(page: Page, expr: string, count: number): Promise<RgbaImage[]> {
+  const frames = await page.evaluate(async ({ expr, count }) => {
+    const stream = (0, eval)(expr) as MediaStream;
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = stream;
+    await video.play();
+    const canvas = document.createElement('canvas');
+    const out: { width: number; height: number; bytes: string }[] = [];
+    await new Promise<void>((resolve) => {
+      const grab = () => {
+        canvas.width = video.videoWidth;
+        canvas.height = video.videoHeight;
+        const ctx = canvas.getContext('2d')!;
+        ctx.drawImage(video, 0, 0);
+        const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        let bin = '';
+        for (let i = 0; i < data.length; i++) bin += String.fromCharCode(data[i]);
+        out.push({ width: canvas.width, height: canvas.height, bytes: btoa(bin) });
+        if (out.length >= count) resolve();
+        else video.requestVideoFrameCallback(grab);
+      };
+      video.requestVideoFrameCallback(grab);
+    });
+    return out;
+  }, { expr, count });
+  return frames.map((f) => ({ width: f.width, height: f.height, data: new Uint8Array(Buffer.from(f.bytes, 'base64')) }));
+}
+
+function expectFaceBlurred(img: RgbaImage, what: string): void {
+  const before = highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face);
+  const after = highFrequencyEnergy(img, FAKE_CAMERA.face);
+  expect(after * 5, `${what}: face detail ${before.toFixed(1)} -> ${after.toFixed(1)}`).toBeLessThan(before);
+}
+
+test('captureStream carries only anonymized frames, from the first one', async ({ page }) => {
+  await page.goto('/?source=camera&ep=wasm&budget=2000');
+  // Taken at once, before any detection: its first frames are of the starting (fully blurred) canvas.
+  const frames = await streamFrames(page, 'window.veil.captureStream(30)', 12);
+  for (const [i, f] of frames.entries()) {
+    if (f.width === FAKE_CAMERA.width) expectFaceBlurred(f, `stream frame ${i}`);
+  }
+  await waitRunning(page);
+  for (const [i, f] of (await streamFrames(page, 'window.veil.captureStream(30)', 5)).entries()) {
+    expectFaceBlurred(f, `running stream frame ${i}`);
+  }
+});
+
+test('call preview: the remote side of a real RTCPeerConnection receives the anonymized video', async ({ page }) => {
+  test.slow();
+  await page.goto('/call.html?source=camera&ep=wasm&budget=2000');
+  await waitRunning(page);
+  await expect(page.locator('[data-role="call-stats"]')).toContainText(`${FAKE_CAMERA.width}x${FAKE_CAMERA.height}`, { timeout: 60_000 });
+  const remote = await streamFrames(page,
+    'document.querySelector("veil-call-preview").shadowRoot.querySelector("video[data-role=remote]").srcObject', 3);
+  for (const f of remote) expectFaceBlurred(f, 'remote video');
+  await screenshot(page, 'call-preview');
+});
+
+test('recording: a clip of the anonymized stream can be downloaded', async ({ page }) => {
+  await page.goto('/?source=camera&ep=wasm&budget=2000');
+  await waitRunning(page);
+  await page.locator('[data-control="record"]').click();
+  await page.waitForTimeout(1500);
+  await page.locator('[data-control="record-stop"]').click();
+  const link = page.locator('[data-role="download"]');
+  await expect(link).toContainText('Download');
+  const download = await Promise.all([page.waitForEvent('download'), link.click()]).then(([d]) => d);
+  expect(download.suggestedFilename()).toMatch(/^veil-.*\.(webm|mp4)$/);
+});
+
+test('OBS mode shows the output alone, full window', async ({ page }) => {
+  await page.goto('/?obs=1&source=camera&ep=wasm&budget=2000');
+  await waitRunning(page);
+  await expect(page.locator('veil-controls')).toHaveCount(0);
+  await expect(page.locator('[data-role="status"]')).toHaveCount(0);
+  const box = await page.locator('canvas[data-role="output"]').boundingBox();
+  expect(box).toMatchObject({ x: 0, y: 0, width: 960, height: 640 });
+  expectFaceBlurred(await readOutput(page), 'OBS output');
+  await screenshot(page, 'obs');
+});
+
+test('every URL parameter round-trips into the controls', async ({ page }) => {
+  await page.goto('/?source=demo&strength=0.8&scale=1.6&mask=box&boxes=1&budget=900&ep=wasm');
+  const controls = page.locator('veil-controls');
+  await expect(controls.locator('[data-control="source"]')).toHaveValue('demo');
+  await expect(controls.locator('[data-control="strength"]')).toHaveValue('0.8');
+  await expect(controls.locator('[data-control="boxes"]')).toBeChecked();
+  await controls.locator('summary').click();
+  await expect(controls.locator('[data-control="mask"]')).toHaveValue('box');
+  await expect(controls.locator('[data-control="scale"]')).toHaveValue('1.6');
+  await expect(controls.locator('[data-control="budget"]')).toHaveValue('900');
+  await expect(controls.locator('[data-control="ep"]')).toHaveValue('wasm');
+  const obsUrl = await controls.locator('[data-role="obs-url"]').getAttribute('href');
+  expect(new URLSearchParams(obsUrl!).get('obs')).toBe('1');
+  expect(new URLSearchParams(obsUrl!).get('strength')).toBe('0.8');
+  await screenshot(page, 'settings');
+});
+
+test('settings changed in the UI persist; URL parameters win over them', async ({ page }) => {
+  await page.goto('/?source=demo&ep=wasm');
+  await page.locator('veil-controls [data-control="boxes"]').check();
+  await page.goto('/?source=demo&ep=wasm');
+  await expect(page.locator('veil-controls [data-control="boxes"]')).toBeChecked();
+  await page.goto('/?source=demo&ep=wasm&boxes=0');
+  await expect(page.locator('veil-controls [data-control="boxes"]')).not.toBeChecked();
+});

@@ -1,0 +1,113 @@
+// npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T] [--model back256|front128]
+//                                  [--max-faces N] [--limit N]
+// Runs the app's FaceDetector on every image of an annotation file and prints recall by face height.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../src/detect/detector';
+import { HEIGHT_BUCKETS, RECALL_MIN_HEIGHT, summarize, type BucketCounts, type EvalSummary } from '../src/detect/eval-metrics';
+import { DEFAULT_TILE_PLAN, formatTilePlan, parseTilePlan, type TilePlan } from '../src/detect/tiling';
+import { AnnotationsError, EVAL_MODELS, readAnnotations, runEval, type EvalModel } from '../src/node/eval-run';
+
+const USAGE = `usage: npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T]
+                       [--model ${Object.keys(EVAL_MODELS).join('|')}] [--max-faces N] [--limit N]
+  PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame's short side), then /min=PX, /cut=keep|drop
+        (on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`;
+
+class UsageError extends Error {}
+
+interface Args {
+  annotations: string;
+  json?: string;
+  model: EvalModel;
+  detector: DetectorOptions;
+  limit?: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) positional.push(a);
+    else if (a === '--help' || a === '-h') throw new UsageError('');
+    else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
+    else flags.set(a.slice(2), argv[++i]);
+  }
+  if (positional.length !== 1) throw new UsageError('give exactly one annotation file');
+  const number = (name: string, ok: (v: number) => boolean): number | undefined => {
+    const text = flags.get(name);
+    if (text === undefined) return undefined;
+    const v = Number(text);
+    if (!ok(v)) throw new UsageError(`--${name} ${text} is out of range`);
+    return v;
+  };
+  const model = flags.get('model') ?? 'back256';
+  if (!(model in EVAL_MODELS)) throw new UsageError(`--model ${model}: expected one of ${Object.keys(EVAL_MODELS).join(', ')}`);
+  const tilesText = flags.get('tiles') ?? 'on';
+  let tiles: TilePlan;
+  try {
+    tiles = tilesText === 'on' ? DEFAULT_TILE_PLAN : parseTilePlan(tilesText, DEFAULT_TILE_PLAN);
+  } catch (e) {
+    throw new UsageError(`--tiles ${tilesText}: ${(e as Error).message}`);
+  }
+  const d = DEFAULT_DETECTOR_OPTIONS;
+  const known = new Set(['json', 'tiles', 'threshold', 'model', 'max-faces', 'limit']);
+  for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
+  return {
+    annotations: positional[0],
+    json: flags.get('json'),
+    model: model as EvalModel,
+    detector: {
+      threshold: number('threshold', (v) => v > 0 && v < 1) ?? d.threshold,
+      nms: { ...d.nms, maxFaces: number('max-faces', (v) => Number.isInteger(v) && v > 0) ?? d.nms.maxFaces },
+      tiles,
+    },
+    limit: number('limit', (v) => Number.isInteger(v) && v > 0),
+  };
+}
+
+function table(s: EvalSummary, counts: BucketCounts): string {
+  const pct = (r: number | null) => (r === null ? '     -' : `${(100 * r).toFixed(1).padStart(5)}%`);
+  const row = (a: string, b: string | number, c: string | number, d: string) => `${a.padEnd(14)}${String(b).padStart(7)}${String(c).padStart(9)}  ${d}`;
+  const tall = HEIGHT_BUCKETS.filter((b) => b.lo >= RECALL_MIN_HEIGHT).map((b) => counts[b.name]);
+  const tallFaces = tall.reduce((n, c) => n + c.faces, 0);
+  const tallCovered = tall.reduce((n, c) => n + c.covered, 0);
+  return [
+    row('face height', 'faces', 'covered', 'recall'),
+    ...HEIGHT_BUCKETS.map((b) => row(`${b.name} px`, counts[b.name].faces, counts[b.name].covered, pct(s.recall_by_height[b.name]))),
+    row(`>= ${RECALL_MIN_HEIGHT} px`, tallFaces, tallCovered, `${pct(s.recall_h20)}  (recall_h20)`),
+    `unmatched boxes per image  ${s.unmatched_per_image.toFixed(2)}`,
+    `ms per image               ${s.ms_per_image.toFixed(1)}  (${String(s.config.runtime)}; ${Number(s.config.crops_per_image).toFixed(1)} crops per image)`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  readAnnotations(args.annotations); // a missing or malformed file fails here, before any GPU or model work
+  const { tiles, threshold, nms } = args.detector;
+  console.log(`eval ${args.annotations}: model ${args.model}, threshold ${threshold}, tiles ${formatTilePlan(tiles)}, `
+    + `NMS IoU ${nms.iouThreshold} max ${nms.maxFaces}${nms.weighted ? ' weighted' : ''}`);
+  const tty = process.stderr.isTTY;
+  const run = await runEval(args.annotations, {
+    model: args.model, detector: args.detector, limit: args.limit,
+    onImage: (i, n) => { if (tty) process.stderr.write(`\r${i + 1}/${n} images`); },
+  });
+  if (tty) process.stderr.write('\n');
+  const { summary, counts } = summarize(run.results, { ...run.config, tiles: formatTilePlan(tiles) });
+  console.log(`${summary.images} images, ${summary.faces} faces`);
+  console.log(table(summary, counts));
+  if (args.json) {
+    mkdirSync(dirname(args.json), { recursive: true });
+    writeFileSync(args.json, `${JSON.stringify(summary, null, 2)}\n`);
+    console.log(`wrote ${args.json}`);
+  }
+}
+
+// Exit explicitly: V8 keeps compiling onnxruntime's wasm in the background for a minute or more after the last
+// run, and Node would wait for it.
+main().then(() => process.exit(0), (e: unknown) => {
+  if (e instanceof UsageError) console.error(`${e.message ? `eval: ${e.message}\n` : ''}${USAGE}`);
+  else if (e instanceof AnnotationsError) console.error(e.message);
+  else console.error(e);
+  process.exit(e instanceof UsageError || e instanceof AnnotationsError ? 2 : 1);
+});
