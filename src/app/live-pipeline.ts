@@ -3,8 +3,8 @@ import { FaceDetector } from '../detect/detector';
 import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
 import { Tracker } from '../track/tracker';
-import { AnonymizePass, type FaceMask } from '../render/anonymize-pass';
-import type { Rect } from '../detect/types';
+import { AnonymizePass } from '../render/anonymize-pass';
+import { maskFromBox } from './masks';
 import { failClosedReason, type FailClosedReason } from './fail-closed';
 import { toAppError, type AppError } from './errors';
 import { timeModel, tryFasterProvider, type ProviderTiming } from './provider-choice';
@@ -42,10 +42,6 @@ const DETECTION_TARGET_MS = 100;
 
 const FRAME_USAGE = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
 const OUTPUT_USAGE = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING;
-
-export function maskFromBox(box: Rect, scale: number, excluded = false): FaceMask {
-  return { cx: box.x + box.w / 2, cy: box.y + box.h / 2, rx: (box.w / 2) * scale, ry: (box.h / 2) * scale, excluded };
-}
 
 /** Everything that lives on one GPUDevice; rebuilt as a whole when the device is lost. */
 interface DeviceResources {
