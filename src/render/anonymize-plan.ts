@@ -11,17 +11,38 @@ export interface FaceMask {
   excluded?: boolean;
 }
 
+/**
+ * What covers a face. gaussian: a blur whose sigma follows the face size (sigmaForFace). mosaic: blocks of the
+ * face's mean colour, a fixed number across the face (mosaicBlocksAcross). solid: one colour. strong: the mosaic,
+ * then the Gaussian over it, so that de-blurring recovers at most the mosaic.
+ */
+export type AnonymizeEffect = 'gaussian' | 'mosaic' | 'solid' | 'strong';
+export const ANONYMIZE_EFFECTS: readonly AnonymizeEffect[] = ['gaussian', 'mosaic', 'solid', 'strong'];
+export const DEFAULT_EFFECT: AnonymizeEffect = 'gaussian';
+/** 0..255 per channel. */
+export type Rgb = readonly [number, number, number];
+export const DEFAULT_SOLID_COLOR: Rgb = [0, 0, 0];
+
 export interface AnonymizeParams {
   masks: readonly FaceMask[];
-  /** Fail closed: anonymize the whole frame, whatever the masks say. */
+  /** Fail closed: anonymize the whole frame, whatever the masks say (always the full-frame blur, opaque). */
   fullFrame: boolean;
-  /** 0..1 slider; see sigmaForFace. */
+  /** 0..1 slider; see sigmaForFace and mosaicBlocksAcross. */
   strength: number;
   shape: 'ellipse' | 'box';
   /** Soft edge width, lying outside the mask so the mask itself is fully covered. */
   featherPx: number;
   /** Debug overlay: outline every mask. */
   outlines: boolean;
+  /** Default DEFAULT_EFFECT; anything not in ANONYMIZE_EFFECTS counts as the default. */
+  effect?: AnonymizeEffect;
+  /** Fill of the solid effect, 0..255 per channel (rounded, clamped; non-finite counts as 0). Default black. */
+  color?: Rgb;
+  /**
+   * Overlay output (OBS): alpha 0 outside every mask and its feather, the mask's coverage inside, colour
+   * premultiplied by alpha. Ignored when failing closed, whose output is the whole frame, opaque.
+   */
+  transparent?: boolean;
 }
 
 /** Taps per side of any one blur pass; a face needing more blurs on a coarser grid instead. */

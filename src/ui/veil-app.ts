@@ -15,7 +15,7 @@ function choiceFromValue(value: string): SourceChoice {
 }
 
 const INITIAL_STATUS: LiveStatus = {
-  state: 'starting', adapter: '', provider: 'loading', fps: 0, detectorMs: NaN, faces: 0, failClosed: 'detector-starting', error: null,
+  state: 'starting', adapter: '', provider: 'loading', fps: 0, detectorMs: NaN, faces: 0, detections: 0, failClosed: 'detector-starting', error: null,
 };
 
 /** The app's root: owns the live pipeline and the source, and shows only the anonymized canvas. */

@@ -100,13 +100,14 @@ test('GPU device lost: nothing raw is shown, and the app recovers', async ({ pag
   expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
 });
 
-test('WebGPU provider: ORT runs on our device and its output feeds our decode pass', async ({ page }) => {
+test('WebGPU provider: ORT runs on our device and its GPU outputs feed our decode pass', async ({ page }) => {
   test.slow();
-  // SwiftShader takes ~300 ms an inference, so the staleness budget is widened for this check of the GPU path.
-  await page.goto('/?source=camera&ep=webgpu&budget=5000');
-  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 120_000 });
-  await expect(page.locator('[data-role="status"]')).toContainText('webgpu');
-  await expect.poll(async () => page.evaluate(() => window.veil!.status().faces), { timeout: 60_000 }).toBeGreaterThan(0);
-  const out = await readWhileRunning(page);
-  expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
+  // On SwiftShader a WebGPU inference takes seconds, far over any sane budget, so the app rightly stays
+  // fail-closed; what this checks is that the GPU path (preprocess -> ORT on our GPUDevice -> WGSL decode of
+  // ORT's output buffers, which throws if they are not on the GPU) finds the face.
+  await page.goto('/?source=camera&ep=webgpu&tiles=off');
+  await expect(page.locator('[data-role="status"]')).toContainText('detector: webgpu', { timeout: 60_000 });
+  await expect.poll(async () => page.evaluate(() => window.veil!.status().detections), { timeout: 150_000 }).toBe(1);
+  expect(await page.evaluate(() => window.veil!.status().error)).toBeNull();
+  expect(highFrequencyEnergy(await readOutput(page), FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
 });

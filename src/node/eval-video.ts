@@ -1,0 +1,143 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { maskFromBox } from '../app/masks';
+import { failClosedReason } from '../app/fail-closed';
+import { DEFAULT_SETTINGS } from '../app/settings';
+import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../detect/detector';
+import { BLAZEFACE_BACK_256 } from '../detect/model';
+import { formatTilePlan } from '../detect/tiling';
+import type { FaceVerdict, LeakSummary } from '../track/leak';
+import { detectedFrames, replayLive, type LiveSchedule } from '../track/leak-replay';
+import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
+import { Tracker, type TrackedFace } from '../track/tracker';
+import { detectClip } from './eval-video-detect';
+import { probeSize } from './image-io';
+import { readVideoTruth, TruthError } from './eval-video-truth';
+
+/**
+ * Live mode on a mid-range GPU at 30 fps. The live pipeline sizes each detection to about 100 ms
+ * (DETECTION_TARGET_MS): the whole frame plus as many tiles as fit. A BlazeFace-256 run through onnxruntime-web's
+ * WebGPU provider costs about 11.5 ms even on an H100 (per-run overhead, issue 3), so a mid-range GPU takes
+ * ~12 ms: all 6 tiles of a 640x360 frame fit (floor(100 / 12) - 1 = 7 >= 6), one detection is 7 runs, ~84 ms,
+ * which lands between the 2nd and 3rd frame after its capture. With one detection in flight, the next starts
+ * on the frame that shows the result: a detection every 3rd frame, applied 3 frames after capture.
+ */
+export const LIVE_SCHEDULE: Readonly<LiveSchedule> = { every: 3, latency: 3 };
+/** Tiles per detection live mode picks on that GPU: all of them (Infinity = all). */
+export const LIVE_TILES_PER_DETECTION = Infinity;
+
+export interface VideoEvalOptions {
+  schedule: LiveSchedule;
+  tilesPerDetection: number;
+  detector: DetectorOptions;
+  tracker: Partial<TrackerOptions>;
+  maskScale: number;
+  budgetMs: number;
+  /** Only the first `limit` frames. */
+  limit?: number;
+  cacheDir?: string;
+  onProgress?: (done: number, total: number) => void;
+  onFrame?: (i: number, faces: readonly TrackedFace[], verdicts: readonly FaceVerdict[], fullFrame: boolean) => void;
+}
+
+export const DEFAULT_VIDEO_EVAL: Readonly<VideoEvalOptions> = {
+  schedule: LIVE_SCHEDULE,
+  tilesPerDetection: LIVE_TILES_PER_DETECTION,
+  detector: DEFAULT_DETECTOR_OPTIONS,
+  tracker: {},
+  maskScale: DEFAULT_SETTINGS.maskScale,
+  budgetMs: DEFAULT_SETTINGS.budgetMs,
+  cacheDir: '.cache/eval-video',
+};
+
+/** Issue 4's result keys (faces >= 20 px), then the extras. */
+export interface VideoEvalSummary extends LeakSummary {
+  ms_per_frame: number;
+  /** Of ms_per_frame: the tracker's share (the rest is the detector's, measured when its crops ran). */
+  tracker_ms_per_frame: number;
+  detector_ms_per_detection: number;
+  crops_per_detection: number;
+  /** Model runs done in this run (the rest came from the cache). */
+  model_runs: number;
+}
+
+export interface VideoEvalResult {
+  clip: string;
+  summary: VideoEvalSummary;
+}
+
+/**
+ * Runs live mode's detect-and-track path over a clip and counts leaks against its ground truth: the app's
+ * detector (cached per crop), its tracker, its mask geometry (maskFromBox) and its fail-closed rule.
+ */
+export async function runVideoEval(clipPath: string, truthPath: string, o: VideoEvalOptions): Promise<VideoEvalResult> {
+  const truth = readVideoTruth(truthPath);
+  if (!existsSync(clipPath)) throw new TruthError(clipPath, 'no such video file');
+  const size = probeSize(clipPath);
+  if (size.width !== truth.width || size.height !== truth.height) {
+    throw new TruthError(truthPath, `${clipPath} is ${size.width}x${size.height}, the ground truth says ${truth.width}x${truth.height}`);
+  }
+  const frames = Math.min(truth.frames.length, o.limit ?? Infinity);
+  const detected = detectedFrames(frames, o.schedule);
+  const dets = await detectClip(clipPath, size, {
+    spec: BLAZEFACE_BACK_256, detector: o.detector, frames: detected, tilesPerDetection: o.tilesPerDetection,
+    cacheDir: o.cacheDir, onProgress: o.onProgress,
+  });
+  const frameMs = 1000 / truth.fps;
+  const perCall = Math.min(dets.tiles, o.tilesPerDetection);
+  const tracker = new Tracker(o.tracker);
+  const replay = replayLive(tracker, {
+    frames, fps: truth.fps, size, schedule: o.schedule,
+    truth: (i) => truth.frames[i]!,
+    detections: (c) => dets.byFrame.get(c)!,
+    mask: (box) => maskFromBox(box, o.maskScale),
+    failClosed: (last, now) => failClosedReason({ ready: true, lastResultCaptureMs: last, failing: false }, now, o.budgetMs) !== null,
+    // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
+    holdAtLeastMs: perCall > 0 ? 1.5 * Math.ceil(dets.tiles / perCall) * o.schedule.latency * frameMs : undefined,
+    onFrame: o.onFrame,
+  });
+  const detectorMs = dets.msPerDetection * detected.length;
+  return {
+    clip: clipPath,
+    summary: {
+      ...replay.summary,
+      ms_per_frame: frames > 0 ? (detectorMs + replay.trackerMs) / frames : 0,
+      tracker_ms_per_frame: frames > 0 ? replay.trackerMs / frames : 0,
+      detector_ms_per_detection: dets.msPerDetection,
+      crops_per_detection: dets.cropsPerDetection,
+      model_runs: dets.ran,
+    },
+  };
+}
+
+/** One clip of a clip folder's index.json (the motion set's layout: {"name", "mp4", "json"}). */
+export interface IndexedClip {
+  name: string;
+  mp4: string;
+  json: string;
+}
+
+export function readClipIndex(dir: string): IndexedClip[] {
+  const path = join(dir, 'index.json');
+  if (!existsSync(path)) throw new TruthError(path, 'no index.json: --all wants a folder like ../shared/data/motion');
+  const list = JSON.parse(readFileSync(path, 'utf8')) as Partial<IndexedClip>[];
+  if (!Array.isArray(list) || !list.every((c) => typeof c?.mp4 === 'string' && typeof c?.json === 'string')) {
+    throw new TruthError(path, 'expected a JSON array of {"name", "mp4", "json"}');
+  }
+  return list.map((c) => ({ name: c.name ?? c.mp4!, mp4: resolve(dir, c.mp4!), json: resolve(dir, c.json!) }));
+}
+
+/** The run's settings, for the result file. */
+export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
+  return {
+    detect_every: o.schedule.every,
+    latency: o.schedule.latency,
+    tiles_per_detection: Number.isFinite(o.tilesPerDetection) ? o.tilesPerDetection : 'all',
+    tiles: formatTilePlan(o.detector.tiles),
+    threshold: o.detector.threshold,
+    mask_scale: o.maskScale,
+    budget_ms: o.budgetMs,
+    tracker: { ...DEFAULT_TRACKER_OPTIONS, ...o.tracker },
+    runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',
+  };
+}

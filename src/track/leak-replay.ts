@@ -1,0 +1,78 @@
+import type { Detection, Rect } from '../detect/types';
+import { type Ellipse, type FaceVerdict, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
+import type { FrameSize, TrackedFace, Tracker } from './tracker';
+
+/**
+ * Live mode's timing in frames: the detector looks at every `every`-th frame and its boxes reach the tracker
+ * `latency` frames after that frame's capture (results for frame c are in before frame c + latency is drawn).
+ */
+export interface LiveSchedule {
+  every: number;
+  latency: number;
+}
+
+/** Frames the detector looks at, in order: 0, every, 2 * every, ... up to `frames`. */
+export function detectedFrames(frames: number, s: LiveSchedule): number[] {
+  return Array.from({ length: Math.ceil(frames / s.every) }, (_, j) => j * s.every);
+}
+
+export interface ReplayInput {
+  frames: number;
+  fps: number;
+  size: FrameSize;
+  schedule: LiveSchedule;
+  /** Ground truth on frame i. */
+  truth(i: number): readonly TruthFace[];
+  /** The detector's answer for frame c, asked only for detectedFrames(). */
+  detections(c: number): readonly Detection[];
+  /** Live mode's mask for a drawn box (maskFromBox with the mask scale). */
+  mask(box: Rect): Ellipse;
+  /** True when live mode would blur the whole frame at `frameMs`, given the newest result's capture time. */
+  failClosed(lastResultCaptureMs: number | null, frameMs: number): boolean;
+  /** Live mode's tracker.holdAtLeast() argument after each result, when tiles are spread over detections. */
+  holdAtLeastMs?: number;
+  leak?: Partial<LeakOptions>;
+  /** Sees every frame's boxes and verdicts (for debugging and per-frame output). */
+  onFrame?(i: number, faces: readonly TrackedFace[], verdicts: readonly FaceVerdict[], fullFrame: boolean): void;
+}
+
+export interface Replay {
+  summary: LeakSummary;
+  /** Time spent in the tracker (update and faces), in ms. */
+  trackerMs: number;
+}
+
+/**
+ * Plays a clip through `tracker` exactly as live mode's frame loop does: frame i is displayed at i * 1000 / fps,
+ * results are applied before the frame they reach, the whole frame is blurred while the newest result is too
+ * old, and faces() is asked once per frame that shows masks. Every displayed frame is scored against the truth.
+ */
+export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
+  const { every, latency } = r.schedule;
+  if (!(Number.isInteger(every) && every >= 1 && Number.isInteger(latency) && latency >= 0)) {
+    throw new RangeError(`replayLive: every must be an integer >= 1 and latency an integer >= 0, got ${every} and ${latency}`);
+  }
+  const counter = new LeakCounter(r.leak);
+  const frameMs = 1000 / r.fps;
+  let lastCapture: number | null = null;
+  let trackerMs = 0;
+  for (let i = 0; i < r.frames; i++) {
+    const now = i * frameMs;
+    const c = i - latency;
+    if (c >= 0 && c % every === 0) {
+      const dets = r.detections(c);
+      const t0 = performance.now();
+      tracker.update(dets, c * frameMs, r.size);
+      if (r.holdAtLeastMs !== undefined) tracker.holdAtLeast(r.holdAtLeastMs);
+      trackerMs += performance.now() - t0;
+      lastCapture = Math.max(lastCapture ?? c * frameMs, c * frameMs);
+    }
+    const fullFrame = r.failClosed(lastCapture, now);
+    const t1 = performance.now();
+    const faces = fullFrame ? [] : tracker.faces(now);
+    trackerMs += performance.now() - t1;
+    const verdicts = counter.add(i, r.size, r.truth(i), { masks: faces.map((f) => r.mask(f.box)), fullFrame });
+    r.onFrame?.(i, faces, verdicts, fullFrame);
+  }
+  return { summary: counter.summary(), trackerMs };
+}

@@ -1,0 +1,223 @@
+import type { Rect } from '../detect/types';
+
+/** A mask ellipse in frame pixels (FaceMask from the anonymize pass has this shape). */
+export interface Ellipse {
+  cx: number;
+  cy: number;
+  rx: number;
+  ry: number;
+}
+
+/** A ground-truth face on one frame; `id` follows the same person across frames. */
+export interface TruthFace {
+  box: Rect;
+  id?: number;
+}
+
+export interface LeakOptions {
+  /** A face is leaked when less than this share of its box lies inside the blur. */
+  minCovered: number;
+  /** Faces at least this tall (px, on that frame) count for the headline numbers; all faces are reported too. */
+  minHeight: number;
+}
+
+/** Issue 4's definition: leaked below 80% covered; the headline counts faces at least 20 px tall. */
+export const DEFAULT_LEAK_OPTIONS: Readonly<LeakOptions> = { minCovered: 0.8, minHeight: 20 };
+
+/** What one frame showed: the masks drawn, or the whole frame blurred (fail closed). */
+export interface FrameMasks {
+  masks: readonly Ellipse[];
+  fullFrame: boolean;
+}
+
+export interface LeakCounts {
+  face_frames: number;
+  leaked_face_frames: number;
+  leak_rate: number;
+  frames_with_any_leak: number;
+  /** Longest run of consecutive frames on which the same face (by id) leaked; the target is 1. */
+  longest_leak_run: number;
+  /** Runs of two or more consecutive leaked frames of the same face. */
+  leak_runs_over_1: number;
+}
+
+/** Issue 4's keys (for faces >= minHeight), plus the same counts over all faces. */
+export interface LeakSummary extends LeakCounts {
+  frames: number;
+  /** Blurred area over total face area (all faces), summed over the clip. */
+  mask_area_ratio: number;
+  /** Frames blurred whole because the newest detection was missing or older than the budget. */
+  full_frames: number;
+  /** Blurred and face pixels summed over the frames (mask_area_ratio's terms, for adding clips up). */
+  mask_px: number;
+  face_px: number;
+  all_faces: LeakCounts;
+}
+
+/** Where a row at height `y` crosses the ellipse, or null when it misses it. */
+function rowSpan(e: Ellipse, y: number): [number, number] | null {
+  const t = (y - e.cy) / e.ry;
+  if (!(e.rx > 0 && e.ry > 0) || t * t >= 1) return null;
+  const half = e.rx * Math.sqrt(1 - t * t);
+  return [e.cx - half, e.cx + half];
+}
+
+/** Length of [x0, x1] covered by the union of the masks' spans on row `y`. */
+function coveredOnRow(masks: readonly Ellipse[], y: number, x0: number, x1: number): number {
+  const spans: [number, number][] = [];
+  for (const m of masks) {
+    const s = rowSpan(m, y);
+    if (s && s[1] > x0 && s[0] < x1) spans.push([Math.max(x0, s[0]), Math.min(x1, s[1])]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  let end = x0;
+  for (const [a, b] of spans) {
+    if (b <= end) continue;
+    covered += b - Math.max(a, end);
+    end = b;
+  }
+  return covered;
+}
+
+/** Rows sampled per box: one per pixel, at least 16 and at most 512; exact along each row. */
+function rowsFor(h: number): number {
+  return Math.min(512, Math.max(16, Math.ceil(h)));
+}
+
+/** Share of `box` inside the union of the ellipses (1 for an empty box). */
+export function coveredShare(box: Rect, masks: readonly Ellipse[]): number {
+  if (!(box.w > 0 && box.h > 0)) return 1;
+  const n = rowsFor(box.h);
+  let covered = 0;
+  for (let k = 0; k < n; k++) covered += coveredOnRow(masks, box.y + ((k + 0.5) * box.h) / n, box.x, box.x + box.w);
+  return covered / (n * box.w);
+}
+
+/** Area of the union of the ellipses inside a frame, sampled on the pixel rows. */
+export function maskArea(masks: readonly Ellipse[], frame: { width: number; height: number }): number {
+  let area = 0;
+  for (let y = 0; y < frame.height; y++) area += coveredOnRow(masks, y + 0.5, 0, frame.width);
+  return area;
+}
+
+interface Tally {
+  faces: number;
+  leaked: number;
+  framesWithLeak: number;
+  longestRun: number;
+  runsOver1: number;
+  /** Per face id: the last frame it leaked on and the length of the run ending there. */
+  runs: Map<number, { frame: number; length: number }>;
+}
+
+const emptyTally = (): Tally => ({ faces: 0, leaked: 0, framesWithLeak: 0, longestRun: 0, runsOver1: 0, runs: new Map() });
+
+function countsOf(t: Tally): LeakCounts {
+  return {
+    face_frames: t.faces,
+    leaked_face_frames: t.leaked,
+    leak_rate: t.faces > 0 ? t.leaked / t.faces : 0,
+    frames_with_any_leak: t.framesWithLeak,
+    longest_leak_run: t.longestRun,
+    leak_runs_over_1: t.runsOver1,
+  };
+}
+
+/** One face's verdict on one frame. */
+export interface FaceVerdict {
+  id: number | undefined;
+  covered: number;
+  leaked: boolean;
+  counted: boolean;
+}
+
+/** Accumulates leaks frame by frame, in frame order. */
+export class LeakCounter {
+  #o: LeakOptions;
+  #frames = 0;
+  #fullFrames = 0;
+  #maskArea = 0;
+  #faceArea = 0;
+  #tall = emptyTally();
+  #all = emptyTally();
+
+  constructor(o: Partial<LeakOptions> = {}) {
+    this.#o = { ...DEFAULT_LEAK_OPTIONS, ...o };
+  }
+
+  /** Scores frame `index` (indices must increase; a gap breaks leak runs). */
+  add(index: number, frame: { width: number; height: number }, faces: readonly TruthFace[], shown: FrameMasks): FaceVerdict[] {
+    this.#frames++;
+    if (shown.fullFrame) this.#fullFrames++;
+    this.#maskArea += shown.fullFrame ? frame.width * frame.height : maskArea(shown.masks, frame);
+    const verdicts = faces.map((f): FaceVerdict => {
+      this.#faceArea += f.box.w * f.box.h;
+      const covered = shown.fullFrame ? 1 : coveredShare(f.box, shown.masks);
+      return { id: f.id, covered, leaked: covered < this.#o.minCovered, counted: f.box.h >= this.#o.minHeight };
+    });
+    this.#tally(this.#all, index, verdicts);
+    this.#tally(this.#tall, index, verdicts.filter((v) => v.counted));
+    return verdicts;
+  }
+
+  #tally(t: Tally, index: number, verdicts: readonly FaceVerdict[]): void {
+    t.faces += verdicts.length;
+    let any = false;
+    for (const v of verdicts) {
+      if (!v.leaked) continue;
+      any = true;
+      t.leaked++;
+      if (v.id === undefined) {
+        t.longestRun = Math.max(t.longestRun, 1);
+        continue;
+      }
+      const prev = t.runs.get(v.id);
+      const length = prev && prev.frame === index - 1 ? prev.length + 1 : 1;
+      t.runs.set(v.id, { frame: index, length });
+      if (length === 2) t.runsOver1++;
+      t.longestRun = Math.max(t.longestRun, length);
+    }
+    if (any) t.framesWithLeak++;
+  }
+
+  summary(): LeakSummary {
+    return {
+      frames: this.#frames,
+      ...countsOf(this.#tall),
+      mask_area_ratio: this.#faceArea > 0 ? this.#maskArea / this.#faceArea : 0,
+      full_frames: this.#fullFrames,
+      mask_px: this.#maskArea,
+      face_px: this.#faceArea,
+      all_faces: countsOf(this.#all),
+    };
+  }
+}
+
+function addCounts(list: readonly LeakCounts[]): LeakCounts {
+  const faces = list.reduce((n, c) => n + c.face_frames, 0);
+  const leaked = list.reduce((n, c) => n + c.leaked_face_frames, 0);
+  return {
+    face_frames: faces,
+    leaked_face_frames: leaked,
+    leak_rate: faces > 0 ? leaked / faces : 0,
+    frames_with_any_leak: list.reduce((n, c) => n + c.frames_with_any_leak, 0),
+    longest_leak_run: list.reduce((n, c) => Math.max(n, c.longest_leak_run), 0),
+    leak_runs_over_1: list.reduce((n, c) => n + c.leak_runs_over_1, 0),
+  };
+}
+
+/** Several clips' summaries as one: counts added, rates recomputed over the sums. */
+export function addLeakSummaries(list: readonly LeakSummary[]): LeakSummary {
+  const maskPx = list.reduce((n, s) => n + s.mask_px, 0);
+  const facePx = list.reduce((n, s) => n + s.face_px, 0);
+  return {
+    frames: list.reduce((n, s) => n + s.frames, 0),
+    ...addCounts(list),
+    mask_area_ratio: facePx > 0 ? maskPx / facePx : 0,
+    full_frames: list.reduce((n, s) => n + s.full_frames, 0),
+    mask_px: maskPx,
+    face_px: facePx,
+    all_faces: addCounts(list.map((s) => s.all_faces)),
+  };
+}
