@@ -1,14 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { FAKE_CAMERA } from './chromium';
-import { cameraFrame, readWhileRunning, screenshot, veilState as state, waitRunning } from './live-helpers';
+import { CI_PACE, cameraFrame, readWhileRunning, screenshot, veilState as state, waitRunning } from './live-helpers';
 import { hasPicture, highFrequencyEnergy, meanAbsDiff, readOutput } from './pixels';
 
-// CI's machine has two cores and a software GPU, where a detection takes a few hundred ms; the default budget
-// (250 ms) would keep the app failing closed there. The fail-closed rule itself is unit-tested in src/app.
-const BUDGET = 2000;
-
 test('camera: the face is strongly blurred and the rest of the frame is unchanged', async ({ page }) => {
-  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
+  await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   const out = await readWhileRunning(page);
   const input = cameraFrame();
@@ -28,7 +24,7 @@ test('fail closed: every frame painted before the detector is ready is blurred w
     await held;
     await route.continue();
   });
-  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
+  await page.goto(`/?source=camera&${CI_PACE}`);
   const input = cameraFrame();
   const whole = highFrequencyEnergy(input);
   let painted = 0;
@@ -50,7 +46,7 @@ test('fail closed: every frame painted before the detector is ready is blurred w
 
 test('a model that fails to load is reported and the frame stays blurred whole', async ({ page }) => {
   await page.route('**/models/*.onnx', (route) => route.fulfill({ status: 200, body: 'not an onnx model' }));
-  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
+  await page.goto(`/?source=camera&${CI_PACE}`);
   await expect(page.locator('[data-error="model-load"]')).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'error');
   await expect.poll(async () => hasPicture(await readOutput(page))).toBe(true);
@@ -72,7 +68,7 @@ test('camera denied: a clear message, and the demo clip one click away', async (
   await page.addInitScript(() => {
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
   });
-  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
+  await page.goto(`/?source=camera&${CI_PACE}`);
   await expect(page.locator('[data-error="camera-denied"]')).toBeVisible();
   await screenshot(page, 'camera-denied');
   await page.getByRole('button', { name: 'Play the demo clip' }).click();
@@ -83,7 +79,7 @@ test('no camera at all: the demo clip plays by default', async ({ page }) => {
   await page.addInitScript(() => {
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
   });
-  await page.goto(`/?ep=wasm&budget=${BUDGET}`);
+  await page.goto('/?ep=wasm&budget=2000');
   await expect(page.getByText('the demo clip is playing')).toBeVisible();
   await waitRunning(page);
   await expect.poll(async () => page.evaluate(() => window.veil!.status().faces), { timeout: 30_000 }).toBeGreaterThan(0);
@@ -91,7 +87,7 @@ test('no camera at all: the demo clip plays by default', async ({ page }) => {
 });
 
 test('GPU device lost: nothing raw is shown, and the app recovers', async ({ page }) => {
-  await page.goto(`/?source=camera&ep=wasm&budget=${BUDGET}`);
+  await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   await page.evaluate(() => window.veil!.loseDevice());
   await expect(page.locator('[data-error="device-lost"], [data-fail-closed="gpu-lost"]').first()).toBeVisible();

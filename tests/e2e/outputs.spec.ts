@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { RgbaImage } from '../../src/detect/types';
 import { FAKE_CAMERA } from './chromium';
-import { cameraFrame, screenshot, waitRunning } from './live-helpers';
+import { CI_PACE, cameraFrame, screenshot, waitRunning } from './live-helpers';
 import { highFrequencyEnergy, readOutput } from './pixels';
 
 /** Frames of a MediaStream as a consumer sees them, from its very first frame, read in the page. */
@@ -41,7 +41,7 @@ function expectFaceBlurred(img: RgbaImage, what: string): void {
 }
 
 test('captureStream carries only anonymized frames, from the first one', async ({ page }) => {
-  await page.goto('/?source=camera&ep=wasm&budget=2000');
+  await page.goto(`/?source=camera&${CI_PACE}`);
   // Taken at once, before any detection: its first frames are of the starting (fully blurred) canvas.
   const frames = await streamFrames(page, 'window.veil.captureStream(30)', 12);
   for (const [i, f] of frames.entries()) {
@@ -55,7 +55,7 @@ test('captureStream carries only anonymized frames, from the first one', async (
 
 test('call preview: the remote side of a real RTCPeerConnection receives the anonymized video', async ({ page }) => {
   test.slow();
-  await page.goto('/call.html?source=camera&ep=wasm&budget=2000');
+  await page.goto(`/call.html?source=camera&${CI_PACE}`);
   await waitRunning(page);
   await expect(page.locator('[data-role="call-stats"]')).toContainText(`${FAKE_CAMERA.width}x${FAKE_CAMERA.height}`, { timeout: 60_000 });
   const remote = await streamFrames(page,
@@ -65,7 +65,7 @@ test('call preview: the remote side of a real RTCPeerConnection receives the ano
 });
 
 test('recording: a clip of the anonymized stream can be downloaded', async ({ page }) => {
-  await page.goto('/?source=camera&ep=wasm&budget=2000');
+  await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   await page.locator('[data-control="record"]').click();
   await page.waitForTimeout(1500);
@@ -77,7 +77,7 @@ test('recording: a clip of the anonymized stream can be downloaded', async ({ pa
 });
 
 test('OBS mode shows the output alone, full window', async ({ page }) => {
-  await page.goto('/?obs=1&source=camera&ep=wasm&budget=2000');
+  await page.goto(`/?obs=1&source=camera&${CI_PACE}`);
   await waitRunning(page);
   await expect(page.locator('veil-controls')).toHaveCount(0);
   await expect(page.locator('[data-role="status"]')).toHaveCount(0);
