@@ -3,24 +3,10 @@ import code from '../shaders/decode.wgsl?raw';
 import { decodeRef, type Candidate, type RawOutputs } from '../detect/decode';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { CANDIDATES, DECODE_PARAMS, DecodePass } from './decode-pass';
+import { structLayout } from './wgsl-layout';
 
-// Host-shareable layout of the few WGSL types our structs use: scalars, vec2f, atomics and arrays of those or
-// of Record (4-byte aligned).
-function structLayout(wgsl: string, name: string): Record<string, number> {
-  const body = new RegExp(`struct\\s+${name}\\s*{([^}]*)}`).exec(wgsl)?.[1] ?? '';
-  const layout: Record<string, number> = {};
-  let offset = 0;
-  let align = 1;
-  for (const [, field, type, count] of body.replace(/\/\/.*$/gm, '').matchAll(/(\w+)\s*:\s*(?:(?:array|atomic)<\s*)?(\w+)(?:\s*,\s*(\d+))?/g)) {
-    const t = { f32: 4, u32: 4, i32: 4, vec2f: 8, Record: 4 }[type] ?? NaN;
-    offset = Math.ceil(offset / t) * t;
-    layout[field] = offset;
-    offset += t * Number(count ?? 1);
-    align = Math.max(align, t);
-  }
-  layout.byteSize = Math.ceil(offset / align) * align;
-  return layout;
-}
+// Records are arrays of 4-byte words.
+const RECORD = { Record: { size: 4, align: 4 } };
 
 function randomRaw(seed: number): RawOutputs {
   let s = seed;
@@ -74,10 +60,10 @@ function expectSameCandidates(gpu: Candidate[], cpu: Candidate[]): void {
 describe('DecodePass', () => {
   it('lays out params and records as the WGSL structs do', () => {
     expect(structLayout(code, 'Params')).toEqual(DECODE_PARAMS);
-    const record = structLayout(code, 'Record');
+    const record = structLayout(code, 'Record', RECORD);
     expect(record.byteSize).toBe(CANDIDATES.recordWords * 4);
     expect([record.anchor, record.score, record.cx, record.keypoints]).toEqual([0, 4, 8, 24]);
-    expect(structLayout(code, 'Candidates').records).toBe(CANDIDATES.recordsOffset);
+    expect(structLayout(code, 'Candidates', RECORD).records).toBe(CANDIDATES.recordsOffset);
   });
 
   it('finds the same candidates as decodeRef on random outputs', async () => {

@@ -4,29 +4,8 @@ import { letterboxCrop, preprocessRef } from '../detect/preprocess';
 import type { Rect, RgbaImage } from '../detect/types';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { PREPROCESS_PARAMS, PreprocessPass } from './preprocess-pass';
+import { structLayout } from './wgsl-layout';
 import { readBuffer, uploadRgba } from './readback';
-
-// Host-shareable layout of the few WGSL types our uniform structs use.
-const TYPES: Record<string, { size: number; align: number }> = {
-  f32: { size: 4, align: 4 }, u32: { size: 4, align: 4 }, i32: { size: 4, align: 4 },
-  vec2f: { size: 8, align: 8 }, vec2u: { size: 8, align: 8 }, vec4f: { size: 16, align: 16 },
-};
-
-function structLayout(wgsl: string, name: string): Record<string, number> {
-  const body = new RegExp(`struct\\s+${name}\\s*{([^}]*)}`).exec(wgsl)?.[1] ?? '';
-  const layout: Record<string, number> = {};
-  let offset = 0;
-  let align = 1;
-  for (const [, field, type] of body.replace(/\/\/.*$/gm, '').matchAll(/(\w+)\s*:\s*(\w+)/g)) {
-    const t = TYPES[type];
-    offset = Math.ceil(offset / t.align) * t.align;
-    layout[field] = offset;
-    offset += t.size;
-    align = Math.max(align, t.align);
-  }
-  layout.byteSize = Math.ceil(offset / align) * align;
-  return layout;
-}
 
 function randomImage(width: number, height: number, seed: number): RgbaImage {
   let s = seed;
