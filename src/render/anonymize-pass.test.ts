@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../detect/types';
 import { requestNodeDevice } from '../node/webgpu-node';
-import { FaceFlag, planAnonymize, type AnonymizeParams, type FaceMask } from './anonymize-plan';
+import { FaceFlag, planAnonymize, type AnonymizeParams } from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';
 import { anonymizeRef } from './anonymize-ref';
-import { compare, params, random, randomImage, runGpu } from './anonymize-test-utils';
-import { coverage, maskDistance, onOutline } from './mask-shape';
-import { inSpan } from './span';
+import { compare, expectTwin as expectTwinOn, params, randomImage, randomMasks, runGpu } from './anonymize-test-utils';
 
 let device: GPUDevice;
 let pass: AnonymizePass;
@@ -19,42 +17,8 @@ afterAll(() => {
   device?.destroy();
 });
 
-function randomMasks(n: number, width: number, height: number, seed: number): FaceMask[] {
-  const r = random(seed);
-  return Array.from({ length: n }, () => ({
-    cx: r() * width, cy: r() * height, rx: 1 + r() * width * 0.2, ry: 1 + r() * height * 0.2,
-  }));
-}
-
-/** Pixels no face blurs or outlines, by the plan's own rects and the twin's mask math. */
-function untouched(img: RgbaImage, p: AnonymizeParams): (x: number, y: number) => boolean {
-  const plan = planAnonymize(img.width, img.height, p);
-  return (x, y) => plan.faces.every((f) => {
-    if (!inSpan(f.rect, x, y)) return true;
-    const d = maskDistance(f, x + 0.5, y + 0.5);
-    return !(f.flags & FaceFlag.blur && coverage(d, plan.featherPx) > 0) && !(f.flags & FaceFlag.outline && onOutline(d));
-  });
-}
-
-async function expectTwin(img: RgbaImage, p: AnonymizeParams): Promise<RgbaImage> {
-  const gpu = await runGpu(device, pass, img, p);
-  const cpu = anonymizeRef(img, p);
-  const { max, differing } = compare(gpu, cpu);
-  expect(max).toBeLessThanOrEqual(1);
-  // Off-by-one only where f32 and f64 round a value sitting on a half step differently.
-  expect(differing).toBeLessThan(img.data.length * 0.01 + 1);
-
-  const outside = untouched(img, p);
-  let outsideCount = 0;
-  for (let y = 0; y < img.height; y++) {
-    for (let x = 0; x < img.width; x++) {
-      if (!outside(x, y)) continue;
-      outsideCount++;
-      const i = (y * img.width + x) * 4;
-      expect(Array.from(gpu.data.subarray(i, i + 4)), `pixel ${x},${y}`).toEqual(Array.from(img.data.subarray(i, i + 4)));
-    }
-  }
-  return gpu;
+function expectTwin(img: RgbaImage, p: AnonymizeParams): Promise<RgbaImage> {
+  return expectTwinOn(device, pass, img, p);
 }
 
 describe('AnonymizePass matches anonymizeRef', () => {

@@ -1,14 +1,16 @@
 import code from '../shaders/anonymize.wgsl?raw';
 import {
-  DEFAULT_MAX_FACES, FULL_FRAME_CELLS, MAX_RADIUS, planAnonymize, type AnonymizeParams, type AnonymizePlan,
+  DEFAULT_MAX_FACES, FULL_FRAME_CELLS, MAX_RADIUS, planAnonymize, type AnonymizeParams, type AnonymizePlan, type PlanSpans,
 } from './anonymize-plan';
 import { ANONYMIZE_FACE, ANONYMIZE_PARAMS, KERNEL_STRIDE, packFaces, writeParams, type PassParams } from './anonymize-layout';
+import { TILE, TileLister, dispatchSize, tileBits } from './anonymize-tiles';
 import { OUTLINE_PX, SOLID_MARGIN_PX } from './mask-shape';
-import { EMPTY_SPAN, spanSize, type Span } from './span';
+import { srgbTables } from './srgb';
 
-export type { AnonymizeParams, FaceMask } from './anonymize-plan';
+export type { AnonymizeEffect, AnonymizeParams, FaceMask, Rgb } from './anonymize-plan';
+export { ANONYMIZE_EFFECTS, DEFAULT_EFFECT, DEFAULT_SOLID_COLOR } from './anonymize-plan';
 
-const WG = 8;
+const WG = TILE;
 /** full_frame: pixels a side that one thread fills (fewer when a coarse cell is smaller). */
 const FULL_BLOCK = 8;
 
@@ -18,27 +20,48 @@ const DST = 1;
 const ROWS = 2;
 const COARSE = 3;
 
+// Buffer bindings of group 0.
+const PARAMS = 0;
+const FACES = 1;
+const WEIGHTS = 2;
+const TILES = 3;
+const BLOCKS = 4;
+const BLOCK_SUMS = 5;
+const COVERED = 6;
+const SRGB = 7;
+
+type Dispatch =
+  | { kind: 'frame' } // copy: one thread per pixel
+  | { kind: 'blocks' } // mosaic_blocks: blockLanes threads per block
+  | { kind: 'tiles'; spans: keyof PlanSpans; cells?: boolean } // one workgroup per tile of the spans
+  | { kind: 'full' }; // full_frame: up to FULL_BLOCK^2 pixels per thread
+
 interface StageSpec {
   entry: string;
   /** Group 0 bindings the entry point uses ('auto' layouts leave out the rest). */
   shared: readonly number[];
-  /** Pixels a side that one thread covers. */
-  block?: (plan: AnonymizePlan) => number;
+  dispatch: Dispatch;
 }
 
 /** Dispatch order. */
 const STAGES = {
-  copy: { entry: 'copy', shared: [0] },
-  downsample: { entry: 'downsample', shared: [0] },
-  coarseH: { entry: 'blur_h', shared: [0, 1, 2] },
-  coarseV: { entry: 'blur_v', shared: [0, 1, 2] },
-  directH: { entry: 'blur_h', shared: [0, 1, 2] },
-  composite: { entry: 'composite', shared: [0, 1, 2] },
-  fullFrame: { entry: 'full_frame', shared: [0], block: (plan) => Math.min(FULL_BLOCK, plan.factor) },
-  outlines: { entry: 'draw_outlines', shared: [0, 1] },
+  copy: { entry: 'copy', shared: [PARAMS, COVERED], dispatch: { kind: 'frame' } },
+  mosaicBlocks: { entry: 'mosaic_blocks', shared: [PARAMS, FACES, BLOCK_SUMS, SRGB], dispatch: { kind: 'blocks' } },
+  fill: { entry: 'fill', shared: [PARAMS, FACES, TILES, BLOCKS], dispatch: { kind: 'tiles', spans: 'fill' } },
+  downsample: { entry: 'downsample', shared: [PARAMS, TILES, SRGB], dispatch: { kind: 'tiles', spans: 'coarseDown', cells: true } },
+  coarseH: { entry: 'blur_h', shared: [PARAMS, FACES, WEIGHTS, TILES, SRGB], dispatch: { kind: 'tiles', spans: 'coarseH', cells: true } },
+  coarseV: { entry: 'blur_v', shared: [PARAMS, FACES, WEIGHTS, TILES, SRGB], dispatch: { kind: 'tiles', spans: 'coarseV', cells: true } },
+  directH: { entry: 'blur_h', shared: [PARAMS, FACES, WEIGHTS, TILES, SRGB], dispatch: { kind: 'tiles', spans: 'directH' } },
+  composite: {
+    entry: 'composite', shared: [PARAMS, FACES, WEIGHTS, TILES, BLOCKS, SRGB], dispatch: { kind: 'tiles', spans: 'composite' },
+  },
+  fullFrame: { entry: 'full_frame', shared: [PARAMS], dispatch: { kind: 'full' } },
+  outlines: { entry: 'draw_outlines', shared: [PARAMS, FACES, TILES], dispatch: { kind: 'tiles', spans: 'outlines' } },
 } as const satisfies Record<string, StageSpec>;
 type Stage = keyof typeof STAGES;
 const STAGE_NAMES = Object.keys(STAGES) as Stage[];
+/** Stages that read the frame, or for "strong" the mosaic painted by fill. */
+const MOSAIC_READERS = ['directH', 'downsample'] as const satisfies readonly Stage[];
 
 /** Intermediates for one frame size, all rgba8unorm as the twin assumes, and the bind groups over them. */
 interface Targets {
@@ -48,16 +71,29 @@ interface Targets {
   src: GPUTexture;
   dst: GPUTexture;
   groups: Record<Stage, GPUBindGroup>;
+  /** "strong": the frame-sized mosaic, made on first use, and the groups that read it instead of src. */
+  strong: { mosaic: GPUTexture; groups: Record<(typeof MOSAIC_READERS)[number] | 'fill', GPUBindGroup> } | null;
 }
 
+/** Buffers that grow with the frame or the faces; their bind groups are remade when one grows. */
+type Growable = 'tiles' | 'blocks' | 'covered';
+
 /**
- * Blurs faces in a frame: `dst` = `src` with every non-excluded mask covered by a Gaussian blur whose sigma
- * follows the face's size (see sigmaForFace), or the whole frame made unrecognizable when `fullFrame` is set.
- * Pixels outside every mask and its feather are copied unchanged.
+ * Anonymizes faces in a frame: `dst` = `src` with every non-excluded mask covered by the chosen effect (a
+ * Gaussian blur whose sigma follows the face's size, a mosaic, a solid fill, or a mosaic then blurred), or the
+ * whole frame made unrecognizable when `fullFrame` is set. Pixels outside every mask and its feather are copied
+ * unchanged, or cleared to transparent black for a `transparent` overlay.
  *
- * Pipelines and buffers are made once. Per frame, encode writes three buffers and reuses its bind groups
- * for as long as `src` and `dst` are the same textures. Buffers are written with queue.writeBuffer, which
- * lands before the next submit: encode at most once per submitted command buffer.
+ * Work follows the faces: the per-face stages run over the 8x8 tiles their spans touch, not over the frame or
+ * the faces' bounding box; only the copy of the untouched pixels (a load and a store each) spans the frame.
+ *
+ * Pipelines and buffers are made once. Per frame, encode writes a few buffers and reuses its bind groups for
+ * as long as `src` and `dst` are the same textures and the buffers need not grow. Buffers are written with
+ * queue.writeBuffer, which lands before the next submit: encode at most once per submitted command buffer.
+ *
+ * Colour: the effects average linear light, while every texture holds sRGB-encoded bytes (srgb.ts says why:
+ * averaging the bytes left a dark rim of up to 45 levels on real faces). A `transparent` overlay's colour is
+ * premultiplied in encoded values, as browsers and OBS composite.
  */
 export class AnonymizePass {
   readonly maxFaces: number;
@@ -68,12 +104,24 @@ export class AnonymizePass {
   #paramsStride: number;
   #faces: GPUBuffer;
   #weights: GPUBuffer;
-  #shared: Record<Stage, GPUBindGroup>;
+  /** The sRGB decode tables, written once. */
+  #srgb: GPUBuffer;
+  #growable: Record<Growable, GPUBuffer>;
+  #shared: Record<Stage, GPUBindGroup> | null = null;
   #targets: Targets | null = null;
+  #tiles = new TileLister();
+  #foldAt: number;
+  /** The covered bits on the GPU are all zero; saves rewriting them while no face shows. */
+  #coveredClear = true;
 
-  constructor(device: GPUDevice, opts: { maxFaces?: number } = {}) {
+  /**
+   * `maxFaces`: masks beyond it fail closed (default 64). `maxWorkgroupsPerDimension`: where long tile lists
+   * fold into a second dispatch dimension; the device's limit unless lower (tests lower it).
+   */
+  constructor(device: GPUDevice, opts: { maxFaces?: number; maxWorkgroupsPerDimension?: number } = {}) {
     this.#device = device;
     this.maxFaces = Math.max(1, Math.floor(opts.maxFaces ?? DEFAULT_MAX_FACES));
+    this.#foldAt = Math.max(1, Math.min(device.limits.maxComputeWorkgroupsPerDimension, opts.maxWorkgroupsPerDimension ?? Infinity));
     const module = device.createShaderModule({ label: 'anonymize', code });
     const constants = { WG, MAX_RADIUS, SOLID_MARGIN: SOLID_MARGIN_PX, OUTLINE_PX, FULL_BLOCK };
     const byEntry = new Map<string, GPUComputePipeline>();
@@ -95,93 +143,187 @@ export class AnonymizePass {
     });
     // One more slot than maxFaces: full-frame mode adds its own cover face.
     const capacity = this.maxFaces + 1;
-    this.#faces = device.createBuffer({
-      label: 'anonymize-faces', size: capacity * ANONYMIZE_FACE.byteSize, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-    });
-    this.#weights = device.createBuffer({
-      label: 'anonymize-weights', size: capacity * KERNEL_STRIDE * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-    });
-    const buffers: GPUBufferBinding[] = [
-      { buffer: this.#params, size: ANONYMIZE_PARAMS.byteSize }, { buffer: this.#faces }, { buffer: this.#weights },
-    ];
-    this.#shared = mapStages((stage, spec, i) => device.createBindGroup({
-      label: `anonymize-${stage}`,
-      layout: this.#pipelines[stage].getBindGroupLayout(0),
-      entries: spec.shared.map((binding) => ({
-        binding, resource: binding === 0 ? { ...buffers[0], offset: i * this.#paramsStride } : buffers[binding],
-      })),
-    }));
+    this.#faces = this.#storage('faces', capacity * ANONYMIZE_FACE.byteSize);
+    this.#weights = this.#storage('weights', capacity * KERNEL_STRIDE * 4);
+    const { linear, fixed } = srgbTables();
+    this.#srgb = this.#storage('srgb', linear.byteLength + fixed.byteLength);
+    device.queue.writeBuffer(this.#srgb, 0, linear);
+    device.queue.writeBuffer(this.#srgb, linear.byteLength, fixed);
+    this.#growable = { tiles: this.#storage('tiles', 4096), blocks: this.#storage('blocks', 4096), covered: this.#storage('covered', 256) };
   }
 
   /**
    * `src`: rgba8unorm with TEXTURE_BINDING; `dst`: rgba8unorm with STORAGE_BINDING, the same size, not `src`.
-   * Every pixel of `dst` is written.
+   * Every pixel of `dst` is written. For a `transparent` overlay, show `dst` with premultiplied alpha.
    */
   encode(encoder: GPUCommandEncoder, src: GPUTexture, dst: GPUTexture, p: AnonymizeParams): void {
     checkTextures(src, dst);
     const plan = planAnonymize(src.width, src.height, p, this.maxFaces);
-    const groups = this.#bindGroups(src, dst);
+    const { width, height } = plan;
+    const queue = this.#device.queue;
 
+    // Every tiled stage's list, one after another in the tile buffer.
+    const lists: Uint32Array<ArrayBuffer>[] = [];
+    let tileTotal = 0;
+    const passes = mapStages((stage, spec): PassParams => {
+      const cells = [plan.coarseWidth, plan.coarseHeight] as const;
+      const frame = [width, height] as const;
+      const size = stage === 'coarseH' || stage === 'coarseV' ? cells : frame;
+      const base = { extent: frame, size, level: stage === 'coarseH' ? 1 : 0, tileBase: 0, tileCount: 0 } as const;
+      if (spec.dispatch.kind !== 'tiles') return base;
+      const grid = 'cells' in spec.dispatch ? cells : frame;
+      const tiles = this.#tiles.list(plan.spans[spec.dispatch.spans], grid[0], grid[1]);
+      lists.push(tiles);
+      tileTotal += tiles.length;
+      return { ...base, tileBase: tileTotal - tiles.length, tileCount: tiles.length };
+    });
+    this.#grow('tiles', tileTotal * 4);
+    this.#grow('blocks', plan.blockTotal * 16);
+    const covering = plan.fullFrame ? null : tileBits(lists[STAGE_NAMES.filter((s) => STAGES[s].dispatch.kind === 'tiles')
+      .indexOf('composite')], width, height);
+    if (covering) this.#grow('covered', covering.byteLength);
+
+    const groups = this.#bindGroups(src, dst, plan.effect === 'strong');
+    const shared = this.#sharedGroups();
+
+    let at = 0;
+    for (const tiles of lists) {
+      if (tiles.length) queue.writeBuffer(this.#growable.tiles, at * 4, tiles);
+      at += tiles.length;
+    }
+    if (covering && !(this.#coveredClear && passes.composite.tileCount === 0)) {
+      queue.writeBuffer(this.#growable.covered, 0, covering);
+      this.#coveredClear = passes.composite.tileCount === 0;
+    }
     const { faces, weights } = packFaces(plan);
     if (faces.byteLength > 0) {
-      this.#device.queue.writeBuffer(this.#faces, 0, faces);
-      this.#device.queue.writeBuffer(this.#weights, 0, weights);
+      queue.writeBuffer(this.#faces, 0, faces);
+      queue.writeBuffer(this.#weights, 0, weights);
     }
-    const passes = stagePasses(plan);
     const view = new DataView(this.#paramsData);
     STAGE_NAMES.forEach((stage, i) => writeParams(view, i * this.#paramsStride, plan, passes[stage]));
-    this.#device.queue.writeBuffer(this.#params, 0, this.#paramsData);
+    queue.writeBuffer(this.#params, 0, this.#paramsData);
 
+    if (plan.blockTotal) encoder.clearBuffer(this.#growable.blocks, 0, plan.blockTotal * 16);
     const pass = encoder.beginComputePass({ label: 'anonymize' });
     for (const stage of STAGE_NAMES) {
-      const [w, h] = spanSize(passes[stage].span);
-      if (!w || !h) continue;
+      const size = workgroups(STAGES[stage].dispatch, plan, passes[stage], this.#foldAt);
+      if (!size) continue;
       pass.setPipeline(this.#pipelines[stage]);
-      pass.setBindGroup(0, this.#shared[stage]);
+      pass.setBindGroup(0, shared[stage]);
       pass.setBindGroup(1, groups[stage]);
-      const spec: StageSpec = STAGES[stage];
-      const perGroup = WG * (spec.block?.(plan) ?? 1);
-      pass.dispatchWorkgroups(Math.ceil(w / perGroup), Math.ceil(h / perGroup));
+      pass.dispatchWorkgroups(...size);
     }
     pass.end();
   }
 
   destroy(): void {
     this.#targets?.textures.forEach((t) => t.destroy());
+    this.#targets?.strong?.mosaic.destroy();
     this.#targets = null;
     this.#params.destroy();
     this.#faces.destroy();
     this.#weights.destroy();
+    this.#srgb.destroy();
+    Object.values(this.#growable).forEach((b) => b.destroy());
   }
 
-  #bindGroups(src: GPUTexture, dst: GPUTexture): Record<Stage, GPUBindGroup> {
-    let t = this.#targets;
-    if (t && t.src === src && t.dst === dst) return t.groups;
-    const { width, height } = src;
-    let textures = t?.textures;
-    if (!t || t.width !== width || t.height !== height) {
-      t?.textures.forEach((x) => x.destroy());
-      textures = this.#makeIntermediates(width, height);
-    }
-    const [rows, cells, cellRows, cellsBlurred] = textures!;
-    const bound: Record<Stage, Record<number, GPUTexture>> = {
-      copy: { [SRC]: src, [DST]: dst },
-      downsample: { [SRC]: src, [DST]: cells },
-      coarseH: { [SRC]: cells, [DST]: cellRows },
-      coarseV: { [SRC]: cellRows, [DST]: cellsBlurred },
-      directH: { [SRC]: src, [DST]: rows },
-      composite: { [SRC]: src, [DST]: dst, [ROWS]: rows, [COARSE]: cellsBlurred },
-      fullFrame: { [DST]: dst, [COARSE]: cellsBlurred },
-      outlines: { [DST]: dst },
+  #storage(label: string, size: number): GPUBuffer {
+    return this.#device.createBuffer({
+      label: `anonymize-${label}`, size: Math.max(16, size), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  /** At least `bytes` in the buffer, doubling; a new buffer starts zeroed and needs new bind groups. */
+  #grow(which: Growable, bytes: number): void {
+    const old = this.#growable[which];
+    if (old.size >= bytes) return;
+    let size = old.size;
+    while (size < bytes) size *= 2;
+    old.destroy();
+    this.#growable[which] = this.#storage(which, size);
+    if (which === 'covered') this.#coveredClear = true;
+    this.#shared = null;
+  }
+
+  #sharedGroups(): Record<Stage, GPUBindGroup> {
+    if (this.#shared) return this.#shared;
+    const { tiles, blocks, covered } = this.#growable;
+    const buffers: Record<number, GPUBufferBinding> = {
+      [PARAMS]: { buffer: this.#params, size: ANONYMIZE_PARAMS.byteSize }, [FACES]: { buffer: this.#faces },
+      [WEIGHTS]: { buffer: this.#weights }, [TILES]: { buffer: tiles }, [BLOCKS]: { buffer: blocks },
+      [BLOCK_SUMS]: { buffer: blocks }, [COVERED]: { buffer: covered }, [SRGB]: { buffer: this.#srgb },
     };
-    const groups = mapStages((stage) => this.#device.createBindGroup({
+    this.#shared = mapStages((stage, spec, i) => this.#device.createBindGroup({
+      label: `anonymize-${stage}`,
+      layout: this.#pipelines[stage].getBindGroupLayout(0),
+      entries: spec.shared.map((binding) => ({
+        binding, resource: binding === PARAMS ? { ...buffers[PARAMS], offset: i * this.#paramsStride } : buffers[binding],
+      })),
+    }));
+    return this.#shared;
+  }
+
+  #bindGroups(src: GPUTexture, dst: GPUTexture, strong: boolean): Record<Stage, GPUBindGroup> {
+    let t = this.#targets;
+    if (!t || t.src !== src || t.dst !== dst) {
+      const { width, height } = src;
+      let textures = t?.textures;
+      let mosaic = t?.strong?.mosaic ?? null;
+      if (!t || t.width !== width || t.height !== height) {
+        t?.textures.forEach((x) => x.destroy());
+        mosaic?.destroy();
+        mosaic = null;
+        textures = this.#makeIntermediates(width, height);
+      }
+      const [rows, cells, cellRows, cellsBlurred] = textures!;
+      const bound: Record<Stage, Record<number, GPUTexture>> = {
+        copy: { [SRC]: src, [DST]: dst },
+        mosaicBlocks: { [SRC]: src },
+        fill: { [DST]: rows }, // a stand-in until "strong" makes its mosaic; only "strong" dispatches fill
+        downsample: { [SRC]: src, [DST]: cells },
+        coarseH: { [SRC]: cells, [DST]: cellRows },
+        coarseV: { [SRC]: cellRows, [DST]: cellsBlurred },
+        directH: { [SRC]: src, [DST]: rows },
+        composite: { [SRC]: src, [DST]: dst, [ROWS]: rows, [COARSE]: cellsBlurred },
+        fullFrame: { [DST]: dst, [COARSE]: cellsBlurred },
+        outlines: { [DST]: dst },
+      };
+      const groups = mapStages((stage) => this.#textureGroup(stage, bound[stage]));
+      t = { width, height, textures: textures!, src, dst, groups, strong: null };
+      if (mosaic) t.strong = this.#strongGroups(t, mosaic);
+      this.#targets = t;
+    }
+    if (!strong) return t.groups;
+    t.strong ??= this.#strongGroups(t, this.#texture('mosaic', t.width, t.height));
+    return { ...t.groups, ...t.strong.groups };
+  }
+
+  #strongGroups(t: Targets, mosaic: GPUTexture): NonNullable<Targets['strong']> {
+    const [rows, cells] = t.textures;
+    return {
+      mosaic,
+      groups: {
+        fill: this.#textureGroup('fill', { [DST]: mosaic }),
+        directH: this.#textureGroup('directH', { [SRC]: mosaic, [DST]: rows }),
+        downsample: this.#textureGroup('downsample', { [SRC]: mosaic, [DST]: cells }),
+      },
+    };
+  }
+
+  #textureGroup(stage: Stage, bound: Record<number, GPUTexture>): GPUBindGroup {
+    return this.#device.createBindGroup({
       label: `anonymize-${stage}-textures`,
       layout: this.#pipelines[stage].getBindGroupLayout(1),
-      entries: Object.entries(bound[stage]).map(([binding, tex]) => ({ binding: Number(binding), resource: tex.createView() })),
-    }));
-    t = { width, height, textures: textures!, src, dst, groups };
-    this.#targets = t;
-    return groups;
+      entries: Object.entries(bound).map(([binding, tex]) => ({ binding: Number(binding), resource: tex.createView() })),
+    });
+  }
+
+  #texture(label: string, width: number, height: number): GPUTexture {
+    return this.#device.createTexture({
+      label: `anonymize-${label}`, size: [width, height], format: 'rgba8unorm',
+      usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING,
+    });
   }
 
   /** rows: full-resolution blur_h output; then the coarse grid's cells, their rows, and their blur. */
@@ -191,10 +333,7 @@ export class AnonymizePass {
     const cw = Math.ceil(width / finest);
     const ch = Math.ceil(height / finest);
     return ([['rows', width, height], ['cells', cw, ch], ['cell-rows', cw, ch], ['cells-blurred', cw, ch]] as const)
-      .map(([label, w, h]) => this.#device.createTexture({
-        label: `anonymize-${label}`, size: [w, h], format: 'rgba8unorm',
-        usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING,
-      }));
+      .map(([label, w, h]) => this.#texture(label, w, h));
   }
 }
 
@@ -202,22 +341,15 @@ function mapStages<T>(fn: (stage: Stage, spec: StageSpec, index: number) => T): 
   return Object.fromEntries(STAGE_NAMES.map((s, i) => [s, fn(s, STAGES[s], i)])) as Record<Stage, T>;
 }
 
-/** Which pixels (or cells) each stage covers this frame; an empty span skips the stage. */
-function stagePasses(plan: AnonymizePlan): Record<Stage, PassParams> {
-  const frame: Span = [0, 0, plan.width - 1, plan.height - 1];
-  const frameSize = [plan.width, plan.height] as const;
-  const cellSize = [plan.coarseWidth, plan.coarseHeight] as const;
-  const only = (on: boolean, span: Span) => (on ? span : EMPTY_SPAN);
-  return {
-    copy: { span: only(!plan.fullFrame, frame), size: frameSize, level: 0 },
-    downsample: { span: plan.coarseDown, size: frameSize, level: 1 },
-    coarseH: { span: plan.coarseH, size: cellSize, level: 1 },
-    coarseV: { span: plan.coarseV, size: cellSize, level: 1 },
-    directH: { span: plan.directH, size: frameSize, level: 0 },
-    composite: { span: only(!plan.fullFrame, plan.region), size: frameSize, level: 0 },
-    fullFrame: { span: only(plan.fullFrame, frame), size: frameSize, level: 1 },
-    outlines: { span: plan.outlines, size: frameSize, level: 0 },
-  };
+/** Workgroups a stage dispatches this frame; null skips it. */
+function workgroups(d: Dispatch, plan: AnonymizePlan, pass: PassParams, foldAt: number): [number, number] | null {
+  const per = (n: number) => [Math.ceil(plan.width / n), Math.ceil(plan.height / n)] as [number, number];
+  switch (d.kind) {
+    case 'frame': return plan.fullFrame ? null : per(WG);
+    case 'full': return plan.fullFrame ? per(WG * Math.min(FULL_BLOCK, plan.factor)) : null;
+    case 'blocks': return plan.blockThreads ? dispatchSize(Math.ceil(plan.blockThreads / (WG * WG)), foldAt) : null;
+    case 'tiles': return pass.tileCount ? dispatchSize(pass.tileCount, foldAt) : null;
+  }
 }
 
 function checkTextures(src: GPUTexture, dst: GPUTexture): void {

@@ -1,5 +1,5 @@
 import { SOLID_MARGIN_PX, type MaskShape } from './mask-shape';
-import { EMPTY_SPAN, clampSpan, isEmpty, unionSpan, type Span } from './span';
+import { EMPTY_SPAN, clampSpan, isEmpty, type Span } from './span';
 
 /** Ellipse semi-axes in frame pixels, already scaled by the mask scale. */
 export interface FaceMask {
@@ -56,17 +56,24 @@ export const FULL_FRAME_SIGMA = 2.5;
 const MIN_SIGMA = 1;
 const MIN_RADIUS_PX = 0.5;
 const MAX_FEATHER_PX = 4096;
-/** Keeps a cell's integer sum of 0..255 values inside a u32; a cell that size already spans any frame. */
-const MAX_FACTOR = 4096;
+/** Keeps a cell's fixed-point sum inside a u32 (1024^2 * 4095 < 2^32); a cell that size already spans any frame. */
+const MAX_FACTOR = 1024;
+/** Same bound for a mosaic block: more blocks than mosaicBlocksAcross only on faces over 10000 px. */
+export const MAX_BLOCK = 1024;
+/** Keeps block grid origins exact integers far from the frame. */
+const MAX_ANCHOR = 2 ** 24;
 
 /** Bits of PlannedFace.flags, shared with anonymize.wgsl. */
 export const FaceFlag = { blur: 1, outline: 2, excluded: 4, box: 8, coarse: 16 } as const;
+/** AnonymizePlan.effect as anonymize.wgsl numbers it. */
+export const EffectCode: Record<AnonymizeEffect, number> = { gaussian: 0, mosaic: 1, solid: 2, strong: 3 };
 
 export interface PlannedFace extends MaskShape {
+  /** FaceFlag.blur means "anonymized", whatever the effect. */
   flags: number;
-  /** Gaussian sigma in frame pixels; among overlapping faces the largest wins. */
+  /** Gaussian sigma in frame pixels; among overlapping faces the largest wins, for every effect. */
   sigma: number;
-  /** Taps per side, in pixels of the grid the face blurs on (the frame, or the coarse grid). */
+  /** Taps per side, in pixels of the grid the face blurs on (the frame, or the coarse grid); 0 without blur. */
   radius: number;
   /** The normalized half kernel, weights[0] the centre tap; f32 as the GPU reads it. */
   weights: Float32Array;
@@ -76,6 +83,33 @@ export interface PlannedFace extends MaskShape {
   support: Span;
   /** Coarse cells of the vertical blur that the composite samples (coarse faces only). */
   vrect: Span;
+  /** Mosaic block side in pixels; 0 when the face has no blocks (gaussian, solid). */
+  block: number;
+  /** Top-left pixel of the face's first block (may lie outside the frame). */
+  blockOrigin: readonly [number, number];
+  /** Blocks across and down; together they cover the rect (mosaic) or everything the blur reads (strong). */
+  blockCount: readonly [number, number];
+  /** Index of the face's first block in the plan's block list (row-major per face). */
+  blockBase: number;
+  /** GPU threads that sum each block (rows modulo lanes), and the face's first one. */
+  blockLanes: number;
+  threadBase: number;
+}
+
+/** Where each stage of the pass works: lists of spans, one or more per face, dispatched as 8x8 tiles. */
+export interface PlanSpans {
+  /** strong: frame pixels the blur reads, filled with the mosaic first. */
+  fill: Span[];
+  /** Frame pixels of the full-resolution horizontal blur. */
+  directH: Span[];
+  /** Coarse cells: the box filter, the horizontal and the vertical blur. */
+  coarseDown: Span[];
+  coarseH: Span[];
+  coarseV: Span[];
+  /** Frame pixels the faces cover (feather included); the input is copied (or cleared, if transparent) elsewhere. */
+  composite: Span[];
+  /** Where outlines are drawn. */
+  outlines: Span[];
 }
 
 /** Everything both the GPU pass and its CPU twin decide per frame, decided once here. */
@@ -85,20 +119,21 @@ export interface AnonymizePlan {
   featherPx: number;
   /** Failing closed: faces[0] covers the frame and the others, if any, are only outlined. */
   fullFrame: boolean;
+  /** The effect in use: always gaussian when failing closed. */
+  effect: AnonymizeEffect;
+  /** Integers 0..255. */
+  color: Rgb;
+  /** Never when failing closed. */
+  transparent: boolean;
   faces: PlannedFace[];
+  /** Blocks of all faces together, and the GPU threads that sum them. */
+  blockTotal: number;
+  blockThreads: number;
   /** Coarse cell size in frame pixels. */
   factor: number;
   coarseWidth: number;
   coarseHeight: number;
-  /** Where each pass runs; empty spans skip the pass. */
-  directH: Span;
-  coarseDown: Span;
-  coarseH: Span;
-  coarseV: Span;
-  /** Where faces blur; outside it the input is copied. */
-  region: Span;
-  /** Where outlines are drawn. */
-  outlines: Span;
+  spans: PlanSpans;
 }
 
 /**
@@ -109,8 +144,24 @@ export interface AnonymizePlan {
  * A non-finite strength counts as 1.
  */
 export function sigmaForFace(strength: number, rx: number, ry: number): number {
-  const s = Number.isFinite(strength) ? Math.min(Math.max(strength, 0), 1) : 1;
-  return Math.max(MIN_SIGMA, (0.15 + 0.25 * s) * Math.max(rx, ry));
+  return Math.max(MIN_SIGMA, (0.15 + 0.25 * clampStrength(strength)) * Math.max(rx, ry));
+}
+
+/**
+ * Mosaic blocks across the mask's longer axis: 14 at strength 0, 10 at the default 0.5, 6 at 1. With the
+ * default mask scale 1.3 the face itself spans about 7.7 blocks at the default.
+ */
+export function mosaicBlocksAcross(strength: number): number {
+  return 14 - 8 * clampStrength(strength);
+}
+
+/** Block side in whole pixels: the mask's longer diameter over mosaicBlocksAcross, 1..MAX_BLOCK. */
+export function mosaicBlockSize(strength: number, rx: number, ry: number): number {
+  return Math.min(MAX_BLOCK, Math.max(1, Math.round((2 * Math.max(rx, ry)) / mosaicBlocksAcross(strength))));
+}
+
+function clampStrength(strength: number): number {
+  return Number.isFinite(strength) ? Math.min(Math.max(strength, 0), 1) : 1;
 }
 
 /** Normalized half kernel: w[0] + 2 * sum(w[1..radius]) = 1. */
@@ -123,6 +174,15 @@ export function gaussianHalfKernel(sigma: number, radius: number): Float32Array 
 /** Valid after rounding to f32, as the GPU stores it (1e39 is finite here and infinite there). */
 function isValidMask(m: FaceMask): boolean {
   return [m.cx, m.cy, m.rx, m.ry].every((v) => Number.isFinite(Math.fround(v))) && m.rx >= 0 && m.ry >= 0;
+}
+
+function effectOf(e: unknown): AnonymizeEffect {
+  return ANONYMIZE_EFFECTS.includes(e as AnonymizeEffect) ? (e as AnonymizeEffect) : DEFAULT_EFFECT;
+}
+
+function colorOf(c: Rgb | undefined): Rgb {
+  const channel = (v: number | undefined) => (Number.isFinite(v) ? Math.min(255, Math.max(0, Math.round(v!))) : 0);
+  return c ? [channel(c[0]), channel(c[1]), channel(c[2])] : DEFAULT_SOLID_COLOR;
 }
 
 /** Integer floor of a / b for b > 0. */
@@ -144,15 +204,22 @@ interface Draft extends MaskShape {
   rect: Span;
 }
 
+const NO_BLOCKS = { block: 0, blockOrigin: [0, 0], blockCount: [0, 0], blockBase: 0, blockLanes: 0, threadBase: 0 } as const;
+/** Most threads a mosaic block gets: one per row, up to a workgroup. */
+const MAX_BLOCK_LANES = 64;
+
 /**
- * Turns the UI's masks into per-face kernels and pass extents. Anything that could leave a face unblurred
- * (non-finite or negative geometry, more masks than the GPU buffer holds) becomes full-frame anonymization.
+ * Turns the UI's masks into per-face kernels, mosaic grids and pass extents. Anything that could leave a face
+ * unanonymized (non-finite or negative geometry, more masks than the GPU buffer holds) becomes full-frame
+ * anonymization.
  */
 export function planAnonymize(width: number, height: number, p: AnonymizeParams, maxFaces = DEFAULT_MAX_FACES): AnonymizePlan {
   const featherPx = Math.fround(Number.isFinite(p.featherPx)
     ? Math.min(Math.max(p.featherPx, 0), MAX_FEATHER_PX) : DEFAULT_FEATHER_PX);
   const valid = p.masks.filter(isValidMask);
   const fullFrame = p.fullFrame || valid.length !== p.masks.length || p.masks.length > maxFaces;
+  const effect = fullFrame ? 'gaussian' : effectOf(p.effect);
+  const blurs = effect === 'gaussian' || effect === 'strong';
   const box = p.shape === 'box';
 
   const drafts: Draft[] = [];
@@ -169,7 +236,7 @@ export function planAnonymize(width: number, height: number, p: AnonymizeParams,
     }
   }
 
-  const isCoarse = (d: Draft) => (d.flags & FaceFlag.blur) !== 0 && Math.ceil(3 * d.sigma) > MAX_RADIUS;
+  const isCoarse = (d: Draft) => blurs && (d.flags & FaceFlag.blur) !== 0 && Math.ceil(3 * d.sigma) > MAX_RADIUS;
   const maxCoarseSigma = Math.max(0, ...drafts.filter(isCoarse).map((d) => d.sigma));
   const factor = fullFrame
     ? Math.max(1, Math.ceil(Math.min(width, height) / FULL_FRAME_CELLS))
@@ -177,47 +244,78 @@ export function planAnonymize(width: number, height: number, p: AnonymizeParams,
   const coarseWidth = Math.ceil(width / factor);
   const coarseHeight = Math.ceil(height / factor);
 
+  const spans: PlanSpans = { fill: [], directH: [], coarseDown: [], coarseH: [], coarseV: [], composite: [], outlines: [] };
   const plan: AnonymizePlan = {
-    width, height, featherPx, fullFrame, faces: [], factor, coarseWidth, coarseHeight,
-    directH: EMPTY_SPAN, coarseDown: EMPTY_SPAN, coarseH: EMPTY_SPAN, coarseV: EMPTY_SPAN, region: EMPTY_SPAN, outlines: EMPTY_SPAN,
+    width, height, featherPx, fullFrame, effect, color: colorOf(p.color), transparent: !fullFrame && p.transparent === true,
+    faces: [], blockTotal: 0, blockThreads: 0, factor, coarseWidth, coarseHeight, spans,
   };
 
-  const addCoarse = (d: Draft, sigmaCells: number) => {
+  /** The face's blocks, anchored at its (rounded) centre so they move with it, covering `span`. */
+  const withBlocks = (f: Omit<PlannedFace, keyof typeof NO_BLOCKS>, span: Span): PlannedFace => {
+    const block = mosaicBlockSize(p.strength, f.rx, f.ry);
+    const anchor = (c: number) => Math.min(MAX_ANCHOR, Math.max(-MAX_ANCHOR, Math.round(c)));
+    const [ax, ay] = [anchor(f.cx), anchor(f.cy)];
+    const [kx, ky] = [floorDiv(span[0] - ax, block), floorDiv(span[1] - ay, block)];
+    const blockCount = [floorDiv(span[2] - ax, block) - kx + 1, floorDiv(span[3] - ay, block) - ky + 1] as const;
+    const blockLanes = Math.min(MAX_BLOCK_LANES, block);
+    const face = { ...f, block, blockOrigin: [ax + kx * block, ay + ky * block] as const, blockCount,
+      blockBase: plan.blockTotal, blockLanes, threadBase: plan.blockThreads };
+    plan.blockTotal += blockCount[0] * blockCount[1];
+    plan.blockThreads += blockCount[0] * blockCount[1] * blockLanes;
+    return face;
+  };
+
+  /** Coarse faces blur on cells; returns the frame pixels their box filter reads. */
+  const addCoarse = (d: Draft, sigmaCells: number): [Omit<PlannedFace, keyof typeof NO_BLOCKS>, Span] => {
     const radius = Math.min(MAX_RADIUS, Math.ceil(3 * sigmaCells));
     const [x0, y0, x1, y1] = d.rect;
     // Cells the composite's bilinear taps reach from any pixel of the rect (see bilinear in anonymize.wgsl).
     const vrect = clampSpan([floorDiv(2 * x0 + 1 - factor, 2 * factor), floorDiv(2 * y0 + 1 - factor, 2 * factor),
       floorDiv(2 * x1 + 1 - factor, 2 * factor) + 1, floorDiv(2 * y1 + 1 - factor, 2 * factor) + 1], coarseWidth, coarseHeight);
     const support = clampSpan([vrect[0], vrect[1] - radius, vrect[2], vrect[3] + radius], coarseWidth, coarseHeight);
-    const weights = gaussianHalfKernel(sigmaCells, radius);
-    plan.faces.push({ ...d, flags: d.flags | FaceFlag.coarse, radius, weights, support, vrect });
-    plan.coarseV = unionSpan(plan.coarseV, vrect);
-    plan.coarseH = unionSpan(plan.coarseH, support);
-    plan.coarseDown = unionSpan(plan.coarseDown,
-      clampSpan([support[0] - radius, support[1], support[2] + radius, support[3]], coarseWidth, coarseHeight));
+    const down = clampSpan([support[0] - radius, support[1], support[2] + radius, support[3]], coarseWidth, coarseHeight);
+    spans.coarseV.push(vrect);
+    spans.coarseH.push(support);
+    spans.coarseDown.push(down);
+    const reads = clampSpan([down[0] * factor, down[1] * factor, (down[2] + 1) * factor - 1, (down[3] + 1) * factor - 1], width, height);
+    return [{ ...d, flags: d.flags | FaceFlag.coarse, radius, weights: gaussianHalfKernel(sigmaCells, radius), support, vrect }, reads];
   };
 
   if (fullFrame) {
     const cover: Draft = { cx: width / 2, cy: height / 2, rx: width / 2, ry: height / 2, box: true,
       flags: FaceFlag.blur | FaceFlag.box, sigma: FULL_FRAME_SIGMA * factor, rect: [0, 0, width - 1, height - 1] };
-    addCoarse(cover, FULL_FRAME_SIGMA);
+    plan.faces.push({ ...addCoarse(cover, FULL_FRAME_SIGMA)[0], ...NO_BLOCKS });
   }
   for (const d of drafts) {
-    if (!(d.flags & FaceFlag.blur)) {
-      plan.faces.push({ ...d, radius: 0, weights: new Float32Array(1), support: EMPTY_SPAN, vrect: EMPTY_SPAN });
-    } else if (isCoarse(d)) {
-      addCoarse(d, d.sigma / factor);
+    const still = { radius: 0, weights: new Float32Array(1), support: EMPTY_SPAN, vrect: EMPTY_SPAN };
+    if (!(d.flags & FaceFlag.blur) || effect === 'solid') {
+      plan.faces.push({ ...d, ...still, ...NO_BLOCKS });
+    } else if (effect === 'mosaic') {
+      plan.faces.push(withBlocks({ ...d, ...still }, d.rect));
     } else {
-      const radius = Math.ceil(3 * d.sigma);
-      const [x0, y0, x1, y1] = d.rect;
-      const support = clampSpan([x0, y0 - radius, x1, y1 + radius], width, height);
-      plan.faces.push({ ...d, radius, weights: gaussianHalfKernel(d.sigma, radius), support, vrect: EMPTY_SPAN });
-      plan.directH = unionSpan(plan.directH, support);
+      let face: Omit<PlannedFace, keyof typeof NO_BLOCKS>;
+      let reads: Span;
+      if (isCoarse(d)) {
+        [face, reads] = addCoarse(d, d.sigma / factor);
+      } else {
+        const radius = Math.ceil(3 * d.sigma);
+        const [x0, y0, x1, y1] = d.rect;
+        const support = clampSpan([x0, y0 - radius, x1, y1 + radius], width, height);
+        spans.directH.push(support);
+        face = { ...d, radius, weights: gaussianHalfKernel(d.sigma, radius), support, vrect: EMPTY_SPAN };
+        reads = clampSpan([x0 - radius, y0 - radius, x1 + radius, y1 + radius], width, height);
+      }
+      if (effect === 'strong') {
+        spans.fill.push(reads);
+        plan.faces.push(withBlocks(face, reads));
+      } else {
+        plan.faces.push({ ...face, ...NO_BLOCKS });
+      }
     }
   }
   for (const f of plan.faces) {
-    if (f.flags & FaceFlag.blur) plan.region = unionSpan(plan.region, f.rect);
-    if (f.flags & FaceFlag.outline) plan.outlines = unionSpan(plan.outlines, f.rect);
+    if (f.flags & FaceFlag.blur && !fullFrame) spans.composite.push(f.rect);
+    if (f.flags & FaceFlag.outline) spans.outlines.push(f.rect);
   }
   return plan;
 }

@@ -1,8 +1,12 @@
 // Shared by the anonymize tests; Node only.
+import { expect } from 'vitest';
 import type { RgbaImage } from '../detect/types';
 import { readRgba, uploadRgba } from '../gpu/readback';
-import type { AnonymizeParams } from './anonymize-plan';
+import { FaceFlag, planAnonymize, type AnonymizeParams, type FaceMask } from './anonymize-plan';
 import type { AnonymizePass } from './anonymize-pass';
+import { anonymizeRef } from './anonymize-ref';
+import { coverage, maskDistance, onOutline } from './mask-shape';
+import { inSpan } from './span';
 
 export function randomImage(width: number, height: number, seed: number): RgbaImage {
   let s = seed;
@@ -74,4 +78,45 @@ export function detailEnergy(img: RgbaImage, x0 = 0, y0 = 0, x1 = img.width, y1 
     }
   }
   return e;
+}
+
+export function randomMasks(n: number, width: number, height: number, seed: number): FaceMask[] {
+  const r = random(seed);
+  return Array.from({ length: n }, () => ({
+    cx: r() * width, cy: r() * height, rx: 1 + r() * width * 0.2, ry: 1 + r() * height * 0.2,
+  }));
+}
+
+/** Pixels no face covers or outlines, by the plan's own rects and the twin's mask math. */
+export function untouched(img: RgbaImage, p: AnonymizeParams): (x: number, y: number) => boolean {
+  const plan = planAnonymize(img.width, img.height, p);
+  return (x, y) => plan.faces.every((f) => {
+    if (!inSpan(f.rect, x, y)) return true;
+    const d = maskDistance(f, x + 0.5, y + 0.5);
+    return !(f.flags & FaceFlag.blur && coverage(d, plan.featherPx) > 0) && !(f.flags & FaceFlag.outline && onOutline(d));
+  });
+}
+
+/**
+ * The GPU pass against its twin: within 1/255 (off by one only where f32 and f64 round a value sitting on a
+ * half step differently: a flip in a coarse cell spreads to a few pixels, still rare), and exact outside every mask: the input there, or transparent black.
+ */
+export async function expectTwin(device: GPUDevice, pass: AnonymizePass, img: RgbaImage, p: AnonymizeParams): Promise<RgbaImage> {
+  const gpu = await runGpu(device, pass, img, p);
+  const cpu = anonymizeRef(img, p);
+  const { max, differing } = compare(gpu, cpu);
+  expect(max).toBeLessThanOrEqual(1);
+  expect(differing).toBeLessThan(img.data.length * 0.005 + 2);
+
+  const plan = planAnonymize(img.width, img.height, p);
+  const outside = untouched(img, p);
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      if (!outside(x, y)) continue;
+      const i = (y * img.width + x) * 4;
+      const want = plan.transparent ? [0, 0, 0, 0] : Array.from(img.data.subarray(i, i + 4));
+      expect(Array.from(gpu.data.subarray(i, i + 4)), `pixel ${x},${y}`).toEqual(want);
+    }
+  }
+  return gpu;
 }

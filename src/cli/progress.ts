@@ -1,0 +1,85 @@
+/** Where progress goes: stderr in use, a string sink in tests. */
+export interface ProgressSink {
+  write(text: string): unknown;
+  /** A terminal: the bar redraws in place. Otherwise a line now and then. */
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** Seconds as m:ss (h:mm:ss past an hour). */
+export function formatDuration(s: number): string {
+  if (!Number.isFinite(s) || s < 0) return '-:--';
+  const t = Math.round(s);
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const ss = String(t % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+/** One progress line: label, phase, bar, frames done of total, frames per second, time left. */
+export function formatProgress(label: string, phase: string, done: number, total: number | null, seconds: number, width = 24): string {
+  const fps = seconds > 0 ? done / seconds : 0;
+  const known = total !== null && total > 0;
+  const fraction = known ? Math.min(1, done / total) : 0;
+  const filled = Math.round(fraction * width);
+  const bar = known ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : '';
+  const count = known ? `${done}/${total}` : `${done}`;
+  const eta = known && fps > 0 ? `ETA ${formatDuration((total - done) / fps)}` : 'ETA -:--';
+  return `${label} ${phase} ${bar}${count} frames  ${fps.toFixed(1)} fps  ${eta}`;
+}
+
+/**
+ * A progress bar on stderr for one file's phases (detect, then render). On a terminal it redraws one line; piped,
+ * it prints a line every few seconds and one when a phase ends, so logs stay short.
+ */
+export class Progress {
+  #phase = '';
+  #total: number | null = null;
+  #start = 0;
+  #lastDraw = -Infinity;
+  #done = 0;
+
+  constructor(
+    private readonly label: string,
+    private readonly sink: ProgressSink | null,
+    private readonly now: () => number = () => performance.now(),
+    private readonly logEveryMs = 5000,
+  ) {}
+
+  phase(name: string, total: number | null): void {
+    this.#phase = name;
+    this.#total = total;
+    this.#start = this.now();
+    this.#lastDraw = -Infinity;
+    this.#done = 0;
+  }
+
+  tick(done: number): void {
+    this.#done = done;
+    const t = this.now();
+    const tty = this.sink?.isTTY === true;
+    if (t - this.#lastDraw < (tty ? 100 : this.logEveryMs)) return;
+    this.#lastDraw = t;
+    this.#draw(false);
+  }
+
+  /** Ends the phase: the final count on its own line. Returns its rate in frames per second. */
+  end(total = this.#done): number {
+    this.#done = total;
+    this.#total = total;
+    const seconds = (this.now() - this.#start) / 1000;
+    this.#draw(true);
+    return seconds > 0 ? total / seconds : 0;
+  }
+
+  #draw(final: boolean): void {
+    if (!this.sink) return;
+    const line = formatProgress(this.label, this.#phase, this.#done, this.#total, (this.now() - this.#start) / 1000);
+    if (this.sink.isTTY) {
+      const cols = this.sink.columns ?? 100;
+      this.sink.write(`\r${line.slice(0, cols - 1).padEnd(cols - 1)}${final ? '\n' : ''}`);
+    } else {
+      this.sink.write(`${line}\n`);
+    }
+  }
+}
