@@ -28,7 +28,7 @@ export interface LiveStatus {
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
-export type LiveSettings = Pick<Settings, 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles'> & {
+export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles'> & {
   paused: boolean;
 };
 
@@ -105,7 +105,9 @@ export class LivePipeline {
     const gpu = await acquireGpu();
     const context = this.canvas.getContext('webgpu');
     if (!context) throw new Error('The output canvas refused a WebGPU context.');
-    context.configure({ device: gpu.device, format: 'rgba8unorm', usage: GPUTextureUsage.COPY_DST, alphaMode: 'opaque' });
+    // Transparent output (OBS overlays) is premultiplied by the anonymize pass; otherwise the canvas is opaque.
+    const alphaMode = this.settings.transparent ? 'premultiplied' : 'opaque';
+    context.configure({ device: gpu.device, format: 'rgba8unorm', usage: GPUTextureUsage.COPY_DST, alphaMode });
     gpu.device.lost.then((info) => this.onDeviceLost(gpu, info));
     gpu.device.addEventListener('uncapturederror', (ev) => console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message));
     return { gpu, context, anonymize: new AnonymizePass(gpu.device), frame: null, output: null };
@@ -201,6 +203,8 @@ export class LivePipeline {
     res.anonymize.encode(encoder, frame, output, {
       masks: tracked.map((f) => maskFromBox(f.box, this.settings.maskScale)),
       fullFrame: reason !== null,
+      effect: this.settings.effect,
+      transparent: this.settings.transparent,
       strength: this.settings.strength,
       shape: this.settings.shape,
       featherPx: 3,

@@ -25,7 +25,7 @@ describe('settingsFromUrl', () => {
 describe('settings round trips', () => {
   it('every setting survives settingsToUrl -> settingsFromUrl', () => {
     const s: Settings = {
-      source: 'demo', strength: 0.75, maskScale: 2, shape: 'box', showBoxes: true, budgetMs: 900, provider: 'webgpu',
+      source: 'demo', effect: 'mosaic', strength: 0.75, maskScale: 2, shape: 'box', showBoxes: true, budgetMs: 900, provider: 'webgpu',
       tiles: 'off', obs: true, transparent: true,
     };
     expect({ ...DEFAULT_SETTINGS, ...settingsFromUrl(settingsToUrl(s)).settings }).toEqual(s);
@@ -35,7 +35,7 @@ describe('settings round trips', () => {
     const mem = new Map<string, string>();
     const storage = { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) };
     storeSettings({ ...DEFAULT_SETTINGS, strength: 0.9, shape: 'box', obs: true }, storage);
-    expect(loadStoredSettings(storage)).toEqual({ strength: 0.9, maskScale: 1.3, shape: 'box', showBoxes: false });
+    expect(loadStoredSettings(storage)).toEqual({ effect: 'gaussian', strength: 0.9, maskScale: 1.3, shape: 'box', showBoxes: false });
     mem.set('veil.settings', '{"strength": 40, "shape": "<b>"}');
     expect(loadStoredSettings(storage)).toEqual({ strength: 1 });
     mem.set('veil.settings', 'not json');

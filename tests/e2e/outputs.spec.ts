@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { RgbaImage } from '../../src/detect/types';
 import { FAKE_CAMERA } from './chromium';
 import { CI_PACE, cameraFrame, screenshot, waitRunning } from './live-helpers';
-import { highFrequencyEnergy, readOutput } from './pixels';
+import { decodePng, highFrequencyEnergy, readOutput } from './pixels';
 
 /** Frames of a MediaStream as a consumer sees them, from its very first frame, read in the page. */
 async function streamFrames(page: Page, expr: string, count: number): Promise<RgbaImage[]> {
@@ -87,9 +87,24 @@ test('OBS mode shows the output alone, full window', async ({ page }) => {
   await screenshot(page, 'obs');
 });
 
+test('OBS transparent mode: only the blurred patches are drawn, alpha 0 elsewhere', async ({ page }) => {
+  await page.goto(`/?obs=1&transparent=1&source=camera&${CI_PACE}`);
+  await waitRunning(page);
+  await page.waitForTimeout(500);
+  const png = await page.screenshot({ omitBackground: true });
+  const img = decodePng(png);
+  const at = (x: number, y: number) => img.data[(y * img.width + x) * 4 + 3];
+  // The canvas fills the 960x640 window with the 320x240 frame scaled 2.67x, centred: face near (378, 200).
+  expect(at(5, 5), 'a corner far from the face').toBe(0);
+  expect(at(img.width - 5, img.height - 5)).toBe(0);
+  expect(at(Math.round(img.width / 2 - 100), Math.round(img.height / 2 - 120)), 'the face').toBeGreaterThan(200);
+  await screenshot(page, 'obs-transparent');
+});
+
 test('every URL parameter round-trips into the controls', async ({ page }) => {
-  await page.goto('/?source=demo&strength=0.8&scale=1.6&mask=box&boxes=1&budget=900&ep=wasm');
+  await page.goto('/?source=demo&effect=mosaic&strength=0.8&scale=1.6&mask=box&boxes=1&budget=900&ep=wasm');
   const controls = page.locator('veil-controls');
+  await expect(controls.locator('[data-control="effect"]')).toHaveValue('mosaic');
   await expect(controls.locator('[data-control="source"]')).toHaveValue('demo');
   await expect(controls.locator('[data-control="strength"]')).toHaveValue('0.8');
   await expect(controls.locator('[data-control="boxes"]')).toBeChecked();

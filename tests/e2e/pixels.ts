@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import type { Rect, RgbaImage } from '../../src/detect/types';
 
@@ -68,4 +69,13 @@ export function meanAbsDiff(a: RgbaImage, b: RgbaImage, r: Rect): number {
 export function hasPicture(img: RgbaImage): boolean {
   for (let i = 0; i < img.data.length; i += 4) if (img.data[i] + img.data[i + 1] + img.data[i + 2] > 30) return true;
   return false;
+}
+
+/** Decodes a PNG (a screenshot) to RGBA with ffmpeg, alpha kept. */
+export function decodePng(png: Buffer): RgbaImage {
+  const size = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-f', 'png_pipe', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'],
+    { input: png, maxBuffer: size * height * 4 + 1024 });
+  return { width: size, height, data: new Uint8Array(raw) };
 }
