@@ -190,12 +190,14 @@ export async function detectClip(clipPath: string, size: { width: number; height
             const t0 = performance.now();
             const candidates = await runner.run(frame, c.rect);
             cache.set(c.rect, i - 1, { ms: performance.now() - t0, c: candidates });
-            o.onProgress?.(++ran, total);
+            ran++;
+            o.onProgress?.(ran, total);
           }
         } finally {
           frame.destroy();
         }
         if (cache.unsaved >= 50) cache.save();
+        if (ran === total) break; // the rest of the clip is cached (or not needed)
       }
     } finally {
       cache.save();

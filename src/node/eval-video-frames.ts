@@ -16,7 +16,7 @@ export async function* videoFrames(path: string, size: { width: number; height: 
     ffmpeg.on('error', (error) => done({ code: null, error }));
     ffmpeg.on('close', (code) => done({ code }));
   });
-  let pending = Buffer.alloc(0);
+  let pending: Buffer = Buffer.alloc(0);
   try {
     for await (const chunk of ffmpeg.stdout as AsyncIterable<Buffer>) {
       pending = pending.length > 0 ? Buffer.concat([pending, chunk]) : chunk;

@@ -6,11 +6,12 @@ import { DEFAULT_SETTINGS } from '../app/settings';
 import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../detect/detector';
 import { BLAZEFACE_BACK_256 } from '../detect/model';
 import { formatTilePlan } from '../detect/tiling';
-import type { FaceVerdict, LeakSummary } from '../track/leak';
-import { detectedFrames, replayLive, type LiveSchedule } from '../track/leak-replay';
+import type { LeakSummary } from '../track/leak';
+import { detectedFrames, replayLive, type LiveSchedule, type ReplayFrame } from '../track/leak-replay';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
-import { Tracker, type TrackedFace } from '../track/tracker';
+import { Tracker } from '../track/tracker';
 import { detectClip } from './eval-video-detect';
+import { frameThumbnails, thumbnailChange } from './eval-video-motion';
 import { probeSize } from './image-io';
 import { readVideoTruth, TruthError } from './eval-video-truth';
 
@@ -36,8 +37,10 @@ export interface VideoEvalOptions {
   /** Only the first `limit` frames. */
   limit?: number;
   cacheDir?: string;
+  /** Experiment: blur the whole frame when its thumbnail differs from the newest result's frame by more than this (0..255). */
+  motionGuard?: number;
   onProgress?: (done: number, total: number) => void;
-  onFrame?: (i: number, faces: readonly TrackedFace[], verdicts: readonly FaceVerdict[], fullFrame: boolean) => void;
+  onFrame?: (f: ReplayFrame) => void;
 }
 
 export const DEFAULT_VIDEO_EVAL: Readonly<VideoEvalOptions> = {
@@ -86,6 +89,8 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   const frameMs = 1000 / truth.fps;
   const perCall = Math.min(dets.tiles, o.tilesPerDetection);
   const tracker = new Tracker(o.tracker);
+  const thumbs = o.motionGuard !== undefined ? frameThumbnails(clipPath) : undefined;
+  const holdAtLeastMs = perCall > 0 ? 1.5 * Math.ceil(dets.tiles / perCall) * o.schedule.latency * frameMs : undefined;
   const replay = replayLive(tracker, {
     frames, fps: truth.fps, size, schedule: o.schedule,
     truth: (i) => truth.frames[i]!,
@@ -93,7 +98,9 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
     mask: (box) => maskFromBox(box, o.maskScale),
     failClosed: (last, now) => failClosedReason({ ready: true, lastResultCaptureMs: last, failing: false }, now, o.budgetMs) !== null,
     // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
-    holdAtLeastMs: perCall > 0 ? 1.5 * Math.ceil(dets.tiles / perCall) * o.schedule.latency * frameMs : undefined,
+    holdAtLeastMs,
+    guard: thumbs ? (i, c) => thumbnailChange(thumbs[i]!, thumbs[c]!) > o.motionGuard! : undefined,
+    recentMs: Math.max(o.tracker.holdMs ?? DEFAULT_TRACKER_OPTIONS.holdMs, holdAtLeastMs ?? 0),
     onFrame: o.onFrame,
   });
   const detectorMs = dets.msPerDetection * detected.length;
@@ -139,5 +146,6 @@ export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
     budget_ms: o.budgetMs,
     tracker: { ...DEFAULT_TRACKER_OPTIONS, ...o.tracker },
     runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',
+    ...(o.motionGuard !== undefined ? { motion_guard: o.motionGuard } : {}),
   };
 }

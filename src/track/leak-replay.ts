@@ -1,3 +1,4 @@
+import { COVER_FRACTION, coverage } from '../detect/eval-metrics';
 import type { Detection, Rect } from '../detect/types';
 import { type Ellipse, type FaceVerdict, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
 import type { FrameSize, TrackedFace, Tracker } from './tracker';
@@ -29,11 +30,32 @@ export interface ReplayInput {
   mask(box: Rect): Ellipse;
   /** True when live mode would blur the whole frame at `frameMs`, given the newest result's capture time. */
   failClosed(lastResultCaptureMs: number | null, frameMs: number): boolean;
+  /**
+   * An extra fail-closed rule to try out (live mode has none yet): true blurs frame `i` whole, given the frame the
+   * newest result was captured on.
+   */
+  guard?(i: number, resultFrame: number): boolean;
   /** Live mode's tracker.holdAtLeast() argument after each result, when tiles are spread over detections. */
   holdAtLeastMs?: number;
   leak?: Partial<LeakOptions>;
-  /** Sees every frame's boxes and verdicts (for debugging and per-frame output). */
-  onFrame?(i: number, faces: readonly TrackedFace[], verdicts: readonly FaceVerdict[], fullFrame: boolean): void;
+  /**
+   * A leaked face counts as undetected (the detector's miss, not the tracker's) when no result captured within this
+   * many ms had a box covering half of it (the image eval's "found"). Default: the tracker's hold, 1 s.
+   */
+  recentMs?: number;
+  /** Sees every frame as scored (for debugging and per-frame output). */
+  onFrame?(f: ReplayFrame): void;
+}
+
+/** One displayed frame of a replay. */
+export interface ReplayFrame {
+  i: number;
+  /** The result that reached the tracker just before this frame, and the frame it was captured on. */
+  result?: { frame: number; detections: readonly Detection[] };
+  faces: readonly TrackedFace[];
+  truth: readonly TruthFace[];
+  verdicts: readonly FaceVerdict[];
+  fullFrame: boolean;
 }
 
 export interface Replay {
@@ -54,25 +76,40 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
   }
   const counter = new LeakCounter(r.leak);
   const frameMs = 1000 / r.fps;
+  const recentMs = r.recentMs ?? 1000;
+  /** Face id -> capture time of the newest result that found it. */
+  const found = new Map<number, number>();
   let lastCapture: number | null = null;
+  let lastFrame = -1;
   let trackerMs = 0;
   for (let i = 0; i < r.frames; i++) {
     const now = i * frameMs;
     const c = i - latency;
+    let result: ReplayFrame['result'];
     if (c >= 0 && c % every === 0) {
       const dets = r.detections(c);
+      result = { frame: c, detections: dets };
+      for (const f of r.truth(c)) {
+        if (f.id !== undefined && dets.some((d) => coverage(f.box, d.box) >= COVER_FRACTION)) found.set(f.id, c * frameMs);
+      }
       const t0 = performance.now();
       tracker.update(dets, c * frameMs, r.size);
       if (r.holdAtLeastMs !== undefined) tracker.holdAtLeast(r.holdAtLeastMs);
       trackerMs += performance.now() - t0;
       lastCapture = Math.max(lastCapture ?? c * frameMs, c * frameMs);
+      lastFrame = Math.max(lastFrame, c);
     }
-    const fullFrame = r.failClosed(lastCapture, now);
+    const fullFrame = r.failClosed(lastCapture, now) || (lastFrame >= 0 && (r.guard?.(i, lastFrame) ?? false));
     const t1 = performance.now();
     const faces = fullFrame ? [] : tracker.faces(now);
     trackerMs += performance.now() - t1;
-    const verdicts = counter.add(i, r.size, r.truth(i), { masks: faces.map((f) => r.mask(f.box)), fullFrame });
-    r.onFrame?.(i, faces, verdicts, fullFrame);
+    const truth = r.truth(i);
+    const scored = truth.map((f) => {
+      const seen = f.id === undefined ? now : found.get(f.id);
+      return { ...f, undetected: seen === undefined || now - seen > recentMs };
+    });
+    const verdicts = counter.add(i, r.size, scored, { masks: faces.map((f) => r.mask(f.box)), fullFrame });
+    r.onFrame?.({ i, result, faces, truth, verdicts, fullFrame });
   }
   return { summary: counter.summary(), trackerMs };
 }

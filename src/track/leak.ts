@@ -14,6 +14,11 @@ export interface TruthFace {
   id?: number;
 }
 
+/** A face to score; `undetected` marks one no recent detector result had found (a leak there is the detector's). */
+export interface ScoredFace extends TruthFace {
+  undetected?: boolean;
+}
+
 export interface LeakOptions {
   /** A face is leaked when less than this share of its box lies inside the blur. */
   minCovered: number;
@@ -39,6 +44,8 @@ export interface LeakCounts {
   longest_leak_run: number;
   /** Runs of two or more consecutive leaked frames of the same face. */
   leak_runs_over_1: number;
+  /** Of leaked_face_frames: faces no recent detector result had found, which no tracker could have placed. */
+  leaked_undetected: number;
 }
 
 /** Issue 4's keys (for faces >= minHeight), plus the same counts over all faces. */
@@ -104,6 +111,7 @@ export function maskArea(masks: readonly Ellipse[], frame: { width: number; heig
 interface Tally {
   faces: number;
   leaked: number;
+  undetected: number;
   framesWithLeak: number;
   longestRun: number;
   runsOver1: number;
@@ -111,7 +119,7 @@ interface Tally {
   runs: Map<number, { frame: number; length: number }>;
 }
 
-const emptyTally = (): Tally => ({ faces: 0, leaked: 0, framesWithLeak: 0, longestRun: 0, runsOver1: 0, runs: new Map() });
+const emptyTally = (): Tally => ({ faces: 0, leaked: 0, undetected: 0, framesWithLeak: 0, longestRun: 0, runsOver1: 0, runs: new Map() });
 
 function countsOf(t: Tally): LeakCounts {
   return {
@@ -121,6 +129,7 @@ function countsOf(t: Tally): LeakCounts {
     frames_with_any_leak: t.framesWithLeak,
     longest_leak_run: t.longestRun,
     leak_runs_over_1: t.runsOver1,
+    leaked_undetected: t.undetected,
   };
 }
 
@@ -130,6 +139,7 @@ export interface FaceVerdict {
   covered: number;
   leaked: boolean;
   counted: boolean;
+  undetected: boolean;
 }
 
 /** Accumulates leaks frame by frame, in frame order. */
@@ -147,14 +157,16 @@ export class LeakCounter {
   }
 
   /** Scores frame `index` (indices must increase; a gap breaks leak runs). */
-  add(index: number, frame: { width: number; height: number }, faces: readonly TruthFace[], shown: FrameMasks): FaceVerdict[] {
+  add(index: number, frame: { width: number; height: number }, faces: readonly ScoredFace[], shown: FrameMasks): FaceVerdict[] {
     this.#frames++;
     if (shown.fullFrame) this.#fullFrames++;
     this.#maskArea += shown.fullFrame ? frame.width * frame.height : maskArea(shown.masks, frame);
     const verdicts = faces.map((f): FaceVerdict => {
       this.#faceArea += f.box.w * f.box.h;
       const covered = shown.fullFrame ? 1 : coveredShare(f.box, shown.masks);
-      return { id: f.id, covered, leaked: covered < this.#o.minCovered, counted: f.box.h >= this.#o.minHeight };
+      return {
+        id: f.id, covered, leaked: covered < this.#o.minCovered, counted: f.box.h >= this.#o.minHeight, undetected: f.undetected ?? false,
+      };
     });
     this.#tally(this.#all, index, verdicts);
     this.#tally(this.#tall, index, verdicts.filter((v) => v.counted));
@@ -168,6 +180,7 @@ export class LeakCounter {
       if (!v.leaked) continue;
       any = true;
       t.leaked++;
+      if (v.undetected) t.undetected++;
       if (v.id === undefined) {
         t.longestRun = Math.max(t.longestRun, 1);
         continue;
@@ -204,6 +217,7 @@ function addCounts(list: readonly LeakCounts[]): LeakCounts {
     frames_with_any_leak: list.reduce((n, c) => n + c.frames_with_any_leak, 0),
     longest_leak_run: list.reduce((n, c) => Math.max(n, c.longest_leak_run), 0),
     leak_runs_over_1: list.reduce((n, c) => n + c.leak_runs_over_1, 0),
+    leaked_undetected: list.reduce((n, c) => n + c.leaked_undetected, 0),
   };
 }
 

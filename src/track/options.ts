@@ -25,6 +25,18 @@ export interface TrackerOptions {
   pad: number;
   /** Detection noise (std, in face sizes) and process noise (acceleration density, in face sizes per s^1.5). */
   noise: { measurement: number; process: number };
+  /**
+   * Adaptive process noise: when a detection's normalised innovation (chi-square, 2 dof) exceeds `gate`, the
+   * track's process noise is multiplied by as much as makes it ordinary (at most `maxBoost`), then relaxes back
+   * with time constant `decayMs`. Margins then grow with motion that was measured, not with a fixed guess.
+   */
+  maneuver: { gate: number; maxBoost: number; decayMs: number };
+  /**
+   * Motion the found faces share (a pan, a zoom: see global-motion.ts) carries missed faces along and gives new
+   * faces their starting velocity, when the faces agree with it to within `maxSpread` face sizes per second.
+   * `minSpread` (face sizes per second) is the least velocity doubt a carried face keeps.
+   */
+  sharedMotion: { minSpread: number; maxSpread: number };
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
@@ -36,9 +48,11 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
   velocityDecayMs: 100,
   maxSpeed: 3,
   maxSizeRate: 2,
-  faceSpeed: 1.5,
+  faceSpeed: 3,
   nSigma: 2,
   maxGrowth: 1,
   pad: 0.04,
-  noise: { measurement: 0.05, process: 1 },
+  noise: { measurement: 0.03, process: 4 },
+  maneuver: { gate: 9.2, maxBoost: 100, decayMs: 500 },
+  sharedMotion: { minSpread: 0.3, maxSpread: 1 },
 };

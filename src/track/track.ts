@@ -1,5 +1,6 @@
 import type { Rect } from '../detect/types';
 import type { Gate } from './associate';
+import type { MotionField, MotionSample } from './global-motion';
 import { type Axis, correctAxis, initAxis, predictAxis } from './kalman';
 import { OneEuro } from './one-euro';
 import type { TrackerOptions } from './options';
@@ -22,23 +23,46 @@ interface Prediction {
 /** One face over time: a Kalman filter for where it is, a One Euro filter and a memory for what is drawn. */
 export class Track {
   held = false;
-  /** cx, cy, w, h as of the last detection. */
+  /** Detections folded in so far. */
+  hits = 1;
+  /** cx, cy, w, h as of #stateMs: the last detection, or the last time a held track was moved with the scene. */
   #k: [Axis, Axis, Axis, Axis];
+  #stateMs: number;
+  /**
+   * Process noise multiplier, >= 1: raised when a detection lands further from the prediction than the filter
+   * expected (the face or camera changed pace), so the margin widens by what was measured; relaxes back to 1.
+   */
+  #lambda = 1;
+  /**
+   * The longest a box was drawn past its state in the last detection cycle (s), and in the current one so far.
+   * Margins are sized for that worst moment of the cycle throughout it, so they do not pulse with the detector.
+   */
+  #cycleS = 0;
+  #peakS = 0;
   #seenMs: number;
+  /** The last detection, carried along with the scene while held. */
   #raw: Rect;
   #smooth: OneEuro[];
   #drawn: Rect | undefined;
   #drawnMs = -Infinity;
 
-  constructor(readonly id: number, box: Rect, tMs: number, private o: TrackerOptions) {
+  /** `field`: the motion the found faces share; a new face in a moving scene most likely moves with it. */
+  constructor(readonly id: number, box: Rect, tMs: number, private o: TrackerOptions, field?: MotionField) {
     const r = o.noise.measurement;
+    const cx = box.x + box.w / 2;
+    const cy = box.y + box.h / 2;
+    const v = field?.at(cx, cy) ?? { vx: 0, vy: 0 };
+    // The field centres this face's velocity on the scene's; its own motion stays unknown until it is seen again.
+    const speedStd = NEW_SPEED_STD;
+    const rateStd = NEW_SIZE_RATE_STD;
+    const k = field?.sizeRate ?? 0;
     this.#k = [
-      initAxis(box.x + box.w / 2, (r * box.w) ** 2, (NEW_SPEED_STD * box.w) ** 2),
-      initAxis(box.y + box.h / 2, (r * box.h) ** 2, (NEW_SPEED_STD * box.h) ** 2),
-      initAxis(box.w, (r * box.w) ** 2, (NEW_SIZE_RATE_STD * box.w) ** 2),
-      initAxis(box.h, (r * box.h) ** 2, (NEW_SIZE_RATE_STD * box.h) ** 2),
+      { ...initAxis(cx, (r * box.w) ** 2, (speedStd * box.w) ** 2), v: v.vx },
+      { ...initAxis(cy, (r * box.h) ** 2, (speedStd * box.h) ** 2), v: v.vy },
+      { ...initAxis(box.w, (r * box.w) ** 2, (rateStd * box.w) ** 2), v: k * box.w },
+      { ...initAxis(box.h, (r * box.h) ** 2, (rateStd * box.h) ** 2), v: k * box.h },
     ];
-    this.#seenMs = tMs;
+    this.#seenMs = this.#stateMs = tMs;
     this.#raw = box;
     const euro = { ...o.smoothing, dCutoff: D_CUTOFF_HZ };
     this.#smooth = [0, 1, 2, 3].map(() => new OneEuro(euro));
@@ -48,19 +72,35 @@ export class Track {
     return this.#seenMs;
   }
 
+  /** This face's motion, for fitting the shared field; undefined until its velocity has been measured. */
+  motionSample(): MotionSample | undefined {
+    if (this.held || this.hits < 2) return undefined;
+    const [cx, cy, w, h] = this.#k;
+    return { cx: cx.x, cy: cy.x, size: Math.sqrt(w.x * h.x), vx: cx.v, vy: cy.v, sizeRate: (w.v / w.x + h.v / h.x) / 2 };
+  }
+
   correct(box: Rect, tMs: number, frameDiagonal: number): void {
     // Out-of-order results are folded in as if current rather than rewinding the filter; after a long miss the
     // capped horizon keeps a stale velocity from being replayed in full.
-    const dt = this.#horizon(Math.max(0, tMs - this.#seenMs) / 1000);
-    const [cx, cy, w, h] = this.#k;
-    const q = (size: number) => (this.o.noise.process * size) ** 2;
-    const r = (size: number) => (this.o.noise.measurement * size) ** 2;
-    const k: [Axis, Axis, Axis, Axis] = [
-      correctAxis(predictAxis(cx, dt, q(w.x)), box.x + box.w / 2, r(box.w)),
-      correctAxis(predictAxis(cy, dt, q(h.x)), box.y + box.h / 2, r(box.h)),
-      correctAxis(predictAxis(w, dt, q(w.x)), box.w, r(box.w)),
-      correctAxis(predictAxis(h, dt, q(h.x)), box.h, r(box.h)),
-    ];
+    const elapsed = Math.max(0, tMs - this.#stateMs) / 1000;
+    const dt = this.#horizon(elapsed);
+    const z = [box.x + box.w / 2, box.y + box.h / 2, box.w, box.h];
+    const sizes = [this.#k[2].x, this.#k[3].x, this.#k[2].x, this.#k[3].x];
+    const r = (i: number) => (this.o.noise.measurement * z[i < 2 ? i + 2 : i]!) ** 2;
+    const predict = (lambda: number) => this.#k.map((a, i) => predictAxis(a, dt, lambda * this.#q(sizes[i]!))) as Axis[];
+    this.#lambda = 1 + (this.#lambda - 1) * Math.exp(-elapsed / (this.o.maneuver.decayMs / 1000));
+    const p = predict(this.#lambda);
+    // Normalised innovation of the centre (chi-square, 2 dof): how surprising this detection is to the filter.
+    const nis = (a: Axis, i: number) => (z[i]! - a.x) ** 2 / (a.pxx + r(i));
+    const surprise = nis(p[0]!, 0) + nis(p[1]!, 1);
+    if (this.hits >= 2 && surprise > this.o.maneuver.gate) {
+      // The face (or the camera) changed pace, or this detection is wild: either way, as much more process noise
+      // as would have made it ordinary widens the margin from now on. The velocity is not thrown at it: one wild
+      // box must not fling the track, while a real manoeuvre is confirmed by the next detection, which then
+      // meets the raised noise and moves the velocity with a high gain.
+      this.#lambda = Math.min(this.o.maneuver.maxBoost, (this.#lambda * surprise) / this.o.maneuver.gate);
+    }
+    const k = p.map((a, i) => correctAxis(a, z[i]!, r(i))) as [Axis, Axis, Axis, Axis];
     // A wild detection that still passed the gate must not fling the box: cap speed and growth rate.
     const speed = Math.hypot(k[0].v, k[1].v);
     const maxSpeed = this.o.maxSpeed * frameDiagonal;
@@ -75,8 +115,45 @@ export class Track {
     }
     this.#k = k;
     this.#seenMs = Math.max(this.#seenMs, tMs);
+    this.#stateMs = Math.max(this.#stateMs, tMs);
     this.#raw = box;
     this.held = false;
+    this.hits++;
+    this.#cycleS = this.#peakS;
+    this.#peakS = 0;
+  }
+
+  /**
+   * A held face moves with the scene: its state is carried to `tMs` by the shared field, so a face the detector
+   * misses during a pan or a zoom is looked for where the scene took it, not where it was last seen. Its doubt
+   * grows by how much the found faces disagree with the field (at least sharedMotion.minSpread), which is
+   * measured, instead of by the generic process noise.
+   */
+  follow(field: MotionField, tMs: number): void {
+    const dt = (tMs - this.#stateMs) / 1000;
+    if (!(dt > 0)) return;
+    const [cx, cy, w, h] = this.#k;
+    const v = field.at(cx.x, cy.x);
+    const rate = field.sizeRate;
+    // The velocity is now the field's, known as well as the faces agree with it: that doubt, not the generic
+    // process noise, is what widens the box while the scene's motion keeps being measured.
+    const doubt = (size: number) => (Math.max(this.o.sharedMotion.minSpread, field.spread) * size) ** 2;
+    const move = (a: Axis, vel: number, size: number): Axis =>
+      predictAxis({ ...a, v: vel, pxv: 0, pvv: doubt(size) }, dt, 0);
+    const k: [Axis, Axis, Axis, Axis] = [move(cx, v.vx, w.x), move(cy, v.vy, h.x), move(w, rate * w.x, w.x), move(h, rate * h.x, h.x)];
+    const g = Math.exp(rate * dt);
+    const c = this.#raw;
+    const rcx = c.x + c.w / 2;
+    const rcy = c.y + c.h / 2;
+    const rv = field.at(rcx, rcy);
+    this.#raw = fromCentre(rcx + rv.vx * dt, rcy + rv.vy * dt, c.w * g, c.h * g);
+    this.#k = k;
+    this.#stateMs = tMs;
+  }
+
+  /** White-noise acceleration density for a coordinate of a face of this size. */
+  #q(size: number): number {
+    return (this.o.noise.process * size) ** 2;
   }
 
   /** Where the association step should look for this face at `tMs`. */
@@ -94,7 +171,7 @@ export class Track {
   /** Everywhere the face may be at `tMs`: never drawn smaller than this. */
   coverAt(tMs: number): Rect {
     const { mean, mx, my } = this.#predict(tMs);
-    const s = this.#horizon((tMs - this.#seenMs) / 1000);
+    const s = this.#horizon((tMs - this.#stateMs) / 1000);
     // The filtered centre lags a sudden move; the raw detection carried by the same velocity does not.
     const anchored = { ...this.#raw, x: this.#raw.x + this.#k[0].v * s, y: this.#raw.y + this.#k[1].v * s };
     let box = union(mean, anchored);
@@ -105,6 +182,7 @@ export class Track {
 
   /** The box to draw at `tMs`: smoothed, never smaller than the cover, and never retreating faster than a face moves. */
   drawAt(tMs: number): Rect {
+    if (!this.held) this.#peakS = Math.max(this.#peakS, (tMs - this.#stateMs) / 1000);
     const cover = this.coverAt(tMs);
     const c = [cover.x + cover.w / 2, cover.y + cover.h / 2, cover.w, cover.h];
     if (this.#drawn === undefined) {
@@ -131,19 +209,27 @@ export class Track {
   }
 
   #predict(tMs: number): Prediction {
-    const s = (tMs - this.#seenMs) / 1000;
+    const s = (tMs - this.#stateMs) / 1000;
     const hs = this.#horizon(s);
     const [cx, cy, w, h] = this.#k;
     // Extrapolating a shrink could uncover a face; extrapolating growth only covers more.
     const pw = Math.max(w.x, w.x + w.v * hs);
     const ph = Math.max(h.x, h.x + h.v * hs);
     const mean = fromCentre(cx.x + cx.v * hs, cy.x + cy.v * hs, pw, ph);
-    const t = Math.abs(s);
-    const sigma = (a: Axis, size: number, velCap: number) =>
-      Math.sqrt(a.pxx) + t * Math.min(Math.sqrt(a.pvv), velCap * size) + this.o.noise.process * size * Math.sqrt(t ** 3 / 3);
-    // Triangle-inequality bound on the predicted std (ignores the x-v correlation, so errs wide).
-    const ex = sigma(cx, pw, this.o.faceSpeed) + sigma(w, pw, this.o.maxSizeRate) / 2;
-    const ey = sigma(cy, ph, this.o.faceSpeed) + sigma(h, ph, this.o.maxSizeRate) / 2;
+    // Doubt as of the worst moment of a detection cycle: a box drawn just after a result is as wide as one drawn
+    // just before the next. (A held face's doubt simply grows.)
+    const t = Math.max(Math.abs(s), this.held ? 0 : this.#cycleS);
+    // The filter's own predicted variance (with the manoeuvre boost), except that velocity doubt is capped at how
+    // fast a face can plausibly move unseen: a new face's wide prior must not balloon its box.
+    const variance = (a: Axis, size: number, velCap: number) => {
+      const pvv = Math.min(a.pvv, (velCap * size) ** 2);
+      const rho = a.pxx > 0 && a.pvv > 0 ? a.pxv / Math.sqrt(a.pxx * a.pvv) : 0;
+      const sx = Math.sqrt(a.pxx);
+      const sv = Math.sqrt(pvv);
+      return Math.max(0, sx * sx + 2 * rho * t * sx * sv + t * t * pvv) + (this.#lambda * this.#q(size) * t ** 3) / 3;
+    };
+    const ex = Math.sqrt(variance(cx, pw, this.o.faceSpeed) + variance(w, pw, this.o.maxSizeRate) / 4);
+    const ey = Math.sqrt(variance(cy, ph, this.o.faceSpeed) + variance(h, ph, this.o.maxSizeRate) / 4);
     return {
       mean,
       mx: Math.min(this.o.nSigma * ex, this.o.maxGrowth * pw),

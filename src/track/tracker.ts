@@ -1,5 +1,6 @@
 import type { Detection, Rect } from '../detect/types';
 import { associate } from './associate';
+import { fitMotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
 import { Track, clipToFrame } from './track';
 
@@ -41,9 +42,17 @@ export class Tracker {
     const a = associate(this.#tracks.map((t) => t.gateAt(captureMs)), dets.map((d) => d.box), this.#o);
     const diagonal = Math.hypot(frame.width, frame.height);
     for (const [t, d] of a.matches) this.#tracks[t]!.correct(dets[d]!.box, captureMs, diagonal);
-    for (const t of a.unmatchedTracks) this.#tracks[t]!.held = true;
+    // What the found faces share (a pan, a zoom, a shake) carries the missed ones and starts the new ones.
+    const samples = a.matches.map(([t]) => this.#tracks[t]!.motionSample()).filter((m): m is MotionSample => m !== undefined);
+    const fit = fitMotionField(samples);
+    const field = fit && fit.spread <= this.#o.sharedMotion.maxSpread ? fit : undefined;
+    for (const t of a.unmatchedTracks) {
+      const track = this.#tracks[t]!;
+      track.held = true;
+      if (field) track.follow(field, captureMs);
+    }
     // No minimum hit count: a face is covered from its first detection; a false positive only costs some blur.
-    for (const d of a.unmatchedDets) this.#tracks.push(new Track(this.#nextId++, dets[d]!.box, captureMs, this.#o));
+    for (const d of a.unmatchedDets) this.#tracks.push(new Track(this.#nextId++, dets[d]!.box, captureMs, this.#o, field));
     // Expiry runs on detector time: only the detector looking and not finding a face is evidence it is gone.
     this.#tracks = this.#tracks.filter(
       (t) => captureMs - t.lastSeenMs <= this.#o.holdMs && !t.outsideAt(captureMs, frame),

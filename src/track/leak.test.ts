@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { addLeakSummaries, coveredShare, LeakCounter, maskArea, type Ellipse } from './leak';
+
+const FRAME = { width: 640, height: 360 };
+const box = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
+/** The ellipse inscribed in a box, grown by `scale` (maskFromBox's geometry). */
+const ellipseOf = (b: { x: number; y: number; w: number; h: number }, scale = 1): Ellipse =>
+  ({ cx: b.x + b.w / 2, cy: b.y + b.h / 2, rx: (b.w / 2) * scale, ry: (b.h / 2) * scale });
+
+describe('coveredShare', () => {
+  it('is pi/4 for a box under its inscribed ellipse, and 1 once the ellipse holds the corners', () => {
+    const b = box(100, 50, 80, 60);
+    expect(coveredShare(b, [ellipseOf(b)])).toBeCloseTo(Math.PI / 4, 2);
+    expect(coveredShare(b, [ellipseOf(b, Math.SQRT2 + 1e-9)])).toBeCloseTo(1, 6);
+    // maskFromBox's default 1.3 leaves the corners out but covers well over 80%.
+    expect(coveredShare(b, [ellipseOf(b, 1.3)])).toBeGreaterThan(0.95);
+  });
+
+  it('counts overlapping masks once and adds disjoint ones', () => {
+    const b = box(0, 0, 100, 50);
+    const left = ellipseOf(box(-100, -100, 200, 300)); // covers x < 100 only partly at the top and bottom
+    expect(coveredShare(b, [left, left])).toBeCloseTo(coveredShare(b, [left]), 9);
+    const right = ellipseOf(box(50, -1000, 2000, 2050));
+    expect(coveredShare(b, [left, right])).toBeGreaterThan(coveredShare(b, [left]));
+    expect(coveredShare(b, [])).toBe(0);
+  });
+});
+
+describe('maskArea', () => {
+  it('is the union of the ellipses, clipped to the frame', () => {
+    const e = ellipseOf(box(200, 100, 100, 100));
+    expect(maskArea([e], FRAME)).toBeCloseTo(Math.PI * 50 * 50, -1);
+    expect(maskArea([e, e], FRAME)).toBeCloseTo(maskArea([e], FRAME), 9);
+    // Half of it off the left edge.
+    expect(maskArea([{ ...e, cx: 0 }], FRAME)).toBeCloseTo((Math.PI * 50 * 50) / 2, -1);
+  });
+});
+
+describe('LeakCounter', () => {
+  const face = box(100, 100, 40, 40);
+  const big = ellipseOf(face, 1.3);
+
+  it('counts leaked face-frames, frames with a leak, and runs of the same face', () => {
+    const c = new LeakCounter();
+    const faces = [{ box: face, id: 7 }, { box: box(300, 100, 40, 40), id: 8 }];
+    const shown = (leakSecond: boolean) => ({ masks: leakSecond ? [big] : [big, ellipseOf(faces[1]!.box, 1.3)], fullFrame: false });
+    c.add(0, FRAME, faces, shown(false));
+    c.add(1, FRAME, faces, shown(true));
+    c.add(2, FRAME, faces, shown(true));
+    c.add(3, FRAME, faces, shown(false));
+    c.add(5, FRAME, faces, shown(true)); // frame 4 missing: a new run
+    const s = c.summary();
+    expect(s.frames).toBe(5);
+    expect(s.face_frames).toBe(10);
+    expect(s.leaked_face_frames).toBe(3);
+    expect(s.leak_rate).toBeCloseTo(0.3);
+    expect(s.frames_with_any_leak).toBe(3);
+    expect(s.longest_leak_run).toBe(2);
+    expect(s.leak_runs_over_1).toBe(1);
+  });
+
+  it('leaves faces under 20 px out of the headline but not out of all_faces', () => {
+    const c = new LeakCounter();
+    c.add(0, FRAME, [{ box: box(10, 10, 15, 15), id: 1 }, { box: face, id: 2 }], { masks: [big], fullFrame: false });
+    const s = c.summary();
+    expect([s.face_frames, s.leaked_face_frames]).toEqual([1, 0]);
+    expect([s.all_faces.face_frames, s.all_faces.leaked_face_frames]).toEqual([2, 1]);
+  });
+
+  it('treats a fail-closed frame as covering everything and blurring the whole frame', () => {
+    const c = new LeakCounter();
+    c.add(0, FRAME, [{ box: face, id: 1 }], { masks: [], fullFrame: true });
+    const s = c.summary();
+    expect(s.leaked_face_frames).toBe(0);
+    expect(s.full_frames).toBe(1);
+    expect(s.mask_area_ratio).toBeCloseTo((640 * 360) / (40 * 40));
+  });
+
+  it('adds clips: counts summed, rates over the sums, the longest run the longest of any clip', () => {
+    const a = new LeakCounter();
+    a.add(0, FRAME, [{ box: face, id: 1 }], { masks: [], fullFrame: false });
+    a.add(1, FRAME, [{ box: face, id: 1 }], { masks: [], fullFrame: false });
+    const b = new LeakCounter();
+    b.add(0, FRAME, [{ box: face, id: 1 }, { box: face, id: 2 }], { masks: [big], fullFrame: false });
+    const s = addLeakSummaries([a.summary(), b.summary()]);
+    expect([s.frames, s.face_frames, s.leaked_face_frames, s.longest_leak_run]).toEqual([3, 4, 2, 2]);
+    expect(s.leak_rate).toBeCloseTo(0.5);
+    expect(s.mask_area_ratio).toBeCloseTo(maskArea([big], FRAME) / (4 * 1600));
+  });
+});
