@@ -1,37 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import code from '../shaders/anonymize.wgsl?raw';
+import { structLayout } from '../gpu/wgsl-layout';
 import { ANONYMIZE_FACE, ANONYMIZE_PARAMS, KERNEL_STRIDE, packFaces } from './anonymize-layout';
 import { EffectCode, FaceFlag, MAX_RADIUS, planAnonymize } from './anonymize-plan';
 import { params } from './anonymize-test-utils';
-
-// Host-shareable layout of the WGSL types our structs use.
-const TYPES: Record<string, { size: number; align: number }> = {
-  f32: { size: 4, align: 4 }, u32: { size: 4, align: 4 }, i32: { size: 4, align: 4 },
-  vec2f: { size: 8, align: 8 }, vec2u: { size: 8, align: 8 }, vec2i: { size: 8, align: 8 },
-  vec4i: { size: 16, align: 16 }, vec4f: { size: 16, align: 16 },
-};
-
-function structLayout(wgsl: string, name: string): Record<string, number> {
-  const body = new RegExp(`struct\\s+${name}\\s*{([^}]*)}`).exec(wgsl)?.[1] ?? '';
-  const layout: Record<string, number> = {};
-  let offset = 0;
-  let align = 1;
-  for (const [, field, type] of body.replace(/\/\/.*$/gm, '').matchAll(/(\w+)\s*:\s*(\w+)/g)) {
-    const t = TYPES[type];
-    if (!t) throw new Error(`structLayout: no layout for ${type}`);
-    offset = Math.ceil(offset / t.align) * t.align;
-    layout[field] = offset;
-    offset += t.size;
-    align = Math.max(align, t.align);
-  }
-  layout.byteSize = Math.ceil(offset / align) * align;
-  return layout;
-}
+import { srgbTables } from './srgb';
 
 describe('anonymize layouts', () => {
   it('writes params and faces where the WGSL structs read them', () => {
     expect(structLayout(code, 'Params')).toEqual(ANONYMIZE_PARAMS);
     expect(structLayout(code, 'Face')).toEqual(ANONYMIZE_FACE);
+  });
+
+  it('reads the sRGB tables where the pass writes them: linear, then fixed', () => {
+    const { linear, fixed } = srgbTables();
+    expect(structLayout(code, 'SrgbTables')).toEqual({ linear: 0, fixed: linear.byteLength, byteSize: linear.byteLength + fixed.byteLength });
   });
 
   it('numbers effects and face flags as the WGSL does', () => {
