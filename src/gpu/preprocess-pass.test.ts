@@ -5,17 +5,8 @@ import type { Rect, RgbaImage } from '../detect/types';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { PREPROCESS_PARAMS, PreprocessPass } from './preprocess-pass';
 import { structLayout } from './wgsl-layout';
+import { randomImage } from '../render/anonymize-test-utils';
 import { readBuffer, uploadRgba } from './readback';
-
-function randomImage(width: number, height: number, seed: number): RgbaImage {
-  let s = seed;
-  const data = new Uint8Array(width * height * 4);
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { width, height, data };
-}
 
 let device: GPUDevice;
 beforeAll(async () => {
