@@ -1,12 +1,12 @@
 // npm run eval:video -- CLIP.mp4 GT.json [--json OUT.json] [--detect-every K] [--latency L] [options]
 // npm run eval:video -- --all DIR [--json OUT.json] [...]
 // Plays a clip through live mode's detect-and-track path and counts the face-frames the blur leaves uncovered.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DEFAULT_DETECTOR_OPTIONS } from '../src/detect/detector';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
-import { TruthError } from '../src/node/eval-video-truth';
+import { readVideoTruth, TruthError } from '../src/node/eval-video-truth';
 import {
   DEFAULT_VIDEO_EVAL, describeRun, readClipIndex, runVideoEval, type VideoEvalOptions, type VideoEvalSummary,
 } from '../src/node/eval-video';
@@ -133,6 +133,11 @@ function table(rows: string[][]): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  // A missing or malformed file fails here, before any decoding or model work.
+  for (const c of args.clips) {
+    readVideoTruth(c.json);
+    if (!existsSync(c.mp4)) throw new TruthError(c.mp4, 'no such video file');
+  }
   const o = args.eval;
   console.log(`eval:video: detect every ${o.schedule.every} frame(s), latency ${o.schedule.latency} frame(s), `
     + `tiles per detection ${Number.isFinite(o.tilesPerDetection) ? o.tilesPerDetection : 'all'}, mask scale ${o.maskScale}, `
