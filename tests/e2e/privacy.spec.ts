@@ -1,19 +1,6 @@
-import { expect, test, type Page, type Request } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { expectLocalOnly, recordRequests } from './network';
 import { CI_PACE, waitRunning } from './live-helpers';
-
-/** Every request the page makes, for the whole test. */
-function recordRequests(page: Page): Request[] {
-  const seen: Request[] = [];
-  page.on('request', (r) => seen.push(r));
-  return seen;
-}
-
-function expectLocalOnly(requests: Request[], origin: string): void {
-  const foreign = requests.map((r) => r.url()).filter((u) => !/^(data|blob):/.test(u) && new URL(u).origin !== origin);
-  expect(foreign, 'requests to another origin').toEqual([]);
-  const uploads = requests.filter((r) => r.method() !== 'GET' || (r.postData() ?? '') !== '').map((r) => `${r.method()} ${r.url()}`);
-  expect(uploads, 'requests that send data').toEqual([]);
-}
 
 test('nothing leaves the device: camera, settings, recording and the call preview stay on this origin', async ({ page, baseURL }) => {
   test.slow();
