@@ -9,6 +9,8 @@ import { failClosedReason, type FailClosedReason } from './fail-closed';
 import { toAppError, type AppError } from './errors';
 import { timeModel, tryFasterProvider, type ProviderTiming } from './provider-choice';
 import { RateMeter, RollingMedian } from './timing';
+import { FrameStats, type FrameStatsWindow } from './frame-stats';
+import { GpuCensus, type GpuObjectCounts } from '../gpu/resource-census';
 import type { Settings } from './settings';
 
 export type VeilState = 'starting' | 'fail-closed' | 'running' | 'error';
@@ -18,6 +20,8 @@ export interface LiveStatus {
   adapter: string;
   provider: string;
   fps: number;
+  /** Frames drawn since the page started: tells one frame's status from the next. */
+  frames: number;
   detectorMs: number;
   faces: number;
   /** Faces in the detector's newest result (also while failing closed). */
@@ -25,6 +29,11 @@ export interface LiveStatus {
   failClosed: FailClosedReason | null;
   /** The newest problem worth telling the user; cleared when it no longer holds. */
   error: AppError | null;
+}
+
+/** A window of frame statistics with what is alive on the GPU at its end: what a long run watches for growth. */
+export interface LiveStats extends FrameStatsWindow {
+  gpuObjects: GpuObjectCounts;
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
@@ -67,17 +76,27 @@ export class LivePipeline {
   /** Submitted renders the GPU has not finished; past MAX_RENDERS_IN_FLIGHT, frames are skipped, not queued. */
   private rendersInFlight = 0;
   private lastResultCaptureMs: number | null = null;
+  /** Whether any detection has reached the tracker: after that, a missing result means a new picture, not start-up. */
+  private answered = false;
+  /** Bumped when the picture changes (new source, new frame size): detections of the old one are dropped. */
+  private epoch = 0;
+  private frameSize: { width: number; height: number } | null = null;
   private detectorFailing = false;
   private readonly detectMs = new RollingMedian();
   /** Milliseconds of one model run (one crop), from live detections. */
   private readonly cropMs = new RollingMedian();
   private readonly fps = new RateMeter();
+  private readonly frameStats = new FrameStats();
+  private readonly census = new GpuCensus();
+  /** Detections still to fail on purpose (a test hook for the detector-error path). */
+  private faultsToInject = 0;
   private frameCallback = 0;
   private stopped = false;
   private recovering = false;
   private error: AppError | null = null;
   private lastFailClosed: FailClosedReason | null = 'detector-starting';
   private faces = 0;
+  private framesDrawn = 0;
   private detections = 0;
   private providerNote = '';
 
@@ -103,6 +122,7 @@ export class LivePipeline {
 
   private async createResources(): Promise<DeviceResources> {
     const gpu = await acquireGpu();
+    this.census.watch(gpu.device);
     const context = this.canvas.getContext('webgpu');
     if (!context) throw new Error('The output canvas refused a WebGPU context.');
     // Transparent output (OBS overlays) is premultiplied by the anonymize pass; otherwise the canvas is opaque.
@@ -190,12 +210,15 @@ export class LivePipeline {
     if (!res || this.recovering || this.settings.paused || width === 0 || height === 0) return;
     if (this.rendersInFlight >= MAX_RENDERS_IN_FLIGHT) return;
     const device = res.gpu.device;
+    // Boxes found at one size mean nothing at another (a camera switching modes crops and scales differently).
+    if (this.frameSize && (this.frameSize.width !== width || this.frameSize.height !== height)) this.resetTracking();
+    this.frameSize = { width, height };
     const { frame, output } = this.ensureTargets(res, width, height);
     device.queue.copyExternalImageToTexture({ source: this.video }, { texture: frame }, [width, height]);
     this.startDetection(frame, now, { width, height });
 
     const reason = failClosedReason(
-      { ready: this.detector !== null, lastResultCaptureMs: this.lastResultCaptureMs, failing: this.detectorFailing },
+      { ready: this.detector !== null, answered: this.answered, lastResultCaptureMs: this.lastResultCaptureMs, failing: this.detectorFailing },
       now, this.settings.budgetMs);
     const tracked = reason ? [] : this.tracker.faces(now);
     this.faces = tracked.length;
@@ -214,9 +237,12 @@ export class LivePipeline {
     device.queue.submit([encoder.finish()]);
     this.rendersInFlight++;
     void device.queue.onSubmittedWorkDone().finally(() => {
-      if (this.res === res) this.rendersInFlight--;
+      if (this.res !== res) return;
+      this.rendersInFlight--;
+      this.frameStats.record(performance.now() - now, reason !== null);
     });
     this.fps.tick(now);
+    this.framesDrawn++;
     this.lastFailClosed = reason;
     this.emit();
   }
@@ -227,16 +253,22 @@ export class LivePipeline {
     const res = this.res;
     if (!detector || this.detecting) return;
     this.detecting = true;
+    const epoch = this.epoch;
     const t0 = performance.now();
     const tiles = detector.tileCount(size.width, size.height);
     const perCall = this.tilesPerDetection(tiles);
-    detector.detect(frame, perCall)
+    const detection = this.faultsToInject > 0
+      ? (this.faultsToInject--, Promise.reject(new Error('injected detector fault (test hook)')))
+      : detector.detect(frame, perCall);
+    detection
       .then((dets) => {
-        if (this.res !== res) return; // the device was lost meanwhile: these boxes belong to the old session
+        // The device was lost meanwhile (these boxes belong to the old session), or the picture changed.
+        if (this.res !== res || this.epoch !== epoch) return;
         const ms = performance.now() - t0;
         this.tracker.update(dets, captureMs, size);
         this.detections = dets.length;
         this.lastResultCaptureMs = Math.max(this.lastResultCaptureMs ?? captureMs, captureMs);
+        this.answered = true;
         this.detectMs.push(ms);
         this.cropMs.push(ms / (1 + Math.min(perCall, tiles)));
         // A face only a tile sees is found once per tile cycle; hold it (with margin) for at least that long.
@@ -268,6 +300,7 @@ export class LivePipeline {
     this.detecting = false;
     this.rendersInFlight = 0;
     this.lastResultCaptureMs = null;
+    this.answered = false;
     this.tracker.reset();
     this.res = null;
     for (let attempt = 0; !this.stopped; attempt++) {
@@ -309,6 +342,7 @@ export class LivePipeline {
       adapter: this.res?.gpu.description ?? '',
       provider: this.providerNote ? `${provider} (${this.providerNote})` : provider,
       fps: this.fps.perSecond,
+      frames: this.framesDrawn,
       detectorMs: this.detectMs.value,
       faces: this.faces,
       detections: this.detections,
@@ -322,10 +356,21 @@ export class LivePipeline {
     this.res?.gpu.device.destroy();
   }
 
+  /** Test hook: the next `count` detections throw, as a broken model or driver would. */
+  injectDetectorFaults(count: number): void {
+    this.faultsToInject = count;
+  }
+
+  /** Frame statistics since the previous call, and the GPU objects alive now (for soak runs). */
+  takeStats(): LiveStats {
+    return { ...this.frameStats.take(), gpuObjects: this.census.alive() };
+  }
+
   /** A new source starts with no tracks: boxes from the old one mean nothing there. */
   resetTracking(): void {
     this.tracker.reset();
     this.lastResultCaptureMs = null;
+    this.epoch++;
   }
 
   stop(): void {

@@ -28,3 +28,9 @@ export class RateMeter {
     return this.times.length;
   }
 }
+
+/** The nearest-rank percentile (p in 0..1) of ascending samples; NaN when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}

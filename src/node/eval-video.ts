@@ -96,7 +96,7 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
     truth: (i) => truth.frames[i]!,
     detections: (c) => dets.byFrame.get(c)!,
     mask: (box) => maskFromBox(box, o.maskScale),
-    failClosed: (last, now) => failClosedReason({ ready: true, lastResultCaptureMs: last, failing: false }, now, o.budgetMs) !== null,
+    failClosed: (last, now) => failClosedReason({ ready: true, answered: last !== null, lastResultCaptureMs: last, failing: false }, now, o.budgetMs) !== null,
     // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
     holdAtLeastMs,
     guard: thumbs ? (i, c) => thumbnailChange(thumbs[i]!, thumbs[c]!) > o.motionGuard! : undefined,

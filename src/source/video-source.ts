@@ -12,8 +12,8 @@ export class SourceError extends Error {
 
 export interface OpenSource {
   label: string;
-  /** Fires when the source stops by itself (camera unplugged, permission revoked). */
-  ended: Promise<void>;
+  /** Settles with what happened when the source stops by itself (camera unplugged, permission revoked). */
+  ended: Promise<SourceError>;
   stop(): void;
 }
 
@@ -53,14 +53,37 @@ async function openCamera(video: HTMLVideoElement, deviceId?: string): Promise<O
   const [track] = stream.getVideoTracks();
   video.srcObject = stream;
   await video.play();
-  return {
-    label: track?.label || 'camera',
-    ended: new Promise((resolve) => track?.addEventListener('ended', () => resolve(), { once: true })),
-    stop: () => {
-      stream.getTracks().forEach((t) => t.stop());
-      video.srcObject = null;
-    },
+  const permission = await cameraPermission();
+  const stop = () => {
+    if (permission) permission.onchange = null;
+    stream.getTracks().forEach((t) => t.stop());
+    video.srcObject = null;
   };
+  const revoked = () => new SourceError('camera-denied', 'Camera access was revoked.');
+  const ended = new Promise<SourceError>((resolve) => {
+    // Chromium ends the track before it reports the revoked permission, so an ending asks which it was.
+    track?.addEventListener('ended', () => {
+      void cameraPermission().then((p) => resolve(p?.state === 'denied' ? revoked()
+        : new SourceError('camera-failed', 'The camera stopped (unplugged, or switched off).')));
+    }, { once: true });
+    // Other browsers may leave the track running when the permission is revoked; it is not ours to use then either.
+    if (permission) {
+      permission.onchange = () => {
+        if (permission.state === 'denied') resolve(revoked());
+      };
+    }
+  });
+  void ended.then(stop);
+  return { label: track?.label || 'camera', ended, stop };
+}
+
+/** The camera permission's live status, where the browser reports it (Firefox and older Safari may not). */
+async function cameraPermission(): Promise<PermissionStatus | null> {
+  try {
+    return await navigator.permissions.query({ name: 'camera' as PermissionName });
+  } catch {
+    return null;
+  }
 }
 
 async function openDemo(video: HTMLVideoElement): Promise<OpenSource> {
@@ -88,6 +111,25 @@ export function openSource(choice: SourceChoice, video: HTMLVideoElement): Promi
   video.muted = true;
   video.playsInline = true;
   return choice.kind === 'camera' ? openCamera(video, choice.deviceId) : openDemo(video);
+}
+
+/** Resolves when a camera may be usable again: a device was plugged in, or the permission was granted again. */
+export async function cameraMayBeBack(): Promise<void> {
+  const permission = await cameraPermission();
+  const devices = navigator.mediaDevices;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      devices?.removeEventListener('devicechange', done);
+      if (permission) permission.onchange = null;
+      resolve();
+    };
+    devices?.addEventListener('devicechange', done);
+    if (permission) {
+      permission.onchange = () => {
+        if (permission.state === 'granted') done();
+      };
+    }
+  });
 }
 
 export async function listCameras(): Promise<MediaDeviceInfo[]> {

@@ -20,7 +20,7 @@ export function describeError(e: AppError): Message {
     case 'no-device':
       return { title: 'The GPU refused to start a WebGPU device.', action: 'Close other GPU-heavy tabs and reload the page.' };
     case 'camera-denied':
-      return { title: 'Camera access was denied.', action: 'Allow the camera in the address bar’s site settings and choose the camera again, or pick the demo clip.' };
+      return { title: 'Camera access was denied or revoked.', action: 'Allow the camera in the address bar’s site settings (Veil takes it up again by itself), or pick the demo clip.' };
     case 'no-camera':
       return { title: 'No camera was found.', action: 'Connect a camera and choose it in the source list, or pick the demo clip.' };
     case 'camera-busy':
@@ -44,6 +44,8 @@ export function describeFailClosed(r: FailClosedReason, budgetMs: number): strin
   switch (r) {
     case 'detector-starting':
       return 'Whole frame blurred: the face detector is starting.';
+    case 'new-picture':
+      return 'Whole frame blurred: looking for faces in the new picture.';
     case 'detector-stalled':
       return `Whole frame blurred: no face detection in the last ${budgetMs} ms.`;
     case 'detector-error':

@@ -1,8 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { LivePipeline, type LiveSettings, type LiveStatus } from '../app/live-pipeline';
+import { LivePipeline, type LiveSettings, type LiveStats, type LiveStatus } from '../app/live-pipeline';
 import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, settingsToUrl, storeSettings, type Settings } from '../app/settings';
 import { toAppError } from '../app/errors';
-import { listCameras, openSource, type OpenSource, type SourceChoice } from '../source/video-source';
+import { cameraMayBeBack, listCameras, openSource, type OpenSource, type SourceChoice } from '../source/video-source';
 import { describeError, describeFailClosed } from './messages';
 import type { ControlChange, SourceOption } from './veil-controls';
 import './veil-controls';
@@ -15,7 +15,7 @@ function choiceFromValue(value: string): SourceChoice {
 }
 
 const INITIAL_STATUS: LiveStatus = {
-  state: 'starting', adapter: '', provider: 'loading', fps: 0, detectorMs: NaN, faces: 0, detections: 0, failClosed: 'detector-starting', error: null,
+  state: 'starting', adapter: '', provider: 'loading', fps: 0, frames: 0, detectorMs: NaN, faces: 0, detections: 0, failClosed: 'detector-starting', error: null,
 };
 
 /** The app's root: owns the live pipeline and the source, and shows only the anonymized canvas. */
@@ -98,6 +98,8 @@ export class VeilApp extends LitElement {
     window.veil = {
       status: () => this.status,
       loseDevice: () => this.pipeline?.loseDevice(),
+      injectDetectorFaults: (count: number) => this.pipeline?.injectDetectorFaults(count),
+      takeStats: () => this.pipeline?.takeStats() ?? null,
       captureStream: (fps?: number) => this.captureStream(fps),
     };
     void this.pipeline.start();
@@ -149,15 +151,27 @@ export class VeilApp extends LitElement {
       }
       this.open = opened;
       this.sourceError = null;
-      void opened.ended.then(() => {
-        if (this.open === opened) this.sourceError = { kind: 'camera-failed', detail: 'The camera stopped (unplugged, or access was revoked).' };
-      });
+      void opened.ended.then((e) => this.onCameraLost(seq, value, e));
       if (value !== DEMO) await this.refreshCameras();
       return true;
     } catch (e) {
-      if (seq === this.openSeq) this.sourceError = toAppError(e);
+      if (seq !== this.openSeq) return false;
+      this.sourceError = toAppError(e);
+      if (value !== DEMO) void this.reopenWhenCameraBack(seq, value);
       return false;
     }
+  }
+
+  private async onCameraLost(seq: number, value: string, e: Error): Promise<void> {
+    if (seq !== this.openSeq) return;
+    this.sourceError = toAppError(e);
+    await this.reopenWhenCameraBack(seq, value);
+  }
+
+  /** A camera that failed or went away is taken up again when it may be back, unless the user has moved on. */
+  private async reopenWhenCameraBack(seq: number, value: string): Promise<void> {
+    await cameraMayBeBack();
+    if (seq === this.openSeq) await this.switchSource(value);
   }
 
   private async refreshCameras(): Promise<void> {
@@ -188,7 +202,9 @@ export class VeilApp extends LitElement {
     const m = describeError(problem);
     return html`<div class="error" role="alert" data-error=${problem.kind}>
       <p><strong>${m.title}</strong></p><p>${m.action}</p>
-      ${this.sourceError && this.source !== DEMO ? html`<p><button class="link" @click=${() => this.switchSource(DEMO)}>Play the demo clip</button></p>` : nothing}
+      ${this.sourceError && this.source !== DEMO ? html`<p>
+        <button class="link" @click=${() => this.switchSource(this.source)}>Try the camera again</button>
+        <button class="link" @click=${() => this.switchSource(DEMO)}>Play the demo clip</button></p>` : nothing}
     </div>`;
   }
 
@@ -230,6 +246,12 @@ declare global {
   }
   interface Window {
     /** A small handle for tests and debugging in the console. */
-    veil?: { status(): LiveStatus; loseDevice(): void; captureStream(fps?: number): MediaStream };
+    veil?: {
+      status(): LiveStatus;
+      loseDevice(): void;
+      injectDetectorFaults(count: number): void;
+      takeStats(): LiveStats | null;
+      captureStream(fps?: number): MediaStream;
+    };
   }
 }

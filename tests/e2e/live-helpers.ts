@@ -38,3 +38,28 @@ export async function readWhileRunning(page: Page): Promise<RgbaImage> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/${name}.png` });
 }
+
+export interface StatusSample {
+  frames: number;
+  state: string;
+  failClosed: string | null;
+  error: string | null;
+}
+
+/**
+ * Records the app's status in the page, one sample per drawn frame: a fault's effect can come and go between two
+ * polls from here. Returns a reader for what has been recorded so far.
+ */
+export async function recordStatuses(page: Page): Promise<() => Promise<StatusSample[]>> {
+  await page.evaluate(() => {
+    const seen: StatusSample[] = [];
+    (window as unknown as { veilStatuses: StatusSample[] }).veilStatuses = seen;
+    const sample = () => {
+      const s = window.veil!.status();
+      if (seen.at(-1)?.frames !== s.frames) seen.push({ frames: s.frames, state: s.state, failClosed: s.failClosed, error: s.error?.kind ?? null });
+      setTimeout(sample, 5);
+    };
+    sample();
+  });
+  return () => page.evaluate(() => (window as unknown as { veilStatuses: StatusSample[] }).veilStatuses);
+}
