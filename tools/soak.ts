@@ -1,0 +1,133 @@
+// npm run soak -- [--minutes N] [--every S] [--warmup S] [--params QUERY] [--json OUT.json] [--check]
+// Runs the live pipeline in headless Chromium on a fake camera playing real footage (the bundled demo clip) and
+// reports, every interval: JS heap after a forced GC, GPU buffers and textures alive, frames drawn, frame time
+// p50/p95, and frames blurred whole by fail-closed. --check exits 1 when GPU objects grew after warm-up, the heap
+// grew more than 10%, the picture stopped, or the app reported an error.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
+import { SOAK_TABLE_HEADER, soakFailures, soakRow, type SoakSample } from '../src/soak/soak-check';
+
+const PORT = 4337;
+const CACHE = join(process.cwd(), '.cache', 'soak');
+const CAMERA_Y4M = join(CACHE, 'demo-camera.y4m');
+
+interface Args {
+  minutes: number;
+  everyS: number;
+  warmupS: number;
+  params: string;
+  json: string;
+  check: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { minutes: 30, everyS: 60, warmupS: 30, params: 'source=camera', json: 'soak-results/soak.json', check: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    const positive = () => {
+      const text = value();
+      const v = Number(text);
+      if (!(v > 0)) throw new Error(`${flag} ${text}: expected a positive number`);
+      return v;
+    };
+    if (flag === '--minutes') args.minutes = positive();
+    else if (flag === '--every') args.everyS = positive();
+    else if (flag === '--warmup') args.warmupS = positive();
+    else if (flag === '--params') args.params = value();
+    else if (flag === '--json') args.json = value();
+    else if (flag === '--check') args.check = true;
+    else throw new Error(`unknown option ${flag}`);
+  }
+  return args;
+}
+
+/** The fake camera plays real footage, looped by Chromium: the bundled demo clip (one moving face). */
+function prepareCamera(): void {
+  mkdirSync(CACHE, { recursive: true });
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', 'public/demo/demo-webcam.webm', '-t', '30', '-pix_fmt', 'yuv420p', CAMERA_Y4M]);
+}
+
+/** Builds the app into its own folder (the e2e tests' dist/ is left alone) and serves it on 127.0.0.1. */
+async function serveApp(): Promise<ChildProcess> {
+  const outDir = join(CACHE, 'dist');
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir], { stdio: 'inherit' });
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort', '--outDir', outDir], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${PORT}/`)).ok) return server;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  server.kill();
+  throw new Error(`the app server did not start on port ${PORT}`);
+}
+
+/** Collects garbage twice with a pause between, so GPU objects freed by finalizers have left the census too. */
+async function sample(page: Page, cdp: CDPSession, atS: number): Promise<SoakSample> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  await page.waitForTimeout(500);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  const stats = await page.evaluate(() => ({ live: window.veil!.takeStats(), state: window.veil!.status().state }));
+  if (!stats.live) throw new Error('the page has no live pipeline');
+  return { atS, heapBytes: usedSize, state: stats.state, ...stats.live };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  prepareCamera();
+  const server = await serveApp();
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(CAMERA_Y4M) });
+  try {
+    const page = await browser.newPage({ viewport: { width: 960, height: 640 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const cdp = await page.context().newCDPSession(page);
+    await page.goto(`http://127.0.0.1:${PORT}/?${args.params}`);
+    await page.waitForFunction(() => ['running', 'fail-closed'].includes(document.documentElement.dataset.veilState ?? ''), undefined, { timeout: 120_000 });
+    await page.waitForTimeout(args.warmupS * 1000);
+    const baseline = await sample(page, cdp, 0);
+    const status = await page.evaluate(() => window.veil!.status());
+    console.log(`soak: ${args.minutes} min on ${status.adapter}, detector ${status.provider}, ${cpus().length} CPU cores, ?${args.params}`);
+    console.log(SOAK_TABLE_HEADER);
+    console.log(`${soakRow(baseline)}   (after ${args.warmupS} s warm-up)`);
+    const samples: SoakSample[] = [];
+    const start = Date.now();
+    const endMs = args.minutes * 60_000;
+    while (Date.now() - start < endMs) {
+      await page.waitForTimeout(Math.min(args.everyS * 1000, endMs - (Date.now() - start)));
+      const s = await sample(page, cdp, Math.round((Date.now() - start) / 1000));
+      samples.push(s);
+      console.log(soakRow(s));
+    }
+    const failures = [...soakFailures(baseline, samples), ...pageErrors.map((e) => `page error: ${e}`)];
+    mkdirSync(dirname(args.json), { recursive: true });
+    writeFileSync(args.json, `${JSON.stringify({ args, adapter: status.adapter, provider: status.provider, cpus: cpus().length, baseline, samples, failures }, null, 2)}\n`);
+    console.log(`wrote ${args.json}`);
+    if (failures.length > 0) {
+      console.log(`soak: ${failures.length} problem(s):\n  ${failures.join('\n  ')}`);
+      if (args.check) process.exitCode = 1;
+    } else {
+      console.log('soak: no growth in GPU objects, heap within 10%, frames drawn throughout');
+    }
+  } finally {
+    await browser.close();
+    server.kill();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(`soak: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 2;
+});
