@@ -2,9 +2,10 @@ import { acquireGpu, type Gpu } from '../gpu/device';
 import { FaceDetector } from '../detect/detector';
 import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
-import { Tracker } from '../track/tracker';
+import { Tracker, type TrackedFace } from '../track/tracker';
+import type { Rect } from '../detect/types';
 import { AnonymizePass } from '../render/anonymize-pass';
-import { maskFromBox } from './masks';
+import { FaceExclusions } from './exclusions';
 import { failClosedReason, type FailClosedReason } from './fail-closed';
 import { toAppError, type AppError } from './errors';
 import { timeModel, tryFasterProvider, type ProviderTiming } from './provider-choice';
@@ -24,6 +25,8 @@ export interface LiveStatus {
   frames: number;
   detectorMs: number;
   faces: number;
+  /** Boxes of the faces the user chose to leave unblurred, on the newest frame (frame pixels). */
+  shown: Rect[];
   /** Faces in the detector's newest result (also while failing closed). */
   detections: number;
   failClosed: FailClosedReason | null;
@@ -95,7 +98,9 @@ export class LivePipeline {
   private recovering = false;
   private error: AppError | null = null;
   private lastFailClosed: FailClosedReason | null = 'detector-starting';
-  private faces = 0;
+  private faces: TrackedFace[] = [];
+  private readonly exclusions = new FaceExclusions();
+  private shown: Rect[] = [];
   private framesDrawn = 0;
   private detections = 0;
   private providerNote = '';
@@ -220,11 +225,15 @@ export class LivePipeline {
     const reason = failClosedReason(
       { ready: this.detector !== null, answered: this.answered, lastResultCaptureMs: this.lastResultCaptureMs, failing: this.detectorFailing },
       now, this.settings.budgetMs);
-    const tracked = reason ? [] : this.tracker.faces(now);
-    this.faces = tracked.length;
+    // Tracked even while failing closed, so a click on a face still finds it; its mask is not used then.
+    const tracked = this.tracker.faces(now);
+    this.exclusions.keepOnly(tracked);
+    const { masks, shown } = this.exclusions.apply(tracked, this.settings.maskScale, this.settings.showBoxes);
+    this.faces = tracked;
+    this.shown = shown;
     const encoder = device.createCommandEncoder({ label: 'render' });
     res.anonymize.encode(encoder, frame, output, {
-      masks: tracked.map((f) => maskFromBox(f.box, this.settings.maskScale)),
+      masks: reason ? [] : masks,
       fullFrame: reason !== null,
       effect: this.settings.effect,
       transparent: this.settings.transparent,
@@ -344,7 +353,8 @@ export class LivePipeline {
       fps: this.fps.perSecond,
       frames: this.framesDrawn,
       detectorMs: this.detectMs.value,
-      faces: this.faces,
+      faces: this.faces.length,
+      shown: this.shown,
       detections: this.detections,
       failClosed: this.recovering ? 'gpu-lost' : this.lastFailClosed,
       error: this.error,
@@ -354,6 +364,19 @@ export class LivePipeline {
   /** Test and debugging hook: simulates a lost GPU (issue: GPU loss recovery). */
   loseDevice(): void {
     this.res?.gpu.device.destroy();
+  }
+
+  /** Leaves the face under a point (frame pixels) unblurred, or blurs it again; false when no face is there. */
+  toggleFaceAt(x: number, y: number): boolean {
+    const face = this.exclusions.toggleAt(x, y, this.faces, this.settings.maskScale);
+    this.emit();
+    return face !== null;
+  }
+
+  /** Blurs every face again. */
+  clearExclusions(): void {
+    this.exclusions.clear();
+    this.emit();
   }
 
   /** Test hook: the next `count` detections throw, as a broken model or driver would. */

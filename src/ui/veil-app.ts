@@ -15,7 +15,7 @@ function choiceFromValue(value: string): SourceChoice {
 }
 
 const INITIAL_STATUS: LiveStatus = {
-  state: 'starting', adapter: '', provider: 'loading', fps: 0, frames: 0, detectorMs: NaN, faces: 0, detections: 0, failClosed: 'detector-starting', error: null,
+  state: 'starting', adapter: '', provider: 'loading', fps: 0, frames: 0, detectorMs: NaN, faces: 0, shown: [], detections: 0, failClosed: 'detector-starting', error: null,
 };
 
 /** The app's root: owns the live pipeline and the source, and shows only the anonymized canvas. */
@@ -71,6 +71,7 @@ export class VeilApp extends LitElement {
     .notice { color: #fc6; }
     .status { color: #aaa; font: 12px ui-monospace, monospace; }
     button.link { background: none; border: 1px solid #888; color: inherit; cursor: pointer; }
+    .shown-face { position: absolute; box-sizing: border-box; border: 2px dashed #ffb000; border-radius: 50%; pointer-events: none; }
   `;
 
   override connectedCallback(): void {
@@ -213,6 +214,30 @@ export class VeilApp extends LitElement {
     return html`${this.renderProblem()}<div class="stage"><canvas data-role="output" aria-label="Anonymized video"></canvas></div>`;
   }
 
+  /** Where the frame's pixels lie in the canvas element, which letterboxes them (object-fit: contain). */
+  private frameLayout(canvas: HTMLCanvasElement): { scale: number; padX: number; padY: number } | null {
+    if (!canvas.width || !canvas.height) return null;
+    const scale = Math.min(canvas.clientWidth / canvas.width, canvas.clientHeight / canvas.height);
+    return { scale, padX: (canvas.clientWidth - canvas.width * scale) / 2, padY: (canvas.clientHeight - canvas.height * scale) / 2 };
+  }
+
+  /** A click on a face leaves that person unblurred (and a second click blurs them again). */
+  private onCanvasClick(e: MouseEvent): void {
+    const layout = this.frameLayout(e.currentTarget as HTMLCanvasElement);
+    if (layout) this.pipeline?.toggleFaceAt((e.offsetX - layout.padX) / layout.scale, (e.offsetY - layout.padY) / layout.scale);
+  }
+
+  /** Dashed rings over the preview (not in the output) around the faces left unblurred. */
+  private renderShownFaces() {
+    const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas[data-role="output"]');
+    const layout = canvas && this.frameLayout(canvas);
+    if (!canvas || !layout) return nothing;
+    const k = layout.scale * this.settings.maskScale;
+    return this.status.shown.map((b) => html`<div class="shown-face" data-role="shown-face" style=${
+      `left:${canvas.offsetLeft + layout.padX + (b.x + b.w / 2) * layout.scale - (b.w * k) / 2}px;`
+      + `top:${canvas.offsetTop + layout.padY + (b.y + b.h / 2) * layout.scale - (b.h * k) / 2}px;width:${b.w * k}px;height:${b.h * k}px`}></div>`);
+  }
+
   override render() {
     if (this.settings.obs) return this.renderObs();
     const s = this.status;
@@ -228,11 +253,15 @@ export class VeilApp extends LitElement {
       ${this.renderProblem()}
       ${this.notices.map((n) => html`<div class="notice" role="status">${n}</div>`)}
       <div class="stage">
-        <canvas data-role="output" aria-label="Anonymized video"></canvas>
+        <canvas data-role="output" aria-label="Anonymized video" title="Click a face to leave it unblurred; click it again to blur it"
+          @click=${this.onCanvasClick}></canvas>
+        ${this.renderShownFaces()}
         ${s.failClosed ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.settings.budgetMs)}</div>` : nothing}
       </div>
       <div class="status" data-role="status">
         GPU: ${s.adapter || '…'} · detector: ${s.provider} ${ms} · ${s.fps} fps · ${s.faces} face${s.faces === 1 ? '' : 's'}${this.settings.paused ? ' · paused' : ''}
+        ${s.shown.length ? html`· <span data-role="shown-count">${s.shown.length} left unblurred</span>
+          <button class="link" data-control="blur-all" @click=${() => this.pipeline?.clearExclusions()}>Blur everyone</button>` : nothing}
       </div>
     `;
   }

@@ -115,3 +115,29 @@ test('WebGPU provider: ORT runs on our device and its GPU outputs feed our decod
   expect(await page.evaluate(() => window.veil!.status().error)).toBeNull();
   expect(highFrequencyEnergy(await readOutput(page), FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
 });
+
+test('clicking a face leaves it unblurred (outlined in the preview only); clicking again blurs it', async ({ page }) => {
+  await page.goto(`/?source=camera&${CI_PACE}`);
+  await waitRunning(page);
+  const canvas = page.locator('canvas[data-role="output"]');
+  const f = FAKE_CAMERA.face;
+  // The frame is letterboxed inside the canvas element (object-fit: contain).
+  const position = await canvas.evaluate((c: HTMLCanvasElement, p) => {
+    const scale = Math.min(c.clientWidth / c.width, c.clientHeight / c.height);
+    return { x: (c.clientWidth - c.width * scale) / 2 + p.x * scale, y: (c.clientHeight - c.height * scale) / 2 + p.y * scale };
+  }, { x: f.x + f.w / 2, y: f.y + f.h / 2 });
+  await canvas.click({ position });
+  await expect(page.locator('[data-role="shown-face"]')).toHaveCount(1);
+  await expect(page.locator('[data-role="shown-count"]')).toHaveText('1 left unblurred');
+  const input = cameraFrame();
+  await expect.poll(async () => meanAbsDiff(await readWhileRunning(page), input, f), { message: 'the excluded face is shown as it is' }).toBeLessThan(4);
+  await screenshot(page, 'face-excluded');
+  await canvas.click({ position });
+  await expect(page.locator('[data-role="shown-face"]')).toHaveCount(0);
+  const out = await readWhileRunning(page);
+  expect(highFrequencyEnergy(out, f) * 5).toBeLessThan(highFrequencyEnergy(input, f));
+  // "Blur everyone" undoes every exclusion at once.
+  await canvas.click({ position });
+  await page.locator('[data-control="blur-all"]').click();
+  await expect(page.locator('[data-role="shown-face"]')).toHaveCount(0);
+});
