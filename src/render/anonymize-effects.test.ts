@@ -1,25 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../detect/types';
-import { requestNodeDevice } from '../node/webgpu-node';
 import { FaceFlag, planAnonymize, type AnonymizeEffect, type AnonymizeParams, type PlannedFace } from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';
-import { compare, expectTwin as expectTwinOn, params, randomImage, randomMasks, runGpu } from './anonymize-test-utils';
+import { compare, usePassFixture, params, randomImage, randomMasks, runGpu } from './anonymize-test-utils';
 import { coverage, maskDistance } from './mask-shape';
 
-let device: GPUDevice;
-let pass: AnonymizePass;
-beforeAll(async () => {
-  device = await requestNodeDevice();
-  pass = new AnonymizePass(device);
-});
-afterAll(() => {
-  pass?.destroy();
-  device?.destroy();
-});
-
-function expectTwin(img: RgbaImage, p: AnonymizeParams): Promise<RgbaImage> {
-  return expectTwinOn(device, pass, img, p);
-}
+const gpu = usePassFixture();
 
 const pixel = (img: RgbaImage, x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4));
 
@@ -42,37 +28,37 @@ describe.each(['mosaic', 'solid', 'strong'] as const)('the %s effect matches its
 
   it('copies the frame exactly with no faces', async () => {
     const img = randomImage(64, 48, 21);
-    expect(compare(await runGpu(device, pass, img, fx({})), img).max).toBe(0);
+    expect(compare(await gpu.run(img, fx({})), img).max).toBe(0);
   });
 
   it('covers one ellipse and a box, touching and exceeding the frame', async () => {
     const img = randomImage(64, 48, 22);
-    const out = await expectTwin(img, fx({ masks: [{ cx: 30.3, cy: 22.6, rx: 9.2, ry: 12.1 }] }));
+    const out = await gpu.expectTwin(img, fx({ masks: [{ cx: 30.3, cy: 22.6, rx: 9.2, ry: 12.1 }] }));
     expect(compare(out, img).max).toBeGreaterThan(50);
-    await expectTwin(img, fx({ masks: BORDER }));
-    await expectTwin(img, fx({ masks: BORDER, shape: 'box', strength: 1 }));
+    await gpu.expectTwin(img, fx({ masks: BORDER }));
+    await gpu.expectTwin(img, fx({ masks: BORDER, shape: 'box', strength: 1 }));
   });
 
   it('takes the strongest face where faces overlap', async () => {
-    await expectTwin(randomImage(64, 48, 23), fx({ masks: OVERLAP, strength: 0 }));
+    await gpu.expectTwin(randomImage(64, 48, 23), fx({ masks: OVERLAP, strength: 0 }));
   });
 
   it('handles 64 faces', async () => {
-    await expectTwin(randomImage(97, 61, 24), fx({ masks: randomMasks(64, 97, 61, 25), featherPx: 2 }));
+    await gpu.expectTwin(randomImage(97, 61, 24), fx({ masks: randomMasks(64, 97, 61, 25), featherPx: 2 }));
   });
 
   it('handles 1x1 and odd-sized frames, and faces too big for one kernel', async () => {
-    await expectTwin(randomImage(1, 1, 26), fx({ masks: [{ cx: 0.5, cy: 0.5, rx: 0.4, ry: 0.4 }] }));
-    await expectTwin(randomImage(3, 17, 27), fx({ masks: [{ cx: 1, cy: 8, rx: 2, ry: 6 }] }));
-    await expectTwin(randomImage(97, 61, 28), fx({ masks: [{ cx: 48, cy: 30, rx: 40, ry: 50 }, { cx: 20, cy: 20, rx: 6, ry: 7 }] }));
+    await gpu.expectTwin(randomImage(1, 1, 26), fx({ masks: [{ cx: 0.5, cy: 0.5, rx: 0.4, ry: 0.4 }] }));
+    await gpu.expectTwin(randomImage(3, 17, 27), fx({ masks: [{ cx: 1, cy: 8, rx: 2, ry: 6 }] }));
+    await gpu.expectTwin(randomImage(97, 61, 28), fx({ masks: [{ cx: 48, cy: 30, rx: 40, ry: 50 }, { cx: 20, cy: 20, rx: 6, ry: 7 }] }));
   });
 
   it('leaves excluded faces sharp and fails closed to the same full-frame blur as the default', async () => {
     const img = randomImage(64, 48, 29);
-    const out = await expectTwin(img, fx({ masks: [{ cx: 20, cy: 20, rx: 8, ry: 10, excluded: true }, { cx: 45, cy: 28, rx: 7, ry: 9 }] }));
+    const out = await gpu.expectTwin(img, fx({ masks: [{ cx: 20, cy: 20, rx: 8, ry: 10, excluded: true }, { cx: 45, cy: 28, rx: 7, ry: 9 }] }));
     expect(pixel(out, 20, 20)).toEqual(pixel(img, 20, 20));
-    const full = await runGpu(device, pass, img, params({ fullFrame: true }));
-    expect(compare(await runGpu(device, pass, img, fx({ fullFrame: true, transparent: true })), full).max).toBe(0);
+    const full = await gpu.run(img, params({ fullFrame: true }));
+    expect(compare(await gpu.run(img, fx({ fullFrame: true, transparent: true })), full).max).toBe(0);
   });
 });
 
@@ -82,7 +68,7 @@ describe('what each effect shows', () => {
   it('solid: the colour itself inside the mask', async () => {
     const img = randomImage(80, 64, 31);
     const p = params({ effect: 'solid', color: [12, 250.4, 300], masks: [face] });
-    const out = await expectTwin(img, p);
+    const out = await gpu.expectTwin(img, p);
     const plan = planAnonymize(80, 64, p);
     for (const [x, y] of solidPixels(plan.faces[0], plan.featherPx)) expect(pixel(out, x, y)).toEqual([12, 250, 255, 255]);
   });
@@ -90,7 +76,7 @@ describe('what each effect shows', () => {
   it('mosaic: flat blocks, about ten across the mask at the default strength, fewer when stronger', async () => {
     const img = randomImage(80, 64, 32);
     const p = params({ effect: 'mosaic', masks: [face] });
-    const out = await expectTwin(img, p);
+    const out = await gpu.expectTwin(img, p);
     const plan = planAnonymize(80, 64, p);
     const [f] = plan.faces;
     expect(f.block).toBe(4); // 2 * 22 / 10 = 4.4
@@ -130,7 +116,7 @@ describe('what each effect shows', () => {
       const p = params({ effect, masks: [face] });
       const f = planAnonymize(80, 64, params({ effect: 'strong', masks: [face] })).faces[0];
       const shuffled = shuffleBlocks(img, f);
-      const [a, b] = [await expectTwin(img, p), await expectTwin(shuffled, p)];
+      const [a, b] = [await gpu.expectTwin(img, p), await gpu.expectTwin(shuffled, p)];
       const inside = solidPixels(f, 3);
       const same = inside.filter(([x, y]) => pixel(a, x, y).join() === pixel(b, x, y).join()).length;
       if (effect === 'strong') expect(same).toBe(inside.length);
@@ -140,8 +126,8 @@ describe('what each effect shows', () => {
 
   it('strong blurs the mosaic: smoother than the mosaic, as smooth as the Gaussian', async () => {
     const img = randomImage(80, 64, 34);
-    const [mosaic, strong] = [await runGpu(device, pass, img, params({ effect: 'mosaic', masks: [face] })),
-      await runGpu(device, pass, img, params({ effect: 'strong', masks: [face] }))];
+    const [mosaic, strong] = [await gpu.run(img, params({ effect: 'mosaic', masks: [face] })),
+      await gpu.run(img, params({ effect: 'strong', masks: [face] }))];
     const plan = planAnonymize(80, 64, params({ effect: 'strong', masks: [face] }));
     const jumps = (o: RgbaImage) => solidPixels(plan.faces[0], 3)
       .reduce((s, [x, y]) => s + Math.abs(pixel(o, x + 1, y)[1] - pixel(o, x, y)[1]), 0);
@@ -151,12 +137,12 @@ describe('what each effect shows', () => {
 
 describe('long dispatches', () => {
   it('fold tile and block lists past the per-dimension limit into y', async () => {
-    const folding = new AnonymizePass(device, { maxWorkgroupsPerDimension: 7 });
+    const folding = new AnonymizePass(gpu.device, { maxWorkgroupsPerDimension: 7 });
     try {
       const img = randomImage(97, 61, 51);
       for (const effect of ['gaussian', 'mosaic', 'strong'] as const) {
         const p = params({ effect, masks: [...randomMasks(6, 97, 61, 52), { cx: 48, cy: 30, rx: 40, ry: 50 }] });
-        expect(compare(await runGpu(device, folding, img, p), await runGpu(device, pass, img, p)).max, effect).toBe(0);
+        expect(compare(await runGpu(gpu.device, folding, img, p), await gpu.run(img, p)).max, effect).toBe(0);
       }
     } finally {
       folding.destroy();
@@ -172,8 +158,8 @@ describe('transparent overlay output', () => {
     const img = randomImage(64, 48, 41);
     for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
     const p = params({ effect, transparent: true, color: [250, 128, 3], masks });
-    const out = await expectTwin(img, p);
-    const opaque = await runGpu(device, pass, img, { ...p, transparent: false });
+    const out = await gpu.expectTwin(img, p);
+    const opaque = await gpu.run(img, { ...p, transparent: false });
     const plan = planAnonymize(64, 48, p);
     let feathered = 0;
     for (let y = 0; y < 48; y++) {
@@ -192,15 +178,15 @@ describe('transparent overlay output', () => {
 
   it('clears the whole frame with no faces, and draws outlines opaque', async () => {
     const img = randomImage(33, 17, 42);
-    const out = await expectTwin(img, params({ transparent: true }));
+    const out = await gpu.expectTwin(img, params({ transparent: true }));
     expect(out.data.every((v) => v === 0)).toBe(true);
-    await expectTwin(img, params({ transparent: true, outlines: true, masks: [{ cx: 10, cy: 8, rx: 6, ry: 6, excluded: true }, masks[0]] }));
+    await gpu.expectTwin(img, params({ transparent: true, outlines: true, masks: [{ cx: 10, cy: 8, rx: 6, ry: 6, excluded: true }, masks[0]] }));
   });
 
   it('is opaque when failing closed: the whole frame covered', async () => {
     const img = randomImage(64, 48, 43);
-    const out = await expectTwin(img, params({ transparent: true, fullFrame: true, masks }));
-    expect(compare(out, await runGpu(device, pass, img, params({ fullFrame: true, masks }))).max).toBe(0);
+    const out = await gpu.expectTwin(img, params({ transparent: true, fullFrame: true, masks }));
+    expect(compare(out, await gpu.run(img, params({ fullFrame: true, masks }))).max).toBe(0);
     expect(planAnonymize(64, 48, params({ transparent: true, masks: [{ cx: Number.NaN, cy: 1, rx: 1, ry: 1 }] })).transparent).toBe(false);
   });
 });

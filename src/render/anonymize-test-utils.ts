@@ -1,9 +1,10 @@
 // Shared by the anonymize tests; Node only.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { RgbaImage } from '../detect/types';
 import { readRgba, uploadRgba } from '../gpu/readback';
 import { FaceFlag, planAnonymize, type AnonymizeParams, type FaceMask } from './anonymize-plan';
-import type { AnonymizePass } from './anonymize-pass';
+import { AnonymizePass } from './anonymize-pass';
+import { requestNodeDevice } from '../node/webgpu-node';
 import { anonymizeRef } from './anonymize-ref';
 import { coverage, maskDistance, onOutline } from './mask-shape';
 import { inSpan } from './span';
@@ -119,4 +120,31 @@ export async function expectTwin(device: GPUDevice, pass: AnonymizePass, img: Rg
     }
   }
   return gpu;
+}
+
+/** A Dawn device and an AnonymizePass shared by one test file: made before its tests, destroyed after them. */
+export class PassFixture {
+  device!: GPUDevice;
+  pass!: AnonymizePass;
+
+  run(img: RgbaImage, p: AnonymizeParams): Promise<RgbaImage> {
+    return runGpu(this.device, this.pass, img, p);
+  }
+
+  expectTwin(img: RgbaImage, p: AnonymizeParams): Promise<RgbaImage> {
+    return expectTwin(this.device, this.pass, img, p);
+  }
+}
+
+export function usePassFixture(): PassFixture {
+  const fixture = new PassFixture();
+  beforeAll(async () => {
+    fixture.device = await requestNodeDevice();
+    fixture.pass = new AnonymizePass(fixture.device);
+  });
+  afterAll(() => {
+    fixture.pass?.destroy();
+    fixture.device?.destroy();
+  });
+  return fixture;
 }
