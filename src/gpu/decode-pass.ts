@@ -1,6 +1,7 @@
 import code from '../shaders/decode.wgsl?raw';
 import { anchorCentres, BLAZEFACE_BACK_256_ANCHORS, gridAnchorCount, anchorCount, type AnchorSpec } from '../detect/anchors';
 import { KEYPOINTS, type Candidate } from '../detect/decode';
+import { mainPipeline } from './compute-pipeline';
 
 /** Byte offsets of `struct Params` in decode.wgsl (decode-pass.test.ts checks them against the WGSL). */
 export const DECODE_PARAMS = { threshold: 0, byteSize: 4 } as const;
@@ -53,17 +54,9 @@ export class DecodePass {
     this.maxCandidates = maxCandidates;
     this.#device = device;
     this.#anchorCount = anchorCount(spec);
-    this.#pipeline = device.createComputePipeline({
-      label: 'decode',
-      layout: 'auto',
-      compute: {
-        module: device.createShaderModule({ label: 'decode', code }),
-        entryPoint: 'main',
-        constants: {
-          WG, GRID0_ANCHORS: gridAnchorCount(spec, spec.grids[0]), ANCHORS: this.#anchorCount,
-          MAX_CANDIDATES: maxCandidates, INPUT_SIZE: spec.inputSize,
-        },
-      },
+    this.#pipeline = mainPipeline(device, 'decode', code, {
+      WG, GRID0_ANCHORS: gridAnchorCount(spec, spec.grids[0]), ANCHORS: this.#anchorCount,
+      MAX_CANDIDATES: maxCandidates, INPUT_SIZE: spec.inputSize,
     });
     this.#params = device.createBuffer({
       label: 'decode-params', size: DECODE_PARAMS.byteSize, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
