@@ -93,6 +93,11 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 960, height: 640 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    // Console errors are reported, not failed on: a WebGPU validation error logged every frame would show here.
+    const consoleErrors = new Map<string, number>();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.set(m.text(), (consoleErrors.get(m.text()) ?? 0) + 1);
+    });
     const cdp = await page.context().newCDPSession(page);
     await page.goto(`http://127.0.0.1:${PORT}/?${args.params}`);
     await page.waitForFunction(() => ['running', 'fail-closed'].includes(document.documentElement.dataset.veilState ?? ''), undefined, { timeout: 120_000 });
@@ -113,8 +118,12 @@ async function main(): Promise<void> {
     }
     const failures = [...soakFailures(baseline, samples), ...pageErrors.map((e) => `page error: ${e}`)];
     mkdirSync(dirname(args.json), { recursive: true });
-    writeFileSync(args.json, `${JSON.stringify({ args, adapter: status.adapter, provider: status.provider, cpus: cpus().length, baseline, samples, failures }, null, 2)}\n`);
+    const consoleErrorCounts = Object.fromEntries(consoleErrors);
+    writeFileSync(args.json, `${JSON.stringify({
+      args, adapter: status.adapter, provider: status.provider, cpus: cpus().length, baseline, samples, failures, consoleErrors: consoleErrorCounts,
+    }, null, 2)}\n`);
     console.log(`wrote ${args.json}`);
+    for (const [text, n] of consoleErrors) console.log(`console error x${n}: ${text.slice(0, 200)}`);
     if (failures.length > 0) {
       console.log(`soak: ${failures.length} problem(s):\n  ${failures.join('\n  ')}`);
       if (args.check) process.exitCode = 1;

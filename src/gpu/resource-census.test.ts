@@ -33,4 +33,24 @@ describe('GpuCensus', () => {
     await other.lost;
     expect(census.alive().buffers).toBe(0);
   });
+
+  it('lets the garbage collector free what it counts, and counts that as released', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, 'vitest.config.ts runs tests with --expose-gc').toBeDefined();
+    const census = new GpuCensus();
+    census.watch(device);
+    const refs = [0, 1].map((i) => {
+      const buffer = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
+      if (i === 0) buffer.destroy();
+      return new WeakRef(buffer);
+    });
+    expect(census.alive().buffers).toBe(1);
+    for (let i = 0; i < 5 && refs.some((r) => r.deref()); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      gc!();
+    }
+    expect(refs.map((r) => r.deref())).toEqual([undefined, undefined]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(census.alive().buffers).toBe(0);
+  });
 });

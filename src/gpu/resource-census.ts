@@ -44,12 +44,7 @@ export class GpuCensus {
     const counted = (descriptor: never) => {
       const object = create(descriptor);
       counts[kind]++;
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        counts[kind]--;
-      };
+      const release = releaser(counts, kind);
       const destroy = object.destroy.bind(object);
       object.destroy = () => {
         release();
@@ -60,4 +55,17 @@ export class GpuCensus {
     };
     Object.assign(device, { [name]: counted });
   }
+}
+
+/**
+ * Made apart from the object it counts: a finalizer's held value that reached the object (through a shared closure
+ * scope, say) would keep it alive for ever, and the census would leak everything it counts.
+ */
+function releaser(counts: GpuObjectCounts, kind: Kind): () => void {
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    counts[kind]--;
+  };
 }
