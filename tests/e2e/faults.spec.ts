@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { FAKE_CAMERA } from './chromium';
-import { CI_PACE, cameraFrame, recordStatuses, waitRunning } from './live-helpers';
+import { CI_PACE, cameraFrame, playCanvasCamera, recordStatuses, waitRunning } from './live-helpers';
 import { highFrequencyEnergy, readOutput } from './pixels';
 
 const appVideo = (page: Page) => page.locator('veil-app').evaluateHandle((app) => app.shadowRoot!.querySelector('video')!);
@@ -94,35 +94,15 @@ test('the tab hidden and shown again: the first frames back are blurred whole un
 
 test('the frame size changing mid-stream (640x480 -> 1280x720 -> portrait 360x640) keeps the face covered', async ({ page }) => {
   test.slow();
-  await page.route('**/e2e-fixture/astronaut.jpg', (route) => route.fulfill({ path: 'tests/fixtures/astronaut.jpg' }));
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
-  // A camera that switches modes, played from a canvas: the top of the astronaut photo (the fake camera's picture)
-  // fills its width, so the face sits at the fake camera's face box scaled by width / 320.
-  await page.locator('veil-app').evaluate(async (app) => {
-    const img = new Image();
-    img.src = '/e2e-fixture/astronaut.jpg';
-    await img.decode();
-    const canvas = Object.assign(document.createElement('canvas'), { width: 640, height: 480 });
-    const ctx = canvas.getContext('2d')!;
-    const draw = () => {
-      ctx.fillStyle = '#333';
-      ctx.fillRect(0, 0, canvas.width, canvas.height);
-      ctx.drawImage(img, 0, 0, 512, 384, 0, 0, canvas.width, (canvas.width * 384) / 512);
-    };
-    Object.assign(window, { fakeCamera: { canvas, draw } });
-    draw();
-    setInterval(draw, 66);
-    const video = app.shadowRoot!.querySelector('video')!;
-    video.srcObject = canvas.captureStream(15);
-    await video.play();
-  });
+  await playCanvasCamera(page, 640, 480);
   for (const [width, height] of [[640, 480], [1280, 720], [360, 640]] as const) {
     const s = width / FAKE_CAMERA.width;
     const f = FAKE_CAMERA.face;
     const face = { x: Math.round(f.x * s), y: Math.round(f.y * s), w: Math.round(f.w * s), h: Math.round(f.h * s) };
     const raw = await page.evaluate(([w, h, r]) => {
-      const { canvas, draw } = (window as unknown as { fakeCamera: { canvas: HTMLCanvasElement; draw(): void } }).fakeCamera;
+      const { canvas, draw } = window.fakeCamera!;
       Object.assign(canvas, { width: w, height: h });
       draw();
       return Array.from(canvas.getContext('2d')!.getImageData(r.x, r.y, r.w, r.h).data);

@@ -63,3 +63,40 @@ export async function recordStatuses(page: Page): Promise<() => Promise<StatusSa
   });
   return () => page.evaluate(() => (window as unknown as { veilStatuses: StatusSample[] }).veilStatuses);
 }
+
+declare global {
+  interface Window {
+    /** The camera of playCanvasCamera: redraw after resizing it. */
+    fakeCamera?: { canvas: HTMLCanvasElement; draw(): void };
+  }
+}
+
+/**
+ * Replaces the app's camera with a canvas stream (15 fps) showing the fake camera's picture, the top of the
+ * astronaut photo, filling its width (so the face sits at FAKE_CAMERA.face scaled by width / 320): a camera that
+ * can change mode at the test's command.
+ */
+export async function playCanvasCamera(page: Page, width: number, height: number): Promise<void> {
+  await page.route('**/e2e-fixture/astronaut.jpg', (route) => route.fulfill({ path: 'tests/fixtures/astronaut.jpg' }));
+  await page.locator('veil-app').evaluate(async (app, [w, h]) => {
+    const img = new Image();
+    img.src = '/e2e-fixture/astronaut.jpg';
+    await img.decode();
+    const canvas = Object.assign(document.createElement('canvas'), { width: w, height: h });
+    const ctx = canvas.getContext('2d')!;
+    const camera = {
+      canvas,
+      draw: () => {
+        ctx.fillStyle = '#333';
+        ctx.fillRect(0, 0, canvas.width, canvas.height);
+        ctx.drawImage(img, 0, 0, 512, 384, 0, 0, canvas.width, (canvas.width * 384) / 512);
+      },
+    };
+    window.fakeCamera = camera;
+    camera.draw();
+    setInterval(camera.draw, 66);
+    const video = app.shadowRoot!.querySelector('video')!;
+    video.srcObject = canvas.captureStream(15);
+    await video.play();
+  }, [width, height]);
+}
