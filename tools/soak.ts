@@ -73,12 +73,23 @@ async function serveApp(): Promise<ChildProcess> {
   throw new Error(`the app server did not start on port ${PORT}`);
 }
 
-/** Collects garbage twice with a pause between, so GPU objects freed by finalizers have left the census too. */
+/**
+ * The heap's floor: the least of a few readings, each right after a garbage collection, a second apart. One reading
+ * can land while a detection holds its tensors; what a leak raises is the floor. The pauses also let finalizers run,
+ * so GPU objects the collector freed have left the census.
+ */
+async function heapFloor(page: Page, cdp: CDPSession): Promise<number> {
+  let floor = Infinity;
+  for (let i = 0; i < 3; i++) {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await page.waitForTimeout(1000);
+    floor = Math.min(floor, (await cdp.send('Runtime.getHeapUsage')).usedSize);
+  }
+  return floor;
+}
+
 async function sample(page: Page, cdp: CDPSession, atS: number): Promise<SoakSample> {
-  await cdp.send('HeapProfiler.collectGarbage');
-  await page.waitForTimeout(500);
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  const usedSize = await heapFloor(page, cdp);
   const stats = await page.evaluate(() => ({ live: window.veil!.takeStats(), state: window.veil!.status().state }));
   if (!stats.live) throw new Error('the page has no live pipeline');
   return { atS, heapBytes: usedSize, state: stats.state, ...stats.live };

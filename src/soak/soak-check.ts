@@ -5,7 +5,7 @@ import type { GpuObjectCounts } from '../gpu/resource-census';
 export interface SoakSample extends LiveStats {
   /** Seconds since the end of warm-up. */
   atS: number;
-  /** JS heap in use right after a forced garbage collection. */
+  /** JS heap in use after forced garbage collections (the least of a few readings). */
   heapBytes: number;
   state: string;
 }
