@@ -28,11 +28,35 @@ function ortRuntime(): Plugin {
   };
 }
 
+/**
+ * The head every page shares, written once so that no page can drift from it: above all the
+ * Content-Security-Policy, which keeps scripts, models, connections and workers on this origin.
+ */
+const PAGE_HEAD = `<meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta http-equiv="Content-Security-Policy"
+      content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self' blob:; connect-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'none'" />
+    <link rel="icon" href="data:," />
+    <style>html, body { margin: 0; background: #111; } html.veil-obs, html.veil-obs body { background: transparent; overflow: hidden; }</style>`;
+
+function sharedHead(): Plugin {
+  return {
+    name: 'veil-shared-head',
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html, ctx) {
+        if (!html.includes('<!-- veil:head -->')) throw new Error(`${ctx.filename} lacks <!-- veil:head -->: every page must carry the shared head`);
+        return html.replace('<!-- veil:head -->', PAGE_HEAD);
+      },
+    },
+  };
+}
+
 // Cross-origin isolation lets onnxruntime-web's wasm provider use threads (SharedArrayBuffer).
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
-  plugins: [ortRuntime()],
+  plugins: [sharedHead(), ortRuntime()],
   resolve: {
     alias: {
       'onnxruntime-web/webgpu': `${ORT_DIST}ort.webgpu.min.mjs`,
@@ -43,7 +67,7 @@ export default defineConfig({
   build: {
     target: 'es2022',
     assetsInlineLimit: 0,
-    rollupOptions: { input: { main: 'index.html', call: 'call.html' } },
+    rollupOptions: { input: { main: 'index.html', call: 'call.html', export: 'export.html' } },
   },
   server: { headers: isolation },
   preview: { headers: isolation },

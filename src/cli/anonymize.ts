@@ -4,12 +4,12 @@ import type { Detection, Rect, RgbaImage } from '../detect/types';
 import type { FaceMask } from '../render/anonymize-pass';
 import type { AnonymizeOptions } from './args';
 import { boxesFile, formatBoxesFile } from './boxes-json';
-import { effectParams } from './effects';
-import type { FrameEngine } from './engine';
 import { CliError } from './errors';
 import { muxAudio, readPhoto, videoFrames, VideoWriter, VIDEO_CONTAINERS, writePhoto, type DecodeReport } from './ffmpeg-io';
 import { checkWritable, extensionOf, PendingFiles, PHOTO_EXTENSIONS, type Job } from './jobs';
-import { trackOffline } from './offline-track';
+import { effectParams } from '../offline/effect-params';
+import { FrameTooLargeError, type FrameEngine } from '../offline/frame-engine';
+import { trackOffline } from '../offline/offline-track';
 import { probeMedia, type MediaInfo, type PhotoInfo, type VideoInfo } from './probe';
 import { Progress, type ProgressSink } from './progress';
 
@@ -162,6 +162,8 @@ export async function anonymizeFile(job: Job, info: MediaInfo, ctx: RunContext):
     pending.promote();
     return result;
   } catch (e) {
+    // A frame too large for the GPU is a problem with the input, told like the others.
+    if (e instanceof FrameTooLargeError) throw new CliError(`${job.input}: ${e.message}`);
     // Every message names its file.
     if (e instanceof CliError && !e.message.includes(job.input) && !e.message.includes(job.output)) {
       throw new CliError(`${job.input}: ${e.message}`, e.kind);

@@ -1,4 +1,4 @@
-import { ANONYMIZE_EFFECTS, type AnonymizeEffect, type AnonymizeParams, type FaceMask, type Rgb } from '../render/anonymize-plan';
+import { ANONYMIZE_EFFECTS, type AnonymizeEffect, type Rgb } from '../render/anonymize-plan';
 
 /**
  * What covers a face: AnonymizePass's effects (gaussian, strong, mosaic, solid; see AnonymizeEffect), or none
@@ -6,25 +6,6 @@ import { ANONYMIZE_EFFECTS, type AnonymizeEffect, type AnonymizeParams, type Fac
  */
 export type Effect = AnonymizeEffect | 'none';
 export const EFFECTS: readonly Effect[] = [...ANONYMIZE_EFFECTS, 'none'];
-
-export interface EffectOptions {
-  effect: AnonymizeEffect;
-  /** 0..1, the live app's strength slider: blur sigma, or mosaic blocks across a face. */
-  strength: number;
-  shape: 'ellipse' | 'box';
-  /** The solid effect's fill. */
-  color: Rgb;
-  /** Draw each mask's outline (a debug overlay). */
-  outlines: boolean;
-}
-
-/** AnonymizePass params for one frame's masks. */
-export function effectParams(masks: readonly FaceMask[], o: EffectOptions): AnonymizeParams {
-  return {
-    masks, fullFrame: false, strength: o.strength, shape: o.shape, featherPx: 3, outlines: o.outlines,
-    effect: o.effect, color: o.color,
-  };
-}
 
 /** A colour as `#rrggbb`, `rrggbb` or `R,G,B` (0..255), or null when it is neither. */
 export function parseColor(text: string): Rgb | null {

@@ -1,3 +1,7 @@
+import { formatDuration, rateOf } from '../offline/time-left';
+
+export { formatDuration };
+
 /** Where progress goes: stderr in use, a string sink in tests. */
 export interface ProgressSink {
   write(text: string): unknown;
@@ -6,25 +10,15 @@ export interface ProgressSink {
   columns?: number;
 }
 
-/** Seconds as m:ss (h:mm:ss past an hour). */
-export function formatDuration(s: number): string {
-  if (!Number.isFinite(s) || s < 0) return '-:--';
-  const t = Math.round(s);
-  const h = Math.floor(t / 3600);
-  const m = Math.floor((t % 3600) / 60);
-  const ss = String(t % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
-}
-
 /** One progress line: label, phase, bar, frames done of total, frames per second, time left. */
 export function formatProgress(label: string, phase: string, done: number, total: number | null, seconds: number, width = 24): string {
-  const fps = seconds > 0 ? done / seconds : 0;
+  const { fps, secondsLeft } = rateOf(done, total, seconds);
   const known = total !== null && total > 0;
   const fraction = known ? Math.min(1, done / total) : 0;
   const filled = Math.round(fraction * width);
   const bar = known ? `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ` : '';
   const count = known ? `${done}/${total}` : `${done}`;
-  const eta = known && fps > 0 ? `ETA ${formatDuration((total - done) / fps)}` : 'ETA -:--';
+  const eta = `ETA ${formatDuration(secondsLeft)}`;
   return `${label} ${phase} ${bar}${count} frames  ${fps.toFixed(1)} fps  ${eta}`;
 }
 

@@ -7,6 +7,10 @@ export const ASTRONAUT = 'tests/fixtures/astronaut.jpg';
 /** The astronaut's face in the 512x512 photo. */
 export const ASTRONAUT_FACE: Rect = { x: 178, y: 80, w: 94, h: 100 };
 
+export const scaled = (b: Rect, sx: number, sy: number): Rect => ({ x: b.x * sx, y: b.y * sy, w: b.w * sx, h: b.h * sy });
+/** `b` grown by `f` of its size, around its centre. */
+export const grown = (b: Rect, f: number): Rect => ({ x: b.x - (b.w * f) / 2, y: b.y - (b.h * f) / 2, w: b.w * (1 + f), h: b.h * (1 + f) });
+
 export function run(cmd: string, args: string[], input?: Uint8Array): { status: number | null; stdout: Buffer; stderr: string } {
   const r = spawnSync(cmd, args, { input, maxBuffer: 256 << 20 });
   return { status: r.status, stdout: r.stdout, stderr: String(r.stderr) };
@@ -28,7 +32,7 @@ export function probe(path: string, count = false): { streams: Record<string, st
 export function makeClip(path: string, o: { seconds: number; fps: number; width: number; height: number; audio: boolean }): void {
   ffmpeg('-loop', '1', '-framerate', String(o.fps), '-i', ASTRONAUT,
     ...(o.audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100'] : []), '-t', String(o.seconds),
-    '-vf', `scale=${o.width}:${o.height}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', ...(o.audio ? ['-c:a', 'aac'] : []),
+    '-vf', `scale=${o.width}:${o.height},setsar=1`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', ...(o.audio ? ['-c:a', 'aac'] : []),
     '-shortest', path);
 }
 
@@ -70,6 +74,19 @@ export function meanDiffOutside(a: Uint8Array, b: Uint8Array, width: number, box
     n++;
   }
   return sum / n;
+}
+
+/**
+ * An anonymized copy of the 512x512 astronaut photo against the original: how many times less detail its face
+ * has, and the mean difference away from the face (small only when the copy is upright).
+ */
+export function astronautChange(path: string): { faceDetailDrop: number; diffAway: number } {
+  const [original] = greyFrames(ASTRONAUT, 512, 512);
+  const [anonymized] = greyFrames(path, 512, 512);
+  return {
+    faceDetailDrop: detailEnergy(original!, 512, ASTRONAUT_FACE) / detailEnergy(anonymized!, 512, ASTRONAUT_FACE),
+    diffAway: meanDiffOutside(original!, anonymized!, 512, grown(ASTRONAUT_FACE, 0.8)),
+  };
 }
 
 export interface ExifTags {

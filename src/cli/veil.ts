@@ -3,7 +3,8 @@
 // See src/cli/README.md.
 import { anonymizeFile, prepare, type FileResult, type RunContext } from './anonymize';
 import { parseArgs, USAGE, type AnonymizeOptions } from './args';
-import { FrameEngine } from './engine';
+import type { FrameEngine } from '../offline/frame-engine';
+import { openEngine } from './engine';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILED } from './errors';
 import { PendingFiles, planJobs } from './jobs';
 
@@ -30,7 +31,7 @@ async function anonymize(o: AnonymizeOptions): Promise<number> {
   let engine: Promise<FrameEngine> | null = null;
   const ctx: RunContext = {
     options: o,
-    engine: () => (engine ??= FrameEngine.open({ threshold: o.threshold, tiles: o.tiles }).then((e) => {
+    engine: () => (engine ??= openEngine({ threshold: o.threshold, tiles: o.tiles }).then((e) => {
       if (!o.quiet) note(`veil: WebGPU on ${e.adapter}`);
       return e;
     })),

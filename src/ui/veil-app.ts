@@ -71,6 +71,7 @@ export class VeilApp extends LitElement {
     .notice { color: #fc6; }
     .status { color: #aaa; font: 12px ui-monospace, monospace; }
     button.link { background: none; border: 1px solid #888; color: inherit; cursor: pointer; }
+    a.link { color: #9cf; align-self: center; }
     .shown-face { position: absolute; box-sizing: border-box; border: 2px dashed #ffb000; border-radius: 50%; pointer-events: none; }
   `;
 
@@ -249,6 +250,7 @@ export class VeilApp extends LitElement {
         .obsUrl=${settingsToUrl({ ...this.settings, obs: true, source: this.source === DEMO ? 'demo' : 'camera' })}
         @control-change=${this.onControl}>
         <veil-recorder slot="end" .stream=${() => this.captureStream(30)}></veil-recorder>
+        <a slot="end" class="link" href="export.html" data-role="export-link">Anonymize a file…</a>
       </veil-controls>
       ${this.renderProblem()}
       ${this.notices.map((n) => html`<div class="notice" role="status">${n}</div>`)}

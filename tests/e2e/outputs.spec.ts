@@ -127,3 +127,10 @@ test('settings changed in the UI persist; URL parameters win over them', async (
   await page.goto('/?source=demo&ep=wasm&boxes=0');
   await expect(page.locator('veil-controls [data-control="boxes"]')).not.toBeChecked();
 });
+
+test('the control bar links to the file export page', async ({ page }) => {
+  await page.goto('/?source=demo&ep=wasm');
+  await page.locator('[data-role="export-link"]').click();
+  await expect(page).toHaveURL(/\/export\.html$/);
+  await expect(page.locator('veil-export')).toBeAttached();
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection, Rect } from '../detect/types';
 import { coveredFraction } from '../track/rect';
-import { mergeBoxes, trackOffline } from './offline-track';
+import { mergeBoxes, trackOffline, trackOfflineFaces } from './offline-track';
 
 const SIZE = { width: 640, height: 360 };
 const det = (box: Rect): Detection => ({ box, score: 0.9, keypoints: [] });
@@ -67,5 +67,39 @@ describe('mergeBoxes', () => {
     const held = { x: 20, y: 20, w: 60, h: 60 };
     expect(mergeBoxes([tight], [held])).toEqual([held]);
     expect(mergeBoxes([held], [tight])).toEqual([held]);
+  });
+});
+
+describe('trackOfflineFaces', () => {
+  it('gives a face one track id on every frame, before and after it was first detected', () => {
+    const dets = Array.from({ length: 15 }, (_, i) => (i >= 6 ? [det(faceAt(i, 6))] : []));
+    const faces = trackOfflineFaces(dets, SIZE, { fps: 30, lookahead: true });
+    expect(faces.every((f) => f.length === 1 && f[0]!.track === 1)).toBe(true);
+  });
+
+  it('keeps two faces apart, numbered in order of first appearance', () => {
+    const far = (i: number): Rect => ({ x: 400, y: 100 + i, w: 50, h: 50 });
+    const dets = Array.from({ length: 12 }, (_, i) => [
+      ...(i >= 4 ? [det(far(i))] : []),
+      det(faceAt(i)),
+    ]);
+    const faces = trackOfflineFaces(dets, SIZE, { fps: 30, lookahead: true });
+    expect(faces[0]!.map((f) => f.track).sort()).toEqual([1, 2]);
+    for (const frame of faces) {
+      const near = frame.find((f) => coveredFraction(faceAt(0), f.box) > 0.9)!;
+      const other = frame.find((f) => f !== near)!;
+      expect(near.track).not.toBe(other.track);
+      expect(other.box.x).toBeGreaterThan(300);
+    }
+    const nearTrack = faces[0]!.find((f) => f.box.x < 300)!.track;
+    expect(faces.every((frame) => frame.find((f) => f.box.x < 300)!.track === nearTrack)).toBe(true);
+  });
+
+  it('joins the tracks of a face the forward pass lost and found again', () => {
+    // Seen in 0-1 and 14-15 at 10 fps: the forward hold (1 s) ends at frame 11, the backward one bridges the gap.
+    const seen = new Set([0, 1, 14, 15]);
+    const dets = Array.from({ length: 16 }, (_, i) => (seen.has(i) ? [det(faceAt(i))] : []));
+    const ids = new Set(trackOfflineFaces(dets, SIZE, { fps: 10, lookahead: true }).flat().map((f) => f.track));
+    expect([...ids]).toEqual([1]);
   });
 });

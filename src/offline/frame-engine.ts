@@ -1,0 +1,97 @@
+import type { FaceDetector } from '../detect/detector';
+import type { Detection, RgbaImage } from '../detect/types';
+import { readRgba } from '../gpu/readback';
+import type { AnonymizeParams, AnonymizePass } from '../render/anonymize-pass';
+
+/** A frame to work on: RGBA bytes (Node, ffmpeg), or anything the browser can copy into a texture. */
+export type FrameImage = RgbaImage | { source: GPUCopyExternalImageSource; width: number; height: number };
+
+/** The frame does not fit in this GPU's textures. */
+export class FrameTooLargeError extends Error {
+  constructor(width: number, height: number, readonly maxSide: number) {
+    super(`frames of ${width}x${height} are larger than this GPU takes (${maxSide} px a side)`);
+    this.name = 'FrameTooLargeError';
+  }
+}
+
+/**
+ * The app's stages for files, on one GPUDevice: FaceDetector and AnonymizePass, one frame at a time (detect()
+ * and render() each upload the frame into the same texture and settle before the next). Shared by the command
+ * line (Dawn) and the browser's export page.
+ */
+export class FrameEngine {
+  #frame: GPUTexture | null = null;
+  #output: GPUTexture | null = null;
+  #gpuError: string | null = null;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly detector: FaceDetector,
+    private readonly pass: AnonymizePass,
+    /** Human-readable adapter name. */
+    readonly adapter: string,
+  ) {
+    device.addEventListener('uncapturederror', (ev) => { this.#gpuError ??= (ev as GPUUncapturedErrorEvent).error.message; });
+    void device.lost.then((lost) => { if (lost.reason !== 'destroyed') this.#gpuError ??= `GPU device lost: ${lost.message}`; });
+  }
+
+  /** The largest frame side the GPU takes. */
+  get maxSide(): number {
+    return this.device.limits.maxTextureDimension2D;
+  }
+
+  #upload(img: FrameImage): GPUTexture {
+    this.#check();
+    const { width, height } = img;
+    if (width > this.maxSide || height > this.maxSide) throw new FrameTooLargeError(width, height, this.maxSide);
+    if (!this.#frame || this.#frame.width !== width || this.#frame.height !== height) {
+      this.#frame?.destroy();
+      this.#output?.destroy();
+      const size = [width, height];
+      // GPUTextureUsage exists once webgpu-node has installed Dawn's globals, not at module load.
+      const frameUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
+      this.#frame = this.device.createTexture({ label: 'file-frame', size, format: 'rgba8unorm', usage: frameUsage });
+      this.#output = this.device.createTexture({
+        label: 'file-anonymized', size, format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC,
+      });
+    }
+    if ('data' in img) {
+      this.device.queue.writeTexture({ texture: this.#frame }, img.data, { bytesPerRow: width * 4 }, [width, height]);
+    } else {
+      this.device.queue.copyExternalImageToTexture({ source: img.source }, { texture: this.#frame }, [width, height]);
+    }
+    return this.#frame;
+  }
+
+  /** Fail closed: after any GPU error no frame is trusted, and the file being written is abandoned. */
+  #check(): void {
+    if (this.#gpuError) throw new Error(`WebGPU error: ${this.#gpuError}`);
+  }
+
+  /** Faces in the frame, as FaceDetector.detect (the whole frame and every tile of its plan). */
+  async detect(img: FrameImage): Promise<Detection[]> {
+    const dets = await this.detector.detect(this.#upload(img));
+    this.#check();
+    return dets;
+  }
+
+  /** The frame with AnonymizePass applied. */
+  async render(img: FrameImage, params: AnonymizeParams): Promise<RgbaImage> {
+    const frame = this.#upload(img);
+    const encoder = this.device.createCommandEncoder({ label: 'file-render' });
+    this.pass.encode(encoder, frame, this.#output!, params);
+    this.device.queue.submit([encoder.finish()]);
+    const out = await readRgba(this.device, this.#output!);
+    this.#check();
+    return out;
+  }
+
+  async destroy(): Promise<void> {
+    this.detector.destroy();
+    this.pass.destroy();
+    this.#frame?.destroy();
+    this.#output?.destroy();
+    await this.detector.model.release();
+    this.device.destroy();
+  }
+}

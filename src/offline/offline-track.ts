@@ -1,0 +1,118 @@
+import type { Detection, Rect } from '../detect/types';
+import type { TrackerOptions } from '../track/options';
+import { coveredFraction, iou, union } from '../track/rect';
+import { Tracker, type FrameSize } from '../track/tracker';
+
+export interface OfflineTrackOptions {
+  /** Frames per second: the tracker's motion model runs on time, frame i at i / fps seconds. */
+  fps: number;
+  /** Also run the tracker backwards in time, so a face is covered in the frames before it was first found. */
+  lookahead: boolean;
+  tracker?: Partial<TrackerOptions>;
+}
+
+/** One face's box on one frame, and which face it is: the same `track` on every frame the face is covered. */
+export interface OfflineFace {
+  track: number;
+  box: Rect;
+}
+
+/**
+ * A backward box this much like a forward one (IoU), or lying this much inside it (or it inside the backward
+ * box: a held box grows around the face), is the same face: the two merge into their union.
+ */
+const SAME_FACE_IOU = 0.3;
+const SAME_FACE_INSIDE = 0.8;
+
+function sameFace(a: Rect, b: Rect): number {
+  const inside = Math.max(coveredFraction(a, b), coveredFraction(b, a));
+  return inside >= SAME_FACE_INSIDE ? Math.max(inside, iou(a, b)) : iou(a, b);
+}
+
+/** The live tracker over every frame's detections in order: update with frame i's faces, draw at frame i. */
+function runTracker(dets: readonly (readonly Detection[])[], size: FrameSize, o: OfflineTrackOptions): OfflineFace[][] {
+  const tracker = new Tracker(o.tracker);
+  const frameMs = 1000 / o.fps;
+  return dets.map((d, i) => {
+    tracker.update(d, i * frameMs, size);
+    return tracker.faces(i * frameMs).filter((f) => f.box.w > 0 && f.box.h > 0).map((f) => ({ track: f.id, box: f.box }));
+  });
+}
+
+/**
+ * Forward and backward faces of one frame: each backward face joins the forward face most like it (the pair is
+ * reported through `joined`), or is added.
+ */
+function mergeFaces(forward: readonly OfflineFace[], backward: readonly OfflineFace[],
+  joined: (backwardTrack: number, forwardTrack: number) => void): OfflineFace[] {
+  const merged = [...forward];
+  for (const b of backward) {
+    let best = -1;
+    let bestIou = SAME_FACE_IOU;
+    merged.forEach((m, i) => {
+      const v = sameFace(m.box, b.box);
+      if (v >= bestIou) [best, bestIou] = [i, v];
+    });
+    if (best >= 0) {
+      joined(b.track, merged[best]!.track);
+      merged[best] = { track: merged[best]!.track, box: union(merged[best]!.box, b.box) };
+    } else {
+      merged.push(b);
+    }
+  }
+  return merged;
+}
+
+/** Forward and backward boxes of one frame: each backward box joins the forward box most like it, or is added. */
+export function mergeBoxes(forward: readonly Rect[], backward: readonly Rect[]): Rect[] {
+  const tag = (boxes: readonly Rect[], first: number) => boxes.map((box, i) => ({ track: first + i, box }));
+  return mergeFaces(tag(forward, 0), tag(backward, forward.length), () => {}).map((f) => f.box);
+}
+
+/** Union-find over track ids: faces the two passes saw as one get one id. */
+class TrackIds {
+  readonly #parent = new Map<number, number>();
+
+  find(id: number): number {
+    let root = id;
+    while (this.#parent.has(root)) root = this.#parent.get(root)!;
+    if (root !== id) this.#parent.set(id, root);
+    return root;
+  }
+
+  join(a: number, b: number): void {
+    const [ra, rb] = [this.find(a), this.find(b)];
+    if (ra !== rb) this.#parent.set(Math.max(ra, rb), Math.min(ra, rb));
+  }
+}
+
+/**
+ * Offline tracking: every frame's detections are known before the first frame is drawn. The tracker runs
+ * forward (as live mode does: a face is held through misses after it was seen) and, with lookahead, also
+ * backward in time (a face is held through the misses before it was first seen: the frames where it walked in,
+ * turned or was blurred by motion), and each frame covers the union of both. Returns each frame's faces; a face
+ * keeps its `track` across the clip, so a person can be excluded (or not) as a whole. A backward track that
+ * merges with a forward one is the same track, so one track can join two forward tracks (a face the forward pass
+ * lost and found again): excluding it shows both, which the preview makes visible on every frame.
+ */
+export function trackOfflineFaces(dets: readonly (readonly Detection[])[], size: FrameSize, o: OfflineTrackOptions): OfflineFace[][] {
+  const forward = runTracker(dets, size, o);
+  const ids = new TrackIds();
+  // Backward ids are negative, so they never meet a forward id.
+  const backward = o.lookahead
+    ? runTracker([...dets].reverse(), size, o).reverse().map((faces) => faces.map((f) => ({ track: -f.track, box: f.box })))
+    : null;
+  const merged = backward ? forward.map((f, i) => mergeFaces(f, backward[i]!, (b, fw) => ids.join(b, fw))) : forward;
+  // Renumbered 1, 2, ... in order of first appearance: stable, readable ids for the UI.
+  const renumber = new Map<number, number>();
+  return merged.map((faces) => faces.map((f) => {
+    const root = ids.find(f.track);
+    if (!renumber.has(root)) renumber.set(root, renumber.size + 1);
+    return { track: renumber.get(root)!, box: f.box };
+  }));
+}
+
+/** trackOfflineFaces without the track ids: each frame's boxes. */
+export function trackOffline(dets: readonly (readonly Detection[])[], size: FrameSize, o: OfflineTrackOptions): Rect[][] {
+  return trackOfflineFaces(dets, size, o).map((faces) => faces.map((f) => f.box));
+}
