@@ -84,8 +84,9 @@ export class VeilExport extends LitElement {
     :host { display: block; max-width: 960px; margin: 0 auto; padding: 1rem; color: #eee; font: 15px/1.4 system-ui, sans-serif; }
     .drop { border: 2px dashed #666; border-radius: 8px; padding: 2rem; text-align: center; }
     .drop.over { border-color: #8cf; }
-    /* Small frames are shown larger, to be clicked on; the band is placed in % of the stage, which is the canvas. */
-    .stage { position: relative; width: min(100%, 720px); cursor: crosshair; touch-action: none; }
+    /* Small frames are shown larger, to be clicked on, and tall ones no taller than most of the window; the band is
+       placed in % of the stage, which is the canvas. */
+    .stage { position: relative; width: min(100%, 720px, 65vh * var(--aspect)); cursor: crosshair; touch-action: none; }
     canvas { display: block; width: 100%; height: auto; background: #000; }
     .band { position: absolute; border: 2px solid #fc4; pointer-events: none; }
     .row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.5rem 0; }
@@ -321,7 +322,7 @@ export class VeilExport extends LitElement {
     const band = d && html`<div class="band" style="left:${(Math.min(d.from.x, d.to.x) / size.width) * 100}%;top:${(Math.min(d.from.y, d.to.y) / size.height) * 100}%;width:${(Math.abs(d.to.x - d.from.x) / size.width) * 100}%;height:${(Math.abs(d.to.y - d.from.y) / size.height) * 100}%"></div>`;
     return html`
       <p class="muted">Click a face to show it (outlined) or blur it again, for the whole ${media.kind === 'video' ? 'clip' : 'photo'}; drag a box to blur that region always.</p>
-      <div class="stage">
+      <div class="stage" style="--aspect:${size.width / size.height}">
         <canvas data-role="preview" @pointerdown=${this.#pointerDown} @pointermove=${this.#pointerMove} @pointerup=${this.#pointerUp}></canvas>
         ${band || nothing}
       </div>
