@@ -1,5 +1,6 @@
 import { AnonymizePass, type AnonymizeEffect, type FaceMask } from '../render/anonymize-pass';
 import { SeparableBlur } from './separable-blur';
+import { percentile } from '../app/timing';
 
 /** What one row of the benchmark times: an effect on `faces` faces, the fail-closed blur, or a baseline. */
 export type BenchSubject = AnonymizeEffect | 'full-frame' | 'baseline-31tap-loop' | 'baseline-31tap-linear';
@@ -33,6 +34,12 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
+/** The whole grid of the issue, and a quick look for software adapters, where one 4K frame takes seconds. */
+export const BLUR_PRESETS = {
+  full: { sizes: [[1280, 720], [1920, 1080], [3840, 2160]], faces: [1, 4, 16], runs: 50, warmup: 10 },
+  quick: { sizes: [[1280, 720]], faces: [1, 4], runs: 3, warmup: 1 },
+} as const;
+
 /** Dawn quantizes timestamps to 65536 ns unless its timestamp_quantization toggle is off. */
 const QUANTUM_NS = 65536n;
 
@@ -62,10 +69,6 @@ export function benchCases(o: Pick<BenchOptions, 'sizes' | 'faces' | 'effects'>)
     ...o.faces.flatMap((faces) => o.effects.map((subject): BenchCase => ({ width, height, faces, subject }))),
     ...(['full-frame', 'baseline-31tap-loop', 'baseline-31tap-linear'] as const).map((subject) => ({ width, height, faces: 0, subject })),
   ]);
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 
 /** Bytes of a test card: gradients and a fine checker, so blur and mosaic read varied data. */

@@ -7,6 +7,7 @@ import { nms, type NmsOptions } from './nms';
 import { DEFAULT_TILE_PLAN, isCut, planCrops, type Crop, type TilePlan } from './tiling';
 import type { FaceModel } from './model';
 import type { Detection } from './types';
+import type { StageProbe } from '../gpu/stage-probe';
 
 export interface DetectorOptions {
   /** Minimum sigmoid score of a kept anchor. */
@@ -15,6 +16,12 @@ export interface DetectorOptions {
   /** Tiles run besides the whole frame (NO_TILES: the whole frame only). */
   tiles: TilePlan;
 }
+
+/**
+ * A detection's stages, as a bench times them through a StageProbe: the wasm provider reads each crop's tensor
+ * back and decodes on the CPU; the WebGPU provider decodes on the GPU.
+ */
+export type DetectStage = 'preprocess' | 'readback' | 'inference' | 'decode' | 'nms';
 
 /** Threshold and tiles measured together with `npm run eval` (see DEFAULT_TILE_PLAN). */
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
@@ -61,10 +68,12 @@ export class FaceDetector {
   /** Round-robin position in the tile list when a call runs only some tiles. */
   private nextTile = 0;
 
+  /** `probe`: a bench's timing hooks (see StageProbe); without one, nothing extra is done or encoded. */
   constructor(
     private readonly device: GPUDevice,
     readonly model: FaceModel,
     options: Partial<DetectorOptions> = {},
+    private readonly probe?: StageProbe<DetectStage>,
   ) {
     this.options = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
     this.preprocess = new PreprocessPass(device, model.spec.inputSize);
@@ -103,7 +112,9 @@ export class FaceDetector {
     // PreprocessPass takes its crop through one uniform buffer: one submit per crop.
     crops.forEach((crop, i) => {
       const encoder = this.device.createCommandEncoder({ label: 'detect-preprocess' });
+      this.probe?.mark('preprocess', 'begin', encoder);
       this.preprocess.encode(encoder, frame, crop.rect, inputs[i]);
+      this.probe?.mark('preprocess', 'end', encoder);
       this.device.queue.submit([encoder.finish()]);
     });
     return this.model.provider === 'webgpu' ? this.runOnGpu(crops, inputs) : this.runOnCpu(crops, inputs);
@@ -113,10 +124,14 @@ export class FaceDetector {
     const reads: Promise<Candidate[]>[] = [];
     try {
       for (let i = 0; i < crops.length; i++) {
+        this.probe?.mark('inference', 'begin');
         const outputs = await this.model.runGpu(inputs[i]);
+        this.probe?.mark('inference', 'end');
         try {
           const encoder = this.device.createCommandEncoder({ label: 'detect-decode' });
+          this.probe?.mark('decode', 'begin', encoder);
           this.decode.encode(encoder, outputs, this.options.threshold);
+          this.probe?.mark('decode', 'end', encoder);
           this.device.queue.submit([encoder.finish()]);
         } finally {
           outputs.release();
@@ -133,11 +148,17 @@ export class FaceDetector {
 
   private async runOnCpu(crops: Crop[], inputs: GPUBuffer[]): Promise<Detection[]> {
     const bytes = this.preprocess.tensorBytes;
+    this.probe?.mark('readback', 'begin');
     const tensors = await Promise.all(crops.map((_, i) => readBuffer(this.device, inputs[i], bytes)));
+    this.probe?.mark('readback', 'end');
     const perCrop: Candidate[][] = [];
     for (const t of tensors) {
+      this.probe?.mark('inference', 'begin');
       const raw = await this.model.runCpu(new Float32Array(t));
+      this.probe?.mark('inference', 'end');
+      this.probe?.mark('decode', 'begin');
       perCrop.push(decodeRef(raw, this.options.threshold, this.model.spec.anchors));
+      this.probe?.mark('decode', 'end');
     }
     return this.finish(perCrop, crops);
   }
@@ -151,7 +172,10 @@ export class FaceDetector {
   }
 
   private finish(perCrop: Candidate[][], crops: Crop[]): Detection[] {
-    return mergeCrops(perCrop, crops, this.options);
+    this.probe?.mark('nms', 'begin');
+    const detections = mergeCrops(perCrop, crops, this.options);
+    this.probe?.mark('nms', 'end');
+    return detections;
   }
 
   private inputsFor(n: number): GPUBuffer[] {

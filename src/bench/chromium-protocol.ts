@@ -1,0 +1,33 @@
+import type { BenchReport } from './blur-bench';
+import type { CanvasBlurResult } from './canvas-blur';
+import type { PeerModel, PeerResult } from './mediapipe-peer';
+import type { PipelineBenchResult } from './pipeline-bench';
+
+/** What the Node runner (tools/bench.ts) asks the bench page (tools/bench/index.html) to run. */
+export interface ChromiumBenchConfig {
+  sizes: [number, number][];
+  frames: number;
+  warmup: number;
+  tilesPerFrame: number;
+  grid: number;
+  /** Frames for the WebGPU provider's run (seconds a frame on a software adapter); 0 skips it. */
+  webgpuFrames: number;
+  /** MediaPipe models to run side by side (none: skip the peer). */
+  peers: PeerModel[];
+  canvasBlur: boolean;
+  /** The blur bench (src/bench/blur-bench.ts): a preset (auto: quick on a software adapter), or null to skip it. */
+  blur: 'auto' | 'quick' | 'full' | null;
+}
+
+export interface ChromiumBenchReport {
+  userAgent: string;
+  adapter: string;
+  software: boolean;
+  timestamps: boolean;
+  pipeline: PipelineBenchResult[];
+  /** Whole frame only (no tiles), wasm: our side of the peer comparison. */
+  wholeFrame: PipelineBenchResult[];
+  peers: PeerResult[];
+  canvasBlur: CanvasBlurResult[];
+  blur: BenchReport | null;
+}

@@ -1,0 +1,140 @@
+import { FaceDetector } from '../detect/detector';
+import type { FaceModel } from '../detect/model';
+import { NO_TILES, DEFAULT_TILE_PLAN } from '../detect/tiling';
+import { Tracker } from '../track/tracker';
+import { AnonymizePass } from '../render/anonymize-pass';
+import { DEFAULT_FEATHER_PX } from '../render/anonymize-plan';
+import { maskFromBox } from '../app/masks';
+import { DEFAULT_SETTINGS } from '../app/settings';
+import { StageClock, type StageKind } from './stage-clock';
+import { summarize, type Summary } from './stats';
+
+/** Every stage of a frame, in the order the frame goes through them. */
+export const PIPELINE_STAGES = ['import', 'preprocess', 'readback', 'inference', 'decode', 'nms', 'track', 'anonymize'] as const;
+export type PipelineStage = (typeof PIPELINE_STAGES)[number];
+
+/** Frames of real footage, already at the bench's size; the host knows how to bring one onto the GPU. */
+export interface FrameSource {
+  readonly width: number;
+  readonly height: number;
+  /** Distinct frames; the bench cycles through them. */
+  readonly count: number;
+  /** What the import stage does (copyExternalImageToTexture in a browser, writeTexture in Node), by queue operations. */
+  readonly importKind: string;
+  upload(index: number, texture: GPUTexture): void;
+}
+
+export interface PipelineBenchOptions {
+  frames: number;
+  warmup: number;
+  /**
+   * Tiles run besides the whole frame in each detection, taken in turn as live mode spreads them over frames
+   * (0: the whole frame only, Infinity: every tile every frame).
+   */
+  tilesPerFrame: number;
+  /** Use timestamp queries (the device has 'timestamp-query'); otherwise GPU stages are timed by wall clock or not at all. */
+  timestamps: boolean;
+  /** Clip time between frames, for the tracker (the demo clip's 25 fps). */
+  frameIntervalMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface StageSummary extends Summary {
+  kind: StageKind;
+}
+
+export interface PipelineBenchResult {
+  width: number;
+  height: number;
+  provider: FaceModel['provider'];
+  importKind: string;
+  frames: number;
+  warmup: number;
+  tilesPerFrame: number;
+  cropsPerFrame: number;
+  timestamps: boolean;
+  stages: Partial<Record<PipelineStage, StageSummary>>;
+  /** Wall time of import plus detect(): what a peer detector's send() is compared with. */
+  detect: Summary;
+  /** Wall time of the whole frame, import to the anonymized frame done on the GPU (timestamp readback excluded). */
+  endToEnd: Summary;
+  /** Faces blurred per frame (tracked), and found by the detector. */
+  faces: Summary;
+  detections: Summary;
+}
+
+/**
+ * Runs the live path on every frame, without the live loop's skipping: import -> FaceDetector (detection every
+ * frame) -> Tracker -> AnonymizePass with the app's default effect, each stage timed through a StageClock. One
+ * frame at a time, the next one starting when the previous has finished on the GPU, so stage times do not
+ * overlap. Stages a provider does not have (readback with WebGPU inference) are left out of the result.
+ */
+export async function runPipelineBench(
+  device: GPUDevice, model: FaceModel, source: FrameSource, o: PipelineBenchOptions,
+): Promise<PipelineBenchResult> {
+  const { width, height } = source;
+  const clock = new StageClock<PipelineStage>(device, {
+    timestamps: o.timestamps, gpuSpans: model.provider === 'webgpu' ? ['inference'] : [],
+  });
+  const tiles = o.tilesPerFrame > 0 ? DEFAULT_TILE_PLAN : NO_TILES;
+  const detector = new FaceDetector(device, model, { tiles }, clock);
+  const cropsPerFrame = 1 + Math.min(o.tilesPerFrame, detector.tileCount(width, height));
+  const tracker = new Tracker();
+  const anonymize = new AnonymizePass(device);
+  // The live frame's usage: copyExternalImageToTexture wants RENDER_ATTACHMENT.
+  const frameUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
+  const frame = device.createTexture({ label: 'bench-frame', size: [width, height], format: 'rgba8unorm', usage: frameUsage });
+  const output = device.createTexture({ label: 'bench-output', size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING });
+  const interval = o.frameIntervalMs ?? 40;
+  const perStage = new Map<PipelineStage, { ms: number[]; kind: StageKind }>();
+  const [endToEnd, detect, faces, detections] = [[], [], [], []] as number[][];
+  const s = DEFAULT_SETTINGS;
+  try {
+    for (let i = 0; i < o.warmup + o.frames; i++) {
+      const clipMs = i * interval;
+      clock.frameStart();
+      const t0 = performance.now();
+      await clock.queued('import', () => source.upload(i % source.count, frame));
+      const dets = await detector.detect(frame, o.tilesPerFrame);
+      const tDetected = performance.now();
+      clock.mark('track', 'begin');
+      tracker.update(dets, clipMs, source);
+      const masks = tracker.faces(clipMs).map((f) => maskFromBox(f.box, s.maskScale));
+      clock.mark('track', 'end');
+      await clock.queued('anonymize', (encoder) => anonymize.encode(encoder, frame, output, {
+        masks, fullFrame: false, effect: s.effect, strength: s.strength, shape: s.shape, featherPx: DEFAULT_FEATHER_PX, outlines: false,
+      }));
+      await device.queue.onSubmittedWorkDone();
+      const t1 = performance.now();
+      const stages = await clock.frameEnd();
+      if (i < o.warmup) continue;
+      endToEnd.push(t1 - t0);
+      detect.push(tDetected - t0);
+      faces.push(masks.length);
+      detections.push(dets.length);
+      for (const [stage, t] of stages) {
+        const entry = perStage.get(stage) ?? { ms: [], kind: t.kind };
+        entry.ms.push(t.ms);
+        perStage.set(stage, entry);
+      }
+      if (o.log && (i - o.warmup) % 25 === 24) o.log(`  ${width}x${height} ${model.provider}: frame ${i - o.warmup + 1}/${o.frames}`);
+    }
+  } finally {
+    frame.destroy();
+    output.destroy();
+    anonymize.destroy();
+    detector.destroy();
+    clock.destroy();
+  }
+  const stages: PipelineBenchResult['stages'] = {};
+  for (const stage of PIPELINE_STAGES) {
+    const entry = perStage.get(stage);
+    if (entry) stages[stage] = { ...summarize(entry.ms), kind: entry.kind };
+  }
+  return {
+    width, height, provider: model.provider, importKind: source.importKind, frames: o.frames, warmup: o.warmup,
+    tilesPerFrame: o.tilesPerFrame, cropsPerFrame,
+    timestamps: clock.timestamps, stages, detect: summarize(detect), endToEnd: summarize(endToEnd),
+    faces: summarize(faces), detections: summarize(detections),
+  };
+}

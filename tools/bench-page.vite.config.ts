@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
+import app from '../vite.config';
+
+const MEDIAPIPE = fileURLToPath(new URL('../node_modules/@mediapipe/face_detection/', import.meta.url));
+
+/** The peer detector's script, wasm, models and graphs, served from our own origin under /mediapipe/ (never a CDN). */
+function mediapipeFiles(): Plugin {
+  return {
+    name: 'veil-bench-mediapipe',
+    generateBundle() {
+      for (const file of readdirSync(MEDIAPIPE).filter((f) => !/^(README\.md|package\.json|index\.d\.ts)$/.test(f))) {
+        this.emitFile({ type: 'asset', fileName: `mediapipe/${file}`, source: readFileSync(MEDIAPIPE + file) });
+      }
+    },
+  };
+}
+
+const base = app as UserConfig;
+
+// The bench page (tools/bench/index.html, src/bench/bench-page.ts) with the app's plugins, aliases and
+// cross-origin isolation headers, built into dist-bench-page/ for `npm run bench` (tools/bench.ts).
+export default defineConfig({
+  plugins: [...(base.plugins ?? []), mediapipeFiles()],
+  resolve: base.resolve,
+  optimizeDeps: base.optimizeDeps,
+  preview: base.preview,
+  logLevel: 'warn',
+  build: {
+    target: 'es2022',
+    outDir: 'dist-bench-page',
+    emptyOutDir: true,
+    assetsInlineLimit: 0,
+    rollupOptions: { input: { bench: 'tools/bench/index.html' } },
+  },
+});
