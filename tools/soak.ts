@@ -1,8 +1,9 @@
 // npm run soak -- [--minutes N] [--every S] [--warmup S] [--params QUERY] [--json OUT.json] [--check]
 // Runs the live pipeline in headless Chromium on a fake camera playing real footage (the bundled demo clip) and
-// reports, every interval: JS heap after a forced GC, GPU buffers and textures alive, frames drawn, frame time
-// p50/p95, and frames blurred whole by fail-closed. --check exits 1 when GPU objects grew after warm-up, the heap
-// grew more than 10%, the picture stopped, or the app reported an error.
+// reports, every interval: JS heap after forced GCs (all of it, and its objects without compiled code), GPU
+// buffers and textures alive, frames drawn, frame time p50/p95, and frames blurred whole by fail-closed. --check
+// exits 1 when GPU objects grew after warm-up, heap objects grew more than 10%, the picture stopped, or the app
+// reported an error.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
 import { SOAK_TABLE_HEADER, soakFailures, soakRow, type SoakSample } from '../src/soak/soak-check';
+import { objectBytes, type HeapSnapshot } from '../src/soak/heap-snapshot';
 
 const PORT = 4337;
 const CACHE = join(process.cwd(), '.cache', 'soak');
@@ -88,11 +90,27 @@ async function heapFloor(page: Page, cdp: CDPSession): Promise<number> {
   return floor;
 }
 
+/** Heap objects, compiled code left out (see objectBytes): the least of two snapshots, for the reason above. */
+async function objectHeap(page: Page, cdp: CDPSession): Promise<number> {
+  let floor = Infinity;
+  for (let i = 0; i < 2; i++) {
+    if (i > 0) await page.waitForTimeout(1000);
+    const chunks: string[] = [];
+    const collect = ({ chunk }: { chunk: string }) => chunks.push(chunk);
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', collect);
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    cdp.off('HeapProfiler.addHeapSnapshotChunk', collect);
+    floor = Math.min(floor, objectBytes(JSON.parse(chunks.join('')) as HeapSnapshot));
+  }
+  return floor;
+}
+
 async function sample(page: Page, cdp: CDPSession, atS: number): Promise<SoakSample> {
   const usedSize = await heapFloor(page, cdp);
+  const objects = await objectHeap(page, cdp);
   const stats = await page.evaluate(() => ({ live: window.veil!.takeStats(), state: window.veil!.status().state }));
   if (!stats.live) throw new Error('the page has no live pipeline');
-  return { atS, heapBytes: usedSize, state: stats.state, ...stats.live };
+  return { atS, heapBytes: usedSize, objectBytes: objects, state: stats.state, ...stats.live };
 }
 
 async function main(): Promise<void> {
@@ -139,7 +157,7 @@ async function main(): Promise<void> {
       console.log(`soak: ${failures.length} problem(s):\n  ${failures.join('\n  ')}`);
       if (args.check) process.exitCode = 1;
     } else {
-      console.log('soak: no growth in GPU objects, heap within 10%, frames drawn throughout');
+      console.log('soak: no growth in GPU objects, heap objects within 10%, frames drawn throughout');
     }
   } finally {
     await browser.close();
