@@ -1,4 +1,4 @@
-// npm run soak -- [--minutes N] [--every S] [--warmup S] [--params QUERY] [--json OUT.json] [--check]
+// npm run soak -- [--minutes N] [--every S] [--warmup S] [--params QUERY] [--port P] [--json OUT.json] [--check]
 // Runs the live pipeline in headless Chromium on a fake camera playing real footage (the bundled demo clip) and
 // reports, every interval: JS heap after forced GCs (all of it, and its objects without compiled code), GPU
 // buffers and textures alive, frames drawn, frame time p50/p95, and frames blurred whole by fail-closed. --check
@@ -13,7 +13,6 @@ import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
 import { SOAK_TABLE_HEADER, soakFailures, soakRow, type SoakSample } from '../src/soak/soak-check';
 import { objectBytes, type HeapSnapshot } from '../src/soak/heap-snapshot';
 
-const PORT = 4337;
 const CACHE = join(process.cwd(), '.cache', 'soak');
 const CAMERA_Y4M = join(CACHE, 'demo-camera.y4m');
 
@@ -22,12 +21,13 @@ interface Args {
   everyS: number;
   warmupS: number;
   params: string;
+  port: number;
   json: string;
   check: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { minutes: 30, everyS: 60, warmupS: 30, params: 'source=camera', json: 'soak-results/soak.json', check: false };
+  const args: Args = { minutes: 30, everyS: 60, warmupS: 30, params: 'source=camera', port: 4337, json: 'soak-results/soak.json', check: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = () => {
@@ -45,6 +45,7 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--every') args.everyS = positive();
     else if (flag === '--warmup') args.warmupS = positive();
     else if (flag === '--params') args.params = value();
+    else if (flag === '--port') args.port = positive();
     else if (flag === '--json') args.json = value();
     else if (flag === '--check') args.check = true;
     else throw new Error(`unknown option ${flag}`);
@@ -59,20 +60,20 @@ function prepareCamera(): void {
 }
 
 /** Builds the app into its own folder (the e2e tests' dist/ is left alone) and serves it on 127.0.0.1. */
-async function serveApp(): Promise<ChildProcess> {
+async function serveApp(port: number): Promise<ChildProcess> {
   const outDir = join(CACHE, 'dist');
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir], { stdio: 'inherit' });
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort', '--outDir', outDir], { stdio: 'ignore' });
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/`)).ok) return server;
+      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return server;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   server.kill();
-  throw new Error(`the app server did not start on port ${PORT}`);
+  throw new Error(`the app server did not start on port ${port}`);
 }
 
 /**
@@ -116,7 +117,7 @@ async function sample(page: Page, cdp: CDPSession, atS: number): Promise<SoakSam
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   prepareCamera();
-  const server = await serveApp();
+  const server = await serveApp(args.port);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(CAMERA_Y4M) });
   try {
     const page = await browser.newPage({ viewport: { width: 960, height: 640 } });
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
       if (m.type() === 'error') consoleErrors.set(m.text(), (consoleErrors.get(m.text()) ?? 0) + 1);
     });
     const cdp = await page.context().newCDPSession(page);
-    await page.goto(`http://127.0.0.1:${PORT}/?${args.params}`);
+    await page.goto(`http://127.0.0.1:${args.port}/?${args.params}`);
     await page.waitForFunction(() => ['running', 'fail-closed'].includes(document.documentElement.dataset.veilState ?? ''), undefined, { timeout: 120_000 });
     await page.waitForTimeout(args.warmupS * 1000);
     const baseline = await sample(page, cdp, 0);
