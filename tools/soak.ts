@@ -1,6 +1,6 @@
 // npm run soak -- [--minutes N] [--every S] [--warmup S] [--params QUERY] [--port P] [--json OUT.json] [--check]
 // Runs the live pipeline in headless Chromium on a fake camera playing real footage (the bundled demo clip) and
-// reports, every interval: JS heap after forced GCs (all of it, and its objects without compiled code), GPU
+// reports, every interval: JS heap after forced GCs (all of it; its JS objects; native memory), GPU
 // buffers and textures alive, frames drawn, frame time p50/p95, and frames blurred whole by fail-closed. --check
 // exits 1 when GPU objects grew after warm-up, heap objects grew more than 10%, the picture stopped, or the app
 // reported an error.
@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
 import { SOAK_TABLE_HEADER, soakFailures, soakRow, type SoakSample } from '../src/soak/soak-check';
-import { objectBytes, type HeapSnapshot } from '../src/soak/heap-snapshot';
+import { heapBytes, type HeapSnapshot } from '../src/soak/heap-snapshot';
 
 const CACHE = join(process.cwd(), '.cache', 'soak');
 const CAMERA_Y4M = join(CACHE, 'demo-camera.y4m');
@@ -91,9 +91,9 @@ async function heapFloor(page: Page, cdp: CDPSession): Promise<number> {
   return floor;
 }
 
-/** Heap objects, compiled code left out (see objectBytes): the least of two snapshots, for the reason above. */
-async function objectHeap(page: Page, cdp: CDPSession): Promise<number> {
-  let floor = Infinity;
+/** JS objects and native memory (see heapBytes): the least of two snapshots, for the reason above. */
+async function snapshotHeap(page: Page, cdp: CDPSession): Promise<{ objects: number; native: number }> {
+  let floor = { objects: Infinity, native: Infinity };
   for (let i = 0; i < 2; i++) {
     if (i > 0) await page.waitForTimeout(1000);
     const chunks: string[] = [];
@@ -101,17 +101,18 @@ async function objectHeap(page: Page, cdp: CDPSession): Promise<number> {
     cdp.on('HeapProfiler.addHeapSnapshotChunk', collect);
     await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
     cdp.off('HeapProfiler.addHeapSnapshotChunk', collect);
-    floor = Math.min(floor, objectBytes(JSON.parse(chunks.join('')) as HeapSnapshot));
+    const bytes = heapBytes(JSON.parse(chunks.join('')) as HeapSnapshot);
+    floor = { objects: Math.min(floor.objects, bytes.objects), native: Math.min(floor.native, bytes.native) };
   }
   return floor;
 }
 
 async function sample(page: Page, cdp: CDPSession, atS: number): Promise<SoakSample> {
   const usedSize = await heapFloor(page, cdp);
-  const objects = await objectHeap(page, cdp);
+  const { objects, native } = await snapshotHeap(page, cdp);
   const stats = await page.evaluate(() => ({ live: window.veil!.takeStats(), state: window.veil!.status().state }));
   if (!stats.live) throw new Error('the page has no live pipeline');
-  return { atS, heapBytes: usedSize, objectBytes: objects, state: stats.state, ...stats.live };
+  return { atS, heapBytes: usedSize, objectBytes: objects, nativeBytes: native, state: stats.state, ...stats.live };
 }
 
 async function main(): Promise<void> {

@@ -7,8 +7,10 @@ export interface SoakSample extends LiveStats {
   atS: number;
   /** JS heap in use after forced garbage collections (the least of a few readings). */
   heapBytes: number;
-  /** Of the heap, its objects: compiled code left out (see heap-snapshot.ts). */
+  /** Of the heap, its JS objects: compiled code and native memory left out (see heap-snapshot.ts). */
   objectBytes: number;
+  /** Native memory in the heap snapshot: wasm memories, array buffer stores, the browser's objects. */
+  nativeBytes: number;
   state: string;
 }
 
@@ -39,13 +41,13 @@ export function soakFailures(baseline: SoakSample, samples: readonly SoakSample[
   return failures;
 }
 
-const COLUMNS = ['t (s)', 'heap MB', 'objects MB', 'buffers', 'textures', 'frames', 'p50 ms', 'p95 ms', 'fail-closed', 'state'];
+const COLUMNS = ['t (s)', 'heap MB', 'objects MB', 'native MB', 'buffers', 'textures', 'frames', 'p50 ms', 'p95 ms', 'fail-closed', 'state'];
 
 export const SOAK_TABLE_HEADER = COLUMNS.map((c) => c.padStart(11)).join(' ');
 
 export function soakRow(s: SoakSample): string {
   const cells = [
-    String(s.atS), (s.heapBytes / 2 ** 20).toFixed(2), (s.objectBytes / 2 ** 20).toFixed(2), String(s.gpuObjects.buffers), String(s.gpuObjects.textures),
+    String(s.atS), (s.heapBytes / 2 ** 20).toFixed(2), (s.objectBytes / 2 ** 20).toFixed(2), (s.nativeBytes / 2 ** 20).toFixed(1), String(s.gpuObjects.buffers), String(s.gpuObjects.textures),
     String(s.frames), s.frameMsP50.toFixed(1), s.frameMsP95.toFixed(1),
     `${s.failClosedFrames} (${s.frames ? ((100 * s.failClosedFrames) / s.frames).toFixed(0) : '–'}%)`, s.state,
   ];
