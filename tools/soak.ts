@@ -6,7 +6,7 @@
 // reported an error.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
@@ -53,10 +53,16 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-/** The fake camera plays real footage, looped by Chromium: the bundled demo clip (one moving face). */
+/**
+ * The fake camera plays real footage, looped by Chromium: the bundled demo clip (one moving face). Made once, and
+ * renamed into place: a run going on beside this one reads the same file for as long as it runs.
+ */
 function prepareCamera(): void {
+  if (existsSync(CAMERA_Y4M)) return;
   mkdirSync(CACHE, { recursive: true });
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', 'public/demo/demo-webcam.webm', '-t', '30', '-pix_fmt', 'yuv420p', CAMERA_Y4M]);
+  const partial = `${CAMERA_Y4M}.${process.pid}.partial.y4m`;
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', 'public/demo/demo-webcam.webm', '-t', '30', '-pix_fmt', 'yuv420p', partial]);
+  renameSync(partial, CAMERA_Y4M);
 }
 
 /** Builds the app into its own folder (the e2e tests' dist/ is left alone) and serves it on 127.0.0.1. */
