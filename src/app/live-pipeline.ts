@@ -83,7 +83,6 @@ export class LivePipeline {
   private answered = false;
   /** Bumped when the picture changes (new source, new frame size): detections of the old one are dropped. */
   private epoch = 0;
-  private frameSize: { width: number; height: number } | null = null;
   private detectorFailing = false;
   private readonly detectMs = new RollingMedian();
   /** Milliseconds of one model run (one crop), from live detections. */
@@ -216,8 +215,7 @@ export class LivePipeline {
     if (this.rendersInFlight >= MAX_RENDERS_IN_FLIGHT) return;
     const device = res.gpu.device;
     // Boxes found at one size mean nothing at another (a camera switching modes crops and scales differently).
-    if (this.frameSize && (this.frameSize.width !== width || this.frameSize.height !== height)) this.resetTracking();
-    this.frameSize = { width, height };
+    if (res.frame && (res.frame.width !== width || res.frame.height !== height)) this.resetTracking();
     const { frame, output } = this.ensureTargets(res, width, height);
     device.queue.copyExternalImageToTexture({ source: this.video }, { texture: frame }, [width, height]);
     this.startDetection(frame, now, { width, height });
