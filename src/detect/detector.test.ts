@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadRgba } from '../gpu/readback';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { gridAnchorCount } from './anchors';
-import { BOX_STRIDE } from './decode';
-import { FaceDetector } from './detector';
-import { BLAZEFACE_BACK_256, type CpuOutputs, type FaceModel } from './model';
+import { BOX_STRIDE, decodeRef, type RawOutputs } from './decode';
+import { FaceDetector, mergeCrops, DEFAULT_DETECTOR_OPTIONS } from './detector';
+import { BLAZEFACE_BACK_256, type CpuOutputs, type FaceModel, type GpuOutputs } from './model';
+import { randomRaw, uploadRaw } from '../testing/raw-outputs';
 import { preprocessRef } from './preprocess';
-import type { RgbaImage } from './types';
+import type { Detection, RgbaImage } from './types';
 
 // A stand-in for onnxruntime: records each input tensor and answers "no face" (every score logit -10).
 function recordingModel(inputs: Float32Array[], gate?: Promise<void>): FaceModel {
@@ -21,6 +22,18 @@ function recordingModel(inputs: Float32Array[], gate?: Promise<void>): FaceModel
       await gate;
       inputs.push(input);
       return outputs;
+    },
+  } as unknown as FaceModel;
+}
+
+// A stand-in for onnxruntime's WebGPU provider: crop i gets random outputs `raws[i]` in GPU buffers.
+function gpuModel(raws: RawOutputs[], device: GPUDevice): FaceModel {
+  let calls = 0;
+  return {
+    spec: BLAZEFACE_BACK_256, provider: 'webgpu',
+    runGpu: async (): Promise<GpuOutputs> => {
+      const { scores, boxes } = uploadRaw(device, [raws[calls++]]);
+      return { scores, boxes, release: () => [...scores, ...boxes].forEach((b) => b.destroy()) };
     },
   } as unknown as FaceModel;
 }
@@ -72,3 +85,31 @@ describe('FaceDetector with tiles', () => {
     frame.destroy();
   });
 });
+
+describe('FaceDetector on the WebGPU provider', () => {
+  it('finds what its CPU twin finds: decode and NMS on the GPU, over every crop', async () => {
+    const [width, height] = [640, 360];
+    const frame = uploadRgba(device, gradient(width, height));
+    const options = { ...DEFAULT_DETECTOR_OPTIONS, threshold: 0.9 };
+    const probe = new FaceDetector(device, gpuModel([], device), options);
+    const crops = probe.crops(width, height);
+    probe.destroy();
+    // Small regressors keep boxes inside their crops, so some of each tile's faces are cut and some are not.
+    const raws = crops.map((_, i) => randomRaw(100 + i, 8));
+    const detector = new FaceDetector(device, gpuModel(raws, device), options);
+    const gpu = await detector.detect(frame);
+    const cpu = mergeCrops(raws.map((r) => decodeRef(r, options.threshold)), crops, options);
+    expect(cpu.length).toBeGreaterThan(10);
+    expect(gpu).toHaveLength(cpu.length);
+    // The GPU's sigmoid is f32, so scores agree to about 1e-7 (and no two fall that close in this scene).
+    gpu.forEach((g, i) => expect(g.score).toBeCloseTo(cpu[i].score, 6));
+    const values = (d: Detection) => [d.box.x, d.box.y, d.box.w, d.box.h, ...d.keypoints.flatMap((p) => [p.x, p.y])];
+    gpu.forEach((g, i) => {
+      const want = values(cpu[i]);
+      expect(Math.max(...values(g).map((v, k) => Math.abs(v - want[k]))), `face ${i}`).toBeLessThan(1e-4 * width);
+    });
+    detector.destroy();
+    frame.destroy();
+  });
+});
+

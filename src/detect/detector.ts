@@ -1,5 +1,6 @@
 import { PreprocessPass } from '../gpu/preprocess-pass';
-import { DecodePass } from '../gpu/decode-pass';
+import { DecodePass, type DecodeCrop } from '../gpu/decode-pass';
+import { NMS_CAP, NmsPass } from '../gpu/nms-pass';
 import { readBuffer } from '../gpu/readback';
 import { decodeRef, candidateToDetection, type Candidate } from './decode';
 import { anchorCount } from './anchors';
@@ -19,7 +20,7 @@ export interface DetectorOptions {
 
 /**
  * A detection's stages, as a bench times them through a StageProbe: the wasm provider reads each crop's tensor
- * back and decodes on the CPU; the WebGPU provider decodes on the GPU.
+ * back and decodes and suppresses on the CPU; the WebGPU provider does both on the GPU.
  */
 export type DetectStage = 'preprocess' | 'readback' | 'inference' | 'decode' | 'nms';
 
@@ -35,7 +36,8 @@ const CUT_MARGIN = 1 / 64;
 
 /**
  * Every crop's candidates mapped to frame pixels (cut faces dropped if the plan says so), then one NMS over all,
- * so that a face seen by several crops comes out once. `perCrop[i]` belongs to `crops[i]`.
+ * so that a face seen by several crops comes out once. `perCrop[i]` belongs to `crops[i]`. The CPU path, and
+ * the CPU twin of the GPU path (decode.wgsl, then nms.wgsl).
  */
 export function mergeCrops(perCrop: readonly Candidate[][], crops: readonly Crop[], options: DetectorOptions): Detection[] {
   const all: Detection[] = [];
@@ -51,6 +53,35 @@ export function mergeCrops(perCrop: readonly Candidate[][], crops: readonly Crop
   return nms(all, options.nms);
 }
 
+/** A crop as decode.wgsl takes it: fractions of the frame, cut-face margin as mergeCrops measures it. */
+export function decodeCrop(crop: Crop, index: number, width: number, height: number, options: DetectorOptions): DecodeCrop {
+  const { x, y, w, h } = crop.rect;
+  const margin = w * CUT_MARGIN;
+  return {
+    rect: { x: x / width, y: y / height, w: w / width, h: h / height },
+    dropEdges: options.tiles.dropCut ? crop.inner : [false, false, false, false],
+    margin: { x: margin / width, y: margin / height },
+    threshold: options.threshold,
+    index,
+  };
+}
+
+function toPixels(d: Detection, width: number, height: number): Detection {
+  return {
+    score: d.score,
+    box: { x: d.box.x * width, y: d.box.y * height, w: d.box.w * width, h: d.box.h * height },
+    keypoints: d.keypoints.map((p) => ({ x: p.x * width, y: p.y * height })),
+  };
+}
+
+/** The GPU path could not rank every candidate: the frame's faces are not known, so it is treated as a failure. */
+export class TooManyCandidatesError extends Error {
+  constructor(readonly candidates: number) {
+    super(`detect: ${candidates} face candidates, more than the ${NMS_CAP} the GPU NMS ranks (is the threshold very low?)`);
+    this.name = 'TooManyCandidatesError';
+  }
+}
+
 /**
  * Frame texture -> detections in frame pixels. Runs the model on the whole frame and on each tile of the plan,
  * maps every crop's candidates to frame pixels, and runs one NMS over all of them, so a face seen by several
@@ -62,6 +93,7 @@ export class FaceDetector {
   readonly options: DetectorOptions;
   private readonly preprocess: PreprocessPass;
   private readonly decode: DecodePass;
+  private readonly nms: NmsPass;
   /** One model-input tensor per crop, grown to the most crops a frame has needed. */
   private readonly inputs: GPUBuffer[] = [];
   private busy = false;
@@ -77,8 +109,9 @@ export class FaceDetector {
   ) {
     this.options = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
     this.preprocess = new PreprocessPass(device, model.spec.inputSize);
-    // Room for every anchor: appends land in no fixed order, so a smaller cap would drop faces at random.
-    this.decode = new DecodePass(device, { maxCandidates: anchorCount(model.spec.anchors), spec: model.spec.anchors });
+    // Appends land in no fixed order, so past the cap faces would drop at random: detect() refuses such a frame.
+    this.decode = new DecodePass(device, { maxCandidates: NMS_CAP, maxCrops: 1, spec: model.spec.anchors });
+    this.nms = new NmsPass(device, this.decode.candidates, { maxFaces: this.options.nms.maxFaces, anchors: anchorCount(model.spec.anchors) });
   }
 
   /** The crops detect() runs on a frame of this size, the whole frame first. */
@@ -117,33 +150,33 @@ export class FaceDetector {
       this.probe?.mark('preprocess', 'end', encoder);
       this.device.queue.submit([encoder.finish()]);
     });
-    return this.model.provider === 'webgpu' ? this.runOnGpu(crops, inputs) : this.runOnCpu(crops, inputs);
+    return this.model.provider === 'webgpu' ? this.runOnGpu(crops, inputs, frame.width, frame.height) : this.runOnCpu(crops, inputs);
   }
 
-  private async runOnGpu(crops: Crop[], inputs: GPUBuffer[]): Promise<Detection[]> {
-    const reads: Promise<Candidate[]>[] = [];
-    try {
-      for (let i = 0; i < crops.length; i++) {
-        this.probe?.mark('inference', 'begin');
-        const outputs = await this.model.runGpu(inputs[i]);
-        this.probe?.mark('inference', 'end');
-        try {
-          const encoder = this.device.createCommandEncoder({ label: 'detect-decode' });
-          this.probe?.mark('decode', 'begin', encoder);
-          this.decode.encode(encoder, outputs, this.options.threshold);
-          this.probe?.mark('decode', 'end', encoder);
-          this.device.queue.submit([encoder.finish()]);
-        } finally {
-          outputs.release();
-        }
-        // Takes this crop's staging buffer now; the next crop's decode gets another one.
-        reads.push(this.decode.readCandidates());
+  private async runOnGpu(crops: Crop[], inputs: GPUBuffer[], width: number, height: number): Promise<Detection[]> {
+    for (let i = 0; i < crops.length; i++) {
+      this.probe?.mark('inference', 'begin');
+      const outputs = await this.model.runGpu(inputs[i]);
+      this.probe?.mark('inference', 'end');
+      try {
+        const encoder = this.device.createCommandEncoder({ label: 'detect-decode' });
+        if (i === 0) this.decode.begin(encoder);
+        this.probe?.mark('decode', 'begin', encoder);
+        this.decode.encode(encoder, outputs, [decodeCrop(crops[i], i, width, height, this.options)]);
+        this.probe?.mark('decode', 'end', encoder);
+        this.device.queue.submit([encoder.finish()]);
+      } finally {
+        outputs.release();
       }
-    } catch (e) {
-      void Promise.allSettled(reads); // their failures are this one's
-      throw e;
     }
-    return this.finish(await Promise.all(reads), crops);
+    const encoder = this.device.createCommandEncoder({ label: 'detect-nms' });
+    this.probe?.mark('nms', 'begin', encoder);
+    this.nms.encode(encoder, this.options.nms);
+    this.probe?.mark('nms', 'end', encoder);
+    this.device.queue.submit([encoder.finish()]);
+    const { faces, candidates } = await this.nms.read();
+    if (candidates > NMS_CAP) throw new TooManyCandidatesError(candidates);
+    return faces.map((d) => toPixels(d, width, height));
   }
 
   private async runOnCpu(crops: Crop[], inputs: GPUBuffer[]): Promise<Detection[]> {
@@ -192,5 +225,6 @@ export class FaceDetector {
     this.inputs.forEach((b) => b.destroy());
     this.preprocess.destroy();
     this.decode.destroy();
+    this.nms.destroy();
   }
 }

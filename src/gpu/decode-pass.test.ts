@@ -1,102 +1,106 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import code from '../shaders/decode.wgsl?raw';
-import { decodeRef, type Candidate, type RawOutputs } from '../detect/decode';
+import { candidateToDetection, decodeRef, type RawOutputs } from '../detect/decode';
+import { isCut } from '../detect/tiling';
+import type { Detection } from '../detect/types';
 import { requestNodeDevice } from '../node/webgpu-node';
-import { CANDIDATES, DECODE_PARAMS, DecodePass } from './decode-pass';
+import { randomRaw, uploadRaw } from '../testing/raw-outputs';
+import { CANDIDATES, DECODE_CROP, DECODE_WGSL as code, DecodePass, readRecord, type CandidateRecord, type DecodeCrop } from './decode-pass';
+import { readBuffer } from './readback';
 import { structLayout } from './wgsl-layout';
 
 // Records are arrays of 4-byte words.
 const RECORD = { Record: { size: 4, align: 4 } };
 
-function randomRaw(seed: number): RawOutputs {
-  let s = seed;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  const fill = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
-  return {
-    scores: [fill(512, -6, 6), fill(384, -6, 6)],
-    boxes: [fill(512 * 16, -40, 40), fill(384 * 16, -40, 40)],
-  };
-}
-
 let device: GPUDevice;
-const owned: GPUBuffer[] = [];
 beforeAll(async () => {
   device = await requestNodeDevice();
 });
-afterAll(() => {
-  owned.forEach((b) => b.destroy());
-  device?.destroy();
-});
+afterAll(() => device?.destroy());
 
-/** Stands in for onnxruntime-web's output buffers. */
-function upload(raw: RawOutputs): { scores: GPUBuffer[]; boxes: GPUBuffer[] } {
-  const put = (a: Float32Array) => {
-    const b = device.createBuffer({ label: 'raw', size: a.byteLength, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
-    new Float32Array(b.getMappedRange()).set(a);
-    b.unmap();
-    owned.push(b);
-    return b;
-  };
-  return { scores: raw.scores.map(put), boxes: raw.boxes.map(put) };
+/** The candidate buffer as records, ordered by (crop, anchor): the GPU appends in any order. */
+async function readCandidateRecord(pass: DecodePass): Promise<{ count: number; found: CandidateRecord[] }> {
+  const words = await readBuffer(device, pass.candidates);
+  const count = new Uint32Array(words)[CANDIDATES.countOffset / 4];
+  const found = Array.from({ length: Math.min(count, pass.maxCandidates) },
+    (_, i) => readRecord(words, CANDIDATES.recordsOffset / 4 + i * CANDIDATES.recordWords));
+  return { count, found: found.sort((a, b) => a.crop - b.crop || a.anchor - b.anchor) };
 }
 
-async function decodeOnGpu(pass: DecodePass, raw: RawOutputs, threshold: number): Promise<Candidate[]> {
-  const encoder = device.createCommandEncoder();
-  pass.encode(encoder, upload(raw), threshold);
-  device.queue.submit([encoder.finish()]);
-  return pass.readCandidates();
+/** The CPU twin: decodeRef, mapped into the crop, cut faces dropped. */
+function expected(raw: RawOutputs, c: DecodeCrop): CandidateRecord[] {
+  const crop = { rect: c.rect, inner: c.dropEdges as [boolean, boolean, boolean, boolean] };
+  return decodeRef(raw, c.threshold)
+    .map((cand) => ({ ...candidateToDetection(cand, c.rect), anchor: cand.anchor, crop: c.index }))
+    .filter((d) => !isCut(d.box, crop, c.margin.x));
 }
 
-function expectSameCandidates(gpu: Candidate[], cpu: Candidate[]): void {
-  expect(gpu.map((c) => c.anchor)).toEqual(cpu.map((c) => c.anchor));
+function expectSame(gpu: CandidateRecord[], cpu: CandidateRecord[]): void {
+  expect(gpu.map((c) => [c.crop, c.anchor])).toEqual(cpu.map((c) => [c.crop, c.anchor]));
   gpu.forEach((g, i) => {
     const c = cpu[i];
-    expect(g.score).toBeCloseTo(c.score, 5);
-    const diffs = [g.cx - c.cx, g.cy - c.cy, g.w - c.w, g.h - c.h, ...g.keypoints.map((k, j) => k - c.keypoints[j])];
-    expect(Math.max(...diffs.map(Math.abs))).toBeLessThan(1e-4);
+    expect(g.score).toBeCloseTo(c.score, 6);
+    const values = (d: Detection) => [d.box.x, d.box.y, d.box.w, d.box.h, ...d.keypoints.flatMap((p) => [p.x, p.y])];
+    const want = values(c);
+    expect(Math.max(...values(g).map((v, k) => Math.abs(v - want[k])))).toBeLessThan(1e-4);
   });
 }
 
+const WHOLE: DecodeCrop = { rect: { x: 0, y: 0, w: 1, h: 1 }, dropEdges: [false, false, false, false], margin: { x: 0, y: 0 }, threshold: 0.7, index: 0 };
+// A tile whose left, right and bottom edges lie inside the frame; a square frame, so one margin serves both axes.
+const TILE: DecodeCrop = { rect: { x: 0.25, y: 0, w: 0.5, h: 0.5 }, dropEdges: [true, false, true, true], margin: { x: 0.02, y: 0.02 }, threshold: 0.6, index: 3 };
+
 describe('DecodePass', () => {
-  it('lays out params and records as the WGSL structs do', () => {
-    expect(structLayout(code, 'Params')).toEqual(DECODE_PARAMS);
+  it('lays out crops and records as the WGSL structs do', () => {
+    expect(structLayout(code, 'Crop')).toEqual(DECODE_CROP);
     const record = structLayout(code, 'Record', RECORD);
     expect(record.byteSize).toBe(CANDIDATES.recordWords * 4);
-    expect([record.anchor, record.score, record.cx, record.keypoints]).toEqual([0, 4, 8, 24]);
+    expect([record.anchor, record.crop, record.score, record.x, record.keypoints]).toEqual([0, 4, 8, 12, 28]);
     expect(structLayout(code, 'Candidates', RECORD).records).toBe(CANDIDATES.recordsOffset);
   });
 
-  it('finds the same candidates as decodeRef on random outputs', async () => {
-    const pass = new DecodePass(device, { maxCandidates: 896 });
-    const raw = randomRaw(7);
-    const cpu = decodeRef(raw, 0.7);
-    expect(cpu.length).toBeGreaterThan(300);
-    expectSameCandidates(await decodeOnGpu(pass, raw, 0.7), cpu);
-    pass.destroy();
-  });
-
-  it('keeps at most maxCandidates, each a true survivor', async () => {
-    const pass = new DecodePass(device, { maxCandidates: 16 });
-    const raw = randomRaw(8);
-    const gpu = await decodeOnGpu(pass, raw, 0.5);
-    expect(gpu).toHaveLength(16);
-    const cpu = new Map(decodeRef(raw, 0.5).map((c) => [c.anchor, c]));
-    expectSameCandidates(gpu, gpu.map((g) => cpu.get(g.anchor) ?? { ...g, anchor: -1 }));
-    pass.destroy();
-  });
-
-  it('reads the newest encode and refuses a read with nothing new', async () => {
-    const pass = new DecodePass(device, { maxCandidates: 896 });
-    const raw = upload(randomRaw(9));
-    for (const threshold of [0.9, 0.99]) {
+  it('appends the same candidates as the CPU twin, crop by crop, dropping faces cut by a tile edge', async () => {
+    const pass = new DecodePass(device, { maxCandidates: 2048, maxCrops: 1 });
+    const raws = [randomRaw(7), randomRaw(8)];
+    const crops = [WHOLE, TILE];
+    raws.forEach((raw, i) => {
       const encoder = device.createCommandEncoder();
-      pass.encode(encoder, raw, threshold);
+      if (i === 0) pass.begin(encoder);
+      pass.encode(encoder, uploadRaw(device, [raw]), [crops[i]]);
       device.queue.submit([encoder.finish()]);
-    }
-    const newest = await pass.readCandidates();
-    expect(newest.length).toBeGreaterThan(0);
-    expect(newest.every((c) => c.score >= 0.99)).toBe(true);
-    await expect(pass.readCandidates()).rejects.toThrow(/without a new encode/);
+    });
+    const cpu = raws.flatMap((raw, i) => expected(raw, crops[i]));
+    const all = decodeRef(raws[1], TILE.threshold).length;
+    expect(cpu.filter((c) => c.crop === TILE.index).length, 'some tile faces are cut, some are not').toBeLessThan(all);
+    expect(cpu.length).toBeGreaterThan(300);
+    const { count, found } = await readCandidateRecord(pass);
+    expect(count).toBe(cpu.length);
+    expectSame(found, cpu);
+    pass.destroy();
+  });
+
+  it('decodes a batch of crops in one dispatch as it decodes them one by one', async () => {
+    const pass = new DecodePass(device, { maxCandidates: 2048, maxCrops: 2 });
+    const raws = [randomRaw(9), randomRaw(10)];
+    const encoder = device.createCommandEncoder();
+    pass.begin(encoder);
+    pass.encode(encoder, uploadRaw(device, raws), [WHOLE, TILE]);
+    device.queue.submit([encoder.finish()]);
+    expectSame((await readCandidateRecord(pass)).found, [...expected(raws[0], WHOLE), ...expected(raws[1], TILE)]);
+    pass.destroy();
+  });
+
+  it('counts every survivor but keeps at most maxCandidates, each a true one', async () => {
+    const pass = new DecodePass(device, { maxCandidates: 16, maxCrops: 1 });
+    const raw = randomRaw(8);
+    const encoder = device.createCommandEncoder();
+    pass.begin(encoder);
+    pass.encode(encoder, uploadRaw(device, [raw]), [{ ...WHOLE, threshold: 0.5 }]);
+    device.queue.submit([encoder.finish()]);
+    const cpu = new Map(expected(raw, { ...WHOLE, threshold: 0.5 }).map((c) => [c.anchor, c]));
+    const { count, found } = await readCandidateRecord(pass);
+    expect(count).toBe(cpu.size);
+    expect(found).toHaveLength(16);
+    expectSame(found, found.map((g) => cpu.get(g.anchor) ?? { ...g, anchor: -1 }));
     pass.destroy();
   });
 });

@@ -1,65 +1,97 @@
-import code from '../shaders/decode.wgsl?raw';
+import candidateCode from '../shaders/candidate.wgsl?raw';
+import decodeCode from '../shaders/decode.wgsl?raw';
 import { anchorCentres, BLAZEFACE_BACK_256_ANCHORS, gridAnchorCount, anchorCount, type AnchorSpec } from '../detect/anchors';
-import { KEYPOINTS, type Candidate } from '../detect/decode';
-import { mainPipeline } from './compute-pipeline';
+import { KEYPOINTS } from '../detect/decode';
+import type { Detection, Rect } from '../detect/types';
+import { computePipeline } from './compute-pipeline';
 
-/** Byte offsets of `struct Params` in decode.wgsl (decode-pass.test.ts checks them against the WGSL). */
-export const DECODE_PARAMS = { threshold: 0, byteSize: 4 } as const;
+/** decode.wgsl as compiled: it shares `struct Record` with nms.wgsl through candidate.wgsl. */
+export const DECODE_WGSL = candidateCode + decodeCode;
+
+/** Byte offsets of `struct Crop` in decode.wgsl (decode-pass.test.ts checks them against the WGSL). */
+export const DECODE_CROP = { rect: 0, drop_edge: 16, margin: 32, threshold: 40, index: 44, byteSize: 48 } as const;
 
 /** Candidate buffer layout, as documented at the top of decode.wgsl. */
-export const CANDIDATES = { countOffset: 0, recordsOffset: 4, recordWords: 6 + 2 * KEYPOINTS } as const;
-const RECORD_BYTES = CANDIDATES.recordWords * 4;
+export const CANDIDATES = { countOffset: 0, recordsOffset: 4, recordWords: 7 + 2 * KEYPOINTS } as const;
+
+/** A `struct Record` (candidate.wgsl) read back: a face in fractions of the frame, and its (crop, anchor). */
+export interface CandidateRecord extends Detection {
+  anchor: number;
+  crop: number;
+}
+
+/** The Record starting at word `at` of a read-back buffer. */
+export function readRecord(words: ArrayBuffer, at: number): CandidateRecord {
+  const u = new Uint32Array(words, at * 4, CANDIDATES.recordWords);
+  const f = new Float32Array(words, at * 4, CANDIDATES.recordWords);
+  const keypoints = Array.from({ length: KEYPOINTS }, (_, k) => ({ x: f[7 + 2 * k], y: f[8 + 2 * k] }));
+  return { anchor: u[0], crop: u[1], score: f[2], box: { x: f[3], y: f[4], w: f[5], h: f[6] }, keypoints };
+}
 
 const WG = 64;
 const MAX_SETS_PER_KEY = 4;
 
+/** One crop's part of a decode, in fractions of the frame (the CPU twin works in pixels; the ratios are the same). */
+export interface DecodeCrop {
+  rect: Rect;
+  /** Left, top, right, bottom: drop a box that touches this edge (an inner tile edge cuts it). */
+  dropEdges: readonly boolean[];
+  margin: { x: number; y: number };
+  threshold: number;
+  /** Place in the frame's crop list: candidates of equal score are ordered by it. */
+  index: number;
+}
+
 export interface DecodePassOptions {
-  /** Records kept per frame; survivors beyond it are counted but dropped. */
+  /** Records kept per detection over all its crops; survivors beyond it are counted but dropped. */
   maxCandidates: number;
+  /** The most crops one encode() decodes (a batched model run). */
+  maxCrops: number;
   spec?: AnchorSpec;
 }
 
 export interface DecodeInputs {
-  /** onnxruntime-web output buffers, one per anchor grid in spec order (borrowed, never destroyed here). */
+  /** onnxruntime-web output buffers, one per anchor grid in spec order, crops back to back (borrowed, never destroyed here). */
   scores: GPUBuffer[];
   boxes: GPUBuffer[];
 }
 
 /**
- * Thresholds and decodes BlazeFace's raw outputs on the GPU into a compact candidate buffer, then copies
- * it to a staging buffer in the same command buffer so the CPU can read it later without stalling.
+ * Thresholds and decodes BlazeFace's raw outputs on the GPU, appending each crop's faces in frame coordinates to
+ * one candidate buffer (layout in decode.wgsl) that NmsPass reads on the GPU.
  *
- * The threshold is a uniform written with queue.writeBuffer: encode at most once per submitted command buffer.
+ * The crops' parameters are written with queue.writeBuffer: encode at most once per submitted command buffer.
  */
 export class DecodePass {
   readonly maxCandidates: number;
-  /** The candidate buffer (layout in decode.wgsl), for a GPU consumer that wants it without a readback. */
+  /** The candidate buffer (layout in decode.wgsl). */
   readonly candidates: GPUBuffer;
   #device: GPUDevice;
   #pipeline: GPUComputePipeline;
   #anchorCount: number;
-  #params: GPUBuffer;
-  #paramsData = new Float32Array(DECODE_PARAMS.byteSize / 4);
+  #maxCrops: number;
+  #crops: GPUBuffer;
+  #cropData: ArrayBuffer;
   #anchors: GPUBuffer;
   // ORT hands out buffers from its own pool, so a few distinct sets recur; keyed weakly by the first.
   #groups = new WeakMap<GPUBuffer, { buffers: GPUBuffer[]; group: GPUBindGroup }[]>();
-  #freeStaging: GPUBuffer[] = [];
-  #allStaging: GPUBuffer[] = [];
-  /** Staging buffer holding the newest encode's result, until readCandidates takes it. */
-  #latest: GPUBuffer | undefined;
 
-  constructor(device: GPUDevice, { maxCandidates, spec = BLAZEFACE_BACK_256_ANCHORS }: DecodePassOptions) {
+  constructor(device: GPUDevice, { maxCandidates, maxCrops, spec = BLAZEFACE_BACK_256_ANCHORS }: DecodePassOptions) {
     if (spec.grids.length !== 2) throw new RangeError(`decode: decode.wgsl reads 2 anchor grids, spec has ${spec.grids.length}`);
-    if (!Number.isInteger(maxCandidates) || maxCandidates < 1) throw new RangeError(`decode: maxCandidates must be a positive integer, got ${maxCandidates}`);
+    for (const [name, v] of Object.entries({ maxCandidates, maxCrops })) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`decode: ${name} must be a positive integer, got ${v}`);
+    }
     this.maxCandidates = maxCandidates;
+    this.#maxCrops = maxCrops;
     this.#device = device;
     this.#anchorCount = anchorCount(spec);
-    this.#pipeline = mainPipeline(device, 'decode', code, {
+    this.#pipeline = computePipeline(device, 'decode', DECODE_WGSL, {
       WG, GRID0_ANCHORS: gridAnchorCount(spec, spec.grids[0]), ANCHORS: this.#anchorCount,
       MAX_CANDIDATES: maxCandidates, INPUT_SIZE: spec.inputSize,
     });
-    this.#params = device.createBuffer({
-      label: 'decode-params', size: DECODE_PARAMS.byteSize, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    this.#cropData = new ArrayBuffer(DECODE_CROP.byteSize * maxCrops);
+    this.#crops = device.createBuffer({
+      label: 'decode-crops', size: this.#cropData.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
     const centres = anchorCentres(spec);
     this.#anchors = device.createBuffer({
@@ -68,71 +100,43 @@ export class DecodePass {
     new Float32Array(this.#anchors.getMappedRange()).set(centres);
     this.#anchors.unmap();
     this.candidates = device.createBuffer({
-      label: 'decode-candidates', size: this.#candidateBytes,
+      label: 'decode-candidates', size: CANDIDATES.recordsOffset + CANDIDATES.recordWords * 4 * maxCandidates,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
   }
 
-  get #candidateBytes(): number {
-    return CANDIDATES.recordsOffset + RECORD_BYTES * this.maxCandidates;
+  /** Empties the candidate list: a detection's first encode goes after this. */
+  begin(encoder: GPUCommandEncoder): void {
+    encoder.clearBuffer(this.candidates, CANDIDATES.countOffset, 4);
   }
 
-  encode(encoder: GPUCommandEncoder, outputs: DecodeInputs, threshold: number): void {
+  /** Appends the candidates of `crops`, whose outputs lie back to back in `outputs`. */
+  encode(encoder: GPUCommandEncoder, outputs: DecodeInputs, crops: readonly DecodeCrop[]): void {
     if (outputs.scores.length !== 2 || outputs.boxes.length !== 2) {
       throw new RangeError(`decode: needs 2 score and 2 box buffers, got ${outputs.scores.length} and ${outputs.boxes.length}`);
     }
-    this.#paramsData[DECODE_PARAMS.threshold / 4] = threshold;
-    this.#device.queue.writeBuffer(this.#params, 0, this.#paramsData);
+    if (crops.length < 1 || crops.length > this.#maxCrops) throw new RangeError(`decode: 1 to ${this.#maxCrops} crops, got ${crops.length}`);
+    crops.forEach((c, i) => this.#writeCrop(c, i * DECODE_CROP.byteSize));
+    this.#device.queue.writeBuffer(this.#crops, 0, this.#cropData, 0, crops.length * DECODE_CROP.byteSize);
 
-    encoder.clearBuffer(this.candidates, CANDIDATES.countOffset, 4);
     const pass = encoder.beginComputePass({ label: 'decode' });
     pass.setPipeline(this.#pipeline);
     pass.setBindGroup(0, this.#bindGroup([...outputs.scores, ...outputs.boxes]));
-    pass.dispatchWorkgroups(Math.ceil(this.#anchorCount / WG));
+    pass.dispatchWorkgroups(Math.ceil(this.#anchorCount / WG), crops.length);
     pass.end();
-
-    const staging = this.#freeStaging.pop() ?? this.#newStaging();
-    if (this.#latest) this.#freeStaging.push(this.#latest); // superseded before anyone read it
-    this.#latest = staging;
-    encoder.copyBufferToBuffer(this.candidates, 0, staging, 0, this.#candidateBytes);
-  }
-
-  /**
-   * The newest encode's candidates, sorted by anchor (the GPU appends them in any order). Call after
-   * submitting that encode's command buffer; the promise settles once the GPU has finished it.
-   */
-  async readCandidates(): Promise<Candidate[]> {
-    const staging = this.#latest;
-    if (!staging) throw new Error('decode: readCandidates without a new encode since the last read');
-    this.#latest = undefined;
-    await staging.mapAsync(GPUMapMode.READ);
-    const words = staging.getMappedRange();
-    const u = new Uint32Array(words);
-    const f = new Float32Array(words);
-    const n = Math.min(u[CANDIDATES.countOffset / 4], this.maxCandidates);
-    const out: Candidate[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = CANDIDATES.recordsOffset / 4 + i * CANDIDATES.recordWords;
-      out.push({
-        anchor: u[r], score: f[r + 1], cx: f[r + 2], cy: f[r + 3], w: f[r + 4], h: f[r + 5],
-        keypoints: Array.from(f.subarray(r + 6, r + 6 + 2 * KEYPOINTS)),
-      });
-    }
-    staging.unmap();
-    this.#freeStaging.push(staging);
-    return out.sort((a, b) => a.anchor - b.anchor);
   }
 
   destroy(): void {
-    for (const b of [this.#params, this.#anchors, this.candidates, ...this.#allStaging]) b.destroy();
+    for (const b of [this.#crops, this.#anchors, this.candidates]) b.destroy();
   }
 
-  #newStaging(): GPUBuffer {
-    const b = this.#device.createBuffer({
-      label: 'decode-candidates-staging', size: this.#candidateBytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
-    });
-    this.#allStaging.push(b);
-    return b;
+  #writeCrop(c: DecodeCrop, at: number): void {
+    const f = new Float32Array(this.#cropData, at, DECODE_CROP.byteSize / 4);
+    const u = new Uint32Array(this.#cropData, at, DECODE_CROP.byteSize / 4);
+    f.set([c.rect.x, c.rect.y, c.rect.w, c.rect.h], DECODE_CROP.rect / 4);
+    u.set(c.dropEdges.map(Number), DECODE_CROP.drop_edge / 4);
+    f.set([c.margin.x, c.margin.y, c.threshold], DECODE_CROP.margin / 4);
+    u[DECODE_CROP.index / 4] = c.index;
   }
 
   #bindGroup(buffers: GPUBuffer[]): GPUBindGroup {
@@ -144,7 +148,7 @@ export class DecodePass {
       label: 'decode',
       layout: this.#pipeline.getBindGroupLayout(0),
       entries: [
-        { binding: 0, resource: { buffer: this.#params } },
+        { binding: 0, resource: { buffer: this.#crops } },
         { binding: 1, resource: { buffer: this.#anchors } },
         ...buffers.map((buffer, i) => ({ binding: 2 + i, resource: { buffer } })),
         { binding: 6, resource: { buffer: this.candidates } },

@@ -1,7 +1,7 @@
 import code from '../shaders/preprocess.wgsl?raw';
 import { cropSampling } from '../detect/preprocess';
 import type { Rect } from '../detect/types';
-import { mainPipeline } from './compute-pipeline';
+import { computePipeline } from './compute-pipeline';
 
 /** Byte offsets of `struct Params` in preprocess.wgsl (preprocess-pass.test.ts checks them against the WGSL). */
 export const PREPROCESS_PARAMS = { origin: 0, step: 8, outOffset: 16, byteSize: 24 } as const;
@@ -27,7 +27,7 @@ export class PreprocessPass {
   constructor(device: GPUDevice, size: number) {
     this.size = size;
     this.#device = device;
-    this.#pipeline = mainPipeline(device, 'preprocess', code, { WG, SIZE: size });
+    this.#pipeline = computePipeline(device, 'preprocess', code, { WG, SIZE: size });
     this.#params = device.createBuffer({
       label: 'preprocess-params', size: PREPROCESS_PARAMS.byteSize,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,

@@ -8,24 +8,15 @@ import { requestNodeDevice } from '../node/webgpu-node';
 import { anonymizeRef } from './anonymize-ref';
 import { coverage, maskDistance, onOutline } from './mask-shape';
 import { inSpan } from './span';
+import { random } from '../testing/random';
+
+export { random };
 
 export function randomImage(width: number, height: number, seed: number): RgbaImage {
-  let s = seed;
+  const next = random(seed);
   const data = new Uint8Array(width * height * 4);
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s >>> 24;
-  }
+  for (let i = 0; i < data.length; i++) data[i] = Math.floor(next() * 256);
   return { width, height, data };
-}
-
-/** A seeded generator of floats in [0, 1). */
-export function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 export function params(over: Partial<AnonymizeParams> = {}): AnonymizeParams {

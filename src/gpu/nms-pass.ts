@@ -1,0 +1,131 @@
+import candidateCode from '../shaders/candidate.wgsl?raw';
+import nmsCode from '../shaders/nms.wgsl?raw';
+import type { NmsOptions } from '../detect/nms';
+import { computePipeline } from './compute-pipeline';
+import { CANDIDATES, readRecord, type CandidateRecord } from './decode-pass';
+
+/** nms.wgsl as compiled, after the `struct Record` it shares with decode.wgsl. */
+export const NMS_WGSL = candidateCode + nmsCode;
+
+/** Byte offsets of `struct Params` in nms.wgsl (nms-pass.test.ts checks them against the WGSL). */
+export const NMS_PARAMS = { iou_threshold: 0, weighted: 4, byteSize: 8 } as const;
+
+/** Result buffer layout, as documented at the top of nms.wgsl. */
+export const NMS_RESULT = { keptOffset: 0, candidatesOffset: 4, facesOffset: 8, faceWords: CANDIDATES.recordWords } as const;
+
+/** Candidates that take part in the GPU NMS: a power of two, the bitmask is CAP x CAP bits (2 MiB). */
+export const NMS_CAP = 4096;
+
+const MASK_WG = 64;
+const SORT_WG = 256;
+
+export interface NmsResult {
+  /** Kept faces, strongest first, in fractions of the frame, each with its seed's (crop, anchor). */
+  faces: CandidateRecord[];
+  /** Candidates the decode passed on; more than NMS_CAP means some were left out. */
+  candidates: number;
+}
+
+/**
+ * Greedy (or weighted) NMS on the GPU over a DecodePass's candidate buffer: sort, suppression bitmask, reduce
+ * (nms.wgsl), then a copy of the few kept faces into a staging buffer that read() maps later, so a frame never
+ * waits on it.
+ *
+ * The options are a uniform written with queue.writeBuffer: encode at most once per submitted command buffer.
+ */
+export class NmsPass {
+  #device: GPUDevice;
+  #maxFaces: number;
+  #sort: GPUComputePipeline;
+  #mask: GPUComputePipeline;
+  #reduce: GPUComputePipeline;
+  #groups: GPUBindGroup[];
+  #params: GPUBuffer;
+  #paramsData = new ArrayBuffer(NMS_PARAMS.byteSize);
+  #dispatch: GPUBuffer;
+  #result: GPUBuffer;
+  #owned: GPUBuffer[];
+  #freeStaging: GPUBuffer[] = [];
+  #allStaging: GPUBuffer[] = [];
+  /** Staging buffer holding the newest encode's result, until read() takes it. */
+  #latest: GPUBuffer | undefined;
+
+  /** `candidates`: a DecodePass's candidate buffer; `anchors`: anchors per crop (orders equal scores). */
+  constructor(device: GPUDevice, candidates: GPUBuffer, { maxFaces, anchors }: { maxFaces: number; anchors: number }) {
+    if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new RangeError(`nms: maxFaces must be a positive integer, got ${maxFaces}`);
+    this.#device = device;
+    this.#maxFaces = maxFaces;
+    const constants = { SORT_WG, MASK_WG, CAP: NMS_CAP, MAX_FACES: maxFaces, ANCHORS: anchors };
+    const module = device.createShaderModule({ label: 'nms', code: NMS_WGSL });
+    [this.#sort, this.#mask, this.#reduce] = ['sort', 'build_mask', 'reduce'].map((entry) => computePipeline(device, `nms-${entry}`, module, constants, entry));
+    const buffer = (label: string, size: number, usage: GPUBufferUsageFlags) => device.createBuffer({ label, size, usage });
+    this.#params = buffer('nms-params', NMS_PARAMS.byteSize, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    const order = buffer('nms-order', 4 * NMS_CAP, GPUBufferUsage.STORAGE);
+    const mask = buffer('nms-mask', 4 * NMS_CAP * (NMS_CAP / 32), GPUBufferUsage.STORAGE);
+    this.#dispatch = buffer('nms-dispatch', 12, GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT);
+    this.#result = buffer('nms-result', this.#resultBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    this.#owned = [this.#params, order, mask, this.#dispatch, this.#result];
+    const all: GPUBindGroupEntry[] = [this.#params, candidates, order, mask, this.#dispatch, this.#result]
+      .map((b, binding) => ({ binding, resource: { buffer: b } }));
+    // 'auto' layouts hold only the bindings each entry point uses.
+    const uses = [[1, 2, 4], [0, 1, 2, 3], [0, 1, 2, 3, 5]];
+    this.#groups = [this.#sort, this.#mask, this.#reduce].map((p, i) => device.createBindGroup({
+      label: `nms-${i}`, layout: p.getBindGroupLayout(0), entries: all.filter((e) => uses[i].includes(e.binding)),
+    }));
+  }
+
+  get #resultBytes(): number {
+    return NMS_RESULT.facesOffset + 4 * NMS_RESULT.faceWords * this.#maxFaces;
+  }
+
+  encode(encoder: GPUCommandEncoder, o: Pick<NmsOptions, 'iouThreshold' | 'weighted'>): void {
+    new Float32Array(this.#paramsData)[NMS_PARAMS.iou_threshold / 4] = o.iouThreshold;
+    new Uint32Array(this.#paramsData)[NMS_PARAMS.weighted / 4] = Number(o.weighted);
+    this.#device.queue.writeBuffer(this.#params, 0, this.#paramsData);
+
+    const pass = encoder.beginComputePass({ label: 'nms' });
+    pass.setPipeline(this.#sort);
+    pass.setBindGroup(0, this.#groups[0]);
+    pass.dispatchWorkgroups(1);
+    pass.setPipeline(this.#mask);
+    pass.setBindGroup(0, this.#groups[1]);
+    pass.dispatchWorkgroupsIndirect(this.#dispatch, 0);
+    pass.setPipeline(this.#reduce);
+    pass.setBindGroup(0, this.#groups[2]);
+    pass.dispatchWorkgroups(1);
+    pass.end();
+
+    const staging = this.#freeStaging.pop() ?? this.#newStaging();
+    if (this.#latest) this.#freeStaging.push(this.#latest); // superseded before anyone read it
+    this.#latest = staging;
+    encoder.copyBufferToBuffer(this.#result, 0, staging, 0, this.#resultBytes);
+  }
+
+  /** The newest encode's result. Call after submitting it; settles once the GPU has finished it. */
+  async read(): Promise<NmsResult> {
+    const staging = this.#latest;
+    if (!staging) throw new Error('nms: read without a new encode since the last read');
+    this.#latest = undefined;
+    await staging.mapAsync(GPUMapMode.READ);
+    try {
+      const words = staging.getMappedRange();
+      const u = new Uint32Array(words);
+      const faces = Array.from({ length: u[NMS_RESULT.keptOffset / 4] },
+        (_, i) => readRecord(words, NMS_RESULT.facesOffset / 4 + i * NMS_RESULT.faceWords));
+      return { faces, candidates: u[NMS_RESULT.candidatesOffset / 4] };
+    } finally {
+      staging.unmap();
+      this.#freeStaging.push(staging);
+    }
+  }
+
+  destroy(): void {
+    [...this.#owned, ...this.#allStaging].forEach((b) => b.destroy());
+  }
+
+  #newStaging(): GPUBuffer {
+    const b = this.#device.createBuffer({ label: 'nms-result-staging', size: this.#resultBytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    this.#allStaging.push(b);
+    return b;
+  }
+}
