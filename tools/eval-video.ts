@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { DEFAULT_DETECTOR_OPTIONS } from '../src/detect/detector';
+import { formatTilePlan, parseTilePlan, type TilePlan } from '../src/detect/tiling';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
 import { readVideoTruth, TruthError } from '../src/node/eval-video-truth';
@@ -19,6 +20,7 @@ options:
   --detect-every K            the detector looks at every K-th frame (default ${d.schedule.every})
   --latency L                 its boxes reach the tracker L frames after capture (default ${d.schedule.latency})
   --tiles-per-detection N|all tiles run by each detection besides the whole frame, round robin (default all)
+  --tiles PLAN|off            the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})
   --threshold T               detector score threshold (default ${d.detector.threshold}; >= 0.3, the cache's floor)
   --tracker JSON              tracker options over the defaults, e.g. '{"nSigma": 1.5}'
   --limit N                   only the first N frames of each clip
@@ -52,7 +54,7 @@ function parseArgs(argv: string[]): Args {
     else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
     else flags.set(a.slice(2), argv[++i]!);
   }
-  const known = new Set(['json', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'tracker', 'limit', 'cache',
+  const known = new Set(['json', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'tracker', 'limit', 'cache',
     'no-cache', 'leaks', 'all', 'trace', 'motion-guard']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   const int = (name: string, min: number): number | undefined => {
@@ -87,6 +89,14 @@ function parseArgs(argv: string[]): Args {
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : d.detector.threshold;
   if (!(threshold >= 0.3 && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected 0.3 <= T < 1`);
 
+  let tiles: TilePlan = d.detector.tiles;
+  const planText = flags.get('tiles');
+  try {
+    if (planText !== undefined) tiles = parseTilePlan(planText, d.detector.tiles);
+  } catch (e) {
+    throw new UsageError(`--tiles ${planText}: ${(e as Error).message}`);
+  }
+
   const allDir = flags.get('all');
   let clips: Args['clips'];
   if (allDir !== undefined) {
@@ -106,7 +116,7 @@ function parseArgs(argv: string[]): Args {
       ...d,
       schedule: { every: int('detect-every', 1) ?? d.schedule.every, latency: int('latency', 0) ?? d.schedule.latency },
       tilesPerDetection,
-      detector: { ...DEFAULT_DETECTOR_OPTIONS, threshold },
+      detector: { ...DEFAULT_DETECTOR_OPTIONS, threshold, tiles },
       tracker,
       limit: int('limit', 1),
       motionGuard: flags.has('motion-guard') ? Number(flags.get('motion-guard')) : undefined,

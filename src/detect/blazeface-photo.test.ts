@@ -5,6 +5,7 @@ import { DecodePass } from '../gpu/decode-pass';
 import { NMS_CAP, NmsPass } from '../gpu/nms-pass';
 import { uploadRaw } from '../testing/raw-outputs';
 import { decodeCrop, DEFAULT_DETECTOR_OPTIONS } from './detector';
+import { BLAZEFACE_BACK_256 } from './model';
 import { PreprocessPass } from '../gpu/preprocess-pass';
 import { readBuffer, uploadRgba } from '../gpu/readback';
 import { readImageRgba } from '../node/image-io';
@@ -14,7 +15,7 @@ import { iou, nms } from './nms';
 import { letterboxCrop, preprocessRef } from './preprocess';
 import type { Detection, Rect } from './types';
 
-const MODEL = 'public/models/face_detection_back_256x256_barracuda.onnx';
+const MODEL = `public/${BLAZEFACE_BACK_256.url}`;
 const SIZE = 256;
 const THRESHOLD = 0.5;
 const NMS = { iouThreshold: 0.3, maxFaces: 8, weighted: true };
@@ -81,7 +82,7 @@ describe('BlazeFace on a real photo', () => {
   });
 
   it('decodes and suppresses the real outputs on the GPU as on the CPU', async () => {
-    const decode = new DecodePass(device, { maxCandidates: NMS_CAP, maxCrops: 1 });
+    const decode = new DecodePass(device, { maxCandidates: NMS_CAP });
     const suppress = new NmsPass(device, decode.candidates, { maxFaces: NMS.maxFaces, anchors: 896 });
     const raw = uploadRaw(device, [cpuRaw]);
     const encoder = device.createCommandEncoder();

@@ -9,30 +9,32 @@ import { randomRaw, uploadRaw } from '../testing/raw-outputs';
 import { preprocessRef } from './preprocess';
 import type { Detection, RgbaImage } from './types';
 
-// A stand-in for onnxruntime: records each input tensor and answers "no face" (every score logit -10).
-function recordingModel(inputs: Float32Array[], gate?: Promise<void>): FaceModel {
+// A stand-in for onnxruntime: records each batch's input tensors and answers "no face" (every score logit -10).
+function recordingModel(batches: Float32Array[][], gate?: Promise<void>): FaceModel {
   const spec = BLAZEFACE_BACK_256;
   const outputs: CpuOutputs = {
     scores: spec.anchors.grids.map((g) => new Float32Array(gridAnchorCount(spec.anchors, g)).fill(-10)),
     boxes: spec.anchors.grids.map((g) => new Float32Array(gridAnchorCount(spec.anchors, g) * BOX_STRIDE)),
   };
+  const each = spec.inputSize * spec.inputSize * 3;
   return {
     spec, provider: 'wasm',
-    runCpu: async (input: Float32Array) => {
+    runCpuBatch: async (input: Float32Array, n: number) => {
       await gate;
-      inputs.push(input);
-      return outputs;
+      expect(input.length).toBe(n * each);
+      batches.push(Array.from({ length: n }, (_, i) => input.subarray(i * each, (i + 1) * each)));
+      return Array.from({ length: n }, () => outputs);
     },
   } as unknown as FaceModel;
 }
 
-// A stand-in for onnxruntime's WebGPU provider: crop i gets random outputs `raws[i]` in GPU buffers.
+// A stand-in for onnxruntime's WebGPU provider: crop i gets random outputs `raws[i]`, back to back in GPU buffers.
 function gpuModel(raws: RawOutputs[], device: GPUDevice): FaceModel {
-  let calls = 0;
   return {
     spec: BLAZEFACE_BACK_256, provider: 'webgpu',
-    runGpu: async (): Promise<GpuOutputs> => {
-      const { scores, boxes } = uploadRaw(device, [raws[calls++]]);
+    runGpuBatch: async (_input: GPUBuffer, n: number): Promise<GpuOutputs> => {
+      expect(n).toBe(raws.length);
+      const { scores, boxes } = uploadRaw(device, raws);
       return { scores, boxes, release: () => [...scores, ...boxes].forEach((b) => b.destroy()) };
     },
   } as unknown as FaceModel;
@@ -53,14 +55,16 @@ beforeAll(async () => {
 afterAll(() => device?.destroy());
 
 describe('FaceDetector with tiles', () => {
-  it('runs the model once per crop, on that crop', async () => {
+  it('runs the model once, on every crop in one batch', async () => {
     const img = gradient(640, 360);
     const frame = uploadRgba(device, img);
-    const inputs: Float32Array[] = [];
-    const detector = new FaceDetector(device, recordingModel(inputs));
+    const batches: Float32Array[][] = [];
+    const detector = new FaceDetector(device, recordingModel(batches));
     const crops = detector.crops(img.width, img.height);
     expect(crops.length).toBeGreaterThan(1);
     expect(await detector.detect(frame)).toEqual([]);
+    expect(batches).toHaveLength(1);
+    const [inputs] = batches;
     expect(inputs).toHaveLength(crops.length);
     inputs.forEach((t, i) => {
       const want = preprocessRef(img, crops[i].rect, 256);

@@ -94,8 +94,8 @@ export class FaceDetector {
   private readonly preprocess: PreprocessPass;
   private readonly decode: DecodePass;
   private readonly nms: NmsPass;
-  /** One model-input tensor per crop, grown to the most crops a frame has needed. */
-  private readonly inputs: GPUBuffer[] = [];
+  /** The crops' model inputs back to back (one batched run), grown to the most crops a frame has needed. */
+  private input: GPUBuffer | undefined;
   private busy = false;
   /** Round-robin position in the tile list when a call runs only some tiles. */
   private nextTile = 0;
@@ -110,7 +110,7 @@ export class FaceDetector {
     this.options = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
     this.preprocess = new PreprocessPass(device, model.spec.inputSize);
     // Appends land in no fixed order, so past the cap faces would drop at random: detect() refuses such a frame.
-    this.decode = new DecodePass(device, { maxCandidates: NMS_CAP, maxCrops: 1, spec: model.spec.anchors });
+    this.decode = new DecodePass(device, { maxCandidates: NMS_CAP, spec: model.spec.anchors });
     this.nms = new NmsPass(device, this.decode.candidates, { maxFaces: this.options.nms.maxFaces, anchors: anchorCount(model.spec.anchors) });
   }
 
@@ -141,58 +141,50 @@ export class FaceDetector {
 
   private run(frame: GPUTexture, maxTiles: number): Promise<Detection[]> {
     const crops = this.rotate(this.crops(frame.width, frame.height), maxTiles);
-    const inputs = this.inputsFor(crops.length);
+    const input = this.inputFor(crops.length);
     // PreprocessPass takes its crop through one uniform buffer: one submit per crop.
     crops.forEach((crop, i) => {
       const encoder = this.device.createCommandEncoder({ label: 'detect-preprocess' });
       this.probe?.mark('preprocess', 'begin', encoder);
-      this.preprocess.encode(encoder, frame, crop.rect, inputs[i]);
+      this.preprocess.encode(encoder, frame, crop.rect, input, i * this.preprocess.tensorBytes);
       this.probe?.mark('preprocess', 'end', encoder);
       this.device.queue.submit([encoder.finish()]);
     });
-    return this.model.provider === 'webgpu' ? this.runOnGpu(crops, inputs, frame.width, frame.height) : this.runOnCpu(crops, inputs);
+    return this.model.provider === 'webgpu' ? this.runOnGpu(crops, input, frame.width, frame.height) : this.runOnCpu(crops, input);
   }
 
-  private async runOnGpu(crops: Crop[], inputs: GPUBuffer[], width: number, height: number): Promise<Detection[]> {
-    for (let i = 0; i < crops.length; i++) {
-      this.probe?.mark('inference', 'begin');
-      const outputs = await this.model.runGpu(inputs[i]);
-      this.probe?.mark('inference', 'end');
-      try {
-        const encoder = this.device.createCommandEncoder({ label: 'detect-decode' });
-        if (i === 0) this.decode.begin(encoder);
-        this.probe?.mark('decode', 'begin', encoder);
-        this.decode.encode(encoder, outputs, [decodeCrop(crops[i], i, width, height, this.options)]);
-        this.probe?.mark('decode', 'end', encoder);
-        this.device.queue.submit([encoder.finish()]);
-      } finally {
-        outputs.release();
-      }
+  private async runOnGpu(crops: Crop[], input: GPUBuffer, width: number, height: number): Promise<Detection[]> {
+    this.probe?.mark('inference', 'begin');
+    const outputs = await this.model.runGpuBatch(input, crops.length);
+    this.probe?.mark('inference', 'end');
+    try {
+      const encoder = this.device.createCommandEncoder({ label: 'detect-decode-nms' });
+      this.decode.begin(encoder);
+      this.probe?.mark('decode', 'begin', encoder);
+      this.decode.encode(encoder, outputs, crops.map((c, i) => decodeCrop(c, i, width, height, this.options)));
+      this.probe?.mark('decode', 'end', encoder);
+      this.probe?.mark('nms', 'begin', encoder);
+      this.nms.encode(encoder, this.options.nms);
+      this.probe?.mark('nms', 'end', encoder);
+      this.device.queue.submit([encoder.finish()]);
+    } finally {
+      outputs.release();
     }
-    const encoder = this.device.createCommandEncoder({ label: 'detect-nms' });
-    this.probe?.mark('nms', 'begin', encoder);
-    this.nms.encode(encoder, this.options.nms);
-    this.probe?.mark('nms', 'end', encoder);
-    this.device.queue.submit([encoder.finish()]);
     const { faces, candidates } = await this.nms.read();
     if (candidates > NMS_CAP) throw new TooManyCandidatesError(candidates);
     return faces.map((d) => toPixels(d, width, height));
   }
 
-  private async runOnCpu(crops: Crop[], inputs: GPUBuffer[]): Promise<Detection[]> {
-    const bytes = this.preprocess.tensorBytes;
+  private async runOnCpu(crops: Crop[], input: GPUBuffer): Promise<Detection[]> {
     this.probe?.mark('readback', 'begin');
-    const tensors = await Promise.all(crops.map((_, i) => readBuffer(this.device, inputs[i], bytes)));
+    const tensors = await readBuffer(this.device, input, crops.length * this.preprocess.tensorBytes);
     this.probe?.mark('readback', 'end');
-    const perCrop: Candidate[][] = [];
-    for (const t of tensors) {
-      this.probe?.mark('inference', 'begin');
-      const raw = await this.model.runCpu(new Float32Array(t));
-      this.probe?.mark('inference', 'end');
-      this.probe?.mark('decode', 'begin');
-      perCrop.push(decodeRef(raw, this.options.threshold, this.model.spec.anchors));
-      this.probe?.mark('decode', 'end');
-    }
+    this.probe?.mark('inference', 'begin');
+    const raws = await this.model.runCpuBatch(new Float32Array(tensors), crops.length);
+    this.probe?.mark('inference', 'end');
+    this.probe?.mark('decode', 'begin');
+    const perCrop = raws.map((raw) => decodeRef(raw, this.options.threshold, this.model.spec.anchors));
+    this.probe?.mark('decode', 'end');
     return this.finish(perCrop, crops);
   }
 
@@ -211,18 +203,20 @@ export class FaceDetector {
     return detections;
   }
 
-  private inputsFor(n: number): GPUBuffer[] {
-    while (this.inputs.length < n) {
-      this.inputs.push(this.device.createBuffer({
-        label: `model-input-${this.inputs.length}`, size: this.preprocess.tensorBytes,
+  private inputFor(crops: number): GPUBuffer {
+    const size = crops * this.preprocess.tensorBytes;
+    if (!this.input || this.input.size < size) {
+      this.input?.destroy();
+      this.input = this.device.createBuffer({
+        label: `model-input-x${crops}`, size,
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-      }));
+      });
     }
-    return this.inputs;
+    return this.input;
   }
 
   destroy(): void {
-    this.inputs.forEach((b) => b.destroy());
+    this.input?.destroy();
     this.preprocess.destroy();
     this.decode.destroy();
     this.nms.destroy();

@@ -12,17 +12,30 @@ export class ModelLoadError extends Error {
 }
 
 export interface ModelSpec {
+  /**
+   * The model the app loads: the original with a free batch dimension (tools/batch-model.py), so that the frame and
+   * all its tiles take one run. On the WebGPU provider each run pays a fixed cost in dispatches (a batch of 8 took
+   * about half the time of 8 runs even on SwiftShader); the wasm provider takes the same time either way.
+   */
   url: string;
+  /** The original it was derived from, in the repository (not served): tests check both compute the same. */
+  source: string;
   /** Side of the square NHWC input. */
   inputSize: number;
   anchors: AnchorSpec;
 }
 
 export const BLAZEFACE_BACK_256: ModelSpec = {
-  url: 'models/face_detection_back_256x256_barracuda.onnx', inputSize: 256, anchors: BLAZEFACE_BACK_256_ANCHORS,
+  url: 'models/face_detection_back_256x256_batch.onnx',
+  source: 'models/face_detection_back_256x256_barracuda.onnx',
+  inputSize: 256,
+  anchors: BLAZEFACE_BACK_256_ANCHORS,
 };
 export const BLAZEFACE_FRONT_128: ModelSpec = {
-  url: 'models/face_detection_front_128x128_barracuda.onnx', inputSize: 128, anchors: BLAZEFACE_FRONT_128_ANCHORS,
+  url: 'models/face_detection_front_128x128_batch.onnx',
+  source: 'models/face_detection_front_128x128_barracuda.onnx',
+  inputSize: 128,
+  anchors: BLAZEFACE_FRONT_128_ANCHORS,
 };
 
 /** BlazeFace's outputs, one score and one box tensor per anchor grid (16x16x2, then 8x8x6). */
@@ -104,15 +117,38 @@ export class FaceModel {
     return this.session.inputNames[0];
   }
 
-  private get dims(): number[] {
-    return [1, this.spec.inputSize, this.spec.inputSize, 3];
+  /** Floats in one NHWC input tensor. */
+  get tensorLength(): number {
+    return this.spec.inputSize * this.spec.inputSize * 3;
+  }
+
+  private dims(n: number): number[] {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`batch size ${n} is not a positive integer`);
+    return [n, this.spec.inputSize, this.spec.inputSize, 3];
   }
 
   /** Runs on CPU data (the wasm provider, or tests). */
   async runCpu(input: Float32Array): Promise<CpuOutputs> {
-    const out = await this.session.run({ [this.inputName]: new this.ort.Tensor('float32', input, this.dims) });
-    const read = (names: string[]) => names.map((n) => out[n].data as Float32Array);
-    return { scores: read(SCORE_OUTPUTS), boxes: read(BOX_OUTPUTS) };
+    return (await this.runCpuBatch(input, 1))[0];
+  }
+
+  /**
+   * Runs `n` NHWC tensors packed back to back in one go and splits the outputs per
+   * tensor, as views on onnxruntime's output arrays.
+   */
+  async runCpuBatch(input: Float32Array, n: number): Promise<CpuOutputs[]> {
+    if (input.length !== n * this.tensorLength) {
+      throw new RangeError(`input holds ${input.length} floats, not ${n} tensors of ${this.tensorLength}`);
+    }
+    const out = await this.session.run({ [this.inputName]: new this.ort.Tensor('float32', input, this.dims(n)) });
+    const split = (name: string) => {
+      const data = out[name].data as Float32Array;
+      const each = data.length / n;
+      return Array.from({ length: n }, (_, i) => data.subarray(i * each, (i + 1) * each));
+    };
+    const scores = SCORE_OUTPUTS.map(split);
+    const boxes = BOX_OUTPUTS.map(split);
+    return Array.from({ length: n }, (_, i) => ({ scores: scores.map((s) => s[i]), boxes: boxes.map((b) => b[i]) }));
   }
 
   /**
@@ -120,11 +156,21 @@ export class FaceModel {
    * no CPU copy on either side. The caller must release() the outputs once its passes are submitted.
    */
   async runGpu(input: GPUBuffer): Promise<GpuOutputs> {
-    const tensor = this.ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims: this.dims });
+    return this.runGpuBatch(input, 1);
+  }
+
+  /**
+   * As runGpu, on `n` tensors packed back to back at the start of `input`; each
+   * output buffer then holds the n tensors' outputs back to back, in the same order.
+   */
+  async runGpuBatch(input: GPUBuffer, n: number): Promise<GpuOutputs> {
+    const bytes = n * this.tensorLength * Float32Array.BYTES_PER_ELEMENT;
+    if (input.size < bytes) throw new RangeError(`input buffer has ${input.size} bytes, ${n} tensors need ${bytes}`);
+    const tensor = this.ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims: this.dims(n) });
     const out = await this.session.run({ [this.inputName]: tensor });
-    const buffers = (names: string[]) => names.map((n) => {
-      const t = out[n];
-      if (t.location !== 'gpu-buffer') throw new Error(`onnxruntime-web returned ${n} on ${t.location}, not on the GPU`);
+    const buffers = (names: string[]) => names.map((name) => {
+      const t = out[name];
+      if (t.location !== 'gpu-buffer') throw new Error(`onnxruntime-web returned ${name} on ${t.location}, not on the GPU`);
       return t.gpuBuffer as GPUBuffer;
     });
     return { scores: buffers(SCORE_OUTPUTS), boxes: buffers(BOX_OUTPUTS), release: () => Object.values(out).forEach((t) => t.dispose()) };

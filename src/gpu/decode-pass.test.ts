@@ -59,7 +59,7 @@ describe('DecodePass', () => {
   });
 
   it('appends the same candidates as the CPU twin, crop by crop, dropping faces cut by a tile edge', async () => {
-    const pass = new DecodePass(device, { maxCandidates: 2048, maxCrops: 1 });
+    const pass = new DecodePass(device, { maxCandidates: 2048 });
     const raws = [randomRaw(7), randomRaw(8)];
     const crops = [WHOLE, TILE];
     raws.forEach((raw, i) => {
@@ -79,7 +79,7 @@ describe('DecodePass', () => {
   });
 
   it('decodes a batch of crops in one dispatch as it decodes them one by one', async () => {
-    const pass = new DecodePass(device, { maxCandidates: 2048, maxCrops: 2 });
+    const pass = new DecodePass(device, { maxCandidates: 2048 });
     const raws = [randomRaw(9), randomRaw(10)];
     const encoder = device.createCommandEncoder();
     pass.begin(encoder);
@@ -90,7 +90,7 @@ describe('DecodePass', () => {
   });
 
   it('counts every survivor but keeps at most maxCandidates, each a true one', async () => {
-    const pass = new DecodePass(device, { maxCandidates: 16, maxCrops: 1 });
+    const pass = new DecodePass(device, { maxCandidates: 16 });
     const raw = randomRaw(8);
     const encoder = device.createCommandEncoder();
     pass.begin(encoder);

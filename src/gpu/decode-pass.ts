@@ -45,8 +45,6 @@ export interface DecodeCrop {
 export interface DecodePassOptions {
   /** Records kept per detection over all its crops; survivors beyond it are counted but dropped. */
   maxCandidates: number;
-  /** The most crops one encode() decodes (a batched model run). */
-  maxCrops: number;
   spec?: AnchorSpec;
 }
 
@@ -69,29 +67,23 @@ export class DecodePass {
   #device: GPUDevice;
   #pipeline: GPUComputePipeline;
   #anchorCount: number;
-  #maxCrops: number;
-  #crops: GPUBuffer;
-  #cropData: ArrayBuffer;
+  /** Room for this many crops' parameters, grown when a batch needs more. */
+  #cropCapacity = 0;
+  #crops: GPUBuffer | undefined;
+  #cropData = new ArrayBuffer(0);
   #anchors: GPUBuffer;
   // ORT hands out buffers from its own pool, so a few distinct sets recur; keyed weakly by the first.
   #groups = new WeakMap<GPUBuffer, { buffers: GPUBuffer[]; group: GPUBindGroup }[]>();
 
-  constructor(device: GPUDevice, { maxCandidates, maxCrops, spec = BLAZEFACE_BACK_256_ANCHORS }: DecodePassOptions) {
+  constructor(device: GPUDevice, { maxCandidates, spec = BLAZEFACE_BACK_256_ANCHORS }: DecodePassOptions) {
     if (spec.grids.length !== 2) throw new RangeError(`decode: decode.wgsl reads 2 anchor grids, spec has ${spec.grids.length}`);
-    for (const [name, v] of Object.entries({ maxCandidates, maxCrops })) {
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`decode: ${name} must be a positive integer, got ${v}`);
-    }
+    if (!Number.isInteger(maxCandidates) || maxCandidates < 1) throw new RangeError(`decode: maxCandidates must be a positive integer, got ${maxCandidates}`);
     this.maxCandidates = maxCandidates;
-    this.#maxCrops = maxCrops;
     this.#device = device;
     this.#anchorCount = anchorCount(spec);
     this.#pipeline = computePipeline(device, 'decode', DECODE_WGSL, {
       WG, GRID0_ANCHORS: gridAnchorCount(spec, spec.grids[0]), ANCHORS: this.#anchorCount,
       MAX_CANDIDATES: maxCandidates, INPUT_SIZE: spec.inputSize,
-    });
-    this.#cropData = new ArrayBuffer(DECODE_CROP.byteSize * maxCrops);
-    this.#crops = device.createBuffer({
-      label: 'decode-crops', size: this.#cropData.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
     const centres = anchorCentres(spec);
     this.#anchors = device.createBuffer({
@@ -115,9 +107,10 @@ export class DecodePass {
     if (outputs.scores.length !== 2 || outputs.boxes.length !== 2) {
       throw new RangeError(`decode: needs 2 score and 2 box buffers, got ${outputs.scores.length} and ${outputs.boxes.length}`);
     }
-    if (crops.length < 1 || crops.length > this.#maxCrops) throw new RangeError(`decode: 1 to ${this.#maxCrops} crops, got ${crops.length}`);
+    if (crops.length < 1) throw new RangeError('decode: no crops');
+    const cropBuffer = this.#cropsFor(crops.length);
     crops.forEach((c, i) => this.#writeCrop(c, i * DECODE_CROP.byteSize));
-    this.#device.queue.writeBuffer(this.#crops, 0, this.#cropData, 0, crops.length * DECODE_CROP.byteSize);
+    this.#device.queue.writeBuffer(cropBuffer, 0, this.#cropData, 0, crops.length * DECODE_CROP.byteSize);
 
     const pass = encoder.beginComputePass({ label: 'decode' });
     pass.setPipeline(this.#pipeline);
@@ -127,7 +120,20 @@ export class DecodePass {
   }
 
   destroy(): void {
-    for (const b of [this.#crops, this.#anchors, this.candidates]) b.destroy();
+    for (const b of [this.#crops, this.#anchors, this.candidates]) b?.destroy();
+  }
+
+  #cropsFor(n: number): GPUBuffer {
+    if (!this.#crops || n > this.#cropCapacity) {
+      this.#crops?.destroy();
+      this.#cropCapacity = n;
+      this.#cropData = new ArrayBuffer(DECODE_CROP.byteSize * n);
+      this.#crops = this.#device.createBuffer({
+        label: `decode-crops-x${n}`, size: this.#cropData.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      });
+      this.#groups = new WeakMap(); // they bound the old buffer
+    }
+    return this.#crops;
   }
 
   #writeCrop(c: DecodeCrop, at: number): void {
@@ -148,7 +154,7 @@ export class DecodePass {
       label: 'decode',
       layout: this.#pipeline.getBindGroupLayout(0),
       entries: [
-        { binding: 0, resource: { buffer: this.#crops } },
+        { binding: 0, resource: { buffer: this.#cropsFor(1) } },
         { binding: 1, resource: { buffer: this.#anchors } },
         ...buffers.map((buffer, i) => ({ binding: 2 + i, resource: { buffer } })),
         { binding: 6, resource: { buffer: this.candidates } },
