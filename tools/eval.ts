@@ -1,5 +1,5 @@
 // npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T] [--model back256|front128]
-//                                  [--max-faces N] [--limit N]
+//                                  [--nms weighted|plain] [--max-faces N] [--limit N]
 // Runs the app's FaceDetector on every image of an annotation file and prints recall by face height.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -9,7 +9,7 @@ import { DEFAULT_TILE_PLAN, formatTilePlan, parseTilePlan, type TilePlan } from 
 import { AnnotationsError, EVAL_MODELS, readAnnotations, runEval, type EvalModel } from '../src/node/eval-run';
 
 const USAGE = `usage: npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T]
-                       [--model ${Object.keys(EVAL_MODELS).join('|')}] [--max-faces N] [--limit N]
+                       [--model ${Object.keys(EVAL_MODELS).join('|')}] [--nms weighted|plain] [--max-faces N] [--limit N]
   PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame's short side), then /min=PX, /cut=keep|drop
         (on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`;
 
@@ -51,7 +51,9 @@ function parseArgs(argv: string[]): Args {
     throw new UsageError(`--tiles ${tilesText}: ${(e as Error).message}`);
   }
   const d = DEFAULT_DETECTOR_OPTIONS;
-  const known = new Set(['json', 'tiles', 'threshold', 'model', 'max-faces', 'limit']);
+  const nms = flags.get('nms') ?? (d.nms.weighted ? 'weighted' : 'plain');
+  if (nms !== 'weighted' && nms !== 'plain') throw new UsageError(`--nms ${nms}: expected weighted or plain`);
+  const known = new Set(['json', 'tiles', 'threshold', 'model', 'nms', 'max-faces', 'limit']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   return {
     annotations: positional[0],
@@ -59,7 +61,7 @@ function parseArgs(argv: string[]): Args {
     model: model as EvalModel,
     detector: {
       threshold: number('threshold', (v) => v > 0 && v < 1) ?? d.threshold,
-      nms: { ...d.nms, maxFaces: number('max-faces', (v) => Number.isInteger(v) && v > 0) ?? d.nms.maxFaces },
+      nms: { ...d.nms, weighted: nms === 'weighted', maxFaces: number('max-faces', (v) => Number.isInteger(v) && v > 0) ?? d.nms.maxFaces },
       tiles,
     },
     limit: number('limit', (v) => Number.isInteger(v) && v > 0),

@@ -1,5 +1,5 @@
 import { acquireGpu, type Gpu } from '../gpu/device';
-import { FaceDetector } from '../detect/detector';
+import { DEFAULT_DETECTOR_OPTIONS, FaceDetector } from '../detect/detector';
 import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
 import { Tracker, type TrackedFace } from '../track/tracker';
@@ -40,7 +40,7 @@ export interface LiveStats extends FrameStatsWindow {
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
-export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles'> & {
+export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles' | 'nms'> & {
   paused: boolean;
 };
 
@@ -158,7 +158,10 @@ export class LivePipeline {
   }
 
   private makeDetector(res: DeviceResources, model: FaceModel): FaceDetector {
-    return new FaceDetector(res.gpu.device, model, { tiles: this.settings.tiles === 'off' ? NO_TILES : DEFAULT_TILE_PLAN });
+    return new FaceDetector(res.gpu.device, model, {
+      tiles: this.settings.tiles === 'off' ? NO_TILES : DEFAULT_TILE_PLAN,
+      nms: { ...DEFAULT_DETECTOR_OPTIONS.nms, weighted: this.settings.nms === 'weighted' },
+    });
   }
 
   /** Tiles for the next detection: none until a run has been timed (the first answer comes fastest), then what fits. */

@@ -20,6 +20,8 @@ export interface Settings {
   provider: ProviderPreference;
   /** Overlapping tiles besides the whole frame find small faces; off trades that for speed. */
   tiles: 'on' | 'off';
+  /** Weighted: each face's box is the score-weighted mean of its overlapping detections (steadier); plain: the best one. */
+  nms: 'weighted' | 'plain';
   /** OBS browser-source mode: the output alone, full window, no controls. */
   obs: boolean;
   /** Draw only the blurred patches; everything else transparent (for overlaying a camera source in OBS). */
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: Settings = {
   budgetMs: 250,
   provider: 'auto',
   tiles: 'on',
+  nms: 'weighted',
   obs: false,
   transparent: false,
 };
@@ -52,13 +55,14 @@ const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   shape: ['ellipse', 'box'],
   provider: ['auto', 'webgpu', 'wasm'],
   tiles: ['on', 'off'],
+  nms: ['weighted', 'plain'],
 };
 const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'obs', 'transparent'];
 
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
   source: 'source', effect: 'effect', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
-  provider: 'ep', tiles: 'tiles', obs: 'obs', transparent: 'transparent',
+  provider: 'ep', tiles: 'tiles', nms: 'nms', obs: 'obs', transparent: 'transparent',
 };
 
 export interface ParsedSettings {
