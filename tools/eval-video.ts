@@ -26,8 +26,11 @@ options:
   --limit N                   only the first N frames of each clip
   --cache DIR | --no-cache    per-crop detector cache (default ${d.cacheDir})
   --leaks                     list every leaked face-frame
-  --motion-guard D            experiment (not in live mode): blur the whole frame while its 32x18 luma thumbnail
-                              differs from the newest result's frame by more than D (mean, 0..255)
+  --motion-guard D            live mode's motion guard: blur the whole frame while the 32x18 luma thumbnail it sees
+                              differs from the newest result's frame by more than D (mean, 0..255; default
+                              ${d.motionGuard}, 0: off)
+  --motion-guard-lag L        the guard judges frame i by frame i - L's thumbnail (default ${d.motionGuardLag}: live
+                              mode's GPU readback lands a frame late)
   --trace OUT.jsonl           every frame's result, boxes, truth and verdicts, one JSON line per frame
 defaults model live mode on a mid-range GPU at 30 fps (see src/node/eval-video.ts)`;
 
@@ -55,7 +58,7 @@ function parseArgs(argv: string[]): Args {
     else flags.set(a.slice(2), argv[++i]!);
   }
   const known = new Set(['json', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'tracker', 'limit', 'cache',
-    'no-cache', 'leaks', 'all', 'trace', 'motion-guard']);
+    'no-cache', 'leaks', 'all', 'trace', 'motion-guard', 'motion-guard-lag']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   const int = (name: string, min: number): number | undefined => {
     const text = flags.get(name);
@@ -119,7 +122,8 @@ function parseArgs(argv: string[]): Args {
       detector: { ...DEFAULT_DETECTOR_OPTIONS, threshold, tiles },
       tracker,
       limit: int('limit', 1),
-      motionGuard: flags.has('motion-guard') ? Number(flags.get('motion-guard')) : undefined,
+      motionGuard: int('motion-guard', 0) ?? d.motionGuard,
+      motionGuardLag: int('motion-guard-lag', 0) ?? d.motionGuardLag,
       cacheDir: flags.has('no-cache') ? undefined : flags.get('cache') ?? d.cacheDir,
     },
   };

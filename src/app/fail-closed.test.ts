@@ -21,6 +21,11 @@ describe('failClosedReason', () => {
     expect(failClosedReason(healthy, 1251, 250)).toBe('detector-stalled');
   });
 
+  it('fails closed while the picture has moved on sharply from the newest result (a whip pan, a cut)', () => {
+    expect(failClosedReason({ ...healthy, moved: true }, 1100, 250)).toBe('fast-motion');
+    expect(failClosedReason({ ...healthy, moved: false }, 1100, 250)).toBeNull();
+  });
+
   it('fails closed at once when the detector throws, even within the budget', () => {
     expect(failClosedReason({ ...healthy, failing: true }, 1001, 250)).toBe('detector-error');
   });

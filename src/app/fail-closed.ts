@@ -1,5 +1,5 @@
 /** Why the whole frame is anonymized instead of only the faces; null when face masks can be trusted. */
-export type FailClosedReason = 'detector-starting' | 'new-picture' | 'detector-stalled' | 'detector-error' | 'gpu-lost';
+export type FailClosedReason = 'detector-starting' | 'new-picture' | 'detector-stalled' | 'detector-error' | 'fast-motion' | 'gpu-lost';
 
 export interface DetectorHealth {
   ready: boolean;
@@ -9,6 +9,8 @@ export interface DetectorHealth {
   lastResultCaptureMs: number | null;
   /** The last detection attempt threw, and none has succeeded since. */
   failing: boolean;
+  /** The picture changed sharply since the newest result's frame (MotionGuard): its faces are elsewhere now. */
+  moved?: boolean;
 }
 
 /**
@@ -20,5 +22,6 @@ export function failClosedReason(h: DetectorHealth, frameMs: number, budgetMs: n
   if (!h.ready) return 'detector-starting';
   if (h.lastResultCaptureMs === null) return h.answered ? 'new-picture' : 'detector-starting';
   if (h.failing) return 'detector-error';
-  return frameMs - h.lastResultCaptureMs <= budgetMs ? null : 'detector-stalled';
+  if (frameMs - h.lastResultCaptureMs > budgetMs) return 'detector-stalled';
+  return h.moved ? 'fast-motion' : null;
 }

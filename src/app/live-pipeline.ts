@@ -5,6 +5,8 @@ import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider 
 import { Tracker, type TrackedFace } from '../track/tracker';
 import type { Rect } from '../detect/types';
 import { AnonymizePass } from '../render/anonymize-pass';
+import { MotionGuard } from './motion-guard';
+import { ThumbnailPass } from '../gpu/thumbnail-pass';
 import { FaceExclusions } from './exclusions';
 import { failClosedReason, type FailClosedReason } from './fail-closed';
 import { toAppError, type AppError } from './errors';
@@ -40,7 +42,7 @@ export interface LiveStats extends FrameStatsWindow {
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
-export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles' | 'nms'> & {
+export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles' | 'nms' | 'motionGuard'> & {
   paused: boolean;
 };
 
@@ -62,6 +64,7 @@ interface DeviceResources {
   gpu: Gpu;
   context: GPUCanvasContext;
   anonymize: AnonymizePass;
+  thumbnail: ThumbnailPass;
   frame: GPUTexture | null;
   output: GPUTexture | null;
 }
@@ -75,6 +78,7 @@ export class LivePipeline {
   private detector: FaceDetector | null = null;
   private modelBytes: Uint8Array | null = null;
   private readonly tracker = new Tracker();
+  private readonly motion: MotionGuard;
   private detecting = false;
   /** Submitted renders the GPU has not finished; past MAX_RENDERS_IN_FLIGHT, frames are skipped, not queued. */
   private rendersInFlight = 0;
@@ -109,7 +113,9 @@ export class LivePipeline {
     private readonly video: HTMLVideoElement,
     private readonly settings: LiveSettings,
     private readonly onStatus: (s: LiveStatus) => void,
-  ) {}
+  ) {
+    this.motion = new MotionGuard(settings.motionGuard);
+  }
 
   /** Acquires the GPU and starts rendering (fully blurred) at once; the detector joins when its model is ready. */
   async start(): Promise<void> {
@@ -134,7 +140,7 @@ export class LivePipeline {
     context.configure({ device: gpu.device, format: 'rgba8unorm', usage: GPUTextureUsage.COPY_DST, alphaMode });
     gpu.device.lost.then((info) => this.onDeviceLost(gpu, info));
     gpu.device.addEventListener('uncapturederror', (ev) => console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message));
-    return { gpu, context, anonymize: new AnonymizePass(gpu.device), frame: null, output: null };
+    return { gpu, context, anonymize: new AnonymizePass(gpu.device), thumbnail: new ThumbnailPass(gpu.device), frame: null, output: null };
   }
 
   private async startDetector(): Promise<void> {
@@ -223,9 +229,11 @@ export class LivePipeline {
     device.queue.copyExternalImageToTexture({ source: this.video }, { texture: frame }, [width, height]);
     this.startDetection(frame, now, { width, height });
 
-    const reason = failClosedReason(
-      { ready: this.detector !== null, answered: this.answered, lastResultCaptureMs: this.lastResultCaptureMs, failing: this.detectorFailing },
-      now, this.settings.budgetMs);
+    const last = this.lastResultCaptureMs;
+    const reason = failClosedReason({
+      ready: this.detector !== null, answered: this.answered, lastResultCaptureMs: last, failing: this.detectorFailing,
+      moved: last !== null && this.motion.tripped(last),
+    }, now, this.settings.budgetMs);
     // Tracked even while failing closed, so a click on a face still finds it; its mask is not used then.
     const tracked = this.tracker.faces(now);
     this.exclusions.keepOnly(tracked);
@@ -244,7 +252,12 @@ export class LivePipeline {
       outlines: this.settings.showBoxes,
     });
     encoder.copyTextureToTexture({ texture: output }, { texture: res.context.getCurrentTexture() }, [width, height]);
+    // Judged on later frames: the readback lands a frame or two from now, and this frame may start a detection.
+    const readThumbnail = res.thumbnail.encode(encoder, frame);
     device.queue.submit([encoder.finish()]);
+    readThumbnail?.().then((cells) => {
+      if (this.res === res) this.motion.see(now, cells);
+    }, () => undefined); // a lost device reports itself through device.lost
     this.rendersInFlight++;
     void device.queue.onSubmittedWorkDone().finally(() => {
       if (this.res !== res) return;
@@ -312,6 +325,7 @@ export class LivePipeline {
     this.lastResultCaptureMs = null;
     this.answered = false;
     this.tracker.reset();
+    this.motion.reset();
     this.res = null;
     for (let attempt = 0; !this.stopped; attempt++) {
       try {
@@ -393,6 +407,7 @@ export class LivePipeline {
   /** A new source starts with no tracks: boxes from the old one mean nothing there. */
   resetTracking(): void {
     this.tracker.reset();
+    this.motion.reset();
     this.lastResultCaptureMs = null;
     this.epoch++;
   }
@@ -403,6 +418,7 @@ export class LivePipeline {
     this.detector?.destroy();
     void this.detector?.model.release();
     this.res?.anonymize.destroy();
+    this.res?.thumbnail.destroy();
     this.res?.frame?.destroy();
     this.res?.output?.destroy();
     this.res?.gpu.device.destroy();

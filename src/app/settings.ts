@@ -1,4 +1,5 @@
 import { ANONYMIZE_EFFECTS, type AnonymizeEffect } from '../render/anonymize-plan';
+import { DEFAULT_MOTION_GUARD } from './motion-guard';
 
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
 export type MaskShape = 'ellipse' | 'box';
@@ -22,6 +23,8 @@ export interface Settings {
   tiles: 'on' | 'off';
   /** Weighted: each face's box is the score-weighted mean of its overlapping detections (steadier); plain: the best one. */
   nms: 'weighted' | 'plain';
+  /** Blur the whole frame while the picture has changed more than this (mean luma, 0..255) since the last detection; 0: off. */
+  motionGuard: number;
   /** OBS browser-source mode: the output alone, full window, no controls. */
   obs: boolean;
   /** Draw only the blurred patches; everything else transparent (for overlaying a camera source in OBS). */
@@ -39,6 +42,7 @@ export const DEFAULT_SETTINGS: Settings = {
   provider: 'auto',
   tiles: 'on',
   nms: 'weighted',
+  motionGuard: DEFAULT_MOTION_GUARD,
   obs: false,
   transparent: false,
 };
@@ -48,6 +52,7 @@ const NUMBERS: Partial<Record<keyof Settings, NumberRule>> = {
   strength: { min: 0, max: 1 },
   maskScale: { min: 1, max: 3 },
   budgetMs: { min: 50, max: 5000 },
+  motionGuard: { min: 0, max: 255 },
 };
 const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   source: ['camera', 'demo'],
@@ -62,7 +67,7 @@ const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'obs', 'transparent'];
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
   source: 'source', effect: 'effect', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
-  provider: 'ep', tiles: 'tiles', nms: 'nms', obs: 'obs', transparent: 'transparent',
+  provider: 'ep', tiles: 'tiles', nms: 'nms', motionGuard: 'guard', obs: 'obs', transparent: 'transparent',
 };
 
 export interface ParsedSettings {

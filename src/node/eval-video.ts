@@ -11,7 +11,8 @@ import { detectedFrames, replayLive, type LiveSchedule, type ReplayFrame } from 
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
 import { Tracker } from '../track/tracker';
 import { detectClip } from './eval-video-detect';
-import { frameThumbnails, thumbnailChange } from './eval-video-motion';
+import { frameThumbnails } from './eval-video-motion';
+import { thumbnailChange } from '../app/motion-guard';
 import { probeSize } from './image-io';
 import { readVideoTruth, TruthError } from './eval-video-truth';
 
@@ -37,8 +38,13 @@ export interface VideoEvalOptions {
   /** Only the first `limit` frames. */
   limit?: number;
   cacheDir?: string;
-  /** Experiment: blur the whole frame when its thumbnail differs from the newest result's frame by more than this (0..255). */
-  motionGuard?: number;
+  /**
+   * Live mode's motion guard (src/app/motion-guard.ts): blur the whole frame when the thumbnail it sees differs from
+   * the newest result's frame by more than this (0..255); 0: off.
+   */
+  motionGuard: number;
+  /** The guard sees frame i - lag when frame i is drawn (live mode: 1, its GPU readback lands a frame late). */
+  motionGuardLag: number;
   onProgress?: (done: number, total: number) => void;
   onFrame?: (f: ReplayFrame) => void;
 }
@@ -50,6 +56,8 @@ export const DEFAULT_VIDEO_EVAL: Readonly<VideoEvalOptions> = {
   tracker: {},
   maskScale: DEFAULT_SETTINGS.maskScale,
   budgetMs: DEFAULT_SETTINGS.budgetMs,
+  motionGuard: DEFAULT_SETTINGS.motionGuard,
+  motionGuardLag: 1,
   cacheDir: '.cache/eval-video',
 };
 
@@ -89,7 +97,7 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   const frameMs = 1000 / truth.fps;
   const perCall = Math.min(dets.tiles, o.tilesPerDetection);
   const tracker = new Tracker(o.tracker);
-  const thumbs = o.motionGuard !== undefined ? frameThumbnails(clipPath) : undefined;
+  const thumbs = o.motionGuard > 0 ? frameThumbnails(clipPath) : undefined;
   const holdAtLeastMs = perCall > 0 ? 1.5 * Math.ceil(dets.tiles / perCall) * o.schedule.latency * frameMs : undefined;
   const replay = replayLive(tracker, {
     frames, fps: truth.fps, size, schedule: o.schedule,
@@ -99,7 +107,10 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
     failClosed: (last, now) => failClosedReason({ ready: true, answered: last !== null, lastResultCaptureMs: last, failing: false }, now, o.budgetMs) !== null,
     // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
     holdAtLeastMs,
-    guard: thumbs ? (i, c) => thumbnailChange(thumbs[i]!, thumbs[c]!) > o.motionGuard! : undefined,
+    guard: thumbs ? (i, c) => {
+      const seen = i - o.motionGuardLag;
+      return seen > c && thumbnailChange(thumbs[seen]!, thumbs[c]!) > o.motionGuard;
+    } : undefined,
     recentMs: Math.max(o.tracker.holdMs ?? DEFAULT_TRACKER_OPTIONS.holdMs, holdAtLeastMs ?? 0),
     onFrame: o.onFrame,
   });
@@ -146,6 +157,7 @@ export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
     budget_ms: o.budgetMs,
     tracker: { ...DEFAULT_TRACKER_OPTIONS, ...o.tracker },
     runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',
-    ...(o.motionGuard !== undefined ? { motion_guard: o.motionGuard } : {}),
+    motion_guard: o.motionGuard,
+    motion_guard_lag: o.motionGuardLag,
   };
 }

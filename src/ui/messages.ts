@@ -50,6 +50,8 @@ export function describeFailClosed(r: FailClosedReason, budgetMs: number): strin
       return `Whole frame blurred: no face detection in the last ${budgetMs} ms.`;
     case 'detector-error':
       return 'Whole frame blurred: the face detector is failing.';
+    case 'fast-motion':
+      return 'Whole frame blurred: the picture moved fast; waiting for the detector to catch up.';
     case 'gpu-lost':
       return 'Nothing shown: the GPU was lost and is being restored.';
   }

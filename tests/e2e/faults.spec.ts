@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { FAKE_CAMERA } from './chromium';
-import { CI_PACE, cameraFrame, playCanvasCamera, recordStatuses, waitRunning } from './live-helpers';
+import { CI_PACE, cameraFrame, playCanvasCamera, readWhileRunning, recordStatuses, waitRunning } from './live-helpers';
 import { highFrequencyEnergy, readOutput } from './pixels';
 
 const appVideo = (page: Page) => page.locator('veil-app').evaluateHandle((app) => app.shadowRoot!.querySelector('video')!);
@@ -90,6 +90,28 @@ test('the tab hidden and shown again: the first frames back are blurred whole un
   expect(back.slice(0, firstTrusted).every((s) => s.failClosed !== null)).toBe(true);
   const out = await readOutput(page);
   expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
+});
+
+test('a whip pan blurs the whole frame until a detection of the moved picture arrives (motion guard)', async ({ page }) => {
+  await page.goto(`/?source=camera&${CI_PACE}`);
+  await waitRunning(page);
+  await playCanvasCamera(page, FAKE_CAMERA.width, FAKE_CAMERA.height);
+  await expect.poll(async () => page.evaluate(() => window.veil!.status().failClosed), { timeout: 30_000 }).toBeNull();
+  const statuses = await recordStatuses(page);
+  const shift = -100;
+  // In one frame the picture jumps 100 px left (the face stays in view): every box is 100 px from the face.
+  await page.evaluate((px) => {
+    window.fakeCamera!.shift = px;
+    window.fakeCamera!.draw();
+  }, shift);
+  await expect.poll(async () => (await statuses()).some((s) => s.failClosed === 'fast-motion'), { timeout: 30_000 }).toBe(true);
+  const seen = await statuses();
+  const tripped = seen.findIndex((s) => s.failClosed === 'fast-motion');
+  await expect.poll(async () => (await statuses()).slice(tripped).some((s) => s.failClosed === null), { timeout: 30_000 }).toBe(true);
+  const f = FAKE_CAMERA.face;
+  const moved = { ...f, x: f.x + shift };
+  const out = await readWhileRunning(page);
+  expect(highFrequencyEnergy(out, moved) * 5, 'the face at its new place is blurred').toBeLessThan(highFrequencyEnergy(cameraFrame(), f));
 });
 
 test('the frame size changing mid-stream (640x480 -> 1280x720 -> portrait 360x640) keeps the face covered', async ({ page }) => {

@@ -66,8 +66,8 @@ export async function recordStatuses(page: Page): Promise<() => Promise<StatusSa
 
 declare global {
   interface Window {
-    /** The camera of playCanvasCamera: redraw after resizing it. */
-    fakeCamera?: { canvas: HTMLCanvasElement; draw(): void };
+    /** The camera of playCanvasCamera: redraw after resizing it; `shift` moves the picture right (a pan), in px. */
+    fakeCamera?: { canvas: HTMLCanvasElement; shift: number; draw(): void };
   }
 }
 
@@ -86,15 +86,16 @@ export async function playCanvasCamera(page: Page, width: number, height: number
     const ctx = canvas.getContext('2d')!;
     const camera = {
       canvas,
+      shift: 0,
       draw: () => {
         ctx.fillStyle = '#333';
         ctx.fillRect(0, 0, canvas.width, canvas.height);
-        ctx.drawImage(img, 0, 0, 512, 384, 0, 0, canvas.width, (canvas.width * 384) / 512);
+        ctx.drawImage(img, 0, 0, 512, 384, camera.shift, 0, canvas.width, (canvas.width * 384) / 512);
       },
     };
     window.fakeCamera = camera;
     camera.draw();
-    setInterval(camera.draw, 66);
+    setInterval(() => camera.draw(), 66);
     const video = app.shadowRoot!.querySelector('video')!;
     video.srcObject = canvas.captureStream(15);
     await video.play();

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { MotionGuard, THUMB_H, THUMB_W, thumbnailChange, thumbnailRef } from './motion-guard';
+
+const flat = (v: number) => new Float32Array(THUMB_W * THUMB_H).fill(v);
+
+describe('thumbnailRef', () => {
+  it('averages each cell of the frame, in luma', () => {
+    const [width, height] = [64, 36];
+    const data = new Uint8Array(width * height * 4);
+    // Left half white, right half black: cells 0..15 of each row are 255, the rest 0.
+    for (let y = 0; y < height; y++) for (let x = 0; x < width / 2; x++) data.set([255, 255, 255, 255], (y * width + x) * 4);
+    const t = thumbnailRef({ width, height, data });
+    expect(t[0]).toBeCloseTo(255, 3);
+    expect(t[THUMB_W - 1]).toBe(0);
+    expect(thumbnailChange(t, flat(0))).toBeCloseTo(127.5, 3);
+  });
+});
+
+describe('MotionGuard', () => {
+  it('trips when the newest picture moved on from the detection frame by more than the threshold', () => {
+    const g = new MotionGuard(40);
+    g.see(100, flat(50));
+    g.see(133, flat(60));
+    expect(g.tripped(100)).toBe(false);
+    g.see(166, flat(120));
+    expect(g.tripped(100)).toBe(true);
+    // A detection of the changed picture clears it.
+    g.see(200, flat(121));
+    expect(g.tripped(166)).toBe(false);
+  });
+
+  it('says nothing without the detection frame, with nothing newer, after reset, or when off', () => {
+    const g = new MotionGuard(40);
+    g.see(100, flat(0));
+    expect(g.tripped(100)).toBe(false);
+    expect(g.tripped(50)).toBe(false);
+    g.see(133, flat(200));
+    expect(g.tripped(100)).toBe(true);
+    g.reset();
+    expect(g.tripped(100)).toBe(false);
+    const off = new MotionGuard(0);
+    off.see(100, flat(0));
+    off.see(133, flat(255));
+    expect(off.tripped(100)).toBe(false);
+  });
+
+  it('keeps a bounded number of thumbnails, the newest ones', () => {
+    const g = new MotionGuard(40);
+    for (let i = 0; i < 100; i++) g.see(i, flat(i % 2 === 0 ? 0 : 255));
+    expect(g.tripped(0)).toBe(false); // forgotten
+    expect(g.tripped(98)).toBe(true);
+  });
+});

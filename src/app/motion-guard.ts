@@ -1,0 +1,78 @@
+import type { RgbaImage } from '../detect/types';
+
+/** Thumbnail cells across and down: 20 x 20 px cells of a 640 x 360 frame. */
+export const THUMB_W = 32;
+export const THUMB_H = 18;
+
+/**
+ * Mean change (0..255) of the picture that makes faces' last known places untrustworthy. Measured with
+ * `npm run eval:video -- --motion-guard 40 --motion-guard-lag 1` on ../shared/data/motion: whips and cuts go over
+ * it, shake and ordinary pans stay under it.
+ */
+export const DEFAULT_MOTION_GUARD = 40;
+
+/** How many recent thumbnails are kept, by frame time: enough to still hold the frame a detection started on. */
+const KEPT = 32;
+
+/** CPU twin of thumbnail.wgsl. */
+export function thumbnailRef(img: RgbaImage): Float32Array {
+  const out = new Float32Array(THUMB_W * THUMB_H);
+  const span = (i: number, n: number, size: number) => {
+    const lo = Math.floor((i * size) / n);
+    return [lo, Math.max(Math.floor(((i + 1) * size) / n), lo + 1)];
+  };
+  for (let cy = 0; cy < THUMB_H; cy++) {
+    const [y0, y1] = span(cy, THUMB_H, img.height);
+    for (let cx = 0; cx < THUMB_W; cx++) {
+      const [x0, x1] = span(cx, THUMB_W, img.width);
+      let sum = 0;
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) {
+          const p = (y * img.width + x) * 4;
+          sum += 0.299 * img.data[p] + 0.587 * img.data[p + 1] + 0.114 * img.data[p + 2];
+        }
+      }
+      out[cy * THUMB_W + cx] = sum / ((x1 - x0) * (y1 - y0));
+    }
+  }
+  return out;
+}
+
+/** Mean absolute difference of two thumbnails, 0..255. */
+export function thumbnailChange(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
+  return sum / a.length;
+}
+
+/**
+ * Blur everything while the picture has changed sharply since the frame the newest detections came from (a whip
+ * pan, a cut): the tracker can only extrapolate what it saw, and there the faces are elsewhere. Thumbnails arrive
+ * from the GPU a frame or two late, so the guard judges the newest one it has.
+ */
+export class MotionGuard {
+  #thumbs = new Map<number, ArrayLike<number>>();
+  #newest: { frameMs: number; cells: ArrayLike<number> } | null = null;
+
+  /** `threshold`: mean change 0..255 that trips the guard; 0 turns it off. */
+  constructor(private readonly threshold = DEFAULT_MOTION_GUARD) {}
+
+  /** Records the thumbnail of the frame captured at `frameMs`. */
+  see(frameMs: number, cells: ArrayLike<number>): void {
+    this.#thumbs.set(frameMs, cells);
+    if (this.#thumbs.size > KEPT) this.#thumbs.delete(this.#thumbs.keys().next().value!);
+    if (!this.#newest || frameMs > this.#newest.frameMs) this.#newest = { frameMs, cells };
+  }
+
+  /** Whether the picture has moved on too far from the frame captured at `resultCaptureMs` (false when unknown). */
+  tripped(resultCaptureMs: number): boolean {
+    if (this.threshold <= 0 || !this.#newest || this.#newest.frameMs <= resultCaptureMs) return false;
+    const then = this.#thumbs.get(resultCaptureMs);
+    return then !== undefined && thumbnailChange(this.#newest.cells, then) > this.threshold;
+  }
+
+  reset(): void {
+    this.#thumbs.clear();
+    this.#newest = null;
+  }
+}

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { thumbnailRef } from '../app/motion-guard';
+import { requestNodeDevice } from '../node/webgpu-node';
+import { randomImage } from '../render/anonymize-test-utils';
+import { uploadRgba } from './readback';
+import { ThumbnailPass } from './thumbnail-pass';
+
+let device: GPUDevice;
+beforeAll(async () => {
+  device = await requestNodeDevice();
+});
+afterAll(() => device?.destroy());
+
+describe('ThumbnailPass', () => {
+  for (const [width, height] of [[640, 360], [33, 19], [7, 5]] as const) {
+    it(`gives the CPU twin's cell means on a random ${width}x${height} frame`, async () => {
+      const img = randomImage(width, height, width);
+      const frame = uploadRgba(device, img);
+      const pass = new ThumbnailPass(device);
+      const encoder = device.createCommandEncoder();
+      const read = pass.encode(encoder, frame)!;
+      device.queue.submit([encoder.finish()]);
+      const gpu = await read();
+      const cpu = thumbnailRef(img);
+      expect(gpu).toHaveLength(cpu.length);
+      expect(Math.max(...Array.from(gpu, (v, i) => Math.abs(v - cpu[i])))).toBeLessThan(1e-3);
+      pass.destroy();
+      frame.destroy();
+    });
+  }
+
+  it('skips a frame when every readback is still in flight, and recovers when one returns', async () => {
+    const frame = uploadRgba(device, randomImage(64, 36, 1));
+    const pass = new ThumbnailPass(device);
+    const encoder = device.createCommandEncoder();
+    const reads = [0, 1, 2].map(() => pass.encode(encoder, frame));
+    expect(reads.every((r) => r !== null)).toBe(true);
+    expect(pass.encode(encoder, frame)).toBeNull();
+    device.queue.submit([encoder.finish()]);
+    await Promise.all(reads.map((r) => r!()));
+    const again = device.createCommandEncoder();
+    expect(pass.encode(again, frame)).not.toBeNull();
+    device.queue.submit([again.finish()]);
+    pass.destroy();
+    frame.destroy();
+  });
+});
