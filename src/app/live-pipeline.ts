@@ -42,7 +42,7 @@ export interface LiveStats extends FrameStatsWindow {
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
-export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles' | 'nms' | 'motionGuard'> & {
+export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles' | 'threshold' | 'nms' | 'motionGuard'> & {
   paused: boolean;
 };
 
@@ -166,6 +166,7 @@ export class LivePipeline {
   private makeDetector(res: DeviceResources, model: FaceModel): FaceDetector {
     return new FaceDetector(res.gpu.device, model, {
       tiles: this.settings.tiles === 'off' ? NO_TILES : DEFAULT_TILE_PLAN,
+      threshold: this.settings.threshold,
       nms: { ...DEFAULT_DETECTOR_OPTIONS.nms, weighted: this.settings.nms === 'weighted' },
     });
   }

@@ -1,5 +1,6 @@
 import { ANONYMIZE_EFFECTS, type AnonymizeEffect } from '../render/anonymize-plan';
 import { DEFAULT_MOTION_GUARD } from './motion-guard';
+import { DEFAULT_DETECTOR_OPTIONS } from '../detect/detector';
 
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
 export type MaskShape = 'ellipse' | 'box';
@@ -21,6 +22,8 @@ export interface Settings {
   provider: ProviderPreference;
   /** Overlapping tiles besides the whole frame find small faces; off trades that for speed. */
   tiles: 'on' | 'off';
+  /** The detector's score threshold: lower finds more faces (fewer leaks) and blurs more that are not faces. */
+  threshold: number;
   /** Weighted: each face's box is the score-weighted mean of its overlapping detections (steadier); plain: the best one. */
   nms: 'weighted' | 'plain';
   /** Blur the whole frame while the picture has changed more than this (mean luma, 0..255) since the last detection; 0: off. */
@@ -41,6 +44,7 @@ export const DEFAULT_SETTINGS: Settings = {
   budgetMs: 250,
   provider: 'auto',
   tiles: 'on',
+  threshold: DEFAULT_DETECTOR_OPTIONS.threshold,
   nms: 'weighted',
   motionGuard: DEFAULT_MOTION_GUARD,
   obs: false,
@@ -53,6 +57,7 @@ const NUMBERS: Partial<Record<keyof Settings, NumberRule>> = {
   maskScale: { min: 1, max: 3 },
   budgetMs: { min: 50, max: 5000 },
   motionGuard: { min: 0, max: 255 },
+  threshold: { min: 0.3, max: 0.9 },
 };
 const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   source: ['camera', 'demo'],
@@ -67,7 +72,7 @@ const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'obs', 'transparent'];
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
   source: 'source', effect: 'effect', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
-  provider: 'ep', tiles: 'tiles', nms: 'nms', motionGuard: 'guard', obs: 'obs', transparent: 'transparent',
+  provider: 'ep', tiles: 'tiles', threshold: 'threshold', nms: 'nms', motionGuard: 'guard', obs: 'obs', transparent: 'transparent',
 };
 
 export interface ParsedSettings {
