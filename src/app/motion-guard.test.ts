@@ -29,7 +29,14 @@ describe('MotionGuard', () => {
     expect(g.tripped(166)).toBe(false);
   });
 
-  it('says nothing without the detection frame, with nothing newer, after reset, or when off', () => {
+  it('judges by the newest thumbnail before the detection frame when that frame has none', () => {
+    const g = new MotionGuard(40);
+    g.see(100, flat(0));
+    g.see(166, flat(200));
+    expect(g.tripped(133)).toBe(true);
+  });
+
+  it('says nothing without an earlier thumbnail, with nothing newer, after reset, or when off', () => {
     const g = new MotionGuard(40);
     g.see(100, flat(0));
     expect(g.tripped(100)).toBe(false);
@@ -47,7 +54,7 @@ describe('MotionGuard', () => {
   it('keeps a bounded number of thumbnails, the newest ones', () => {
     const g = new MotionGuard(40);
     for (let i = 0; i < 100; i++) g.see(i, flat(i % 2 === 0 ? 0 : 255));
-    expect(g.tripped(0)).toBe(false); // forgotten
+    expect(g.tripped(0)).toBe(false); // forgotten: nothing at or before it is kept
     expect(g.tripped(98)).toBe(true);
   });
 });

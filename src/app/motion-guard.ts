@@ -64,10 +64,17 @@ export class MotionGuard {
     if (!this.#newest || frameMs > this.#newest.frameMs) this.#newest = { frameMs, cells };
   }
 
-  /** Whether the picture has moved on too far from the frame captured at `resultCaptureMs` (false when unknown). */
+  /**
+   * Whether the picture has moved on too far from the frame captured at `resultCaptureMs`. That frame's own
+   * thumbnail may have been skipped (every readback busy): the newest one before it stands in; none, false.
+   */
   tripped(resultCaptureMs: number): boolean {
     if (this.threshold <= 0 || !this.#newest || this.#newest.frameMs <= resultCaptureMs) return false;
-    const then = this.#thumbs.get(resultCaptureMs);
+    let then: ArrayLike<number> | undefined;
+    let thenMs = -Infinity;
+    for (const [ms, cells] of this.#thumbs) {
+      if (ms <= resultCaptureMs && ms > thenMs) [then, thenMs] = [cells, ms];
+    }
     return then !== undefined && thumbnailChange(this.#newest.cells, then) > this.threshold;
   }
 
