@@ -19,8 +19,8 @@ export interface DetectorOptions {
 }
 
 /**
- * A detection's stages, as a bench times them through a StageProbe: the wasm provider reads each crop's tensor
- * back and decodes and suppresses on the CPU; the WebGPU provider does both on the GPU.
+ * A detection's stages, as a bench times them through a StageProbe: the wasm provider reads the crops' tensors
+ * back (one readback) and decodes and suppresses on the CPU; the WebGPU provider does both on the GPU.
  */
 export type DetectStage = 'preprocess' | 'readback' | 'inference' | 'decode' | 'nms';
 
