@@ -88,9 +88,9 @@ describe('BlazeFace on a real photo', () => {
     const encoder = device.createCommandEncoder();
     decode.begin(encoder);
     decode.encode(encoder, raw, [decodeCrop({ rect: crop, inner: [false, false, false, false] }, 0, photo.width, photo.height, OPTIONS)]);
-    suppress.encode(encoder, NMS);
+    const read = suppress.encode(encoder, NMS);
     device.queue.submit([encoder.finish()]);
-    const { faces: gpu, candidates } = await suppress.read();
+    const { faces: gpu, candidates } = await read();
     [...raw.scores, ...raw.boxes].forEach((b) => b.destroy());
     decode.destroy();
     suppress.destroy();

@@ -1,6 +1,6 @@
 import { PreprocessPass } from '../gpu/preprocess-pass';
 import { DecodePass, type DecodeCrop } from '../gpu/decode-pass';
-import { NMS_CAP, NmsPass } from '../gpu/nms-pass';
+import { NMS_CAP, NmsPass, type NmsResult } from '../gpu/nms-pass';
 import { readBuffer } from '../gpu/readback';
 import { decodeRef, candidateToDetection, type Candidate } from './decode';
 import { anchorCount } from './anchors';
@@ -157,6 +157,7 @@ export class FaceDetector {
     this.probe?.mark('inference', 'begin');
     const outputs = await this.model.runGpuBatch(input, crops.length);
     this.probe?.mark('inference', 'end');
+    let read: () => Promise<NmsResult>;
     try {
       const encoder = this.device.createCommandEncoder({ label: 'detect-decode-nms' });
       this.decode.begin(encoder);
@@ -164,13 +165,13 @@ export class FaceDetector {
       this.decode.encode(encoder, outputs, crops.map((c, i) => decodeCrop(c, i, width, height, this.options)));
       this.probe?.mark('decode', 'end', encoder);
       this.probe?.mark('nms', 'begin', encoder);
-      this.nms.encode(encoder, this.options.nms);
+      read = this.nms.encode(encoder, this.options.nms);
       this.probe?.mark('nms', 'end', encoder);
       this.device.queue.submit([encoder.finish()]);
     } finally {
       outputs.release();
     }
-    const { faces, candidates } = await this.nms.read();
+    const { faces, candidates } = await read();
     if (candidates > NMS_CAP) throw new TooManyCandidatesError(candidates);
     return faces.map((d) => toPixels(d, width, height));
   }

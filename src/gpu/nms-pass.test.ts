@@ -68,9 +68,9 @@ async function gpuNms(cands: readonly Candidate[], o: NmsOptions, count?: number
   const buffer = upload(cands, count);
   const pass = new NmsPass(device, buffer, { maxFaces: o.maxFaces, anchors: ANCHORS });
   const encoder = device.createCommandEncoder();
-  pass.encode(encoder, o);
+  const read = pass.encode(encoder, o);
   device.queue.submit([encoder.finish()]);
-  const result = await pass.read();
+  const result = await read();
   pass.destroy();
   buffer.destroy();
   return result;

@@ -3,6 +3,7 @@ import nmsCode from '../shaders/nms.wgsl?raw';
 import type { NmsOptions } from '../detect/nms';
 import { computePipeline } from './compute-pipeline';
 import { CANDIDATES, readRecord, type CandidateRecord } from './decode-pass';
+import { StagingPool } from './readback';
 
 /** nms.wgsl as compiled, after the `struct Record` it shares with decode.wgsl. */
 export const NMS_WGSL = candidateCode + nmsCode;
@@ -28,8 +29,8 @@ export interface NmsResult {
 
 /**
  * Greedy (or weighted) NMS on the GPU over a DecodePass's candidate buffer: sort, suppression bitmask, reduce
- * (nms.wgsl), then a copy of the few kept faces into a staging buffer that read() maps later, so a frame never
- * waits on it.
+ * (nms.wgsl), then a copy of the few kept faces into a staging buffer that the read encode() returns maps later,
+ * so a frame never waits on it.
  *
  * The options are a uniform written with queue.writeBuffer: encode at most once per submitted command buffer.
  */
@@ -45,10 +46,7 @@ export class NmsPass {
   #dispatch: GPUBuffer;
   #result: GPUBuffer;
   #owned: GPUBuffer[];
-  #freeStaging: GPUBuffer[] = [];
-  #allStaging: GPUBuffer[] = [];
-  /** Staging buffer holding the newest encode's result, until read() takes it. */
-  #latest: GPUBuffer | undefined;
+  #staging: StagingPool;
 
   /** `candidates`: a DecodePass's candidate buffer; `anchors`: anchors per crop (orders equal scores). */
   constructor(device: GPUDevice, candidates: GPUBuffer, { maxFaces, anchors }: { maxFaces: number; anchors: number }) {
@@ -65,6 +63,7 @@ export class NmsPass {
     this.#dispatch = buffer('nms-dispatch', 12, GPUBufferUsage.STORAGE | GPUBufferUsage.INDIRECT);
     this.#result = buffer('nms-result', this.#resultBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     this.#owned = [this.#params, order, mask, this.#dispatch, this.#result];
+    this.#staging = new StagingPool(device, 'nms-result-staging', this.#resultBytes);
     const all: GPUBindGroupEntry[] = [this.#params, candidates, order, mask, this.#dispatch, this.#result]
       .map((b, binding) => ({ binding, resource: { buffer: b } }));
     // 'auto' layouts hold only the bindings each entry point uses.
@@ -78,7 +77,8 @@ export class NmsPass {
     return NMS_RESULT.facesOffset + 4 * NMS_RESULT.faceWords * this.#maxFaces;
   }
 
-  encode(encoder: GPUCommandEncoder, o: Pick<NmsOptions, 'iouThreshold' | 'weighted'>): void {
+  /** Encodes the NMS into `encoder`; returns the read to start once the encoder is submitted. */
+  encode(encoder: GPUCommandEncoder, o: Pick<NmsOptions, 'iouThreshold' | 'weighted'>): () => Promise<NmsResult> {
     new Float32Array(this.#paramsData)[NMS_PARAMS.iou_threshold / 4] = o.iouThreshold;
     new Uint32Array(this.#paramsData)[NMS_PARAMS.weighted / 4] = Number(o.weighted);
     this.#device.queue.writeBuffer(this.#params, 0, this.#paramsData);
@@ -95,37 +95,18 @@ export class NmsPass {
     pass.dispatchWorkgroups(1);
     pass.end();
 
-    const staging = this.#freeStaging.pop() ?? this.#newStaging();
-    if (this.#latest) this.#freeStaging.push(this.#latest); // superseded before anyone read it
-    this.#latest = staging;
+    const staging = this.#staging.take()!; // no cap: never null
     encoder.copyBufferToBuffer(this.#result, 0, staging, 0, this.#resultBytes);
-  }
-
-  /** The newest encode's result. Call after submitting it; settles once the GPU has finished it. */
-  async read(): Promise<NmsResult> {
-    const staging = this.#latest;
-    if (!staging) throw new Error('nms: read without a new encode since the last read');
-    this.#latest = undefined;
-    await staging.mapAsync(GPUMapMode.READ);
-    try {
-      const words = staging.getMappedRange();
+    return () => this.#staging.read(staging, (words) => {
       const u = new Uint32Array(words);
       const faces = Array.from({ length: u[NMS_RESULT.keptOffset / 4] },
         (_, i) => readRecord(words, NMS_RESULT.facesOffset / 4 + i * NMS_RESULT.faceWords));
       return { faces, candidates: u[NMS_RESULT.candidatesOffset / 4] };
-    } finally {
-      staging.unmap();
-      this.#freeStaging.push(staging);
-    }
+    });
   }
 
   destroy(): void {
-    [...this.#owned, ...this.#allStaging].forEach((b) => b.destroy());
-  }
-
-  #newStaging(): GPUBuffer {
-    const b = this.#device.createBuffer({ label: 'nms-result-staging', size: this.#resultBytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    this.#allStaging.push(b);
-    return b;
+    this.#owned.forEach((b) => b.destroy());
+    this.#staging.destroy();
   }
 }

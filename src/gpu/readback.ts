@@ -42,3 +42,45 @@ export async function readRgba(device: GPUDevice, texture: GPUTexture): Promise<
     staging.destroy();
   }
 }
+
+/**
+ * Staging buffers for results read back without stalling a frame: take() one per encode and copy the result into
+ * it, submit, then read() maps it, hands its bytes to `parse` (valid only during the call) and keeps the buffer for
+ * the next take(). With `max`, take() gives null while that many are still out (the caller skips that work).
+ */
+export class StagingPool {
+  #free: GPUBuffer[] = [];
+  #all: GPUBuffer[] = [];
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly label: string,
+    readonly size: number,
+    private readonly max = Infinity,
+  ) {}
+
+  take(): GPUBuffer | null {
+    const free = this.#free.pop();
+    if (free || this.#all.length >= this.max) return free ?? null;
+    const b = this.device.createBuffer({ label: `${this.label}-${this.#all.length}`, size: this.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    this.#all.push(b);
+    return b;
+  }
+
+  async read<T>(staging: GPUBuffer, parse: (bytes: ArrayBuffer) => T): Promise<T> {
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+      try {
+        return parse(staging.getMappedRange());
+      } finally {
+        staging.unmap();
+      }
+    } finally {
+      this.#free.push(staging);
+    }
+  }
+
+  destroy(): void {
+    this.#all.forEach((b) => b.destroy());
+  }
+}

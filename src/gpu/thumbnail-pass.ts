@@ -1,6 +1,7 @@
 import code from '../shaders/thumbnail.wgsl?raw';
 import { THUMB_H, THUMB_W } from '../app/motion-guard';
 import { computePipeline } from './compute-pipeline';
+import { StagingPool } from './readback';
 
 const BYTES = THUMB_W * THUMB_H * 4;
 /** Readbacks in flight at most; a frame that finds none free gets no thumbnail (the guard uses an older one). */
@@ -11,19 +12,14 @@ export class ThumbnailPass {
   #device: GPUDevice;
   #pipeline: GPUComputePipeline;
   #cells: GPUBuffer;
-  #free: GPUBuffer[] = [];
-  #all: GPUBuffer[] = [];
+  #staging: StagingPool;
   #groups = new WeakMap<GPUTexture, GPUBindGroup>();
 
   constructor(device: GPUDevice) {
     this.#device = device;
     this.#pipeline = computePipeline(device, 'thumbnail', code, { TW: THUMB_W, TH: THUMB_H });
     this.#cells = device.createBuffer({ label: 'thumbnail', size: BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    for (let i = 0; i < STAGING; i++) {
-      const b = device.createBuffer({ label: `thumbnail-staging-${i}`, size: BYTES, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-      this.#free.push(b);
-      this.#all.push(b);
-    }
+    this.#staging = new StagingPool(device, 'thumbnail-staging', BYTES, STAGING);
   }
 
   /**
@@ -31,7 +27,7 @@ export class ThumbnailPass {
    * submitted, or null when every staging buffer is still being read.
    */
   encode(encoder: GPUCommandEncoder, frame: GPUTexture): (() => Promise<Float32Array>) | null {
-    const staging = this.#free.pop();
+    const staging = this.#staging.take();
     if (!staging) return null;
     let group = this.#groups.get(frame);
     if (!group) {
@@ -47,19 +43,11 @@ export class ThumbnailPass {
     pass.dispatchWorkgroups(1, THUMB_H);
     pass.end();
     encoder.copyBufferToBuffer(this.#cells, 0, staging, 0, BYTES);
-    return async () => {
-      try {
-        await staging.mapAsync(GPUMapMode.READ);
-        const cells = new Float32Array(staging.getMappedRange().slice(0));
-        staging.unmap();
-        return cells;
-      } finally {
-        this.#free.push(staging);
-      }
-    };
+    return () => this.#staging.read(staging, (bytes) => new Float32Array(bytes.slice(0)));
   }
 
   destroy(): void {
-    [this.#cells, ...this.#all].forEach((b) => b.destroy());
+    this.#cells.destroy();
+    this.#staging.destroy();
   }
 }
