@@ -3,7 +3,7 @@ import { DEFAULT_DETECTOR_OPTIONS, FaceDetector } from '../detect/detector';
 import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
 import { Tracker, type TrackedFace } from '../track/tracker';
-import type { Rect } from '../detect/types';
+import type { Detection, Rect } from '../detect/types';
 import { AnonymizePass } from '../render/anonymize-pass';
 import { MotionGuard } from './motion-guard';
 import { ThumbnailPass } from '../gpu/thumbnail-pass';
@@ -96,6 +96,8 @@ export class LivePipeline {
   private readonly census = new GpuCensus();
   /** Detections still to fail on purpose (a test hook for the detector-error path). */
   private faultsToInject = 0;
+  /** Extra milliseconds before each detection's result is used (a test hook: a slower GPU's latency). */
+  private detectionDelayMs = 0;
   private frameCallback = 0;
   private stopped = false;
   private recovering = false;
@@ -254,7 +256,7 @@ export class LivePipeline {
     });
     encoder.copyTextureToTexture({ texture: output }, { texture: res.context.getCurrentTexture() }, [width, height]);
     // Judged on later frames: the readback lands a frame or two from now, and this frame may start a detection.
-    const readThumbnail = res.thumbnail.encode(encoder, frame);
+    const readThumbnail = this.motion.enabled ? res.thumbnail.encode(encoder, frame) : null;
     device.queue.submit([encoder.finish()]);
     readThumbnail?.().then((cells) => {
       if (this.res === res) this.motion.see(now, cells);
@@ -281,10 +283,11 @@ export class LivePipeline {
     const t0 = performance.now();
     const tiles = detector.tileCount(size.width, size.height);
     const perCall = this.tilesPerDetection(tiles);
+    const delay = this.detectionDelayMs;
     const detection = this.faultsToInject > 0
       ? (this.faultsToInject--, Promise.reject(new Error('injected detector fault (test hook)')))
       : detector.detect(frame, perCall);
-    detection
+    (delay > 0 ? detection.then((dets) => new Promise<Detection[]>((r) => setTimeout(() => r(dets), delay))) : detection)
       .then((dets) => {
         // The device was lost meanwhile (these boxes belong to the old session), or the picture changed.
         if (this.res !== res || this.epoch !== epoch) return;
@@ -398,6 +401,11 @@ export class LivePipeline {
   /** Test hook: the next `count` detections throw, as a broken model or driver would. */
   injectDetectorFaults(count: number): void {
     this.faultsToInject = count;
+  }
+
+  /** Test hook: each detection's result is used `ms` later, as on a GPU whose detections lag the picture more. */
+  slowDetections(ms: number): void {
+    this.detectionDelayMs = ms;
   }
 
   /** Frame statistics since the previous call, and the GPU objects alive now (for soak runs). */

@@ -52,34 +52,38 @@ export function thumbnailChange(a: ArrayLike<number>, b: ArrayLike<number>): num
  */
 export class MotionGuard {
   #thumbs = new Map<number, ArrayLike<number>>();
-  #newest: { frameMs: number; cells: ArrayLike<number> } | null = null;
 
   /** `threshold`: mean change 0..255 that trips the guard; 0 turns it off. */
   constructor(private readonly threshold = DEFAULT_MOTION_GUARD) {}
+
+  /** Off (threshold 0): no thumbnail needs making. */
+  get enabled(): boolean {
+    return this.threshold > 0;
+  }
 
   /** Records the thumbnail of the frame captured at `frameMs`. */
   see(frameMs: number, cells: ArrayLike<number>): void {
     this.#thumbs.set(frameMs, cells);
     if (this.#thumbs.size > KEPT) this.#thumbs.delete(this.#thumbs.keys().next().value!);
-    if (!this.#newest || frameMs > this.#newest.frameMs) this.#newest = { frameMs, cells };
   }
 
   /**
-   * Whether the picture has moved on too far from the frame captured at `resultCaptureMs`. That frame's own
+   * Whether the newest picture has moved on too far from the frame captured at `resultCaptureMs`. That frame's own
    * thumbnail may have been skipped (every readback busy): the newest one before it stands in; none, false.
    */
   tripped(resultCaptureMs: number): boolean {
-    if (this.threshold <= 0 || !this.#newest || this.#newest.frameMs <= resultCaptureMs) return false;
-    let then: ArrayLike<number> | undefined;
-    let thenMs = -Infinity;
+    if (!this.enabled) return false;
+    let then: { ms: number; cells: ArrayLike<number> } | undefined;
+    let newest: { ms: number; cells: ArrayLike<number> } | undefined;
     for (const [ms, cells] of this.#thumbs) {
-      if (ms <= resultCaptureMs && ms > thenMs) [then, thenMs] = [cells, ms];
+      if (ms <= resultCaptureMs && ms > (then?.ms ?? -Infinity)) then = { ms, cells };
+      if (ms > (newest?.ms ?? -Infinity)) newest = { ms, cells };
     }
-    return then !== undefined && thumbnailChange(this.#newest.cells, then) > this.threshold;
+    if (!then || !newest || newest.ms <= resultCaptureMs) return false;
+    return thumbnailChange(newest.cells, then.cells) > this.threshold;
   }
 
   reset(): void {
     this.#thumbs.clear();
-    this.#newest = null;
   }
 }

@@ -101,6 +101,7 @@ export class VeilApp extends LitElement {
       status: () => this.status,
       loseDevice: () => this.pipeline?.loseDevice(),
       injectDetectorFaults: (count: number) => this.pipeline?.injectDetectorFaults(count),
+      slowDetections: (ms: number) => this.pipeline?.slowDetections(ms),
       takeStats: () => this.pipeline?.takeStats() ?? null,
       captureStream: (fps?: number) => this.captureStream(fps),
     };
@@ -281,6 +282,7 @@ declare global {
       status(): LiveStatus;
       loseDevice(): void;
       injectDetectorFaults(count: number): void;
+      slowDetections(ms: number): void;
       takeStats(): LiveStats | null;
       captureStream(fps?: number): MediaStream;
     };

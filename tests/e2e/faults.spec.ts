@@ -85,6 +85,7 @@ test('the tab hidden and shown again: the first frames back are blurred whole un
   // Statuses from before the first frame back may say 'running' too: wait for a drawn frame that trusts its boxes.
   await expect.poll(async () => (await statuses()).some((s) => s.frames > hiddenAt && s.failClosed === null), { timeout: 30_000 }).toBe(true);
   const back = (await statuses()).filter((s) => s.frames > hiddenAt);
+  expect(back.length).toBeGreaterThan(0);
   expect(back[0].failClosed, 'the first frame back used boxes from before the tab was hidden').toBe('detector-stalled');
   const firstTrusted = back.findIndex((s) => s.failClosed === null);
   expect(back.slice(0, firstTrusted).every((s) => s.failClosed !== null)).toBe(true);
@@ -102,24 +103,18 @@ test('a whip pan blurs the whole frame until a detection of the moved picture ar
     window.fakeCamera!.shift = x;
     window.fakeCamera!.draw();
   }, px);
-  // In one frame the picture jumps 100 px (the face stays in view): every box is 100 px from the face. The guard
-  // can only show on frames drawn between the jump's thumbnail coming back and a detection of the moved picture;
-  // a loaded machine may draw none there, so the picture jumps back and forth until one shows it.
-  let shift = 0;
-  for (let i = 0; i < 6 && !(await statuses()).some((s) => s.failClosed === 'fast-motion'); i++) {
-    shift = shift === 0 ? -100 : 0;
-    await jump(shift);
-    await page.waitForTimeout(1500);
-  }
-  const seen = await statuses();
-  const tripped = seen.findIndex((s) => s.failClosed === 'fast-motion');
-  expect(tripped, 'no frame was blurred whole for fast motion').toBeGreaterThanOrEqual(0);
-  if (shift === 0) {
-    await jump((shift = -100));
-    await page.waitForTimeout(1500);
-  }
-  const settled = (await statuses()).length;
-  await expect.poll(async () => (await statuses()).slice(settled).some((s) => s.failClosed === null), { timeout: 30_000 }).toBe(true);
+  // Results 800 ms late, as on a GPU whose detections lag further behind the picture (well within the 2 s budget):
+  // the frames drawn between the jump's thumbnail coming back and a detection of the moved picture are then
+  // several, even on a loaded machine, where without the delay they may be none.
+  await page.evaluate(() => window.veil!.slowDetections(800));
+  const shift = -100;
+  // In one frame the picture jumps 100 px (the face stays in view): every box is 100 px from the face.
+  await jump(shift);
+  await expect.poll(async () => (await statuses()).some((s) => s.failClosed === 'fast-motion'), {
+    timeout: 30_000, message: 'no frame was blurred whole for fast motion',
+  }).toBe(true);
+  const tripped = (await statuses()).findIndex((s) => s.failClosed === 'fast-motion');
+  await expect.poll(async () => (await statuses()).slice(tripped).some((s) => s.failClosed === null), { timeout: 30_000 }).toBe(true);
   const f = FAKE_CAMERA.face;
   const out = await readWhileRunning(page);
   expect(highFrequencyEnergy(out, { ...f, x: f.x + shift }) * 5, 'the face at its new place is blurred').toBeLessThan(highFrequencyEnergy(cameraFrame(), f));
