@@ -6,6 +6,7 @@ import { BLAZEFACE_BACK_256, BLAZEFACE_FRONT_128, configureOrt, FaceModel, type 
 import { letterboxCrop, preprocessRef } from './preprocess';
 import type { Rect } from './types';
 import { random } from '../testing/random';
+import { summarize } from '../bench/stats';
 
 // The batched models (tools/batch-model.py) only free the batch dimension: per crop they must compute what the
 // originals compute. Measured here: max |difference| 0 (bit-identical) on back-256 and front-128, n = 1, 3 and 8.
@@ -50,10 +51,7 @@ async function open(spec: ModelSpec, path: string): Promise<FaceModel> {
   return FaceModel.create(spec, new Uint8Array(readFileSync(resolve(path))), 'wasm');
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
+const median = (xs: readonly number[]) => summarize(xs).median;
 
 describe.each([
   { spec: BLAZEFACE_BACK_256, batches: [1, 3, 8] },
