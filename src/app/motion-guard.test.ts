@@ -51,10 +51,18 @@ describe('MotionGuard', () => {
     expect(off.tripped(100)).toBe(false);
   });
 
-  it('keeps a bounded number of thumbnails, the newest ones', () => {
+  it('keeps the frame a slow detection started on, however many frames pass within the longest budget', () => {
     const g = new MotionGuard(40);
-    for (let i = 0; i < 100; i++) g.see(i, flat(i % 2 === 0 ? 0 : 255));
-    expect(g.tripped(0)).toBe(false); // forgotten: nothing at or before it is kept
-    expect(g.tripped(98)).toBe(true);
+    // 60 fps for 4.9 s after the detection frame: 294 newer thumbnails.
+    g.see(0, flat(0));
+    for (let i = 1; i < 295; i++) g.see(i * (1000 / 60), flat(255));
+    expect(g.tripped(0)).toBe(true);
+  });
+
+  it('forgets thumbnails older than the longest budget allows', () => {
+    const g = new MotionGuard(40);
+    for (let i = 0; i < 100; i++) g.see(i * 100, flat(i % 2 === 0 ? 0 : 255));
+    expect(g.tripped(0)).toBe(false); // 9.9 s old: forgotten, nothing at or before it is kept
+    expect(g.tripped(9800)).toBe(true);
   });
 });

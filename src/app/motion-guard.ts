@@ -11,8 +11,13 @@ export const THUMB_H = 18;
  */
 export const DEFAULT_MOTION_GUARD = 40;
 
-/** How many recent thumbnails are kept, by frame time: enough to still hold the frame a detection started on. */
-const KEPT = 32;
+/**
+ * How long a thumbnail is kept (ms of frame time): longer than the longest detection budget (5 s), past which the
+ * frame is blurred whole anyway, so the frame any trusted result started on still has its thumbnail, however
+ * many frames a slow detection lets pass. A count of frames would not do: at 60 fps and 32 frames, a detection
+ * half a second late would find its frame forgotten and the guard silent.
+ */
+const KEEP_MS = 6000;
 
 /** CPU twin of thumbnail.wgsl. */
 export function thumbnailRef(img: RgbaImage): Float32Array {
@@ -64,7 +69,7 @@ export class MotionGuard {
   /** Records the thumbnail of the frame captured at `frameMs`. */
   see(frameMs: number, cells: ArrayLike<number>): void {
     this.#thumbs.set(frameMs, cells);
-    if (this.#thumbs.size > KEPT) this.#thumbs.delete(this.#thumbs.keys().next().value!);
+    for (const ms of this.#thumbs.keys()) if (ms < frameMs - KEEP_MS) this.#thumbs.delete(ms);
   }
 
   /**
@@ -80,6 +85,8 @@ export class MotionGuard {
       if (ms > (newest?.ms ?? -Infinity)) newest = { ms, cells };
     }
     if (!then || !newest || newest.ms <= resultCaptureMs) return false;
+    // Results only get newer: thumbnails before this one are never a reference again.
+    for (const ms of this.#thumbs.keys()) if (ms < then.ms) this.#thumbs.delete(ms);
     return thumbnailChange(newest.cells, then.cells) > this.threshold;
   }
 
