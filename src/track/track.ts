@@ -10,6 +10,11 @@ import { fromCentre, grow, intersect, union } from './rect';
 const NEW_SPEED_STD = 10;
 /** Same for how fast its size changes (fraction of size per second). */
 const NEW_SIZE_RATE_STD = 0.5;
+/**
+ * A velocity change that moves the box by more than this (in face sizes) over the whole prediction horizon is
+ * unconfirmed until the next detection.
+ */
+const UNCONFIRMED_TURN = 0.25;
 /** The One Euro speed estimate's own cutoff, the value its authors suggest. */
 const D_CUTOFF_HZ = 1;
 
@@ -33,6 +38,13 @@ export class Track {
    * expected (the face or camera changed pace), so the margin widens by what was measured; relaxes back to 1.
    */
   #lambda = 1;
+  /**
+   * The last detection changed the velocity by more than UNCONFIRMED_TURN: one displacement cannot tell a face
+   * that moves on from a picture that jumped once (a whip pan, a cut) or a wild box, so until the next detection
+   * confirms the new velocity the face is also covered where it was found, and the guess alone cannot carry the
+   * track out of the frame.
+   */
+  #unconfirmed = false;
   /**
    * The longest a box was drawn past its state in the last detection cycle (s), and in the current one so far.
    * Margins are sized for that worst moment of the cycle throughout it, so they do not pulse with the detector.
@@ -80,14 +92,17 @@ export class Track {
   }
 
   correct(box: Rect, tMs: number, frameDiagonal: number): void {
-    // Out-of-order results are folded in as if current rather than rewinding the filter; after a long miss the
-    // capped horizon keeps a stale velocity from being replayed in full.
+    // Out-of-order results are folded in as if current rather than rewinding the filter. After a long gap the
+    // velocity has faded (as a held box comes to rest), so a stale one is not replayed in full; the time itself is
+    // not shortened, or a detection's displacement over the whole gap would read as motion within the horizon (a
+    // still face found 100 px away 1.2 s later, after a whip pan, got 4x the speed and was flung off the frame).
     const elapsed = Math.max(0, tMs - this.#stateMs) / 1000;
-    const dt = this.#horizon(elapsed);
+    const fade = elapsed > 0 ? this.#horizon(elapsed) / elapsed : 1;
+    const faded = (a: Axis): Axis => ({ ...a, v: a.v * fade, pxv: a.pxv * fade, pvv: a.pvv * fade * fade });
     const z = [box.x + box.w / 2, box.y + box.h / 2, box.w, box.h];
     const sizes = [this.#k[2].x, this.#k[3].x, this.#k[2].x, this.#k[3].x];
     const r = (i: number) => (this.o.noise.measurement * z[i < 2 ? i + 2 : i]!) ** 2;
-    const predict = (lambda: number) => this.#k.map((a, i) => predictAxis(a, dt, lambda * this.#q(sizes[i]!))) as Axis[];
+    const predict = (lambda: number) => this.#k.map((a, i) => predictAxis(faded(a), elapsed, lambda * this.#q(sizes[i]!))) as Axis[];
     this.#lambda = 1 + (this.#lambda - 1) * Math.exp(-elapsed / (this.o.maneuver.decayMs / 1000));
     const p = predict(this.#lambda);
     // Normalised innovation of the centre (chi-square, 2 dof): how surprising this detection is to the filter.
@@ -113,6 +128,8 @@ export class Track {
       const limit = this.o.maxSizeRate * Math.max(1, a.x);
       k[i] = { ...a, x: Math.max(1, a.x), v: Math.min(limit, Math.max(-limit, a.v)) };
     }
+    const turn = Math.hypot(k[0].v - p[0]!.v, k[1].v - p[1]!.v) * (this.o.predictMs + this.o.velocityDecayMs) / 1000;
+    this.#unconfirmed = turn > UNCONFIRMED_TURN * Math.max(k[2].x, k[3].x);
     this.#k = k;
     this.#seenMs = Math.max(this.#seenMs, tMs);
     this.#stateMs = Math.max(this.#stateMs, tMs);
@@ -162,10 +179,10 @@ export class Track {
     return { box: p.mean, reach: Math.max(p.mx, p.my) };
   }
 
-  /** True when even the predicted centre box has left the frame: the face walked out. */
+  /** True when even the predicted centre box (and, with an unconfirmed velocity, the last detection) has left the frame. */
   outsideAt(tMs: number, frame: { width: number; height: number }): boolean {
-    const m = this.#predict(tMs).mean;
-    return m.x >= frame.width || m.y >= frame.height || m.x + m.w <= 0 || m.y + m.h <= 0;
+    const out = (m: Rect) => m.x >= frame.width || m.y >= frame.height || m.x + m.w <= 0 || m.y + m.h <= 0;
+    return out(this.#predict(tMs).mean) && !(this.#unconfirmed && !out(this.#raw));
   }
 
   /** Everywhere the face may be at `tMs`: never drawn smaller than this. */
@@ -175,8 +192,8 @@ export class Track {
     // The filtered centre lags a sudden move; the raw detection carried by the same velocity does not.
     const anchored = { ...this.#raw, x: this.#raw.x + this.#k[0].v * s, y: this.#raw.y + this.#k[1].v * s };
     let box = union(mean, anchored);
-    // A missed face whose velocity was wrong is still near where it was last seen.
-    if (this.held) box = union(box, this.#raw);
+    // A missed face whose velocity was wrong, or a face whose velocity is a guess, is still near where it was seen.
+    if (this.held || this.#unconfirmed) box = union(box, this.#raw);
     return grow(box, mx, my);
   }
 
