@@ -128,6 +128,7 @@ export class LivePipeline {
       this.fail(toAppError(e));
       return;
     }
+    this.emit(); // the adapter is known before any frame arrives
     this.scheduleFrame();
     await this.startDetector();
   }
@@ -155,6 +156,7 @@ export class LivePipeline {
       if (this.res !== res) return void model.release();
       this.detector = this.makeDetector(res, model);
       this.clearError('model-load');
+      this.emit();
       if (this.settings.provider !== 'auto') return;
       // On a software adapter WebGPU inference is itself CPU work, about 4x slower than wasm here (300 vs 86 ms),
       // and timing it means compiling its shaders for many seconds on the same rasteriser that draws the frames.
@@ -202,8 +204,12 @@ export class LivePipeline {
   private scheduleFrame(): void {
     if (this.stopped) return;
     this.frameCallback = this.video.requestVideoFrameCallback((now) => {
-      this.renderFrame(now);
-      this.scheduleFrame();
+      // Rescheduled whatever this frame did: a throw here once ended the loop, and the app with it.
+      try {
+        this.renderFrame(now);
+      } finally {
+        this.scheduleFrame();
+      }
     });
   }
 
@@ -229,7 +235,15 @@ export class LivePipeline {
     // Boxes found at one size mean nothing at another (a camera switching modes crops and scales differently).
     if (res.frame && (res.frame.width !== width || res.frame.height !== height)) this.resetTracking();
     const { frame, output } = this.ensureTargets(res, width, height);
-    device.queue.copyExternalImageToTexture({ source: this.video }, { texture: frame }, [width, height]);
+    try {
+      device.queue.copyExternalImageToTexture({ source: this.video }, { texture: frame }, [width, height]);
+    } catch (e) {
+      // Chromium throws when the element has no frame behind it yet ("video element that doesn't have back
+      // resource", seen right after a stream or its size changes): nothing to draw, so the canvas keeps its last
+      // anonymized frame, and the next frame tries again.
+      console.warn('Frame skipped:', (e as Error).message);
+      return;
+    }
     this.startDetection(frame, now, { width, height });
 
     const last = this.lastResultCaptureMs;

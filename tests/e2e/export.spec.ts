@@ -1,7 +1,8 @@
 // The export page (export.html) end to end: files made here with ffmpeg from the NASA astronaut photo (public
 // domain) go through the browser's detect -> track -> effect -> encode, and the downloads are checked with
 // ffprobe/ffmpeg as the CLI tests check theirs.
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { FAKE_CAMERA } from './chromium';
 import { CI_PACE, cameraFrame, playCanvasCamera, readWhileRunning, recordStatuses, waitRunning } from './live-helpers';
 import { highFrequencyEnergy, readOutput } from './pixels';
@@ -56,6 +57,24 @@ test('the detector throwing: the whole frame is blurred at once, with a message,
   await page.evaluate(() => window.veil!.injectDetectorFaults(0));
   await waitRunning(page);
   await expect(page.locator('[data-error]')).toHaveCount(0);
+});
+
+test('a frame the browser cannot import is skipped, and the frames after it are drawn', async ({ page }) => {
+  await page.goto(`/?source=camera&${CI_PACE}`);
+  await waitRunning(page);
+  const before = await page.evaluate(() => window.veil!.status().frames);
+  // What Chromium throws when a video element has no frame behind it yet (seen on CI right after a stream or
+  // its size changed): the first one used to end the render loop, leaving the page stuck where it was.
+  await page.evaluate(() => {
+    const copy = GPUQueue.prototype.copyExternalImageToTexture;
+    let throws = 3;
+    GPUQueue.prototype.copyExternalImageToTexture = function (this: GPUQueue, ...args: Parameters<GPUQueue['copyExternalImageToTexture']>) {
+      if (throws-- > 0) throw new DOMException('Failed to import texture from video element that doesn\'t have back resource.', 'OperationError');
+      return copy.apply(this, args);
+    };
+  });
+  await expect.poll(() => page.evaluate(() => window.veil!.status().frames), { timeout: 30_000 }).toBeGreaterThan(before + 5);
+  await waitRunning(page);
 });
 
 test('the tab hidden and shown again: the first frames back are blurred whole until a fresh detection', async ({ page }) => {

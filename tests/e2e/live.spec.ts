@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { FAKE_CAMERA } from './chromium';
 import { CI_PACE, cameraFrame, readWhileRunning, screenshot, veilState as state, waitRunning } from './live-helpers';
 import { hasPicture, highFrequencyEnergy, meanAbsDiff, readOutput } from './pixels';

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import type { RgbaImage } from '../../src/detect/types';
 import { FAKE_CAMERA } from './chromium';
 import { CI_PACE, cameraFrame, screenshot, waitRunning } from './live-helpers';

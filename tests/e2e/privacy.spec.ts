@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { expectLocalOnly, recordRequests } from './network';
 import { CI_PACE, waitRunning } from './live-helpers';
 
