@@ -8,6 +8,7 @@ export type AppErrorKind =
   | 'model-load'
   | 'device-lost'
   | 'detector-error'
+  | 'frames-refused'
   | 'internal';
 
 /** What went wrong, typed; src/ui/messages.ts turns it into words and a next step. */

@@ -103,6 +103,8 @@ export class LivePipeline {
   private recovering = false;
   private error: AppError | null = null;
   private lastFailClosed: FailClosedReason | null = 'detector-starting';
+  /** Frame time since which the browser has refused every frame's import; null while frames import. */
+  private refusedSinceMs: number | null = null;
   private faces: TrackedFace[] = [];
   private readonly exclusions = new FaceExclusions();
   private shown: Rect[] = [];
@@ -240,10 +242,17 @@ export class LivePipeline {
     } catch (e) {
       // Chromium throws when the element has no frame behind it yet ("video element that doesn't have back
       // resource", seen right after a stream or its size changes): nothing to draw, so the canvas keeps its last
-      // anonymized frame, and the next frame tries again.
+      // anonymized frame, and the next frame tries again. Past the budget the freeze is no blip: say so.
       console.warn('Frame skipped:', (e as Error).message);
+      this.refusedSinceMs ??= now;
+      if (now - this.refusedSinceMs > this.settings.budgetMs && this.error?.kind !== 'frames-refused') {
+        this.error = { kind: 'frames-refused', detail: (e as Error).message };
+        this.emit();
+      }
       return;
     }
+    this.refusedSinceMs = null;
+    this.clearError('frames-refused');
     this.startDetection(frame, now, { width, height });
 
     const last = this.lastResultCaptureMs;

@@ -59,23 +59,42 @@ test('the detector throwing: the whole frame is blurred at once, with a message,
   await expect(page.locator('[data-error]')).toHaveCount(0);
 });
 
-test('a frame the browser cannot import is skipped, and the frames after it are drawn', async ({ page }) => {
+test('frames the browser cannot import are skipped; refused for longer than the budget, the page says so', async ({ page }) => {
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
-  const before = await page.evaluate(() => window.veil!.status().frames);
   // What Chromium throws when a video element has no frame behind it yet (seen on CI right after a stream or
   // its size changed): the first one used to end the render loop, leaving the page stuck where it was.
   await page.evaluate(() => {
     const copy = GPUQueue.prototype.copyExternalImageToTexture;
-    let throws = 3;
+    window.refuseFrames = 3;
     GPUQueue.prototype.copyExternalImageToTexture = function (this: GPUQueue, ...args: Parameters<GPUQueue['copyExternalImageToTexture']>) {
-      if (throws-- > 0) throw new DOMException('Failed to import texture from video element that doesn\'t have back resource.', 'OperationError');
+      if (window.refuseFrames! > 0) {
+        window.refuseFrames!--;
+        throw new DOMException('Failed to import texture from video element that doesn\'t have back resource.', 'OperationError');
+      }
       return copy.apply(this, args);
     };
   });
-  await expect.poll(() => page.evaluate(() => window.veil!.status().frames), { timeout: 30_000 }).toBeGreaterThan(before + 5);
+  const frames = () => page.evaluate(() => window.veil!.status().frames);
+  const before = await frames();
+  await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(before + 5);
   await waitRunning(page);
+  await expect(page.locator('[data-error]')).toHaveCount(0);
+  // Refused on and on (past the 2 s budget): the frozen picture is explained, and the message goes with the freeze.
+  await page.evaluate(() => { window.refuseFrames = Number.MAX_SAFE_INTEGER; });
+  await expect(page.locator('[data-error="frames-refused"]')).toContainText('frozen');
+  await page.evaluate(() => { window.refuseFrames = 0; });
+  await expect(page.locator('[data-error]')).toHaveCount(0);
+  const after = await frames();
+  await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(after + 5);
 });
+
+declare global {
+  interface Window {
+    /** Imports the test still makes the browser refuse. */
+    refuseFrames?: number;
+  }
+}
 
 test('the tab hidden and shown again: the first frames back are blurred whole until a fresh detection', async ({ page }) => {
   await page.goto(`/?source=camera&${CI_PACE}`);
