@@ -22,7 +22,8 @@ function recordingModel(batches: Float32Array[][], gate?: Promise<void>): FaceMo
     runCpuBatch: async (input: Float32Array, n: number) => {
       await gate;
       expect(input.length).toBe(n * each);
-      batches.push(Array.from({ length: n }, (_, i) => input.subarray(i * each, (i + 1) * each)));
+      // Copies: the detector reuses its input array on the next call.
+      batches.push(Array.from({ length: n }, (_, i) => input.slice(i * each, (i + 1) * each)));
       return Array.from({ length: n }, () => outputs);
     },
   } as unknown as FaceModel;
@@ -48,6 +49,17 @@ function gradient(width: number, height: number): RgbaImage {
   return { width, height, data };
 }
 
+/** Each recorded model input matches the CPU twin's preprocessing of its crop. */
+function expectCrops(img: RgbaImage, inputs: Float32Array[], rects: Parameters<typeof preprocessRef>[1][]): void {
+  expect(inputs).toHaveLength(rects.length);
+  inputs.forEach((t, i) => {
+    const want = preprocessRef(img, rects[i], 256);
+    let worst = 0;
+    for (let k = 0; k < t.length; k++) worst = Math.max(worst, Math.abs(t[k] - want[k]));
+    expect(worst, `crop ${i}`).toBeLessThan(1e-5);
+  });
+}
+
 let device: GPUDevice;
 beforeAll(async () => {
   device = await requestNodeDevice();
@@ -64,14 +76,23 @@ describe('FaceDetector with tiles', () => {
     expect(crops.length).toBeGreaterThan(1);
     expect(await detector.detect(frame)).toEqual([]);
     expect(batches).toHaveLength(1);
-    const [inputs] = batches;
-    expect(inputs).toHaveLength(crops.length);
-    inputs.forEach((t, i) => {
-      const want = preprocessRef(img, crops[i].rect, 256);
-      let worst = 0;
-      for (let k = 0; k < t.length; k++) worst = Math.max(worst, Math.abs(t[k] - want[k]));
-      expect(worst, `crop ${i}`).toBeLessThan(1e-5);
-    });
+    expectCrops(img, batches[0], crops.map((c) => c.rect));
+    detector.destroy();
+    frame.destroy();
+  });
+
+  it('reads each batch right when its readback is reused for a smaller batch, then a full one again', async () => {
+    const img = gradient(640, 360);
+    const frame = uploadRgba(device, img);
+    const batches: Float32Array[][] = [];
+    const detector = new FaceDetector(device, recordingModel(batches));
+    const crops = detector.crops(img.width, img.height).map((c) => c.rect);
+    await detector.detect(frame);
+    await detector.detect(frame, 0);
+    await detector.detect(frame);
+    expect(batches.map((b) => b.length)).toEqual([crops.length, 1, crops.length]);
+    expectCrops(img, batches[1], [crops[0]]);
+    expectCrops(img, batches[2], crops);
     detector.destroy();
     frame.destroy();
   });

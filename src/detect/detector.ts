@@ -1,7 +1,6 @@
 import { PreprocessPass } from '../gpu/preprocess-pass';
 import { DecodePass, type DecodeCrop } from '../gpu/decode-pass';
 import { NMS_CAP, NmsPass, type NmsResult } from '../gpu/nms-pass';
-import { readBuffer } from '../gpu/readback';
 import { decodeRef, candidateToDetection, type Candidate } from './decode';
 import { anchorCount } from './anchors';
 import { nms, type NmsOptions } from './nms';
@@ -96,6 +95,8 @@ export class FaceDetector {
   private readonly nms: NmsPass;
   /** The crops' model inputs back to back (one batched run), grown to the most crops a frame has needed. */
   private input: GPUBuffer | undefined;
+  /** The wasm path's readback of `input` and its CPU copy, grown with it and reused (one detect() at a time). */
+  private readback: { staging: GPUBuffer; tensors: Float32Array } | undefined;
   private busy = false;
   /** Round-robin position in the tile list when a call runs only some tiles. */
   private nextTile = 0;
@@ -178,15 +179,38 @@ export class FaceDetector {
 
   private async runOnCpu(crops: Crop[], input: GPUBuffer): Promise<Detection[]> {
     this.probe?.mark('readback', 'begin');
-    const tensors = await readBuffer(this.device, input, crops.length * this.preprocess.tensorBytes);
+    const tensors = await this.readInput(input, crops.length * this.preprocess.tensorBytes);
     this.probe?.mark('readback', 'end');
     this.probe?.mark('inference', 'begin');
-    const raws = await this.model.runCpuBatch(new Float32Array(tensors), crops.length);
+    const raws = await this.model.runCpuBatch(tensors, crops.length);
     this.probe?.mark('inference', 'end');
     this.probe?.mark('decode', 'begin');
     const perCrop = raws.map((raw) => decodeRef(raw, this.options.threshold, this.model.spec.anchors));
     this.probe?.mark('decode', 'end');
     return this.finish(perCrop, crops);
+  }
+
+  /**
+   * `input`'s first `bytes` on the CPU, through a staging buffer and an array that are made once and reused: a
+   * fresh multi-megabyte staging buffer and copy per detection (9 crops: 7 MB) was allocation churn at video rate.
+   */
+  private async readInput(input: GPUBuffer, bytes: number): Promise<Float32Array> {
+    if (!this.readback || this.readback.staging.size < input.size) {
+      this.readback?.staging.destroy();
+      this.readback = {
+        staging: this.device.createBuffer({ label: 'model-input-readback', size: input.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }),
+        tensors: new Float32Array(input.size / Float32Array.BYTES_PER_ELEMENT),
+      };
+    }
+    const { staging, tensors } = this.readback;
+    const encoder = this.device.createCommandEncoder({ label: 'model-input-readback' });
+    encoder.copyBufferToBuffer(input, 0, staging, 0, bytes);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ, 0, bytes);
+    const view = tensors.subarray(0, bytes / Float32Array.BYTES_PER_ELEMENT);
+    view.set(new Float32Array(staging.getMappedRange(0, bytes)));
+    staging.unmap();
+    return view;
   }
 
   private rotate(crops: Crop[], maxTiles: number): Crop[] {
@@ -218,6 +242,7 @@ export class FaceDetector {
 
   destroy(): void {
     this.input?.destroy();
+    this.readback?.staging.destroy();
     this.preprocess.destroy();
     this.decode.destroy();
     this.nms.destroy();
