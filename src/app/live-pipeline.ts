@@ -243,10 +243,11 @@ export class LivePipeline {
       // Chromium throws when the element has no frame behind it yet ("video element that doesn't have back
       // resource", seen right after a stream or its size changes): nothing to draw, so the canvas keeps its last
       // anonymized frame, and the next frame tries again. Past the budget the freeze is no blip: say so.
-      console.warn('Frame skipped:', (e as Error).message);
+      const detail = e instanceof Error ? e.message : String(e);
+      console.warn('Frame skipped:', detail);
       this.refusedSinceMs ??= now;
       if (now - this.refusedSinceMs > this.settings.budgetMs && this.error?.kind !== 'frames-refused') {
-        this.error = { kind: 'frames-refused', detail: (e as Error).message };
+        this.error = { kind: 'frames-refused', detail };
         this.emit();
       }
       return;

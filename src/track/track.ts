@@ -182,7 +182,7 @@ export class Track {
   /** True when even the predicted centre box (and, with an unconfirmed velocity, the last detection) has left the frame. */
   outsideAt(tMs: number, frame: { width: number; height: number }): boolean {
     const out = (m: Rect) => m.x >= frame.width || m.y >= frame.height || m.x + m.w <= 0 || m.y + m.h <= 0;
-    return out(this.#predict(tMs).mean) && !(this.#unconfirmed && !out(this.#raw));
+    return out(this.#predict(tMs).mean) && (!this.#unconfirmed || out(this.#raw));
   }
 
   /** Everywhere the face may be at `tMs`: never drawn smaller than this. */

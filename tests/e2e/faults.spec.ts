@@ -137,17 +137,16 @@ test('a whip pan blurs the whole frame until a detection of the moved picture ar
   await playCanvasCamera(page, FAKE_CAMERA.width, FAKE_CAMERA.height);
   await expect.poll(async () => page.evaluate(() => window.veil!.status().failClosed), { timeout: 30_000 }).toBeNull();
   const statuses = await recordStatuses(page);
-  const jump = (px: number) => page.evaluate((x) => {
-    window.fakeCamera!.shift = x;
-    window.fakeCamera!.draw();
-  }, px);
   // Results 800 ms late, as on a GPU whose detections lag further behind the picture (well within the 2 s budget):
   // the frames drawn between the jump's thumbnail coming back and a detection of the moved picture are then
   // several, even on a loaded machine, where without the delay they may be none.
   await page.evaluate(() => window.veil!.slowDetections(800));
   const shift = -100;
   // In one frame the picture jumps 100 px (the face stays in view): every box is 100 px from the face.
-  await jump(shift);
+  await page.evaluate((x) => {
+    window.fakeCamera!.shift = x;
+    window.fakeCamera!.draw();
+  }, shift);
   await expect.poll(async () => (await statuses()).some((s) => s.failClosed === 'fast-motion'), {
     timeout: 30_000, message: 'no frame was blurred whole for fast motion',
   }).toBe(true);
