@@ -1,4 +1,5 @@
 import { acquireGpu, type Gpu } from '../gpu/device';
+import { chooseImportPath, FrameImporter, type FrameImportPath } from '../gpu/frame-import';
 import { DEFAULT_DETECTOR_OPTIONS, FaceDetector } from '../detect/detector';
 import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
@@ -21,6 +22,8 @@ export type VeilState = 'starting' | 'fail-closed' | 'running' | 'error';
 export interface LiveStatus {
   state: VeilState;
   adapter: string;
+  /** How frames reach the GPU ('' before the device is up). */
+  frameImport: FrameImportPath | '';
   provider: string;
   fps: number;
   /** Frames drawn since the page started: tells one frame's status from the next. */
@@ -42,7 +45,7 @@ export interface LiveStats extends FrameStatsWindow {
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
-export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'tiles' | 'threshold' | 'nms' | 'motionGuard'> & {
+export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'frameImport' | 'tiles' | 'threshold' | 'nms' | 'motionGuard'> & {
   paused: boolean;
 };
 
@@ -63,6 +66,7 @@ const OUTPUT_USAGE = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC 
 interface DeviceResources {
   gpu: Gpu;
   context: GPUCanvasContext;
+  importer: FrameImporter;
   anonymize: AnonymizePass;
   thumbnail: ThumbnailPass;
   frame: GPUTexture | null;
@@ -80,6 +84,8 @@ export class LivePipeline {
   private readonly tracker = new Tracker();
   private readonly motion: MotionGuard;
   private detecting = false;
+  /** A frame is being converted on the CPU (FrameImporter's cpu path); one at a time. */
+  private importing = false;
   /** Submitted renders the GPU has not finished; past MAX_RENDERS_IN_FLIGHT, frames are skipped, not queued. */
   private rendersInFlight = 0;
   private lastResultCaptureMs: number | null = null;
@@ -145,7 +151,10 @@ export class LivePipeline {
     context.configure({ device: gpu.device, format: 'rgba8unorm', usage: GPUTextureUsage.COPY_DST, alphaMode });
     gpu.device.lost.then((info) => this.onDeviceLost(gpu, info));
     gpu.device.addEventListener('uncapturederror', (ev) => console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message));
-    return { gpu, context, anonymize: new AnonymizePass(gpu.device), thumbnail: new ThumbnailPass(gpu.device), frame: null, output: null };
+    return {
+      gpu, context, importer: new FrameImporter(gpu.device, chooseImportPath(this.settings.frameImport, gpu.software)),
+      anonymize: new AnonymizePass(gpu.device), thumbnail: new ThumbnailPass(gpu.device), frame: null, output: null,
+    };
   }
 
   private async startDetector(): Promise<void> {
@@ -232,26 +241,50 @@ export class LivePipeline {
     const res = this.res;
     const { videoWidth: width, videoHeight: height } = this.video;
     if (!res || this.recovering || this.settings.paused || width === 0 || height === 0) return;
-    if (this.rendersInFlight >= MAX_RENDERS_IN_FLIGHT) return;
-    const device = res.gpu.device;
+    // A CPU import still converting: this frame is dropped, as a busy GPU's are below.
+    if (this.importing || this.rendersInFlight >= MAX_RENDERS_IN_FLIGHT) return;
     // Boxes found at one size mean nothing at another (a camera switching modes crops and scales differently).
     if (res.frame && (res.frame.width !== width || res.frame.height !== height)) this.resetTracking();
-    const { frame, output } = this.ensureTargets(res, width, height);
+    const targets = this.ensureTargets(res, width, height);
+    let pending: Promise<void> | undefined;
     try {
-      device.queue.copyExternalImageToTexture({ source: this.video }, { texture: frame }, [width, height]);
+      pending = res.importer.import(this.video, targets.frame);
     } catch (e) {
-      // Chromium throws when the element has no frame behind it yet ("video element that doesn't have back
-      // resource", seen right after a stream or its size changes): nothing to draw, so the canvas keeps its last
-      // anonymized frame, and the next frame tries again. Past the budget the freeze is no blip: say so.
-      const detail = e instanceof Error ? e.message : String(e);
-      console.warn('Frame skipped:', detail);
-      this.refusedSinceMs ??= now;
-      if (now - this.refusedSinceMs > this.settings.budgetMs && this.error?.kind !== 'frames-refused') {
-        this.error = { kind: 'frames-refused', detail };
-        this.emit();
-      }
+      this.frameRefused(now, e);
       return;
     }
+    if (!pending) return this.drawFrame(res, targets, now);
+    this.importing = true;
+    pending.then(
+      () => {
+        if (this.res === res && res.frame === targets.frame && !this.stopped) this.drawFrame(res, targets, now);
+      },
+      (e: unknown) => this.frameRefused(now, e),
+    ).finally(() => {
+      this.importing = false;
+    });
+  }
+
+  /**
+   * Chromium throws when the element has no frame behind it yet ("video element that doesn't have back resource",
+   * seen right after a stream or its size changes): nothing to draw, so the canvas keeps its last anonymized frame,
+   * and the next frame tries again. Past the budget the freeze is no blip: say so.
+   */
+  private frameRefused(now: number, e: unknown): void {
+    const detail = e instanceof Error ? e.message : String(e);
+    console.warn('Frame skipped:', detail);
+    this.refusedSinceMs ??= now;
+    if (now - this.refusedSinceMs > this.settings.budgetMs && this.error?.kind !== 'frames-refused') {
+      this.error = { kind: 'frames-refused', detail };
+      this.emit();
+    }
+  }
+
+  /** Everything after the import: detection (async), tracking, the anonymize pass, the canvas. */
+  private drawFrame(res: DeviceResources, { frame, output }: { frame: GPUTexture; output: GPUTexture }, now: number): void {
+    const device = res.gpu.device;
+    const width = frame.width;
+    const height = frame.height;
     this.refusedSinceMs = null;
     this.clearError('frames-refused');
     this.startDetection(frame, now, { width, height });
@@ -392,6 +425,7 @@ export class LivePipeline {
     this.onStatus({
       state: this.state(),
       adapter: this.res?.gpu.description ?? '',
+      frameImport: this.res?.importer.path ?? '',
       provider: this.providerNote ? `${provider} (${this.providerNote})` : provider,
       fps: this.fps.perSecond,
       frames: this.framesDrawn,

@@ -25,7 +25,7 @@ describe('settingsFromUrl', () => {
 describe('settings round trips', () => {
   it('every setting survives settingsToUrl -> settingsFromUrl', () => {
     const s: Settings = {
-      source: 'demo', effect: 'mosaic', strength: 0.75, maskScale: 2, shape: 'box', showBoxes: true, budgetMs: 900, provider: 'webgpu',
+      source: 'demo', effect: 'mosaic', strength: 0.75, maskScale: 2, shape: 'box', showBoxes: true, budgetMs: 900, provider: 'webgpu', frameImport: 'cpu',
       tiles: 'off', threshold: 0.3, nms: 'plain', motionGuard: 25, obs: true, transparent: true,
     };
     expect({ ...DEFAULT_SETTINGS, ...settingsFromUrl(settingsToUrl(s)).settings }).toEqual(s);

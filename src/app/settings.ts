@@ -1,6 +1,7 @@
 import { ANONYMIZE_EFFECTS, type AnonymizeEffect } from '../render/anonymize-plan';
 import { DEFAULT_MOTION_GUARD } from './motion-guard';
 import { DEFAULT_DETECTOR_OPTIONS } from '../detect/detector';
+import type { FrameImportPreference } from '../gpu/frame-import';
 
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
 export type MaskShape = 'ellipse' | 'box';
@@ -20,6 +21,8 @@ export interface Settings {
   /** Detections older than this (ms) are not trusted: the whole frame is blurred. */
   budgetMs: number;
   provider: ProviderPreference;
+  /** How camera frames reach the GPU: auto converts on the CPU where the GPU is a software one (faster there). */
+  frameImport: FrameImportPreference;
   /** Overlapping tiles besides the whole frame find small faces; off trades that for speed. */
   tiles: 'on' | 'off';
   /** The detector's score threshold: lower finds more faces (fewer leaks) and blurs more that are not faces. */
@@ -43,6 +46,7 @@ export const DEFAULT_SETTINGS: Settings = {
   showBoxes: false,
   budgetMs: 250,
   provider: 'auto',
+  frameImport: 'auto',
   tiles: 'on',
   threshold: DEFAULT_DETECTOR_OPTIONS.threshold,
   nms: 'weighted',
@@ -64,6 +68,7 @@ const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   effect: ANONYMIZE_EFFECTS,
   shape: ['ellipse', 'box'],
   provider: ['auto', 'webgpu', 'wasm'],
+  frameImport: ['auto', 'gpu', 'cpu'],
   tiles: ['on', 'off'],
   nms: ['weighted', 'plain'],
 };
@@ -72,7 +77,7 @@ const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'obs', 'transparent'];
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
   source: 'source', effect: 'effect', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
-  provider: 'ep', tiles: 'tiles', threshold: 'threshold', nms: 'nms', motionGuard: 'guard', obs: 'obs', transparent: 'transparent',
+  provider: 'ep', frameImport: 'import', tiles: 'tiles', threshold: 'threshold', nms: 'nms', motionGuard: 'guard', obs: 'obs', transparent: 'transparent',
 };
 
 export interface ParsedSettings {

@@ -1,6 +1,7 @@
 // The Chromium host of the benches (tools/bench/index.html): tools/bench.ts opens it in headless Chromium and
 // calls window.veilBench.run(config); progress goes to the console, the report comes back as the result.
 import { acquireGpu } from '../gpu/device';
+import { chooseImportPath, FrameImporter } from '../gpu/frame-import';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
 import { ANONYMIZE_EFFECTS } from '../render/anonymize-pass';
 import { BLUR_PRESETS, runBench } from './blur-bench';
@@ -21,7 +22,9 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
   const gpu = await acquireGpu();
   const { device, timestamps } = gpu;
   device.addEventListener('uncapturederror', (e) => console.error(`GPU error: ${(e as GPUUncapturedErrorEvent).error.message}`));
-  log(`adapter: ${gpu.description}${gpu.software ? ' (software)' : ''}; timestamp-query: ${timestamps ? 'yes' : 'NO'}`);
+  // Frames come in as live mode's do (its default, for this adapter).
+  const importer = new FrameImporter(device, chooseImportPath('auto', gpu.software));
+  log(`adapter: ${gpu.description}${gpu.software ? ' (software)' : ''}; timestamp-query: ${timestamps ? 'yes' : 'NO'}; frame import: ${importer.path}`);
   const bytes = await fetchModel(BLAZEFACE_BACK_256, base);
   const models: Partial<Record<Provider, FaceModel>> = { wasm: await FaceModel.create(BLAZEFACE_BACK_256, bytes, 'wasm', device) };
   const clip = await decodeClipFrames(`${base}${DEMO_CLIP.url}`);
@@ -36,7 +39,7 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
       log(`${provider} session created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const t0 = performance.now();
-    const r: PipelineBenchResult = await runPipelineBench(device, models[provider]!, bitmapFrameSource(device, frames), { ...o, timestamps, log });
+    const r: PipelineBenchResult = await runPipelineBench(device, models[provider]!, bitmapFrameSource(importer, frames), { ...o, timestamps, log });
     log(`${r.width}x${r.height} ${provider}, ${o.tilesPerFrame} tiles a frame: ${((performance.now() - t0) / 1000).toFixed(1)} s `
       + `(end-to-end median ${r.endToEnd.median.toFixed(1)} ms)`);
     return r;
@@ -55,7 +58,7 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
         report.peers.push(r);
       }
     }
-    if (config.canvasBlur) report.canvasBlur.push(await compareCanvasBlur(device, frames, { frames: config.frames, warmup: config.warmup, faces: 4 }));
+    if (config.canvasBlur) report.canvasBlur.push(await compareCanvasBlur(device, importer, frames, { frames: config.frames, warmup: config.warmup, faces: 4 }));
     frames.forEach((f) => f.close());
   }
   if (config.blur) {

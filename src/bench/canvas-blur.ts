@@ -1,3 +1,4 @@
+import type { FrameImporter } from '../gpu/frame-import';
 import { AnonymizePass } from '../render/anonymize-pass';
 import { sigmaForFace } from '../render/anonymize-plan';
 import { DEFAULT_SETTINGS } from '../app/settings';
@@ -8,7 +9,7 @@ export interface CanvasBlurResult {
   width: number;
   height: number;
   faces: number;
-  /** Wall time: copyExternalImageToTexture, AnonymizePass (Gaussian, box masks), until the GPU is done. */
+  /** Wall time: live mode's frame import, AnonymizePass (Gaussian, box masks), until the GPU is done. */
   ours: Summary;
   /** Wall time: drawImage of the frame, then each face rectangle drawn again through `filter: blur()`, until a pixel reads back. */
   canvas: Summary;
@@ -21,7 +22,7 @@ export interface CanvasBlurResult {
  * onSubmittedWorkDone, the canvas for a one-pixel getImageData.
  */
 export async function compareCanvasBlur(
-  device: GPUDevice, frames: readonly ImageBitmap[], o: { frames: number; warmup: number; faces: number },
+  device: GPUDevice, importer: FrameImporter, frames: readonly ImageBitmap[], o: { frames: number; warmup: number; faces: number },
 ): Promise<CanvasBlurResult> {
   const { width, height } = frames[0];
   const masks = benchFaces(o.faces, width, height);
@@ -36,7 +37,7 @@ export async function compareCanvasBlur(
   try {
     for (let i = 0; i < o.warmup + o.frames; i++) {
       const t0 = performance.now();
-      device.queue.copyExternalImageToTexture({ source: frames[i % frames.length] }, { texture: src }, [width, height]);
+      await importer.import(frames[i % frames.length], src);
       const encoder = device.createCommandEncoder({ label: 'canvas-blur-ours' });
       anonymize.encode(encoder, src, dst, {
         masks, fullFrame: false, effect: 'gaussian', strength, shape: 'box', featherPx: 0, outlines: false,

@@ -1,3 +1,4 @@
+import type { FrameImporter } from '../gpu/frame-import';
 import type { FrameSource } from './pipeline-bench';
 import { DEMO_CLIP, FOOTAGE_FRAMES, FOOTAGE_START_S, footageLayout } from './footage';
 
@@ -38,11 +39,13 @@ export async function layoutFrames(clip: readonly ImageBitmap[], width: number, 
   }));
 }
 
-/** Frames imported as live mode imports a video frame: copyExternalImageToTexture. */
-export function bitmapFrameSource(device: GPUDevice, frames: readonly ImageBitmap[]): FrameSource {
+/** Frames imported as live mode imports a video frame: by its FrameImporter, on the path live mode takes here. */
+export function bitmapFrameSource(importer: FrameImporter, frames: readonly ImageBitmap[]): FrameSource {
   const { width, height } = frames[0];
+  const convertsOnCpu = importer.path === 'cpu';
   return {
-    width, height, count: frames.length, importKind: 'copyExternalImageToTexture (ImageBitmap)',
-    upload: (i, texture) => device.queue.copyExternalImageToTexture({ source: frames[i] }, { texture }, [width, height]),
+    width, height, count: frames.length, convertsOnCpu,
+    importKind: convertsOnCpu ? 'VideoFrame.copyTo RGBA + writeTexture (ImageBitmap)' : 'copyExternalImageToTexture (ImageBitmap)',
+    upload: (i, texture) => importer.import(frames[i], texture),
   };
 }

@@ -56,7 +56,7 @@ export function writeRawFrames(dir: string, frames: readonly RgbaImage[]): strin
 export function rgbaFrameSource(device: GPUDevice, frames: readonly RgbaImage[]): FrameSource {
   const { width, height } = frames[0];
   return {
-    width, height, count: frames.length, importKind: 'writeTexture (RGBA8 from the CPU)',
+    width, height, count: frames.length, importKind: 'writeTexture (RGBA8 from the CPU)', convertsOnCpu: false,
     upload: (i, texture) => device.queue.writeTexture({ texture }, frames[i].data, { bytesPerRow: width * 4 }, [width, height]),
   };
 }

@@ -19,9 +19,11 @@ export interface FrameSource {
   readonly height: number;
   /** Distinct frames; the bench cycles through them. */
   readonly count: number;
-  /** What the import stage does (copyExternalImageToTexture in a browser, writeTexture in Node), by queue operations. */
+  /** What the import stage does (live mode's FrameImporter in a browser, writeTexture in Node). */
   readonly importKind: string;
-  upload(index: number, texture: GPUTexture): void;
+  /** Whether upload converts on the CPU first (and returns a promise): then the stage is timed by wall clock. */
+  readonly convertsOnCpu: boolean;
+  upload(index: number, texture: GPUTexture): Promise<void> | undefined;
 }
 
 export interface PipelineBenchOptions {
@@ -94,7 +96,8 @@ export async function runPipelineBench(
       const clipMs = i * interval;
       clock.frameStart();
       const t0 = performance.now();
-      await clock.queued('import', () => source.upload(i % source.count, frame));
+      const upload = () => source.upload(i % source.count, frame);
+      await (source.convertsOnCpu ? clock.waited('import', upload) : clock.queued('import', upload));
       const dets = await detector.detect(frame, o.tilesPerFrame);
       const tDetected = performance.now();
       clock.mark('track', 'begin');

@@ -110,6 +110,19 @@ export class StageClock<S extends string> implements StageProbe<S> {
   }
 
   /**
+   * Times work that converts on the CPU before it queues its GPU part (FrameImporter's cpu path): GPU timestamps
+   * would see only the upload, so this is wall time from a drained queue until the queue is done after it.
+   */
+  async waited(stage: S, work: () => Promise<void> | undefined): Promise<void> {
+    const queue = this.#device.queue;
+    await queue.onSubmittedWorkDone();
+    const t0 = performance.now();
+    await work();
+    await queue.onSubmittedWorkDone();
+    this.#spans.push({ stage, begin: t0, end: performance.now(), kind: 'wall' });
+  }
+
+  /**
    * Each stage's total for the frame. A stage timed on the GPU reports that (gpu before gpu-span), else its CPU
    * or wall time. Waits for the frame's timestamps: call after the frame's work, outside its timing.
    */

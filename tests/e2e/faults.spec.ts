@@ -59,35 +59,48 @@ test('the detector throwing: the whole frame is blurred at once, with a message,
   await expect(page.locator('[data-error]')).toHaveCount(0);
 });
 
-test('frames the browser cannot import are skipped; refused for longer than the budget, the page says so', async ({ page }) => {
-  await page.goto(`/?source=camera&${CI_PACE}`);
-  await waitRunning(page);
-  // What Chromium throws when a video element has no frame behind it yet (seen on CI right after a stream or
-  // its size changed): the first one used to end the render loop, leaving the page stuck where it was.
-  await page.evaluate(() => {
-    const copy = GPUQueue.prototype.copyExternalImageToTexture;
-    window.refuseFrames = 3;
-    GPUQueue.prototype.copyExternalImageToTexture = function (this: GPUQueue, ...args: Parameters<GPUQueue['copyExternalImageToTexture']>) {
-      if (window.refuseFrames! > 0) {
+// Both import paths: the GPU copy throws (what Chromium throws when a video element has no frame behind it yet,
+// seen on CI right after a stream or its size changed: the first one used to end the render loop, leaving the page
+// stuck where it was); the CPU path's copyTo rejects.
+for (const path of ['gpu', 'cpu'] as const) {
+  test(`frames the browser cannot import (import=${path}) are skipped; refused for longer than the budget, the page says so`, async ({ page }) => {
+    await page.goto(`/?source=camera&${CI_PACE}&import=${path}`);
+    await waitRunning(page);
+    await page.evaluate((p) => {
+      const refused = () => new DOMException('Failed to import texture from video element that doesn\'t have back resource.', 'OperationError');
+      const take = () => {
+        if (window.refuseFrames! <= 0) return false;
         window.refuseFrames!--;
-        throw new DOMException('Failed to import texture from video element that doesn\'t have back resource.', 'OperationError');
+        return true;
+      };
+      window.refuseFrames = 3;
+      if (p === 'gpu') {
+        const copy = GPUQueue.prototype.copyExternalImageToTexture;
+        GPUQueue.prototype.copyExternalImageToTexture = function (this: GPUQueue, ...args: Parameters<GPUQueue['copyExternalImageToTexture']>) {
+          if (take()) throw refused();
+          return copy.apply(this, args);
+        };
+      } else {
+        const copyTo = VideoFrame.prototype.copyTo;
+        VideoFrame.prototype.copyTo = function (this: VideoFrame, ...args: Parameters<VideoFrame['copyTo']>) {
+          return take() ? Promise.reject(refused()) : copyTo.apply(this, args);
+        };
       }
-      return copy.apply(this, args);
-    };
+    }, path);
+    const frames = () => page.evaluate(() => window.veil!.status().frames);
+    const before = await frames();
+    await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(before + 5);
+    await waitRunning(page);
+    await expect(page.locator('[data-error]')).toHaveCount(0);
+    // Refused on and on (past the 2 s budget): the frozen picture is explained, and the message goes with the freeze.
+    await page.evaluate(() => { window.refuseFrames = Number.MAX_SAFE_INTEGER; });
+    await expect(page.locator('[data-error="frames-refused"]')).toContainText('frozen');
+    await page.evaluate(() => { window.refuseFrames = 0; });
+    await expect(page.locator('[data-error]')).toHaveCount(0);
+    const after = await frames();
+    await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(after + 5);
   });
-  const frames = () => page.evaluate(() => window.veil!.status().frames);
-  const before = await frames();
-  await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(before + 5);
-  await waitRunning(page);
-  await expect(page.locator('[data-error]')).toHaveCount(0);
-  // Refused on and on (past the 2 s budget): the frozen picture is explained, and the message goes with the freeze.
-  await page.evaluate(() => { window.refuseFrames = Number.MAX_SAFE_INTEGER; });
-  await expect(page.locator('[data-error="frames-refused"]')).toContainText('frozen');
-  await page.evaluate(() => { window.refuseFrames = 0; });
-  await expect(page.locator('[data-error]')).toHaveCount(0);
-  const after = await frames();
-  await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(after + 5);
-});
+}
 
 declare global {
   interface Window {

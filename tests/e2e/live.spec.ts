@@ -3,19 +3,24 @@ import { FAKE_CAMERA } from './chromium';
 import { CI_PACE, cameraFrame, readWhileRunning, screenshot, veilState as state, waitRunning } from './live-helpers';
 import { hasPicture, highFrequencyEnergy, meanAbsDiff, readOutput } from './pixels';
 
-test('camera: the face is strongly blurred and the rest of the frame is unchanged', async ({ page }) => {
-  await page.goto(`/?source=camera&${CI_PACE}`);
-  await waitRunning(page);
-  const out = await readWhileRunning(page);
-  const input = cameraFrame();
-  expect([out.width, out.height]).toEqual([input.width, input.height]);
-  const before = highFrequencyEnergy(input, FAKE_CAMERA.face);
-  const after = highFrequencyEnergy(out, FAKE_CAMERA.face);
-  expect(after * 5, `face detail ${before.toFixed(1)} -> ${after.toFixed(1)}`).toBeLessThan(before);
-  expect(meanAbsDiff(out, input, FAKE_CAMERA.noFace)).toBeLessThan(4);
-  await expect(page.locator('[data-role="status"]')).toContainText('wasm');
-  await screenshot(page, 'live-camera');
-});
+// auto picks the CPU conversion on this software adapter; the GPU copy is what real GPUs get. Either way the
+// untouched part of the picture must match the camera's frame: the conversion's colours are checked there.
+for (const [param, path] of [['auto', 'cpu'], ['gpu', 'gpu']] as const) {
+  test(`camera (import=${param}): the face is strongly blurred and the rest of the frame is unchanged`, async ({ page }) => {
+    await page.goto(`/?source=camera&${CI_PACE}&import=${param}`);
+    await waitRunning(page);
+    expect(await page.evaluate(() => window.veil!.status().frameImport)).toBe(path);
+    const out = await readWhileRunning(page);
+    const input = cameraFrame();
+    expect([out.width, out.height]).toEqual([input.width, input.height]);
+    const before = highFrequencyEnergy(input, FAKE_CAMERA.face);
+    const after = highFrequencyEnergy(out, FAKE_CAMERA.face);
+    expect(after * 5, `face detail ${before.toFixed(1)} -> ${after.toFixed(1)}`).toBeLessThan(before);
+    expect(meanAbsDiff(out, input, FAKE_CAMERA.noFace)).toBeLessThan(4);
+    await expect(page.locator('[data-role="status"]')).toContainText('wasm');
+    await screenshot(page, `live-camera-${param}`);
+  });
+}
 
 test('fail closed: every frame painted before the detector is ready is blurred whole', async ({ page }) => {
   let releaseModel = () => {};
