@@ -3,6 +3,7 @@ import { FaceDetector } from '../detect/detector';
 import { BLAZEFACE_BACK_256, configureOrt, FaceModel, fetchModel } from '../detect/model';
 import { DEFAULT_TILE_PLAN } from '../detect/tiling';
 import { acquireGpu } from '../gpu/device';
+import { chooseImportPath, type FrameImportPreference } from '../gpu/frame-import';
 import { FrameEngine } from '../offline/frame-engine';
 import { AnonymizePass } from '../render/anonymize-pass';
 
@@ -18,7 +19,7 @@ export interface OpenedEngine {
  * mode does: wasm first, and WebGPU instead where it measures faster; never on a software adapter, where WebGPU
  * inference is CPU work too and compiling its shaders takes many seconds.
  */
-export async function openEngine(): Promise<OpenedEngine> {
+export async function openEngine(frameImport: FrameImportPreference): Promise<OpenedEngine> {
   configureOrt({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href });
   const gpu = await acquireGpu();
   try {
@@ -35,7 +36,8 @@ export async function openEngine(): Promise<OpenedEngine> {
       }
     }
     const detector = new FaceDetector(gpu.device, model, { tiles: DEFAULT_TILE_PLAN });
-    return { engine: new FrameEngine(gpu.device, detector, new AnonymizePass(gpu.device), gpu.description), provider };
+    const importPath = chooseImportPath(frameImport, gpu.software);
+    return { engine: new FrameEngine(gpu.device, detector, new AnonymizePass(gpu.device), gpu.description, importPath), provider };
   } catch (e) {
     gpu.device.destroy();
     throw e;

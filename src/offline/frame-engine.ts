@@ -1,10 +1,11 @@
 import type { FaceDetector } from '../detect/detector';
 import type { Detection, RgbaImage } from '../detect/types';
+import { FrameImporter, type FrameImportPath, type FrameImportSource } from '../gpu/frame-import';
 import { readRgba } from '../gpu/readback';
 import type { AnonymizeParams, AnonymizePass } from '../render/anonymize-pass';
 
-/** A frame to work on: RGBA bytes (Node, ffmpeg), or anything the browser can copy into a texture. */
-export type FrameImage = RgbaImage | { source: GPUCopyExternalImageSource; width: number; height: number };
+/** A frame to work on: RGBA bytes (Node, ffmpeg), or a browser's picture (imported as live mode does). */
+export type FrameImage = RgbaImage | { source: FrameImportSource; width: number; height: number };
 
 /** The frame does not fit in this GPU's textures. */
 export class FrameTooLargeError extends Error {
@@ -23,6 +24,7 @@ export class FrameEngine {
   #frame: GPUTexture | null = null;
   #output: GPUTexture | null = null;
   #gpuError: string | null = null;
+  readonly #importer: FrameImporter;
 
   constructor(
     private readonly device: GPUDevice,
@@ -30,7 +32,10 @@ export class FrameEngine {
     private readonly pass: AnonymizePass,
     /** Human-readable adapter name. */
     readonly adapter: string,
+    /** How browser pictures reach the GPU (chooseImportPath); RGBA bytes are written as they are. */
+    importPath: FrameImportPath = 'gpu',
   ) {
+    this.#importer = new FrameImporter(device, importPath);
     device.addEventListener('uncapturederror', (ev) => { this.#gpuError ??= (ev as GPUUncapturedErrorEvent).error.message; });
     void device.lost.then((lost) => { if (lost.reason !== 'destroyed') this.#gpuError ??= `GPU device lost: ${lost.message}`; });
   }
@@ -40,7 +45,12 @@ export class FrameEngine {
     return this.device.limits.maxTextureDimension2D;
   }
 
-  #upload(img: FrameImage): GPUTexture {
+  /** How browser pictures reach the GPU now (the CPU path falls back to the GPU copy where a browser refuses it). */
+  get importPath(): FrameImportPath {
+    return this.#importer.path;
+  }
+
+  async #upload(img: FrameImage): Promise<GPUTexture> {
     this.#check();
     const { width, height } = img;
     if (width > this.maxSide || height > this.maxSide) throw new FrameTooLargeError(width, height, this.maxSide);
@@ -58,7 +68,7 @@ export class FrameEngine {
     if ('data' in img) {
       this.device.queue.writeTexture({ texture: this.#frame }, img.data, { bytesPerRow: width * 4 }, [width, height]);
     } else {
-      this.device.queue.copyExternalImageToTexture({ source: img.source }, { texture: this.#frame }, [width, height]);
+      await this.#importer.import(img.source, this.#frame);
     }
     return this.#frame;
   }
@@ -70,14 +80,14 @@ export class FrameEngine {
 
   /** Faces in the frame, as FaceDetector.detect (the whole frame and every tile of its plan). */
   async detect(img: FrameImage): Promise<Detection[]> {
-    const dets = await this.detector.detect(this.#upload(img));
+    const dets = await this.detector.detect(await this.#upload(img));
     this.#check();
     return dets;
   }
 
   /** The frame with AnonymizePass applied. */
   async render(img: FrameImage, params: AnonymizeParams): Promise<RgbaImage> {
-    const frame = this.#upload(img);
+    const frame = await this.#upload(img);
     const encoder = this.device.createCommandEncoder({ label: 'file-render' });
     this.pass.encode(encoder, frame, this.#output!, params);
     this.device.queue.submit([encoder.finish()]);

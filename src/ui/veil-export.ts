@@ -4,6 +4,7 @@ import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, type Effect } fr
 import type { Point } from '../detect/types';
 import { NO_EDITS, regionFromDrag, toggleTrack, trackAt, tracksOf, type Edits } from '../export/edits';
 import { openEngine, type OpenedEngine } from '../export/engine';
+import type { FrameImportPreference } from '../gpu/frame-import';
 import {
   closeMedia, exportMedia, facesOn, frameCount, frameSize, openMedia, renderPreview, type Look, type OpenedMedia,
 } from '../export/media';
@@ -57,6 +58,8 @@ export class VeilExport extends LitElement {
   declare status: string;
 
   #engine: Promise<OpenedEngine> | null = null;
+  /** How decoded frames reach the GPU (`?import=`, as in live mode). */
+  #frameImport: FrameImportPreference;
   #media: OpenedMedia | null = null;
   #abort: AbortController | null = null;
   /** The engine does one frame at a time: preview renders queue behind each other. */
@@ -75,6 +78,7 @@ export class VeilExport extends LitElement {
     this.edits = NO_EDITS;
     const s = { ...DEFAULT_SETTINGS, ...loadStoredSettings(), ...settingsFromUrl(location.search).settings };
     this.look = { effect: s.effect, strength: s.strength, scale: s.maskScale, shape: s.shape, color: DEFAULT_SOLID_COLOR, outlines: false };
+    this.#frameImport = s.frameImport;
     this.download = null;
     this.drag = null;
     this.status = '';
@@ -100,8 +104,8 @@ export class VeilExport extends LitElement {
 
   #openEngine(): Promise<OpenedEngine> {
     if (!this.#engine) {
-      const opening = openEngine().then((e) => {
-        this.status = `GPU: ${e.engine.adapter} · detector: ${e.provider}`;
+      const opening = openEngine(this.#frameImport).then((e) => {
+        this.status = `GPU: ${e.engine.adapter}${e.engine.importPath === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${e.provider}`;
         return e;
       });
       // A failed start (no WebGPU, say) is tried again with the next file.
