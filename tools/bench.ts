@@ -1,5 +1,5 @@
 // `npm run bench:chromium [-- --sizes WxH,... --frames N --warmup N --tiles N|all|off --grid 1|2 --webgpu-frames N
-//  --peers short,full|none --canvas on|off --blur auto|quick|full|off --port P --out FILE]`
+//  --peers short,full|none --canvas on|off --import-frames N --blur auto|quick|full|off --port P --out FILE]`
 // Builds the bench page (tools/bench-page.vite.config.ts), serves it on 127.0.0.1, opens it in headless Chromium with
 // the e2e tests' flags (tests/e2e/chromium.ts), runs the benches there and prints their tables.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import type { ChromiumBenchConfig, ChromiumBenchReport } from '../src/bench/chro
 import { BENCH_SIZES } from '../src/bench/footage';
 import type { PeerModel } from '../src/bench/mediapipe-peer';
 import { pipelineLegend, pipelineTable } from '../src/bench/pipeline-report';
-import { comparisonLines, peerTable, canvasBlurTable } from '../src/bench/comparison-report';
+import { comparisonLines, importTable, peerTable, canvasBlurTable } from '../src/bench/comparison-report';
 
 /** As src/bench/bench-page.ts marks its progress lines (importing the page module here would run it). */
 const LOG_PREFIX = '[bench] ';
@@ -21,7 +21,7 @@ const CONFIG_FILE = 'tools/bench-page.vite.config.ts';
 /** Not the e2e tests' 4317 (nor 4327, another tool's), so they can run at once. */
 const DEFAULT_PORT = 4347;
 const USAGE = 'usage: npm run bench:chromium -- [--sizes WxH,...] [--frames N] [--warmup N] [--tiles N|all|off] [--grid 1|2] '
-  + '[--webgpu-frames N] [--peers short,full|none] [--canvas on|off] [--blur auto|quick|full|off] [--port P] [--out FILE]';
+  + '[--webgpu-frames N] [--peers short,full|none] [--canvas on|off] [--import-frames N] [--blur auto|quick|full|off] [--port P] [--out FILE]';
 
 function config(args: BenchArgs): ChromiumBenchConfig {
   const peers = (args.list('peers') ?? ['short', 'full']).filter((p) => p !== 'none');
@@ -38,13 +38,14 @@ function config(args: BenchArgs): ChromiumBenchConfig {
     webgpuFrames: args.count('webgpu-frames', 3),
     peers: peers as PeerModel[],
     canvasBlur: args.string('canvas') !== 'off',
+    importFrames: args.count('import-frames', 20),
     blur: blur === 'off' ? null : blur as ChromiumBenchConfig['blur'],
   };
 }
 
 async function main(): Promise<void> {
   const args = new BenchArgs(process.argv.slice(2), {
-    switches: [], options: ['sizes', 'frames', 'warmup', 'tiles', 'grid', 'webgpu-frames', 'peers', 'canvas', 'blur', 'port', 'out'],
+    switches: [], options: ['sizes', 'frames', 'warmup', 'tiles', 'grid', 'webgpu-frames', 'peers', 'canvas', 'import-frames', 'blur', 'port', 'out'],
   });
   const cfg = config(args);
   const port = args.count('port', DEFAULT_PORT);
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   console.log(`${pipelineTable(report.pipeline)}\n${pipelineLegend(report.timestamps)}`);
   if (report.peers.length) console.log(`\nDetection against MediaPipe Face Detection (same frames)\n${peerTable(report.wholeFrame, report.peers)}`);
   if (report.canvasBlur.length) console.log(`\nBlur against Canvas2D filter: blur() (same faces)\n${canvasBlurTable(report.canvasBlur)}`);
+  if (report.imports.length) console.log(`\nFrame import, both paths (same frames; wall ms to queue done)\n${importTable(report.imports, report.software)}`);
   console.log(`\n${comparisonLines(report).join('\n')}`);
   if (report.blur) {
     console.log(`\nBlur bench in Chromium (${report.blur.timing}${report.blur.quantized ? ', QUANTIZED timestamps' : ''})`);

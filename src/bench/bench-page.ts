@@ -9,6 +9,7 @@ import { compareCanvasBlur } from './canvas-blur';
 import type { ChromiumBenchConfig, ChromiumBenchReport } from './chromium-protocol';
 import { DEMO_CLIP } from './footage';
 import { bitmapFrameSource, decodeClipFrames, layoutFrames } from './footage-browser';
+import { compareImports, decodedVideoFrames } from './import-bench';
 import { runPeer } from './mediapipe-peer';
 import { runPipelineBench, type PipelineBenchResult } from './pipeline-bench';
 
@@ -30,7 +31,7 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
   const clip = await decodeClipFrames(`${base}${DEMO_CLIP.url}`);
   const report: ChromiumBenchReport = {
     userAgent: navigator.userAgent, adapter: gpu.description, software: gpu.software, timestamps,
-    pipeline: [], wholeFrame: [], peers: [], canvasBlur: [], blur: null,
+    pipeline: [], wholeFrame: [], peers: [], canvasBlur: [], imports: [], blur: null,
   };
   const bench = async (provider: Provider, frames: readonly ImageBitmap[], o: { frames: number; warmup: number; tilesPerFrame: number }) => {
     if (!models[provider]) {
@@ -59,6 +60,13 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
       }
     }
     if (config.canvasBlur) report.canvasBlur.push(await compareCanvasBlur(device, importer, frames, { frames: config.frames, warmup: config.warmup, faces: 4 }));
+    if (config.importFrames > 0) {
+      const counts = { frames: config.importFrames, warmup: 2 };
+      report.imports.push(await compareImports(device, frames, 'bitmap', counts));
+      const decoded = await decodedVideoFrames(frames.slice(0, 8));
+      report.imports.push(await compareImports(device, decoded, 'video', counts));
+      decoded.forEach((f) => f.close());
+    }
     frames.forEach((f) => f.close());
   }
   if (config.blur) {

@@ -1,5 +1,6 @@
 import type { BenchReport } from './blur-bench';
 import type { CanvasBlurResult } from './canvas-blur';
+import type { ImportBenchResult } from './import-bench';
 import type { PeerModel, PeerResult } from './mediapipe-peer';
 import type { PipelineBenchResult } from './pipeline-bench';
 
@@ -15,6 +16,8 @@ export interface ChromiumBenchConfig {
   /** MediaPipe models to run side by side (none: skip the peer). */
   peers: PeerModel[];
   canvasBlur: boolean;
+  /** Imports per path in the frame-import comparison (src/bench/import-bench.ts); 0 skips it. */
+  importFrames: number;
   /** The blur bench (src/bench/blur-bench.ts): a preset (auto: quick on a software adapter), or null to skip it. */
   blur: 'auto' | 'quick' | 'full' | null;
 }
@@ -29,5 +32,6 @@ export interface ChromiumBenchReport {
   wholeFrame: PipelineBenchResult[];
   peers: PeerResult[];
   canvasBlur: CanvasBlurResult[];
+  imports: ImportBenchResult[];
   blur: BenchReport | null;
 }

@@ -1,4 +1,5 @@
 import type { CanvasBlurResult } from './canvas-blur';
+import type { ImportBenchResult } from './import-bench';
 import type { ChromiumBenchReport } from './chromium-protocol';
 import type { PeerResult } from './mediapipe-peer';
 import type { PipelineBenchResult } from './pipeline-bench';
@@ -20,6 +21,14 @@ export function peerTable(ours: readonly PipelineBenchResult[], peers: readonly 
 export function canvasBlurTable(results: readonly CanvasBlurResult[]): string {
   return formatTable(['size', 'faces', 'ours ms (wall)', 'canvas2d ms (wall)', 'ours/canvas'], results.map((r) => [
     size(r), String(r.faces), medianP95(r.ours), medianP95(r.canvas), ratio(r.ours.median, r.canvas.median),
+  ]));
+}
+
+/** Both frame-import paths on the same frames, and the one live mode takes on this adapter. */
+export function importTable(results: readonly ImportBenchResult[], software: boolean): string {
+  const picked = software ? 'cpu' : 'gpu';
+  return formatTable(['size', 'source', 'format', 'gpu copy ms', 'cpu convert ms', 'cpu/gpu', 'live mode takes'], results.map((r) => [
+    size(r), r.source, r.format, medianP95(r.ms.gpu), medianP95(r.ms.cpu), ratio(r.ms.cpu.median, r.ms.gpu.median), picked,
   ]));
 }
 

@@ -4,9 +4,10 @@ export type FrameImportSource = HTMLVideoElement | HTMLCanvasElement | Offscreen
 /**
  * How a frame reaches its GPU texture. gpu: copyExternalImageToTexture, a GPU-side copy and colour conversion.
  * cpu: VideoFrame.copyTo converts to RGBA on the CPU, writeTexture uploads it. On a software adapter the "GPU"
- * copy is the emulated GPU converting pixel by pixel: measured in headless Chromium on SwiftShader (2-core VM),
- * a 1280x720 NV12 video frame took 615 ms that way against 160 ms for copyTo + writeTexture, an ImageBitmap 374
- * against 178 ms, a 2D canvas 259 against 47 ms. On a real GPU the copy is the cheap one.
+ * copy is the emulated GPU converting pixel by pixel: in headless Chromium on SwiftShader (2-core VM) the CPU path
+ * takes a fifth of its time for 720p ImageBitmaps and a thirtieth for decoded video frames (npm run bench:chromium,
+ * its import table), and a quarter for a playing 720p <video> (160 vs 615 ms, a one-off page). On a real GPU the
+ * copy is the cheap one.
  */
 export type FrameImportPath = 'gpu' | 'cpu';
 export type FrameImportPreference = 'auto' | FrameImportPath;
