@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   console.log(`${pipelineTable(report.pipeline)}\n${pipelineLegend(report.timestamps)}`);
   if (report.peers.length) console.log(`\nDetection against MediaPipe Face Detection (same frames)\n${peerTable(report.wholeFrame, report.peers)}`);
   if (report.canvasBlur.length) console.log(`\nBlur against Canvas2D filter: blur() (same faces)\n${canvasBlurTable(report.canvasBlur)}`);
-  if (report.imports.length) console.log(`\nFrame import, both paths (same frames; wall ms to queue done)\n${importTable(report.imports, report.software)}`);
+  if (report.imports.length) console.log(`\nFrame import, both paths (same frames; wall ms to queue done)\n${importTable(report.imports, report.frameImport)}`);
   console.log(`\n${comparisonLines(report).join('\n')}`);
   if (report.blur) {
     console.log(`\nBlur bench in Chromium (${report.blur.timing}${report.blur.quantized ? ', QUANTIZED timestamps' : ''})`);

@@ -1,5 +1,5 @@
 import { acquireGpu, type Gpu } from '../gpu/device';
-import { chooseImportPath, FrameImporter, type FrameImportPath } from '../gpu/frame-import';
+import { chooseImportPath, FrameImporter, frameTextureUsage, type FrameImportPath } from '../gpu/frame-import';
 import { DEFAULT_DETECTOR_OPTIONS, FaceDetector } from '../detect/detector';
 import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
@@ -59,7 +59,6 @@ const MAX_RENDERS_IN_FLIGHT = 2;
  */
 const DETECTION_TARGET_MS = 100;
 
-const FRAME_USAGE = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
 const OUTPUT_USAGE = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING;
 
 /** Everything that lives on one GPUDevice; rebuilt as a whole when the device is lost. */
@@ -229,7 +228,7 @@ export class LivePipeline {
       res.frame?.destroy();
       res.output?.destroy();
       const device = res.gpu.device;
-      res.frame = device.createTexture({ label: 'camera-frame', size: [width, height], format: 'rgba8unorm', usage: FRAME_USAGE });
+      res.frame = device.createTexture({ label: 'camera-frame', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
       res.output = device.createTexture({ label: 'anonymized-frame', size: [width, height], format: 'rgba8unorm', usage: OUTPUT_USAGE });
       this.canvas.width = width;
       this.canvas.height = height;

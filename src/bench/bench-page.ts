@@ -31,7 +31,7 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
   const clip = await decodeClipFrames(`${base}${DEMO_CLIP.url}`);
   const report: ChromiumBenchReport = {
     userAgent: navigator.userAgent, adapter: gpu.description, software: gpu.software, timestamps,
-    pipeline: [], wholeFrame: [], peers: [], canvasBlur: [], imports: [], blur: null,
+    pipeline: [], wholeFrame: [], peers: [], canvasBlur: [], frameImport: importer.path, imports: [], blur: null,
   };
   const bench = async (provider: Provider, frames: readonly ImageBitmap[], o: { frames: number; warmup: number; tilesPerFrame: number }) => {
     if (!models[provider]) {

@@ -1,4 +1,4 @@
-import type { FrameImporter } from '../gpu/frame-import';
+import { frameTextureUsage, type FrameImporter } from '../gpu/frame-import';
 import { AnonymizePass } from '../render/anonymize-pass';
 import { sigmaForFace } from '../render/anonymize-plan';
 import { DEFAULT_SETTINGS } from '../app/settings';
@@ -31,8 +31,7 @@ export async function compareCanvasBlur(
   const canvasMs: number[] = [];
 
   const anonymize = new AnonymizePass(device);
-  const usage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
-  const src = device.createTexture({ label: 'canvas-blur-src', size: [width, height], format: 'rgba8unorm', usage });
+  const src = device.createTexture({ label: 'canvas-blur-src', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
   const dst = device.createTexture({ label: 'canvas-blur-dst', size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING });
   try {
     for (let i = 0; i < o.warmup + o.frames; i++) {

@@ -1,5 +1,6 @@
 import type { BenchReport } from './blur-bench';
 import type { CanvasBlurResult } from './canvas-blur';
+import type { FrameImportPath } from '../gpu/frame-import';
 import type { ImportBenchResult } from './import-bench';
 import type { PeerModel, PeerResult } from './mediapipe-peer';
 import type { PipelineBenchResult } from './pipeline-bench';
@@ -32,6 +33,8 @@ export interface ChromiumBenchReport {
   wholeFrame: PipelineBenchResult[];
   peers: PeerResult[];
   canvasBlur: CanvasBlurResult[];
+  /** The import path live mode takes on this adapter, which the bench's pipeline used. */
+  frameImport: FrameImportPath;
   imports: ImportBenchResult[];
   blur: BenchReport | null;
 }

@@ -1,4 +1,5 @@
 import type { CanvasBlurResult } from './canvas-blur';
+import type { FrameImportPath } from '../gpu/frame-import';
 import type { ImportBenchResult } from './import-bench';
 import type { ChromiumBenchReport } from './chromium-protocol';
 import type { PeerResult } from './mediapipe-peer';
@@ -25,10 +26,9 @@ export function canvasBlurTable(results: readonly CanvasBlurResult[]): string {
 }
 
 /** Both frame-import paths on the same frames, and the one live mode takes on this adapter. */
-export function importTable(results: readonly ImportBenchResult[], software: boolean): string {
-  const picked = software ? 'cpu' : 'gpu';
+export function importTable(results: readonly ImportBenchResult[], liveTakes: FrameImportPath): string {
   return formatTable(['size', 'source', 'format', 'gpu copy ms', 'cpu convert ms', 'cpu/gpu', 'live mode takes'], results.map((r) => [
-    size(r), r.source, r.format, medianP95(r.ms.gpu), medianP95(r.ms.cpu), ratio(r.ms.cpu.median, r.ms.gpu.median), picked,
+    size(r), r.source, r.format, medianP95(r.ms.gpu), medianP95(r.ms.cpu), ratio(r.ms.cpu.median, r.ms.gpu.median), liveTakes,
   ]));
 }
 

@@ -1,4 +1,4 @@
-import { FrameImporter, type FrameImportPath, type FrameImportSource } from '../gpu/frame-import';
+import { FrameImporter, frameTextureUsage, type FrameImportPath, type FrameImportSource } from '../gpu/frame-import';
 import { summarize, type Summary } from './stats';
 
 /** ImageBitmaps (RGBA, as the pipeline bench's frames), or frames a video decoder hands over (a camera's are alike). */
@@ -53,8 +53,7 @@ export async function compareImports(
 ): Promise<ImportBenchResult> {
   const first = sources[0];
   const [width, height] = first instanceof VideoFrame ? [first.displayWidth, first.displayHeight] : [first.width, first.height];
-  const usage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
-  const texture = device.createTexture({ label: 'import-bench', size: [width, height], format: 'rgba8unorm', usage });
+  const texture = device.createTexture({ label: 'import-bench', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
   const ms = {} as Record<FrameImportPath, Summary>;
   try {
     for (const path of ['gpu', 'cpu'] as const) {

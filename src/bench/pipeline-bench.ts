@@ -6,6 +6,7 @@ import { AnonymizePass } from '../render/anonymize-pass';
 import { DEFAULT_FEATHER_PX } from '../render/anonymize-plan';
 import { maskFromBox } from '../app/masks';
 import { DEFAULT_SETTINGS } from '../app/settings';
+import { frameTextureUsage } from '../gpu/frame-import';
 import { StageClock, type StageKind } from './stage-clock';
 import { summarize, type Summary } from './stats';
 
@@ -83,9 +84,7 @@ export async function runPipelineBench(
   const cropsPerFrame = 1 + Math.min(o.tilesPerFrame, detector.tileCount(width, height));
   const tracker = new Tracker();
   const anonymize = new AnonymizePass(device);
-  // The live frame's usage: copyExternalImageToTexture wants RENDER_ATTACHMENT.
-  const frameUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
-  const frame = device.createTexture({ label: 'bench-frame', size: [width, height], format: 'rgba8unorm', usage: frameUsage });
+  const frame = device.createTexture({ label: 'bench-frame', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
   const output = device.createTexture({ label: 'bench-output', size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING });
   const interval = o.frameIntervalMs ?? 40;
   const perStage = new Map<PipelineStage, { ms: number[]; kind: StageKind }>();

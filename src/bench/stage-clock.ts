@@ -102,16 +102,16 @@ export class StageClock<S extends string> implements StageProbe<S> {
       submit();
       return;
     }
-    await queue.onSubmittedWorkDone();
-    const t0 = performance.now();
-    submit();
-    await queue.onSubmittedWorkDone();
-    this.#spans.push({ stage, begin: t0, end: performance.now(), kind: 'wall' });
+    await this.waited(stage, () => {
+      submit();
+      return undefined;
+    });
   }
 
   /**
-   * Times work that converts on the CPU before it queues its GPU part (FrameImporter's cpu path): GPU timestamps
-   * would see only the upload, so this is wall time from a drained queue until the queue is done after it.
+   * Wall time from a drained queue until the queue is done after `work`: for work that converts on the CPU before
+   * it queues its GPU part (FrameImporter's cpu path), which GPU timestamps would not see, and for queued() where
+   * there are no timestamps.
    */
   async waited(stage: S, work: () => Promise<void> | undefined): Promise<void> {
     const queue = this.#device.queue;

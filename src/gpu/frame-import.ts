@@ -12,6 +12,15 @@ export type FrameImportSource = HTMLVideoElement | HTMLCanvasElement | Offscreen
 export type FrameImportPath = 'gpu' | 'cpu';
 export type FrameImportPreference = 'auto' | FrameImportPath;
 
+/**
+ * What a frame texture needs: COPY_DST and RENDER_ATTACHMENT to be imported into (copyExternalImageToTexture wants
+ * the latter), TEXTURE_BINDING for the passes that read it. A function: under Node, GPUTextureUsage exists only
+ * once Dawn's globals are installed, not when this module loads.
+ */
+export function frameTextureUsage(): GPUTextureUsageFlags {
+  return GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
+}
+
 export function chooseImportPath(preference: FrameImportPreference, software: boolean): FrameImportPath {
   if (preference !== 'auto') return preference;
   return software && typeof VideoFrame === 'function' ? 'cpu' : 'gpu';

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { frameTextureUsage } from '../gpu/frame-import';
 import { uploadRgba } from '../gpu/readback';
 import { FaceDetector, type DetectorOptions } from '../detect/detector';
 import type { ImageResult } from '../detect/eval-metrics';
@@ -91,7 +92,7 @@ export async function runEval(annotationsPath: string, o: EvalRunOptions): Promi
       if (img.width !== a.width || img.height !== a.height) {
         throw new AnnotationsError(annotationsPath, `${a.image} is ${img.width}x${img.height}, annotated as ${a.width}x${a.height}`);
       }
-      const frame = uploadRgba(device, img, GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT);
+      const frame = uploadRgba(device, img, frameTextureUsage());
       try {
         if (i === 0) await detector.detect(frame);
         const t0 = performance.now();

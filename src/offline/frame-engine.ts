@@ -1,6 +1,6 @@
 import type { FaceDetector } from '../detect/detector';
 import type { Detection, RgbaImage } from '../detect/types';
-import { FrameImporter, type FrameImportPath, type FrameImportSource } from '../gpu/frame-import';
+import { FrameImporter, frameTextureUsage, type FrameImportPath, type FrameImportSource } from '../gpu/frame-import';
 import { readRgba } from '../gpu/readback';
 import type { AnonymizeParams, AnonymizePass } from '../render/anonymize-pass';
 
@@ -58,9 +58,7 @@ export class FrameEngine {
       this.#frame?.destroy();
       this.#output?.destroy();
       const size = [width, height];
-      // GPUTextureUsage exists once webgpu-node has installed Dawn's globals, not at module load.
-      const frameUsage = GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT;
-      this.#frame = this.device.createTexture({ label: 'file-frame', size, format: 'rgba8unorm', usage: frameUsage });
+      this.#frame = this.device.createTexture({ label: 'file-frame', size, format: 'rgba8unorm', usage: frameTextureUsage() });
       this.#output = this.device.createTexture({
         label: 'file-anonymized', size, format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC,
       });
