@@ -6,8 +6,7 @@ export type FrameImportSource = HTMLVideoElement | HTMLCanvasElement | Offscreen
  * cpu: VideoFrame.copyTo converts to RGBA on the CPU, writeTexture uploads it. On a software adapter the "GPU"
  * copy is the emulated GPU converting pixel by pixel: in headless Chromium on SwiftShader (2-core VM) the CPU path
  * takes a fifth of its time for 720p ImageBitmaps and a thirtieth for decoded video frames (npm run bench:chromium,
- * its import table), and a quarter for a playing 720p <video> (160 vs 615 ms, a one-off page). On a real GPU the
- * copy is the cheap one.
+ * its import table). On a real GPU the copy is the cheap one.
  */
 export type FrameImportPath = 'gpu' | 'cpu';
 export type FrameImportPreference = 'auto' | FrameImportPath;

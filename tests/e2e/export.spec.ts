@@ -105,7 +105,7 @@ test('a clip with audio: every frame, the duration and the audio kept, the face 
   // Debian's Chromium encodes H.264 but not AAC: the AAC track is copied into MP4 as it is.
   await expect(page.locator('veil-export [data-role="format"]')).toContainText('MP4 (H.264 video, the original AAC audio, unchanged)');
   await expect(page.locator('veil-export [data-control="track"]')).toHaveText(['Face 1: blurred']);
-  // As live mode: on this software GPU the decoded frames are converted on the CPU (about 5x faster here).
+  // As live mode: on this software GPU the decoded frames are converted on the CPU (faster here: the bench's import table).
   await expect(page.locator('veil-export [data-role="status"]')).toContainText('frames converted on the CPU');
   await screenshot(page, 'export-preview');
   const output = await exportAndSave(page, 'clip-tagged-veil.mp4');
