@@ -268,15 +268,19 @@ test('each bad file gets its message, and nothing is offered for download', asyn
 });
 
 test('progress while working; cancel (searching or exporting) leaves nothing behind, and the page goes on', async ({ page }) => {
+  test.slow();
+  // Long enough that neither pass can finish between the progress check and the click (10 frames once did).
+  const long = join(dir, 'long.mp4');
+  makeClip(long, { ...CLIP, seconds: 12 });
   await page.goto('/export.html');
-  await openFile(page, join(dir, 'clip.mp4'));
+  await openFile(page, long);
   await expect(page.locator('veil-export [data-role="progress-text"]'))
-    .toHaveText(/^Finding faces: \d+ of 10 frames · \d+\.\d fps · (\d+:\d\d|-:--) left$/);
+    .toHaveText(/^Finding faces: \d+ of 120 frames · \d+\.\d fps · (\d+:\d\d|-:--) left$/);
   await page.locator('veil-export [data-control="cancel"]').click();
   await expect(page.locator('veil-export [data-role="notice"]')).toHaveText('Canceled. Nothing was written.');
   await expect(page.locator('veil-export')).toHaveAttribute('data-phase', 'idle');
   await expect(page.locator('veil-export [data-role="download"]')).toHaveCount(0);
-  await openFile(page, join(dir, 'clip.mp4'));
+  await openFile(page, long);
   await waitPreview(page);
   // And while exporting: back to the preview, no download.
   await page.locator('veil-export [data-control="export"]').click();
