@@ -31,6 +31,8 @@ options:
                               ${d.motionGuard}, 0: off)
   --motion-guard-lag L        the guard judges frame i by frame i - L's thumbnail (default ${d.motionGuardLag}: live
                               mode's GPU readback lands a frame late)
+  --no-picture                boxes follow only the detections, not the picture between them (live mode looks for
+                              each face in every frame's 320 px luma image, as it lands, frame i - L as above)
   --trace OUT.jsonl           every frame's result, boxes, truth and verdicts, one JSON line per frame
 defaults model live mode on a mid-range GPU at 30 fps (see src/node/eval-video.ts)`;
 
@@ -48,7 +50,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags = new Map<string, string>();
-  const switches = new Set(['no-cache', 'leaks']);
+  const switches = new Set(['no-cache', 'leaks', 'no-picture']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) positional.push(a);
@@ -58,7 +60,7 @@ function parseArgs(argv: string[]): Args {
     else flags.set(a.slice(2), argv[++i]!);
   }
   const known = new Set(['json', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'tracker', 'limit', 'cache',
-    'no-cache', 'leaks', 'all', 'trace', 'motion-guard', 'motion-guard-lag']);
+    'no-cache', 'leaks', 'all', 'trace', 'motion-guard', 'motion-guard-lag', 'no-picture']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   const int = (name: string, min: number): number | undefined => {
     const text = flags.get(name);
@@ -124,6 +126,7 @@ function parseArgs(argv: string[]): Args {
       limit: int('limit', 1),
       motionGuard: int('motion-guard', 0) ?? d.motionGuard,
       motionGuardLag: int('motion-guard-lag', 0) ?? d.motionGuardLag,
+      pictures: !flags.has('no-picture'),
       cacheDir: flags.has('no-cache') ? undefined : flags.get('cache') ?? d.cacheDir,
     },
   };

@@ -8,6 +8,7 @@ import type { Detection, Rect } from '../detect/types';
 import { AnonymizePass } from '../render/anonymize-pass';
 import { MotionGuard } from './motion-guard';
 import { ThumbnailPass } from '../gpu/thumbnail-pass';
+import { lumaSize } from '../track/patch-motion';
 import { FaceExclusions } from './exclusions';
 import { failClosedReason, type FailClosedReason } from './fail-closed';
 import { toAppError, type AppError } from './errors';
@@ -68,6 +69,8 @@ interface DeviceResources {
   importer: FrameImporter;
   anonymize: AnonymizePass;
   thumbnail: ThumbnailPass;
+  /** The tracker's picture of each frame (lumaSize()), where it looks for faces between detections. */
+  picture: ThumbnailPass;
   frame: GPUTexture | null;
   output: GPUTexture | null;
 }
@@ -152,7 +155,8 @@ export class LivePipeline {
     gpu.device.addEventListener('uncapturederror', (ev) => console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message));
     return {
       gpu, context, importer: new FrameImporter(gpu.device, chooseImportPath(this.settings.frameImport, gpu.software)),
-      anonymize: new AnonymizePass(gpu.device), thumbnail: new ThumbnailPass(gpu.device), frame: null, output: null,
+      anonymize: new AnonymizePass(gpu.device), thumbnail: new ThumbnailPass(gpu.device),
+      picture: new ThumbnailPass(gpu.device), frame: null, output: null,
     };
   }
 
@@ -313,10 +317,17 @@ export class LivePipeline {
     encoder.copyTextureToTexture({ texture: output }, { texture: res.context.getCurrentTexture() }, [width, height]);
     // Judged on later frames: the readback lands a frame or two from now, and this frame may start a detection.
     const readThumbnail = this.motion.enabled ? res.thumbnail.encode(encoder, frame) : null;
+    const pictureSize = lumaSize({ width, height });
+    const readPicture = res.picture.encode(encoder, frame, pictureSize);
     device.queue.submit([encoder.finish()]);
+    // A lost device reports itself through device.lost, so a failed read is dropped here.
     readThumbnail?.().then((cells) => {
       if (this.res === res) this.motion.see(now, cells);
-    }, () => undefined); // a lost device reports itself through device.lost
+    }, () => undefined);
+    const epoch = this.epoch;
+    readPicture?.().then((data) => {
+      if (this.res === res && this.epoch === epoch) this.tracker.see(now, { ...pictureSize, data });
+    }, () => undefined);
     this.rendersInFlight++;
     void device.queue.onSubmittedWorkDone().finally(() => {
       if (this.res !== res) return;
@@ -485,6 +496,7 @@ export class LivePipeline {
     void this.detector?.model.release();
     this.res?.anonymize.destroy();
     this.res?.thumbnail.destroy();
+    this.res?.picture.destroy();
     this.res?.frame?.destroy();
     this.res?.output?.destroy();
     this.res?.gpu.device.destroy();

@@ -19,17 +19,17 @@ export const DEFAULT_MOTION_GUARD = 40;
  */
 const KEEP_MS = 6000;
 
-/** CPU twin of thumbnail.wgsl. */
-export function thumbnailRef(img: RgbaImage): Float32Array {
-  const out = new Float32Array(THUMB_W * THUMB_H);
+/** CPU twin of thumbnail.wgsl: tw x th cells of mean luma. */
+export function thumbnailRef(img: RgbaImage, tw = THUMB_W, th = THUMB_H): Float32Array {
+  const out = new Float32Array(tw * th);
   const span = (i: number, n: number, size: number) => {
     const lo = Math.floor((i * size) / n);
     return [lo, Math.max(Math.floor(((i + 1) * size) / n), lo + 1)];
   };
-  for (let cy = 0; cy < THUMB_H; cy++) {
-    const [y0, y1] = span(cy, THUMB_H, img.height);
-    for (let cx = 0; cx < THUMB_W; cx++) {
-      const [x0, x1] = span(cx, THUMB_W, img.width);
+  for (let cy = 0; cy < th; cy++) {
+    const [y0, y1] = span(cy, th, img.height);
+    for (let cx = 0; cx < tw; cx++) {
+      const [x0, x1] = span(cx, tw, img.width);
       let sum = 0;
       for (let y = y0; y < y1; y++) {
         for (let x = x0; x < x1; x++) {
@@ -37,7 +37,7 @@ export function thumbnailRef(img: RgbaImage): Float32Array {
           sum += 0.299 * img.data[p] + 0.587 * img.data[p + 1] + 0.114 * img.data[p + 2];
         }
       }
-      out[cy * THUMB_W + cx] = sum / ((x1 - x0) * (y1 - y0));
+      out[cy * tw + cx] = sum / ((x1 - x0) * (y1 - y0));
     }
   }
   return out;

@@ -29,6 +29,23 @@ describe('ThumbnailPass', () => {
     });
   }
 
+  it('makes the tracker\'s larger thumbnails too, and follows a change of size', async () => {
+    const pass = new ThumbnailPass(device);
+    for (const [width, height, tw, th] of [[640, 360, 320, 180], [90, 160, 45, 80]] as const) {
+      const img = randomImage(width, height, tw);
+      const frame = uploadRgba(device, img);
+      const encoder = device.createCommandEncoder();
+      const read = pass.encode(encoder, frame, { width: tw, height: th })!;
+      device.queue.submit([encoder.finish()]);
+      const gpu = await read();
+      const cpu = thumbnailRef(img, tw, th);
+      expect(gpu).toHaveLength(tw * th);
+      expect(Math.max(...Array.from(gpu, (v, i) => Math.abs(v - cpu[i])))).toBeLessThan(1e-3);
+      frame.destroy();
+    }
+    pass.destroy();
+  });
+
   it('skips a frame when every readback is still in flight, and recovers when one returns', async () => {
     const frame = uploadRgba(device, randomImage(64, 36, 1));
     const pass = new ThumbnailPass(device);

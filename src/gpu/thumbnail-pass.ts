@@ -3,51 +3,81 @@ import { THUMB_H, THUMB_W } from '../app/motion-guard';
 import { computePipeline } from './compute-pipeline';
 import { StagingPool } from './readback';
 
-const BYTES = THUMB_W * THUMB_H * 4;
-/** Readbacks in flight at most; a frame that finds none free gets no thumbnail (the guard uses an older one). */
+/** Readbacks in flight at most; a frame that finds none free gets no thumbnail (its users take an older one). */
 const STAGING = 3;
 
-/** A frame's 32x18 luma thumbnail (thumbnail.wgsl), computed beside its render and read back without waiting. */
+export interface ThumbnailSize {
+  width: number;
+  height: number;
+}
+
+/** What one thumbnail size needs; rebuilt when the size changes (the frame's aspect changed). */
+interface Sized {
+  key: string;
+  size: ThumbnailSize;
+  pipeline: GPUComputePipeline;
+  cells: GPUBuffer;
+  staging: StagingPool;
+  groups: WeakMap<GPUTexture, GPUBindGroup>;
+}
+
+/**
+ * A frame's luma thumbnail (thumbnail.wgsl), computed beside its render and read back without waiting: 32x18 for
+ * the motion guard by default, or the tracker's picture size (lumaSize()).
+ */
 export class ThumbnailPass {
   #device: GPUDevice;
-  #pipeline: GPUComputePipeline;
-  #cells: GPUBuffer;
-  #staging: StagingPool;
-  #groups = new WeakMap<GPUTexture, GPUBindGroup>();
+  #sized: Sized | undefined;
 
   constructor(device: GPUDevice) {
     this.#device = device;
-    this.#pipeline = computePipeline(device, 'thumbnail', code, { TW: THUMB_W, TH: THUMB_H });
-    this.#cells = device.createBuffer({ label: 'thumbnail', size: BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
-    this.#staging = new StagingPool(device, 'thumbnail-staging', BYTES, STAGING);
+  }
+
+  #forSize(size: ThumbnailSize): Sized {
+    const key = `${size.width}x${size.height}`;
+    if (this.#sized?.key === key) return this.#sized;
+    this.destroy();
+    const bytes = size.width * size.height * 4;
+    const device = this.#device;
+    this.#sized = {
+      key,
+      size: { ...size },
+      pipeline: computePipeline(device, 'thumbnail', code, { TW: size.width, TH: size.height }),
+      cells: device.createBuffer({ label: 'thumbnail', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }),
+      staging: new StagingPool(device, 'thumbnail-staging', bytes, STAGING),
+      groups: new WeakMap(),
+    };
+    return this.#sized;
   }
 
   /**
    * Encodes the thumbnail of `frame` (TEXTURE_BINDING) into `encoder`. Returns the read to start once the encoder is
    * submitted, or null when every staging buffer is still being read.
    */
-  encode(encoder: GPUCommandEncoder, frame: GPUTexture): (() => Promise<Float32Array>) | null {
-    const staging = this.#staging.take();
+  encode(encoder: GPUCommandEncoder, frame: GPUTexture, size: ThumbnailSize = { width: THUMB_W, height: THUMB_H }): (() => Promise<Float32Array>) | null {
+    const s = this.#forSize(size);
+    const staging = s.staging.take();
     if (!staging) return null;
-    let group = this.#groups.get(frame);
+    let group = s.groups.get(frame);
     if (!group) {
       group = this.#device.createBindGroup({
-        label: 'thumbnail', layout: this.#pipeline.getBindGroupLayout(0),
-        entries: [{ binding: 0, resource: frame.createView() }, { binding: 1, resource: { buffer: this.#cells } }],
+        label: 'thumbnail', layout: s.pipeline.getBindGroupLayout(0),
+        entries: [{ binding: 0, resource: frame.createView() }, { binding: 1, resource: { buffer: s.cells } }],
       });
-      this.#groups.set(frame, group);
+      s.groups.set(frame, group);
     }
     const pass = encoder.beginComputePass({ label: 'thumbnail' });
-    pass.setPipeline(this.#pipeline);
+    pass.setPipeline(s.pipeline);
     pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(1, THUMB_H);
+    pass.dispatchWorkgroups(Math.ceil(s.size.width / 8), Math.ceil(s.size.height / 8));
     pass.end();
-    encoder.copyBufferToBuffer(this.#cells, 0, staging, 0, BYTES);
-    return () => this.#staging.read(staging, (bytes) => new Float32Array(bytes.slice(0)));
+    encoder.copyBufferToBuffer(s.cells, 0, staging, 0, s.staging.size);
+    return () => s.staging.read(staging, (bytes) => new Float32Array(bytes.slice(0)));
   }
 
   destroy(): void {
-    this.#cells.destroy();
-    this.#staging.destroy();
+    this.#sized?.cells.destroy();
+    this.#sized?.staging.destroy();
+    this.#sized = undefined;
   }
 }

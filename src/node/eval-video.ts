@@ -11,7 +11,7 @@ import { detectedFrames, replayLive, type LiveSchedule, type ReplayFrame } from 
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
 import { Tracker } from '../track/tracker';
 import { detectClip } from './eval-video-detect';
-import { frameThumbnails } from './eval-video-motion';
+import { frameLumas, frameThumbnails } from './eval-video-motion';
 import { thumbnailChange } from '../app/motion-guard';
 import { probeSize } from './image-io';
 import { readVideoTruth, TruthError } from './eval-video-truth';
@@ -43,8 +43,13 @@ export interface VideoEvalOptions {
    * the newest result's frame by more than this (0..255); 0: off.
    */
   motionGuard: number;
-  /** The guard sees frame i - lag when frame i is drawn (live mode: 1, its GPU readback lands a frame late). */
+  /**
+   * The guard and the tracker see frame i - lag when frame i is drawn (live mode: 1, its GPU readback lands a frame
+   * late).
+   */
   motionGuardLag: number;
+  /** The tracker looks for faces in each frame's small luma image (Tracker.see), as live mode does. */
+  pictures: boolean;
   onProgress?: (done: number, total: number) => void;
   onFrame?: (f: ReplayFrame) => void;
 }
@@ -58,6 +63,7 @@ export const DEFAULT_VIDEO_EVAL: Readonly<VideoEvalOptions> = {
   budgetMs: DEFAULT_SETTINGS.budgetMs,
   motionGuard: DEFAULT_SETTINGS.motionGuard,
   motionGuardLag: 1,
+  pictures: true,
   cacheDir: '.cache/eval-video',
 };
 
@@ -98,6 +104,7 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   const perCall = Math.min(dets.tiles, o.tilesPerDetection);
   const tracker = new Tracker(o.tracker);
   const thumbs = o.motionGuard > 0 ? frameThumbnails(clipPath) : undefined;
+  const lumas = o.pictures ? frameLumas(clipPath, size) : undefined;
   const holdAtLeastMs = perCall > 0 ? 1.5 * Math.ceil(dets.tiles / perCall) * o.schedule.latency * frameMs : undefined;
   const replay = replayLive(tracker, {
     frames, fps: truth.fps, size, schedule: o.schedule,
@@ -111,6 +118,8 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
       const seen = i - o.motionGuardLag;
       return seen > c && thumbnailChange(thumbs[seen]!, thumbs[c]!) > o.motionGuard;
     } : undefined,
+    picture: lumas ? (i) => lumas[i] : undefined,
+    pictureLag: o.motionGuardLag,
     recentMs: Math.max(o.tracker.holdMs ?? DEFAULT_TRACKER_OPTIONS.holdMs, holdAtLeastMs ?? 0),
     onFrame: o.onFrame,
   });
@@ -159,5 +168,6 @@ export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
     runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',
     motion_guard: o.motionGuard,
     motion_guard_lag: o.motionGuardLag,
+    pictures: o.pictures,
   };
 }

@@ -1,7 +1,8 @@
-// Frame -> a 32x18 luma thumbnail: the mean luma (0..255, BT.601 weights on the stored sRGB values) of each cell,
-// cell (cx, cy) covering pixels [cx * W / 32, (cx + 1) * W / 32) x [cy * H / 18, (cy + 1) * H / 18) (integer
-// division; at least one pixel). The motion guard compares thumbnails to notice a whip pan or a cut before any
-// detection can. CPU twin: thumbnailRef() in src/app/motion-guard.ts.
+// Frame -> a TW x TH luma thumbnail: the mean luma (0..255, BT.601 weights on the stored sRGB values) of each cell,
+// cell (cx, cy) covering pixels [cx * W / TW, (cx + 1) * W / TW) x [cy * H / TH, (cy + 1) * H / TH) (integer
+// division; at least one pixel). At 32x18 the motion guard compares thumbnails to notice a whip pan or a cut before
+// any detection can; at 320 px (lumaSize()) the tracker looks for faces in it between detections.
+// CPU twin: thumbnailRef() in src/app/motion-guard.ts.
 
 override TW: u32 = 32;
 override TH: u32 = 18;
@@ -14,7 +15,7 @@ fn span(i: u32, n: u32, size: u32) -> vec2u {
   return vec2u(lo, max((i + 1u) * size / n, lo + 1u));
 }
 
-@compute @workgroup_size(TW)
+@compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   if (id.x >= TW || id.y >= TH) {
     return;

@@ -1,6 +1,7 @@
 import { COVER_FRACTION, coverage } from '../detect/eval-metrics';
 import type { Detection, Rect } from '../detect/types';
 import { type Ellipse, type FaceVerdict, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
+import type { Luma } from './patch-motion';
 import type { FrameSize, TrackedFace, Tracker } from './tracker';
 
 /**
@@ -35,6 +36,9 @@ export interface ReplayInput {
    * newest result was captured on.
    */
   guard?(i: number, resultFrame: number): boolean;
+  /** Frame i's small luma image, handed to Tracker.see() when frame i + pictureLag is drawn (live mode's readback). */
+  picture?(i: number): Luma | undefined;
+  pictureLag?: number;
   /** Live mode's tracker.holdAtLeast() argument after each result, when tiles are spread over detections. */
   holdAtLeastMs?: number;
   leak?: Partial<LeakOptions>;
@@ -98,6 +102,13 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       trackerMs += performance.now() - t0;
       lastCapture = Math.max(lastCapture ?? c * frameMs, c * frameMs);
       lastFrame = Math.max(lastFrame, c);
+    }
+    const seen = i - (r.pictureLag ?? 0);
+    const picture = seen >= 0 ? r.picture?.(seen) : undefined;
+    if (picture) {
+      const t = performance.now();
+      tracker.see(seen * frameMs, picture);
+      trackerMs += performance.now() - t;
     }
     const fullFrame = r.failClosed(lastCapture, now) || (lastFrame >= 0 && (r.guard?.(i, lastFrame) ?? false));
     const t1 = performance.now();

@@ -37,6 +37,13 @@ export interface TrackerOptions {
    * `minSpread` (face sizes per second) is the least velocity doubt a carried face keeps.
    */
   sharedMotion: { minSpread: number; maxSpread: number };
+  /**
+   * Faces found in the picture between detections (patch-motion.ts, on each frame's small luma image): a match
+   * counts when its normalised cross-correlation is at least `minNcc` and the patch has at least `minTexture`
+   * luma levels of standard deviation. `matchPx` is a match's standard error in luma pixels; `speedDoubt` (face
+   * sizes per second) is how far a face may stray from its measured velocity until the next frame is matched.
+   */
+  picture: { minNcc: number; minTexture: number; matchPx: number; speedDoubt: number };
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
@@ -55,4 +62,5 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
   noise: { measurement: 0.03, process: 4 },
   maneuver: { gate: 9.2, maxBoost: 100, decayMs: 500 },
   sharedMotion: { minSpread: 0.3, maxSpread: 1 },
+  picture: { minNcc: 0.8, minTexture: 6, matchPx: 1, speedDoubt: 1 },
 };

@@ -54,6 +54,13 @@ export class Track {
   #seenMs: number;
   /** The last detection, carried along with the scene while held. */
   #raw: Rect;
+  /** The newest detection (capture time and box): what the picture is searched for between detections. */
+  #anchor: { ms: number; box: Rect };
+  /**
+   * Where the picture showed the anchor's patch on a later frame (image-motion.ts), with the velocity between the
+   * last two such sightings; undefined when the last search failed or none was made since the anchor.
+   */
+  #image: { ms: number; box: Rect; vx: number; vy: number; errPx: number } | undefined;
   #smooth: OneEuro[];
   #drawn: Rect | undefined;
   #drawnMs = -Infinity;
@@ -76,12 +83,37 @@ export class Track {
     ];
     this.#seenMs = this.#stateMs = tMs;
     this.#raw = box;
+    this.#anchor = { ms: tMs, box };
     const euro = { ...o.smoothing, dCutoff: D_CUTOFF_HZ };
     this.#smooth = [0, 1, 2, 3].map(() => new OneEuro(euro));
   }
 
   get lastSeenMs(): number {
     return this.#seenMs;
+  }
+
+  /** The newest detection: the patch the picture is searched for. */
+  get anchor(): { ms: number; box: Rect } {
+    return this.#anchor;
+  }
+
+  /**
+   * The picture at `tMs` shows the anchor's patch at `box` (undefined: it was looked for and not found, so only the
+   * filter's prediction, with its wide margin, is trusted). `errPx`: the match's standard error, in frame pixels.
+   */
+  seeInPicture(tMs: number, box: Rect | undefined, errPx = 0): void {
+    const prev = this.#image;
+    if (!box) {
+      this.#image = undefined;
+      return;
+    }
+    if (tMs < this.#anchor.ms || (prev && tMs <= prev.ms)) return;
+    const from = prev ?? { ms: this.#anchor.ms, box: this.#anchor.box };
+    const dt = (tMs - from.ms) / 1000;
+    const centre = (r: Rect) => [r.x + r.w / 2, r.y + r.h / 2] as const;
+    const [ax, ay] = centre(from.box);
+    const [bx, by] = centre(box);
+    this.#image = { ms: tMs, box, errPx, vx: dt > 0 ? (bx - ax) / dt : 0, vy: dt > 0 ? (by - ay) / dt : 0 };
   }
 
   /** This face's motion, for fitting the shared field; undefined until its velocity has been measured. */
@@ -134,6 +166,10 @@ export class Track {
     this.#seenMs = Math.max(this.#seenMs, tMs);
     this.#stateMs = Math.max(this.#stateMs, tMs);
     this.#raw = box;
+    if (tMs >= this.#anchor.ms) {
+      this.#anchor = { ms: tMs, box };
+      this.#image = undefined;
+    }
     this.held = false;
     this.hits++;
     this.#cycleS = this.#peakS;
@@ -185,8 +221,44 @@ export class Track {
     return out(this.#predict(tMs).mean) && (!this.#unconfirmed || out(this.#raw));
   }
 
-  /** Everywhere the face may be at `tMs`: never drawn smaller than this. */
+  /**
+   * Everywhere the face may be at `tMs`: never drawn smaller than this. Where the picture has shown the face since
+   * its last detection, that sighting moved on by its own velocity, with a margin for a frame or two of motion, is
+   * the cover, as long as it lies within what the filter expected; where the two disagree, both are covered.
+   */
   coverAt(tMs: number): Rect {
+    const predicted = this.#predictedCover(tMs);
+    const seen = this.#pictureCover(tMs);
+    if (!seen) return predicted;
+    const cx = seen.x + seen.w / 2;
+    const cy = seen.y + seen.h / 2;
+    const agrees = cx >= predicted.x && cx <= predicted.x + predicted.w && cy >= predicted.y && cy <= predicted.y + predicted.h;
+    return agrees ? seen : union(seen, predicted);
+  }
+
+  /** Where the anchor's patch should be at `tMs`: the last sighting moved on by its velocity, else the prediction. */
+  expectedAt(tMs: number): Rect {
+    const img = this.#image;
+    if (!img) return this.#predict(tMs).mean;
+    const s = (tMs - img.ms) / 1000;
+    return { ...img.box, x: img.box.x + img.vx * s, y: img.box.y + img.vy * s };
+  }
+
+  #pictureCover(tMs: number): Rect | undefined {
+    const img = this.#image;
+    if (!img) return undefined;
+    const o = this.o.picture;
+    const s = Math.max(0, tMs - img.ms) / 1000;
+    const { w, h } = img.box;
+    const cx = img.box.x + w / 2 + img.vx * s;
+    const cy = img.box.y + h / 2 + img.vy * s;
+    // The match's own error, the detector's box noise it inherits, and how far the face may stray from its
+    // measured velocity in the time since the frame the picture came from.
+    const margin = (size: number) => this.o.nSigma * Math.hypot(img.errPx, this.o.noise.measurement * size, o.speedDoubt * size * s);
+    return grow(fromCentre(cx, cy, w, h), margin(w), margin(h));
+  }
+
+  #predictedCover(tMs: number): Rect {
     const { mean, mx, my } = this.#predict(tMs);
     const s = this.#horizon((tMs - this.#stateMs) / 1000);
     // The filtered centre lags a sudden move; the raw detection carried by the same velocity does not.
@@ -211,9 +283,9 @@ export class Track {
     const [sx, sy, sw, sh] = c.map((v, i) => this.#smooth[i]!.filter(v, tMs)) as [number, number, number, number];
     const smoothed = grow(fromCentre(sx, sy, sw, sh), this.o.pad * this.#k[2].x, this.o.pad * this.#k[3].x);
     const target = union(smoothed, cover);
-    // Where an unseen face may be only widens with time, so a held box never retreats; this also keeps
-    // covering the old spot when the last detection before the miss was a bad one.
-    if (this.held) {
+    // Where an unseen face may be only widens with time, so a held box never retreats (unless the picture shows
+    // where the face is); this also keeps covering the old spot when the last detection before the miss was a bad one.
+    if (this.held && !this.#image) {
       this.#drawnMs = tMs;
       return (this.#drawn = union(this.#drawn, target));
     }

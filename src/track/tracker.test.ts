@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection, Rect } from '../detect/types';
 import { DEFAULT_TRACKER_OPTIONS } from './options';
+import type { Luma } from './patch-motion';
+import { scene } from './picture-test-utils';
 import { coveredFraction, intersect } from './rect';
 import { type TrackedFace, Tracker } from './tracker';
 
@@ -34,6 +36,8 @@ interface Scene {
   /** Frames between capture and the result reaching the tracker. */
   latency?: number;
   noise?: (box: Rect) => Rect;
+  /** Frame i's small luma image, seen (Tracker.see) a frame late, as live mode's readback lands. */
+  picture?: (i: number) => Luma;
 }
 
 interface Step {
@@ -53,6 +57,7 @@ function play(s: Scene, tracker = new Tracker()): Step[] {
       const boxes = s.truth(c).filter((_, f) => s.visible?.(c, f) ?? true);
       tracker.update(boxes.map((b) => det(s.noise ? s.noise(b) : b)), at(c), FRAME);
     }
+    if (s.picture && i >= 1) tracker.see(at(i - 1), s.picture(i - 1));
     steps.push({ frame: i, truth: s.truth(i), faces: tracker.faces(at(i)) });
   }
   return steps;
@@ -287,5 +292,38 @@ describe('Tracker with motion the faces share', () => {
     const seen = pan(30)[2]!;
     const drawn = steps[33]!.faces.find((f) => coverage(steps[33]!.truth[2]!, [f]) > 0.5)!.box;
     expect(drawn.x + drawn.w / 2 - (seen.x + seen.w / 2)).toBeGreaterThan(12);
+  });
+});
+
+describe('faces followed in the picture between detections', () => {
+  // A camera pan that speeds up and slows down (0 to 9 px a frame and back): the filter's velocity is always
+  // stale, so without pictures only wide margins keep the face covered. The face is textured like the rest.
+  const pan = (i: number) => 270 * (1 - Math.cos((Math.PI * i) / 60)) / 2;
+  const face = (i: number): Rect => ({ x: 120 + pan(i), y: 140, w: 48, h: 56 });
+  const base = { frames: 60, truth: (i: number) => [face(i)], every: 6, latency: 4 };
+  const picture = (i: number) => scene(320, 180, pan(i) / 2, 0);
+  const area = (steps: Step[]) => steps.reduce((a, s) => a + s.faces.reduce((b, f) => b + f.box.w * f.box.h, 0), 0);
+  const worst = (steps: Step[]) => Math.min(...steps.slice(base.latency).map((s) => coveredFraction(s.truth[0]!, s.faces[0]!.box)));
+
+  it('keeps the face covered on every frame with far tighter boxes than the prediction alone', () => {
+    const blind = play(base);
+    const seeing = play({ ...base, picture });
+    expect(worst(seeing)).toBeGreaterThanOrEqual(0.99);
+    expect(worst(blind)).toBeGreaterThanOrEqual(0.99);
+    expect(area(seeing)).toBeLessThan(0.6 * area(blind));
+  });
+
+  it('falls back to the prediction where the face cannot be found in the picture', () => {
+    // Each frame an unrelated picture (the texture elsewhere): no match passes, so the boxes are the blind ones.
+    const elsewhere = (i: number) => scene(320, 180, 1000 + 137 * i, 77 * i);
+    const blind = play(base);
+    const lost = play({ ...base, picture: elsewhere });
+    expect(lost.map((s) => s.faces.map((f) => f.box))).toEqual(blind.map((s) => s.faces.map((f) => f.box)));
+  });
+
+  it('follows a face the detector has stopped finding, while the picture still shows it, for the hold', () => {
+    // Last found on frame 6; the hold (1 s) ends on frame 36.
+    const steps = play({ ...base, picture, visible: (i) => i < 12 });
+    expect(steps.slice(base.latency, 36).every((s) => s.faces.length === 1 && coveredFraction(s.truth[0]!, s.faces[0]!.box) >= 0.99)).toBe(true);
   });
 });

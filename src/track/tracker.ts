@@ -2,7 +2,11 @@ import type { Detection, Rect } from '../detect/types';
 import { associate } from './associate';
 import { fitMotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
+import { type Luma, matchPatch, type Pyramid, pyramid } from './patch-motion';
 import { Track, clipToFrame } from './track';
+
+/** Pictures are kept this much longer than the hold: a result lands a few frames after its capture. */
+const PICTURE_SLACK_MS = 500;
 
 export interface TrackedFace {
   /** Unique for the tracker's lifetime, reset() included, so per-face state elsewhere cannot be inherited by a stranger. */
@@ -30,6 +34,9 @@ export class Tracker {
   #tracks: Track[] = [];
   #nextId = 1;
   #frame: FrameSize | undefined;
+  /** Small luma pyramids of recent frames by capture time: where detections are looked for in later pictures. */
+  #pictures = new Map<number, Pyramid>();
+  #newestPictureMs = -Infinity;
 
   constructor(o: Partial<TrackerOptions> = {}) {
     this.#o = { ...DEFAULT_TRACKER_OPTIONS, ...o };
@@ -57,6 +64,40 @@ export class Tracker {
     this.#tracks = this.#tracks.filter(
       (t) => captureMs - t.lastSeenMs <= this.#o.holdMs && !t.outsideAt(captureMs, frame),
     );
+    // The result is frames old: the newest picture already shows where its faces went.
+    for (const t of this.#tracks) if (t.anchor.ms === captureMs) this.#look(t, this.#newestPictureMs);
+  }
+
+  /**
+   * The small luma image (patch-motion.ts, lumaSize()) of the frame captured at `frameMs`: every face is looked for
+   * in it, so boxes follow the picture between detections. Frames may come late and be skipped, not out of order.
+   */
+  see(frameMs: number, luma: Luma): void {
+    if (frameMs <= this.#newestPictureMs) return;
+    this.#pictures.set(frameMs, pyramid(luma));
+    this.#newestPictureMs = frameMs;
+    // Kept as long as a detection may be held, so a held face's patch is still there to look for.
+    for (const ms of this.#pictures.keys()) if (ms < frameMs - this.#o.holdMs - PICTURE_SLACK_MS) this.#pictures.delete(ms);
+    for (const t of this.#tracks) this.#look(t, frameMs);
+  }
+
+  /** Looks for `track`'s last detection in the picture at `ms`. */
+  #look(track: Track, ms: number): void {
+    const frame = this.#frame;
+    const from = this.#pictures.get(track.anchor.ms);
+    const to = this.#pictures.get(ms);
+    if (!frame || !from || !to || ms <= track.anchor.ms) return;
+    const k = from[0]!.width / frame.width;
+    const { box } = track.anchor;
+    const guess = track.expectedAt(ms);
+    const scaled = (r: Rect, f: number): Rect => ({ x: r.x * f, y: r.y * f, w: r.w * f, h: r.h * f });
+    const m = matchPatch(from, to, scaled(box, k), {
+      dx: (guess.x + guess.w / 2 - box.x - box.w / 2) * k,
+      dy: (guess.y + guess.h / 2 - box.y - box.h / 2) * k,
+    });
+    const p = this.#o.picture;
+    const found = m && m.ncc >= p.minNcc && m.texture >= p.minTexture;
+    track.seeInPicture(ms, found ? scaled(m.box, 1 / k) : undefined, p.matchPx / k);
   }
 
   /** Boxes to blur on the frame displayed at `displayMs`; advances each box's smoothing, so call once per displayed frame. */
@@ -84,5 +125,7 @@ export class Tracker {
   reset(): void {
     this.#tracks = [];
     this.#frame = undefined;
+    this.#pictures.clear();
+    this.#newestPictureMs = -Infinity;
   }
 }
