@@ -60,7 +60,7 @@ export class Track {
    * Where the picture showed the anchor's patch on a later frame (image-motion.ts), with the velocity between the
    * last two such sightings; undefined when the last search failed or none was made since the anchor.
    */
-  #image: { ms: number; box: Rect; vx: number; vy: number; errPx: number } | undefined;
+  #image: { ms: number; anchorMs: number; box: Rect; vx: number; vy: number; errPx: number } | undefined;
   #smooth: OneEuro[];
   #drawn: Rect | undefined;
   #drawnMs = -Infinity;
@@ -108,12 +108,13 @@ export class Track {
       return;
     }
     if (tMs < this.#anchor.ms || (prev && tMs <= prev.ms)) return;
-    const from = prev ?? { ms: this.#anchor.ms, box: this.#anchor.box };
+    // Velocity between sightings of the same patch: a new anchor's box differs from the old one by detector noise.
+    const from = prev && prev.anchorMs === this.#anchor.ms ? prev : this.#anchor;
     const dt = (tMs - from.ms) / 1000;
     const centre = (r: Rect) => [r.x + r.w / 2, r.y + r.h / 2] as const;
     const [ax, ay] = centre(from.box);
     const [bx, by] = centre(box);
-    this.#image = { ms: tMs, box, errPx, vx: dt > 0 ? (bx - ax) / dt : 0, vy: dt > 0 ? (by - ay) / dt : 0 };
+    this.#image = { ms: tMs, anchorMs: this.#anchor.ms, box, errPx, vx: dt > 0 ? (bx - ax) / dt : 0, vy: dt > 0 ? (by - ay) / dt : 0 };
   }
 
   /** This face's motion, for fitting the shared field; undefined until its velocity has been measured. */
@@ -166,10 +167,10 @@ export class Track {
     this.#seenMs = Math.max(this.#seenMs, tMs);
     this.#stateMs = Math.max(this.#stateMs, tMs);
     this.#raw = box;
-    if (tMs >= this.#anchor.ms) {
-      this.#anchor = { ms: tMs, box };
-      this.#image = undefined;
-    }
+    if (tMs >= this.#anchor.ms) this.#anchor = { ms: tMs, box };
+    // A result lands frames after its capture: a sighting in a later picture is still the newest word on where the
+    // face is, until the new anchor is found in a picture.
+    if (this.#image && this.#image.ms <= tMs) this.#image = undefined;
     this.held = false;
     this.hits++;
     this.#cycleS = this.#peakS;

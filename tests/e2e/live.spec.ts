@@ -10,13 +10,18 @@ for (const [param, path] of [['auto', 'cpu'], ['gpu', 'gpu']] as const) {
     await page.goto(`/?source=camera&${CI_PACE}&import=${param}`);
     await waitRunning(page);
     expect(await page.evaluate(() => window.veil!.status().frameImport)).toBe(path);
-    const out = await readWhileRunning(page);
     const input = cameraFrame();
+    // A new face's first box is wide (its motion is still unknown) and narrows over the next frames: the rest of the
+    // picture is unchanged once it has.
+    let out = await readWhileRunning(page);
+    await expect.poll(async () => {
+      out = await readWhileRunning(page);
+      return meanAbsDiff(out, input, FAKE_CAMERA.noFace);
+    }, { timeout: 20_000 }).toBeLessThan(4);
     expect([out.width, out.height]).toEqual([input.width, input.height]);
     const before = highFrequencyEnergy(input, FAKE_CAMERA.face);
     const after = highFrequencyEnergy(out, FAKE_CAMERA.face);
     expect(after * 5, `face detail ${before.toFixed(1)} -> ${after.toFixed(1)}`).toBeLessThan(before);
-    expect(meanAbsDiff(out, input, FAKE_CAMERA.noFace)).toBeLessThan(4);
     await expect(page.locator('[data-role="status"]')).toContainText('wasm');
     await screenshot(page, `live-camera-${param}`);
   });
