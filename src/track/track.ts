@@ -57,7 +57,7 @@ export class Track {
   /** The newest detection (capture time and box): what the picture is searched for between detections. */
   #anchor: { ms: number; box: Rect };
   /**
-   * Where the picture showed the anchor's patch on a later frame (image-motion.ts), with the velocity between the
+   * Where the picture showed the anchor's patch on a later frame (patch-motion.ts), with the velocity between the
    * last two such sightings; undefined when the last search failed or none was made since the anchor.
    */
   #image: { ms: number; anchorMs: number; box: Rect; vx: number; vy: number; errPx: number } | undefined;
@@ -235,6 +235,11 @@ export class Track {
     const cy = seen.y + seen.h / 2;
     const agrees = cx >= predicted.x && cx <= predicted.x + predicted.w && cy >= predicted.y && cy <= predicted.y + predicted.h;
     return agrees ? seen : union(seen, predicted);
+  }
+
+  /** True while the newest picture looked in still showed this face. */
+  get inPicture(): boolean {
+    return this.#image !== undefined;
   }
 
   /** Where the anchor's patch should be at `tMs`: the last sighting moved on by its velocity, else the prediction. */

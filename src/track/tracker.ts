@@ -62,7 +62,8 @@ export class Tracker {
     for (const d of a.unmatchedDets) this.#tracks.push(new Track(this.#nextId++, dets[d]!.box, captureMs, this.#o, field));
     // Expiry runs on detector time: only the detector looking and not finding a face is evidence it is gone.
     this.#tracks = this.#tracks.filter(
-      (t) => captureMs - t.lastSeenMs <= this.#o.holdMs && !t.outsideAt(captureMs, frame),
+      (t) => captureMs - t.lastSeenMs <= (t.inPicture ? Math.max(this.#o.holdMs, this.#o.picture.holdMs) : this.#o.holdMs)
+        && !t.outsideAt(captureMs, frame),
     );
     // The result is frames old: the newest picture already shows where its faces went.
     for (const t of this.#tracks) if (t.anchor.ms === captureMs) this.#look(t, this.#newestPictureMs);
@@ -77,7 +78,7 @@ export class Tracker {
     this.#pictures.set(frameMs, pyramid(luma));
     this.#newestPictureMs = frameMs;
     // Kept as long as a detection may be held, so a held face's patch is still there to look for.
-    for (const ms of this.#pictures.keys()) if (ms < frameMs - this.#o.holdMs - PICTURE_SLACK_MS) this.#pictures.delete(ms);
+    for (const ms of this.#pictures.keys()) if (ms < frameMs - Math.max(this.#o.holdMs, this.#o.picture.holdMs) - PICTURE_SLACK_MS) this.#pictures.delete(ms);
     for (const t of this.#tracks) this.#look(t, frameMs);
   }
 
