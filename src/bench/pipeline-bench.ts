@@ -2,6 +2,8 @@ import { FaceDetector } from '../detect/detector';
 import type { FaceModel } from '../detect/model';
 import { NO_TILES, DEFAULT_TILE_PLAN } from '../detect/tiling';
 import { Tracker } from '../track/tracker';
+import { lumaSize } from '../track/patch-motion';
+import { ThumbnailPass } from '../gpu/thumbnail-pass';
 import { AnonymizePass } from '../render/anonymize-pass';
 import { DEFAULT_FEATHER_PX } from '../render/anonymize-plan';
 import { maskFromBox } from '../app/masks';
@@ -11,7 +13,7 @@ import { StageClock, type StageKind } from './stage-clock';
 import { summarize, type Summary } from './stats';
 
 /** Every stage of a frame, in the order the frame goes through them. */
-export const PIPELINE_STAGES = ['import', 'preprocess', 'readback', 'inference', 'decode', 'nms', 'track', 'anonymize'] as const;
+export const PIPELINE_STAGES = ['import', 'preprocess', 'readback', 'inference', 'decode', 'nms', 'picture', 'track', 'anonymize'] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /** Frames of real footage, already at the bench's size; the host knows how to bring one onto the GPU. */
@@ -68,7 +70,7 @@ export interface PipelineBenchResult {
 
 /**
  * Runs the live path on every frame, without the live loop's skipping: import -> FaceDetector (detection every
- * frame) -> Tracker -> AnonymizePass with the app's default effect, each stage timed through a StageClock. One
+ * frame) -> the tracker's picture (ThumbnailPass) -> Tracker -> AnonymizePass with the app's default effect, each stage timed through a StageClock. One
  * frame at a time, the next one starting when the previous has finished on the GPU, so stage times do not
  * overlap. Stages a provider does not have (readback with WebGPU inference) are left out of the result.
  */
@@ -83,6 +85,8 @@ export async function runPipelineBench(
   const detector = new FaceDetector(device, model, { tiles }, clock);
   const cropsPerFrame = 1 + Math.min(o.tilesPerFrame, detector.tileCount(width, height));
   const tracker = new Tracker();
+  const picture = new ThumbnailPass(device);
+  const pictureSize = lumaSize(source);
   const anonymize = new AnonymizePass(device);
   const frame = device.createTexture({ label: 'bench-frame', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
   const output = device.createTexture({ label: 'bench-output', size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING });
@@ -99,8 +103,16 @@ export async function runPipelineBench(
       await (source.convertsOnCpu ? clock.waited('import', upload) : clock.queued('import', upload));
       const dets = await detector.detect(frame, o.tilesPerFrame);
       const tDetected = performance.now();
+      // Live mode makes each frame's picture beside its render and reads it back without waiting; here the read is
+      // awaited outside the timed stages, and the tracker's search of it is part of 'track'.
+      const pending: { read: (() => Promise<Float32Array>) | null } = { read: null };
+      await clock.queued('picture', (encoder) => {
+        pending.read = picture.encode(encoder, frame, pictureSize);
+      });
+      const cells = await pending.read?.();
       clock.mark('track', 'begin');
       tracker.update(dets, clipMs, source);
+      if (cells) tracker.see(clipMs, { ...pictureSize, data: cells });
       const masks = tracker.faces(clipMs).map((f) => maskFromBox(f.box, s.maskScale));
       clock.mark('track', 'end');
       await clock.queued('anonymize', (encoder) => anonymize.encode(encoder, frame, output, {
@@ -125,6 +137,7 @@ export async function runPipelineBench(
     frame.destroy();
     output.destroy();
     anonymize.destroy();
+    picture.destroy();
     detector.destroy();
     clock.destroy();
   }

@@ -18,9 +18,9 @@ describe('pipelineTable', () => {
   it('prints each stage as median / p95 with its timing mark, and n/a for stages not run', () => {
     const [header, , row] = pipelineTable([result]).split('\n');
     expect(header.split(/\s{2,}/)).toEqual(['size', 'provider', 'crops', 'faces', 'import', 'preprocess', 'readback', 'inference',
-      'decode', 'nms', 'track', 'anonymize', 'end-to-end', 'frames']);
+      'decode', 'nms', 'picture', 'track', 'anonymize', 'end-to-end', 'frames']);
     expect(row.split(/\s{2,}/)).toEqual(['1280x720', 'wasm', '2', '4', '0.600 / 0.700', 'n/a', 'n/a', '90.0 / 100c', 'n/a', 'n/a',
-      'n/a', 'n/a', '160 / 170w', '3']);
+      'n/a', 'n/a', 'n/a', '160 / 170w', '3']);
   });
 
   it('says when the adapter had no timestamp queries', () => {
