@@ -74,7 +74,10 @@ export interface PatchMatch {
 }
 
 interface Patch {
-  /** Sample offsets from the patch centre, in level pixels at scale 1. */
+  /** Sample positions, whole pixels of the level (so the search's whole-pixel steps need no interpolation). */
+  ix: Int32Array;
+  iy: Int32Array;
+  /** The same as offsets from the patch centre, for scaled and sub-pixel scores. */
   ox: Float32Array;
   oy: Float32Array;
   /** Zero-mean template values and their norm. */
@@ -82,6 +85,7 @@ interface Patch {
   norm: number;
 }
 
+/** Bilinear read of `l` at (x, y), edges clamped. */
 function sample(l: Luma, x: number, y: number): number {
   const cx = Math.min(l.width - 1, Math.max(0, x));
   const cy = Math.min(l.height - 1, Math.max(0, y));
@@ -97,11 +101,13 @@ function sample(l: Luma, x: number, y: number): number {
   return top * (1 - fy) + bottom * fy;
 }
 
-/** A grid of samples over a w x h patch centred at (cx, cy) of `l` (level pixels). */
+/** A grid of samples over a w x h patch centred at (cx, cy) of `l` (level pixels), on whole pixels. */
 function takePatch(l: Luma, cx: number, cy: number, w: number, h: number, most: number): Patch {
   const nx = Math.max(3, Math.min(most, Math.round(w)));
   const ny = Math.max(3, Math.min(most, Math.round(h)));
   const n = nx * ny;
+  const ix = new Int32Array(n);
+  const iy = new Int32Array(n);
   const ox = new Float32Array(n);
   const oy = new Float32Array(n);
   const t = new Float32Array(n);
@@ -109,9 +115,11 @@ function takePatch(l: Luma, cx: number, cy: number, w: number, h: number, most: 
   for (let j = 0; j < ny; j++) {
     for (let i = 0; i < nx; i++) {
       const k = j * nx + i;
-      ox[k] = ((i + 0.5) / nx - 0.5) * w;
-      oy[k] = ((j + 0.5) / ny - 0.5) * h;
-      t[k] = sample(l, cx + ox[k]!, cy + oy[k]!);
+      ix[k] = Math.round(cx + ((i + 0.5) / nx - 0.5) * w);
+      iy[k] = Math.round(cy + ((j + 0.5) / ny - 0.5) * h);
+      ox[k] = ix[k]! - cx;
+      oy[k] = iy[k]! - cy;
+      t[k] = sample(l, ix[k]!, iy[k]!);
       mean += t[k]!;
     }
   }
@@ -121,10 +129,37 @@ function takePatch(l: Luma, cx: number, cy: number, w: number, h: number, most: 
     t[k]! -= mean;
     norm += t[k]! * t[k]!;
   }
-  return { ox, oy, t, norm: Math.sqrt(norm) };
+  return { ix, iy, ox, oy, t, norm: Math.sqrt(norm) };
 }
 
-/** NCC of the patch against `l` with its centre at (cx, cy), scaled by s. */
+/** NCC of two sample runs: the zero-mean template and the candidate's sums. */
+function ncc(p: Patch, sum: number, sum2: number, cross: number): number {
+  const variance = sum2 - (sum * sum) / p.t.length;
+  // The template is zero-mean, so the candidate's mean drops out of the cross term.
+  return variance > 1e-6 && p.norm > 1e-6 ? cross / (p.norm * Math.sqrt(variance)) : -1;
+}
+
+/** NCC of the patch moved by whole pixels (dx, dy): plain reads, edges clamped. */
+function scoreAt(p: Patch, l: Luma, dx: number, dy: number): number {
+  const n = p.t.length;
+  const d = l.data;
+  const wMax = l.width - 1;
+  const hMax = l.height - 1;
+  let sum = 0;
+  let sum2 = 0;
+  let cross = 0;
+  for (let k = 0; k < n; k++) {
+    const x = Math.min(wMax, Math.max(0, p.ix[k]! + dx));
+    const y = Math.min(hMax, Math.max(0, p.iy[k]! + dy));
+    const v = d[y * l.width + x]!;
+    sum += v;
+    sum2 += v * v;
+    cross += v * p.t[k]!;
+  }
+  return ncc(p, sum, sum2, cross);
+}
+
+/** NCC of the patch against `l` with its centre at (cx, cy), scaled by s (interpolated). */
 function score(p: Patch, l: Luma, cx: number, cy: number, s: number): number {
   const n = p.t.length;
   let sum = 0;
@@ -136,9 +171,7 @@ function score(p: Patch, l: Luma, cx: number, cy: number, s: number): number {
     sum2 += v * v;
     cross += v * p.t[k]!;
   }
-  const variance = sum2 - (sum * sum) / n;
-  // The template is zero-mean, so the candidate's mean drops out of the cross term.
-  return variance > 1e-6 && p.norm > 1e-6 ? cross / (p.norm * Math.sqrt(variance)) : -1;
+  return ncc(p, sum, sum2, cross);
 }
 
 /** Offset of a parabola's peak through three equally spaced scores, in steps (-0.5..0.5). */
@@ -171,14 +204,14 @@ export function matchPatch(from: Pyramid, to: Pyramid, box: Rect, guess: { dx: n
     const patch = takePatch(from[level]!, cx / f, cy / f, w / f, h / f, o.samples);
     texture = patch.norm / Math.sqrt(patch.t.length);
     const l = to[level]!;
-    let bx = Math.round(dx);
-    let by = Math.round(dy);
-    best = -2;
     const cx0 = Math.round(dx);
     const cy0 = Math.round(dy);
+    let bx = cx0;
+    let by = cy0;
+    best = -2;
     for (let y = cy0 - reach; y <= cy0 + reach; y++) {
       for (let x = cx0 - reach; x <= cx0 + reach; x++) {
-        const s = score(patch, l, cx / f + x, cy / f + y, 1);
+        const s = scoreAt(patch, l, x, y);
         if (s > best) {
           best = s;
           bx = x;
@@ -190,13 +223,12 @@ export function matchPatch(from: Pyramid, to: Pyramid, box: Rect, guess: { dx: n
     dy = by;
     if (level === 0) {
       // Sub-pixel position from the scores either side, then the size change that fits best.
-      const at = (x: number, y: number, s: number) => score(patch, l, cx + x, cy + y, s);
-      const sx = peak(at(bx - 1, by, 1), best, at(bx + 1, by, 1));
-      const sy = peak(at(bx, by - 1, 1), best, at(bx, by + 1, 1));
+      const sx = peak(scoreAt(patch, l, bx - 1, by), best, scoreAt(patch, l, bx + 1, by));
+      const sy = peak(scoreAt(patch, l, bx, by - 1), best, scoreAt(patch, l, bx, by + 1));
       let scale = 1;
       for (let i = -o.scaleSteps; i <= o.scaleSteps; i++) {
         const s = (1 + o.scaleStep) ** i;
-        const v = i === 0 ? best : at(bx + sx, by + sy, s);
+        const v = i === 0 ? best : score(patch, l, cx + bx + sx, cy + by + sy, s);
         if (v > best) {
           best = v;
           scale = s;
