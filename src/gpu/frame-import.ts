@@ -5,7 +5,7 @@ export type FrameImportSource = HTMLVideoElement | HTMLCanvasElement | Offscreen
  * How a frame reaches its GPU texture. gpu: copyExternalImageToTexture, a GPU-side copy and colour conversion.
  * cpu: VideoFrame.copyTo converts to RGBA on the CPU, writeTexture uploads it. On a software adapter the "GPU"
  * copy is the emulated GPU converting pixel by pixel: in headless Chromium on SwiftShader (2-core VM) the CPU path
- * takes a fifth of its time for 720p ImageBitmaps and a thirtieth for decoded video frames (npm run bench:chromium,
+ * takes a quarter to a third of its time for ImageBitmaps and a fiftieth for decoded video frames (npm run bench:chromium,
  * its import table). On a real GPU the copy is the cheap one.
  */
 export type FrameImportPath = 'gpu' | 'cpu';

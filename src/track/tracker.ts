@@ -5,8 +5,11 @@ import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
 import { type Luma, matchPatch, type Pyramid, pyramid } from './patch-motion';
 import { Track, clipToFrame } from './track';
 
-/** Pictures are kept this much longer than the hold: a result lands a few frames after its capture. */
-const PICTURE_SLACK_MS = 500;
+/**
+ * How long a picture waits for the result of a detection started on it: most land within a few frames; one that
+ * takes longer leaves its faces to the prediction's wider cover until the next.
+ */
+const PICTURE_SLACK_MS = 1000;
 
 export interface TrackedFace {
   /** Unique for the tracker's lifetime, reset() included, so per-face state elsewhere cannot be inherited by a stranger. */
@@ -77,8 +80,9 @@ export class Tracker {
     if (frameMs <= this.#newestPictureMs) return;
     this.#pictures.set(frameMs, pyramid(luma));
     this.#newestPictureMs = frameMs;
-    // Kept as long as a detection may be held, so a held face's patch is still there to look for.
-    for (const ms of this.#pictures.keys()) if (ms < frameMs - Math.max(this.#o.holdMs, this.#o.picture.holdMs) - PICTURE_SLACK_MS) this.#pictures.delete(ms);
+    // A picture is kept while a result for it may still arrive, and after that only while it holds a face's anchor.
+    const anchors = new Set(this.#tracks.map((t) => t.anchor.ms));
+    for (const ms of this.#pictures.keys()) if (ms < frameMs - PICTURE_SLACK_MS && !anchors.has(ms)) this.#pictures.delete(ms);
     for (const t of this.#tracks) this.#look(t, frameMs);
   }
 
