@@ -5,7 +5,7 @@ import { scene } from './picture-test-utils';
 describe('matchPatch', () => {
   const box = { x: 140, y: 70, w: 30, h: 36 };
 
-  it('finds a patch moved by a pan to within 0.75 px (bilinear sampling flattens the peak), from a guess of no motion', () => {
+  it('finds a patch moved by a pan to within 0.75 px (the sub-pixel step is a parabola through whole-pixel scores), from a guess of no motion', () => {
     for (const [tx, ty] of [[0, 0], [7.5, -3.25], [-31, 18], [36, 12]] as const) {
       const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, tx, ty)), box, { dx: 0, dy: 0 })!;
       expect(m.ncc).toBeGreaterThan(0.95);

@@ -6,7 +6,7 @@ import type { Rect } from '../detect/types';
  * small pyramid, a few scales at the finest level). This is what lets the tracker draw tight boxes between
  * detections: a detection is 3-5 frames old by the time it is drawn, and without the picture the margin must
  * cover every way the face could have moved meanwhile. MediaPipe's box tracker does the same job with feature
- * tracks; a face-sized patch is enough here and costs well under a millisecond a face.
+ * tracks; a face-sized patch is enough here.
  */
 
 /** Luma (0..255), rows top to bottom, for one frame at reduced size. */
@@ -197,18 +197,15 @@ export function matchPatch(from: Pyramid, to: Pyramid, box: Rect, guess: { dx: n
   let dx = guess.dx / 2 ** level;
   let dy = guess.dy / 2 ** level;
   let reach = Math.ceil(o.range / 2 ** level);
-  let best = -2;
-  let texture = 0;
   for (; level >= 0; level--) {
     const f = 2 ** level;
     const patch = takePatch(from[level]!, cx / f, cy / f, w / f, h / f, o.samples);
-    texture = patch.norm / Math.sqrt(patch.t.length);
     const l = to[level]!;
     const cx0 = Math.round(dx);
     const cy0 = Math.round(dy);
     let bx = cx0;
     let by = cy0;
-    best = -2;
+    let best = -2;
     for (let y = cy0 - reach; y <= cy0 + reach; y++) {
       for (let x = cx0 - reach; x <= cx0 + reach; x++) {
         const s = scoreAt(patch, l, x, y);
@@ -236,6 +233,7 @@ export function matchPatch(from: Pyramid, to: Pyramid, box: Rect, guess: { dx: n
       }
       const nw = box.w * scale;
       const nh = box.h * scale;
+      const texture = patch.norm / Math.sqrt(patch.t.length);
       return { box: { x: cx + bx + sx - nw / 2, y: cy + by + sy - nh / 2, w: nw, h: nh }, ncc: best, texture };
     }
     dx *= 2;

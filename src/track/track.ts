@@ -244,10 +244,7 @@ export class Track {
 
   /** Where the anchor's patch should be at `tMs`: the last sighting moved on by its velocity, else the prediction. */
   expectedAt(tMs: number): Rect {
-    const img = this.#image;
-    if (!img) return this.#predict(tMs).mean;
-    const s = (tMs - img.ms) / 1000;
-    return { ...img.box, x: img.box.x + img.vx * s, y: img.box.y + img.vy * s };
+    return this.#image ? movedOn(this.#image, tMs) : this.#predict(tMs).mean;
   }
 
   #pictureCover(tMs: number): Rect | undefined {
@@ -255,14 +252,11 @@ export class Track {
     if (!img) return undefined;
     const o = this.o.picture;
     const s = Math.max(0, tMs - img.ms) / 1000;
-    const { w, h } = img.box;
-    const cx = img.box.x + w / 2 + img.vx * s;
-    const cy = img.box.y + h / 2 + img.vy * s;
     // The match's own error, the detector's box noise it inherits, and how far the face may stray from its
     // measured velocity in the time since the frame the picture came from.
     const margin = (size: number) => Math.max(o.minMargin * size,
       this.o.nSigma * Math.hypot(img.errPx, this.o.noise.measurement * size, o.speedDoubt * size * s));
-    return grow(fromCentre(cx, cy, w, h), margin(w), margin(h));
+    return grow(movedOn(img, tMs), margin(img.box.w), margin(img.box.h));
   }
 
   #predictedCover(tMs: number): Rect {
@@ -340,6 +334,12 @@ export class Track {
     if (s <= full) return Math.max(s, -full);
     return full + tau * (1 - Math.exp(-(s - full) / tau));
   }
+}
+
+/** A sighting carried on by its velocity to `tMs` (never backwards: a frame is not drawn before its picture). */
+function movedOn(img: { ms: number; box: Rect; vx: number; vy: number }, tMs: number): Rect {
+  const s = Math.max(0, tMs - img.ms) / 1000;
+  return { ...img.box, x: img.box.x + img.vx * s, y: img.box.y + img.vy * s };
 }
 
 /** Moves `prev` to `target`, except that no edge moves inward by more than the given step. */
