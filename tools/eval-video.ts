@@ -21,7 +21,7 @@ options:
   --latency L                 its boxes reach the tracker L frames after capture (default ${d.schedule.latency})
   --tiles-per-detection N|all tiles run by each detection besides the whole frame, round robin (default all)
   --tiles PLAN|off            the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})
-  --threshold T               detector score threshold (default ${d.detector.threshold}; >= 0.3, the cache's floor)
+  --threshold T               detector score threshold (default ${d.detector.threshold}; >= 0.1, the cache's floor)
   --tracker JSON              tracker options over the defaults, e.g. '{"nSigma": 1.5}'
   --limit N                   only the first N frames of each clip
   --cache DIR | --no-cache    per-crop detector cache (default ${d.cacheDir})
@@ -92,7 +92,7 @@ function parseArgs(argv: string[]): Args {
     throw new UsageError(`--tiles-per-detection ${tilesText}: expected an integer >= 0 or all`);
   }
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : d.detector.threshold;
-  if (!(threshold >= 0.3 && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected 0.3 <= T < 1`);
+  if (!(threshold >= 0.1 && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected 0.1 <= T < 1`);
 
   let tiles: TilePlan = d.detector.tiles;
   const planText = flags.get('tiles');

@@ -63,6 +63,7 @@ function parseArgs(argv: string[]): Args {
       threshold: number('threshold', (v) => v > 0 && v < 1) ?? d.threshold,
       nms: { ...d.nms, weighted: nms === 'weighted', maxFaces: number('max-faces', (v) => Number.isInteger(v) && v > 0) ?? d.nms.maxFaces },
       tiles,
+      edge: d.edge,
     },
     limit: number('limit', (v) => Number.isInteger(v) && v > 0),
   };

@@ -6,7 +6,7 @@ import { anchorCount } from './anchors';
 import { nms, type NmsOptions } from './nms';
 import { DEFAULT_TILE_PLAN, isCut, planCrops, type Crop, type TilePlan } from './tiling';
 import type { FaceModel } from './model';
-import type { Detection } from './types';
+import type { Detection, Rect } from './types';
 import type { StageProbe } from '../gpu/stage-probe';
 
 export interface DetectorOptions {
@@ -15,6 +15,16 @@ export interface DetectorOptions {
   nms: NmsOptions;
   /** Tiles run besides the whole frame (NO_TILES: the whole frame only). */
   tiles: TilePlan;
+  /**
+   * A face the frame's border cuts scores low (BlazeFace learned whole faces): a box within `band` of its own size
+   * from a border is kept from `threshold` up. Faces entering the picture are found frames earlier.
+   */
+  edge: EdgeOptions;
+}
+
+export interface EdgeOptions {
+  threshold: number;
+  band: number;
 }
 
 /**
@@ -24,14 +34,29 @@ export interface DetectorOptions {
 export type DetectStage = 'preprocess' | 'readback' | 'inference' | 'decode' | 'nms';
 
 /**
- * Threshold and tiles measured together with `npm run eval` (see DEFAULT_TILE_PLAN) and `npm run eval:video`: at 0.3,
- * with the tracker's picture-tight boxes, the motion clips leak under 2 % of face-frames; 0.45 leaked 4.8 %.
+ * Thresholds and tiles measured together with `npm run eval` (see DEFAULT_TILE_PLAN) and `npm run eval:video`: at 0.3,
+ * with the tracker's picture-tight boxes, the motion clips leak under 2 % of face-frames (0.45 leaked 4.8 %); most
+ * of the rest were faces entering at the border, which the edge threshold of 0.1 finds (leaks 1.8 % -> 0.2 %).
  */
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
   threshold: 0.3,
   nms: { iouThreshold: 0.3, maxFaces: 64, weighted: true },
   tiles: DEFAULT_TILE_PLAN,
+  edge: { threshold: 0.1, band: 0.3 },
 };
+
+/** The lowest score any candidate may be kept from: what decoding must let through. */
+export function decodeFloor(o: DetectorOptions): number {
+  return Math.min(o.threshold, o.edge.threshold);
+}
+
+/** Whether a candidate of this score is kept: above the threshold, or above the edge threshold at a frame border. */
+export function keepScore(score: number, box: Rect, frame: { width: number; height: number }, threshold: number, edge: EdgeOptions): boolean {
+  if (score >= threshold) return true;
+  if (score < edge.threshold) return false;
+  const b = edge.band;
+  return box.x <= b * box.w || box.y <= b * box.h || box.x + box.w >= frame.width - b * box.w || box.y + box.h >= frame.height - b * box.h;
+}
 
 /** How close to an inner tile edge, as a fraction of the tile side, a box counts as cut (4 px of a 256 input). */
 const CUT_MARGIN = 1 / 64;
@@ -43,11 +68,17 @@ const CUT_MARGIN = 1 / 64;
  */
 export function mergeCrops(perCrop: readonly Candidate[][], crops: readonly Crop[], options: DetectorOptions): Detection[] {
   const all: Detection[] = [];
+  // The crops tile the frame, so together they reach its borders.
+  const frame = {
+    width: Math.max(...crops.map((c) => c.rect.x + c.rect.w)),
+    height: Math.max(...crops.map((c) => c.rect.y + c.rect.h)),
+  };
   perCrop.forEach((candidates, i) => {
     const crop = crops[i];
     const margin = crop.rect.w * CUT_MARGIN;
     for (const c of candidates) {
       const d = candidateToDetection(c, crop.rect);
+      if (!keepScore(d.score, d.box, frame, options.threshold, options.edge)) continue;
       if (options.tiles.dropCut && isCut(d.box, crop, margin)) continue;
       all.push(d);
     }
@@ -64,6 +95,8 @@ export function decodeCrop(crop: Crop, index: number, width: number, height: num
     dropEdges: options.tiles.dropCut ? crop.inner : [false, false, false, false],
     margin: { x: margin / width, y: margin / height },
     threshold: options.threshold,
+    edgeThreshold: options.edge.threshold,
+    edgeBand: options.edge.band,
     index,
   };
 }
@@ -188,7 +221,7 @@ export class FaceDetector {
     const raws = await this.model.runCpuBatch(tensors, crops.length);
     this.probe?.mark('inference', 'end');
     this.probe?.mark('decode', 'begin');
-    const perCrop = raws.map((raw) => decodeRef(raw, this.options.threshold, this.model.spec.anchors));
+    const perCrop = raws.map((raw) => decodeRef(raw, decodeFloor(this.options), this.model.spec.anchors));
     this.probe?.mark('decode', 'end');
     return this.finish(perCrop, crops);
   }

@@ -9,13 +9,16 @@ const present = existsSync(DLIB);
 if (!present) console.warn(`eval-dlib.test: skipped, ${DLIB} not found (the shared face data sets are not checked out)`);
 
 describe.skipIf(!present)(`npm run eval's detector on 3 dlib_pascal images${present ? '' : ` (skipped: ${DLIB} not found)`}`, () => {
-  it('covers every frontal face with the app defaults, at most one stray box per image', async () => {
+  // The edge threshold (DetectorOptions.edge) finds faces the border cuts, at the price of stray boxes along it.
+  it('covers every frontal face with the app defaults; stray boxes are the edge threshold\'s', async () => {
     const run = await runEval(DLIB, { model: 'back256', detector: {}, limit: 3 });
     const { summary } = summarize(run.results, run.config);
     expect(summary.images).toBe(3);
     expect(summary.faces).toBeGreaterThan(5);
     expect(summary.recall_h20).toBe(1);
-    expect(summary.unmatched_per_image).toBeLessThanOrEqual(1);
+    expect(summary.unmatched_per_image).toBeLessThanOrEqual(4);
     expect(run.config.crops_per_image).toBeGreaterThan(1); // the default tiles ran
+    const plain = await runEval(DLIB, { model: 'back256', detector: { edge: { threshold: 1, band: 0 } }, limit: 3 });
+    expect(summarize(plain.results, plain.config).summary.unmatched_per_image).toBeLessThanOrEqual(1);
   }, 180_000);
 });

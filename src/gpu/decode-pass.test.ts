@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateToDetection, decodeRef, type RawOutputs } from '../detect/decode';
+import { keepScore } from '../detect/detector';
 import { isCut } from '../detect/tiling';
 import type { Detection } from '../detect/types';
 import { requestNodeDevice } from '../node/webgpu-node';
@@ -26,12 +27,13 @@ async function readCandidateRecord(pass: DecodePass): Promise<{ count: number; f
   return { count, found: found.sort((a, b) => a.crop - b.crop || a.anchor - b.anchor) };
 }
 
-/** The CPU twin: decodeRef, mapped into the crop, cut faces dropped. */
+/** The CPU twin: decodeRef, mapped into the crop, kept by score (lower at the frame's borders), cut faces dropped. */
 function expected(raw: RawOutputs, c: DecodeCrop): CandidateRecord[] {
   const crop = { rect: c.rect, inner: c.dropEdges as [boolean, boolean, boolean, boolean] };
-  return decodeRef(raw, c.threshold)
+  const edge = { threshold: c.edgeThreshold, band: c.edgeBand };
+  return decodeRef(raw, Math.min(c.threshold, c.edgeThreshold))
     .map((cand) => ({ ...candidateToDetection(cand, c.rect), anchor: cand.anchor, crop: c.index }))
-    .filter((d) => !isCut(d.box, crop, c.margin.x));
+    .filter((d) => keepScore(d.score, d.box, { width: 1, height: 1 }, c.threshold, edge) && !isCut(d.box, crop, c.margin.x));
 }
 
 function expectSame(gpu: CandidateRecord[], cpu: CandidateRecord[]): void {
@@ -45,9 +47,11 @@ function expectSame(gpu: CandidateRecord[], cpu: CandidateRecord[]): void {
   });
 }
 
-const WHOLE: DecodeCrop = { rect: { x: 0, y: 0, w: 1, h: 1 }, dropEdges: [false, false, false, false], margin: { x: 0, y: 0 }, threshold: 0.7, index: 0 };
+const WHOLE: DecodeCrop = { rect: { x: 0, y: 0, w: 1, h: 1 }, dropEdges: [false, false, false, false], margin: { x: 0, y: 0 }, threshold: 0.7,
+  edgeThreshold: 0.5, edgeBand: 0.3, index: 0 };
 // A tile whose left, right and bottom edges lie inside the frame; a square frame, so one margin serves both axes.
-const TILE: DecodeCrop = { rect: { x: 0.25, y: 0, w: 0.5, h: 0.5 }, dropEdges: [true, false, true, true], margin: { x: 0.02, y: 0.02 }, threshold: 0.6, index: 3 };
+const TILE: DecodeCrop = { rect: { x: 0.25, y: 0, w: 0.5, h: 0.5 }, dropEdges: [true, false, true, true], margin: { x: 0.02, y: 0.02 }, threshold: 0.6,
+  edgeThreshold: 0.4, edgeBand: 0.3, index: 3 };
 
 describe('DecodePass', () => {
   it('lays out crops and records as the WGSL structs do', () => {
@@ -72,6 +76,10 @@ describe('DecodePass', () => {
     const all = decodeRef(raws[1], TILE.threshold).length;
     expect(cpu.filter((c) => c.crop === TILE.index).length, 'some tile faces are cut, some are not').toBeLessThan(all);
     expect(cpu.length).toBeGreaterThan(300);
+    const edgeOnly = cpu.filter((c) => c.score < crops.find((k) => k.index === c.crop)!.threshold);
+    expect(edgeOnly.length, 'some faces pass only by the edge threshold').toBeGreaterThan(0);
+    expect(cpu.length, 'the edge threshold applies only near the borders')
+      .toBeLessThan(raws.reduce((n, raw, i) => n + decodeRef(raw, crops[i].edgeThreshold).length, 0));
     const { count, found } = await readCandidateRecord(pass);
     expect(count).toBe(cpu.length);
     expectSame(found, cpu);
@@ -94,9 +102,9 @@ describe('DecodePass', () => {
     const raw = randomRaw(8);
     const encoder = device.createCommandEncoder();
     pass.begin(encoder);
-    pass.encode(encoder, uploadRaw(device, [raw]), [{ ...WHOLE, threshold: 0.5 }]);
+    pass.encode(encoder, uploadRaw(device, [raw]), [{ ...WHOLE, threshold: 0.5, edgeThreshold: 0.5 }]);
     device.queue.submit([encoder.finish()]);
-    const cpu = new Map(expected(raw, { ...WHOLE, threshold: 0.5 }).map((c) => [c.anchor, c]));
+    const cpu = new Map(expected(raw, { ...WHOLE, threshold: 0.5, edgeThreshold: 0.5 }).map((c) => [c.anchor, c]));
     const { count, found } = await readCandidateRecord(pass);
     expect(count).toBe(cpu.size);
     expect(found).toHaveLength(16);

@@ -9,7 +9,7 @@ import { computePipeline } from './compute-pipeline';
 export const DECODE_WGSL = candidateCode + decodeCode;
 
 /** Byte offsets of `struct Crop` in decode.wgsl (decode-pass.test.ts checks them against the WGSL). */
-export const DECODE_CROP = { rect: 0, drop_edge: 16, margin: 32, threshold: 40, index: 44, byteSize: 48 } as const;
+export const DECODE_CROP = { rect: 0, drop_edge: 16, margin: 32, threshold: 40, index: 44, edge_threshold: 48, edge_band: 52, byteSize: 64 } as const;
 
 /** Candidate buffer layout, as documented at the top of decode.wgsl. */
 export const CANDIDATES = { countOffset: 0, recordsOffset: 4, recordWords: 7 + 2 * KEYPOINTS } as const;
@@ -38,6 +38,9 @@ export interface DecodeCrop {
   dropEdges: readonly boolean[];
   margin: { x: number; y: number };
   threshold: number;
+  /** Below `threshold`, a box within `edgeBand` of its size from a frame border is kept from `edgeThreshold` (DetectorOptions.edge). */
+  edgeThreshold: number;
+  edgeBand: number;
   /** Place in the frame's crop list: candidates of equal score are ordered by it. */
   index: number;
 }
@@ -143,6 +146,7 @@ export class DecodePass {
     u.set(c.dropEdges.map(Number), DECODE_CROP.drop_edge / 4);
     f.set([c.margin.x, c.margin.y, c.threshold], DECODE_CROP.margin / 4);
     u[DECODE_CROP.index / 4] = c.index;
+    f.set([c.edgeThreshold, c.edgeBand], DECODE_CROP.edge_threshold / 4);
   }
 
   #bindGroup(buffers: GPUBuffer[]): GPUBindGroup {

@@ -5,7 +5,7 @@ import preprocessWgsl from '../shaders/preprocess.wgsl?raw';
 import { PreprocessPass } from '../gpu/preprocess-pass';
 import { readBuffer, uploadRgba } from '../gpu/readback';
 import { decodeRef, type Candidate } from '../detect/decode';
-import { mergeCrops, type DetectorOptions } from '../detect/detector';
+import { decodeFloor, mergeCrops, type DetectorOptions } from '../detect/detector';
 import type { FaceModel, ModelSpec } from '../detect/model';
 import { planCrops, type Crop } from '../detect/tiling';
 import type { Detection, Rect } from '../detect/types';
@@ -59,7 +59,7 @@ export function rotateTiles(tiles: number, perCall: number, calls: number): numb
 }
 
 /** Candidates are cached down to this score, so the detector's threshold can change without rerunning the model. */
-const CACHE_FLOOR = 0.3;
+const CACHE_FLOOR = 0.1;
 /** Bump when anything between the frame and a crop's candidates changes in a way the fingerprint does not see. */
 const CACHE_VERSION = 1;
 
@@ -213,7 +213,7 @@ export async function detectClip(clipPath: string, size: { width: number; height
     const perCrop = cs.map((c) => {
       const hit = cache.get(c.rect, f)!;
       ms += hit.ms;
-      return hit.c.filter((k) => k.score >= o.detector.threshold);
+      return hit.c.filter((k) => k.score >= decodeFloor(o.detector));
     });
     byFrame.set(f, mergeCrops(perCrop, cs, o.detector));
   }

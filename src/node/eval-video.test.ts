@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { uploadRgba } from '../gpu/readback';
-import { FaceDetector, mergeCrops } from '../detect/detector';
+import { decodeFloor, FaceDetector, mergeCrops } from '../detect/detector';
 import { BLAZEFACE_BACK_256 } from '../detect/model';
 import { CropRunner } from './eval-video-detect';
 import { videoFrames } from './eval-video-frames';
@@ -28,7 +28,7 @@ describe.skipIf(!present || !ffmpeg)(`npm run eval:video on 12 frames of ${CLIP}
     const size = probeSize(mp4);
     const { device, model } = await openNodeModel(BLAZEFACE_BACK_256);
     const detector = new FaceDetector(device, model);
-    const runner = new CropRunner(device, model, detector.options.threshold);
+    const runner = new CropRunner(device, model, decodeFloor(detector.options));
     try {
       const first = (await videoFrames(mp4, size).next()).value!;
       const frame = uploadRgba(device, first, GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST);

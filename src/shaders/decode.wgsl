@@ -1,4 +1,5 @@
-// BlazeFace raw outputs of one or more crops -> face candidates in frame coordinates above a score threshold,
+// BlazeFace raw outputs of one or more crops -> face candidates in frame coordinates above a score threshold
+// (a lower one near the frame's borders, where faces are cut),
 // appended in any order to one list that the NMS pass (nms.wgsl) reads. Faces cut by an inner tile edge are
 // dropped where the crop asks for it: the neighbouring tile sees them whole.
 // CPU twin: decodeRef + candidateToDetection + isCut in src/detect (mergeCrops, before its NMS).
@@ -31,6 +32,8 @@ struct Crop {
   margin: vec2f,     // how near an edge counts as touching it, as fractions of the frame's width and height
   threshold: f32,
   index: u32,        // the crop's place in the frame's crop list: orders candidates of equal score
+  edge_threshold: f32, // below threshold, a box this near a frame border (edge_band of its size) is kept from here
+  edge_band: f32,
 }
 
 struct Candidates {
@@ -69,6 +72,18 @@ fn raw_box(slot: u32, a: u32, k: u32) -> f32 {
   return boxes1[(slot * grid1 + a - GRID0_ANCHORS) * BOX_STRIDE + k];
 }
 
+// Twin: keepScore(). Coordinates are fractions of the frame, whose borders are 0 and 1.
+fn keep_score(c: Crop, score: f32, x: f32, y: f32, w: f32, h: f32) -> bool {
+  if (score >= c.threshold) {
+    return true;
+  }
+  if (score < c.edge_threshold) {
+    return false;
+  }
+  let b = c.edge_band;
+  return x <= b * w || y <= b * h || x + w >= 1.0 - b * w || y + h >= 1.0 - b * h;
+}
+
 // Twin: isCut().
 fn is_cut(c: Crop, x: f32, y: f32, w: f32, h: f32) -> bool {
   let r = c.rect;
@@ -87,7 +102,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   }
   let crop = crops[slot];
   let score = sigmoid(raw_score(slot, a)) * CLASS_PROB;
-  if (score < crop.threshold) {
+  if (score < min(crop.threshold, crop.edge_threshold)) {
     return;
   }
   let anchor = anchors[a];
@@ -99,7 +114,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let h = raw_box(slot, a, 3u) * scale;
   let x = r.x + (cx - w / 2.0) * r.z;
   let y = r.y + (cy - h / 2.0) * r.w;
-  if (is_cut(crop, x, y, w * r.z, h * r.w)) {
+  if (!keep_score(crop, score, x, y, w * r.z, h * r.w) || is_cut(crop, x, y, w * r.z, h * r.w)) {
     return;
   }
   let slot_out = atomicAdd(&candidates.count, 1u);
