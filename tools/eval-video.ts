@@ -3,7 +3,6 @@
 // Plays a clip through live mode's detect-and-track path and counts the face-frames the blur leaves uncovered.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { DEFAULT_DETECTOR_OPTIONS } from '../src/detect/detector';
 import { formatTilePlan, parseTilePlan, type TilePlan } from '../src/detect/tiling';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
@@ -121,7 +120,7 @@ function parseArgs(argv: string[]): Args {
       ...d,
       schedule: { every: int('detect-every', 1) ?? d.schedule.every, latency: int('latency', 0) ?? d.schedule.latency },
       tilesPerDetection,
-      detector: { ...DEFAULT_DETECTOR_OPTIONS, threshold, tiles },
+      detector: { ...d.detector, threshold, tiles },
       tracker,
       limit: int('limit', 1),
       motionGuard: int('motion-guard', 0) ?? d.motionGuard,

@@ -1,6 +1,6 @@
 import { acquireGpu, type Gpu } from '../gpu/device';
 import { chooseImportPath, FrameImporter, frameTextureUsage, type FrameImportPath } from '../gpu/frame-import';
-import { DEFAULT_DETECTOR_OPTIONS, FaceDetector } from '../detect/detector';
+import { DEFAULT_DETECTOR_OPTIONS, FaceDetector, LIVE_EDGE } from '../detect/detector';
 import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
 import { Tracker, type TrackedFace } from '../track/tracker';
@@ -186,6 +186,7 @@ export class LivePipeline {
       tiles: this.settings.tiles === 'off' ? NO_TILES : DEFAULT_TILE_PLAN,
       threshold: this.settings.threshold,
       nms: { ...DEFAULT_DETECTOR_OPTIONS.nms, weighted: this.settings.nms === 'weighted' },
+      edge: LIVE_EDGE,
     });
   }
 

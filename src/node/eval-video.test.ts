@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { uploadRgba } from '../gpu/readback';
-import { decodeFloor, FaceDetector, mergeCrops } from '../detect/detector';
+import { decodeFloor, FaceDetector, LIVE_EDGE, mergeCrops } from '../detect/detector';
 import { BLAZEFACE_BACK_256 } from '../detect/model';
 import { CropRunner } from './eval-video-detect';
 import { videoFrames } from './eval-video-frames';
@@ -27,7 +27,7 @@ describe.skipIf(!present || !ffmpeg)(`npm run eval:video on 12 frames of ${CLIP}
   it('merges per-crop candidates into exactly what FaceDetector.detect() returns', async () => {
     const size = probeSize(mp4);
     const { device, model } = await openNodeModel(BLAZEFACE_BACK_256);
-    const detector = new FaceDetector(device, model);
+    const detector = new FaceDetector(device, model, { edge: LIVE_EDGE });
     const runner = new CropRunner(device, model, decodeFloor(detector.options));
     try {
       const first = (await videoFrames(mp4, size).next()).value!;

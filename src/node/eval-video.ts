@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { maskFromBox } from '../app/masks';
 import { failClosedReason } from '../app/fail-closed';
 import { DEFAULT_SETTINGS } from '../app/settings';
-import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../detect/detector';
+import { DEFAULT_DETECTOR_OPTIONS, LIVE_EDGE, type DetectorOptions } from '../detect/detector';
 import { BLAZEFACE_BACK_256 } from '../detect/model';
 import { formatTilePlan } from '../detect/tiling';
 import type { LeakSummary } from '../track/leak';
@@ -57,7 +57,7 @@ export interface VideoEvalOptions {
 export const DEFAULT_VIDEO_EVAL: Readonly<VideoEvalOptions> = {
   schedule: LIVE_SCHEDULE,
   tilesPerDetection: LIVE_TILES_PER_DETECTION,
-  detector: DEFAULT_DETECTOR_OPTIONS,
+  detector: { ...DEFAULT_DETECTOR_OPTIONS, edge: LIVE_EDGE },
   tracker: {},
   maskScale: DEFAULT_SETTINGS.maskScale,
   budgetMs: DEFAULT_SETTINGS.budgetMs,
@@ -162,6 +162,7 @@ export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
     tiles_per_detection: Number.isFinite(o.tilesPerDetection) ? o.tilesPerDetection : 'all',
     tiles: formatTilePlan(o.detector.tiles),
     threshold: o.detector.threshold,
+    edge: o.detector.edge,
     mask_scale: o.maskScale,
     budget_ms: o.budgetMs,
     tracker: { ...DEFAULT_TRACKER_OPTIONS, ...o.tracker },
