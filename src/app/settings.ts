@@ -61,7 +61,7 @@ const NUMBERS: Partial<Record<keyof Settings, NumberRule>> = {
   maskScale: { min: 1, max: 3 },
   budgetMs: { min: 50, max: 5000 },
   motionGuard: { min: 0, max: 255 },
-  threshold: { min: 0.3, max: 0.9 },
+  threshold: { min: 0.1, max: 0.9 },
 };
 const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   source: ['camera', 'demo'],
