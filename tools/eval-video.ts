@@ -6,6 +6,7 @@ import { basename, dirname } from 'node:path';
 import { formatTilePlan, parseTilePlan, type TilePlan } from '../src/detect/tiling';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
+import { CACHE_FLOOR } from '../src/node/eval-video-detect';
 import { readVideoTruth, TruthError } from '../src/node/eval-video-truth';
 import {
   DEFAULT_VIDEO_EVAL, describeRun, readClipIndex, runVideoEval, type VideoEvalOptions, type VideoEvalSummary,
@@ -20,7 +21,7 @@ options:
   --latency L                 its boxes reach the tracker L frames after capture (default ${d.schedule.latency})
   --tiles-per-detection N|all tiles run by each detection besides the whole frame, round robin (default all)
   --tiles PLAN|off            the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})
-  --threshold T               detector score threshold (default ${d.detector.threshold}; >= 0.1, the cache's floor)
+  --threshold T               detector score threshold (default ${d.detector.threshold}; >= ${CACHE_FLOOR}, the cache's floor)
   --tracker JSON              tracker options over the defaults, e.g. '{"nSigma": 1.5}'
   --limit N                   only the first N frames of each clip
   --cache DIR | --no-cache    per-crop detector cache (default ${d.cacheDir})
@@ -91,7 +92,7 @@ function parseArgs(argv: string[]): Args {
     throw new UsageError(`--tiles-per-detection ${tilesText}: expected an integer >= 0 or all`);
   }
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : d.detector.threshold;
-  if (!(threshold >= 0.1 && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected 0.1 <= T < 1`);
+  if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected ${CACHE_FLOOR} <= T < 1`);
 
   let tiles: TilePlan = d.detector.tiles;
   const planText = flags.get('tiles');

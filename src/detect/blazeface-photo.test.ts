@@ -19,7 +19,7 @@ const MODEL = `public/${BLAZEFACE_BACK_256.url}`;
 const SIZE = 256;
 const THRESHOLD = 0.5;
 const NMS = { iouThreshold: 0.3, maxFaces: 8, weighted: true };
-const OPTIONS = { ...DEFAULT_DETECTOR_OPTIONS, threshold: THRESHOLD, nms: NMS, edge: { threshold: THRESHOLD, band: 0 } };
+const OPTIONS = { ...DEFAULT_DETECTOR_OPTIONS, threshold: THRESHOLD, nms: NMS };
 
 // Read off a 4x crop of the photo with a 10 px grid: eyebrows to chin (y 80..180), cheek to cheek (x 178..272).
 const TRUE_FACE: Rect = { x: 178, y: 80, w: 94, h: 100 };

@@ -59,7 +59,7 @@ export function rotateTiles(tiles: number, perCall: number, calls: number): numb
 }
 
 /** Candidates are cached down to this score, so the detector's threshold can change without rerunning the model. */
-const CACHE_FLOOR = 0.1;
+export const CACHE_FLOOR = 0.1;
 /** Bump when anything between the frame and a crop's candidates changes in a way the fingerprint does not see. */
 const CACHE_VERSION = 1;
 
@@ -164,6 +164,8 @@ export interface ClipDetections {
  * Only crops missing from the cache are run; the video is decoded (ffmpeg) and the model loaded only then.
  */
 export async function detectClip(clipPath: string, size: { width: number; height: number }, o: ClipDetectOptions): Promise<ClipDetections> {
+  // The cache holds nothing below its floor: a detector that keeps lower scores would silently miss them.
+  if (decodeFloor(o.detector) < CACHE_FLOOR) throw new RangeError(`eval:video: scores below ${CACHE_FLOOR} are not cached`);
   const crops = planCrops(size.width, size.height, o.detector.tiles);
   const tiles = crops.length - 1;
   const picks = rotateTiles(tiles, o.tilesPerDetection, o.frames.length);
