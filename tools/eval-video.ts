@@ -6,6 +6,7 @@ import { basename, dirname } from 'node:path';
 import { formatTilePlan, parseTilePlan, type TilePlan } from '../src/detect/tiling';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
+import { NO_EDGE, type EdgeOptions } from '../src/detect/detector';
 import { CACHE_FLOOR } from '../src/node/eval-video-detect';
 import { readVideoTruth, TruthError } from '../src/node/eval-video-truth';
 import {
@@ -22,6 +23,8 @@ options:
   --tiles-per-detection N|all tiles run by each detection besides the whole frame, round robin (default all)
   --tiles PLAN|off            the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})
   --threshold T               detector score threshold (default ${d.detector.threshold}; >= ${CACHE_FLOOR}, the cache's floor)
+  --edge T[:BAND]|off         keep boxes within BAND of their size from a frame border from score T (default
+                              ${d.detector.edge.threshold}:${d.detector.edge.band}, live mode's; off: the threshold everywhere)
   --tracker JSON              tracker options over the defaults, e.g. '{"nSigma": 1.5}'
   --limit N                   only the first N frames of each clip
   --cache DIR | --no-cache    per-crop detector cache (default ${d.cacheDir})
@@ -59,7 +62,7 @@ function parseArgs(argv: string[]): Args {
     else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
     else flags.set(a.slice(2), argv[++i]!);
   }
-  const known = new Set(['json', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'tracker', 'limit', 'cache',
+  const known = new Set(['json', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'edge', 'tracker', 'limit', 'cache',
     'no-cache', 'leaks', 'all', 'trace', 'motion-guard', 'motion-guard-lag', 'no-picture']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   const int = (name: string, min: number): number | undefined => {
@@ -93,6 +96,7 @@ function parseArgs(argv: string[]): Args {
   }
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : d.detector.threshold;
   if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected ${CACHE_FLOOR} <= T < 1`);
+  const edge = parseEdge(flags.get('edge'));
 
   let tiles: TilePlan = d.detector.tiles;
   const planText = flags.get('tiles');
@@ -121,7 +125,7 @@ function parseArgs(argv: string[]): Args {
       ...d,
       schedule: { every: int('detect-every', 1) ?? d.schedule.every, latency: int('latency', 0) ?? d.schedule.latency },
       tilesPerDetection,
-      detector: { ...d.detector, threshold, tiles },
+      detector: { ...d.detector, threshold, tiles, edge },
       tracker,
       limit: int('limit', 1),
       motionGuard: int('motion-guard', 0) ?? d.motionGuard,
@@ -132,17 +136,29 @@ function parseArgs(argv: string[]): Args {
   };
 }
 
+function parseEdge(text: string | undefined): EdgeOptions {
+  if (text === undefined) return d.detector.edge;
+  if (text === 'off') return NO_EDGE;
+  const [t, band] = text.split(':').map(Number);
+  const edge = { threshold: t!, band: band ?? d.detector.edge.band };
+  if (!(edge.threshold >= CACHE_FLOOR && edge.threshold <= 1 && edge.band >= 0)) {
+    throw new UsageError(`--edge ${text}: expected T[:BAND] with ${CACHE_FLOOR} <= T <= 1 and BAND >= 0, or off`);
+  }
+  return edge;
+}
+
 const pct = (r: number) => `${(100 * r).toFixed(2)}%`;
 
 function row(name: string, s: VideoEvalSummary | Omit<VideoEvalSummary, 'model_runs'>): string[] {
   return [name, String(s.frames), String(s.face_frames), String(s.leaked_face_frames), pct(s.leak_rate),
     String(s.leaked_undetected), String(s.frames_with_any_leak), String(s.longest_leak_run), String(s.leak_runs_over_1),
-    pct(s.all_faces.leak_rate), s.mask_area_ratio.toFixed(2), String(s.full_frames), s.ms_per_frame.toFixed(1)];
+    pct(s.all_faces.leak_rate), s.mask_area_ratio.toFixed(2), s.full_frame_ratio.toFixed(2), s.detector_mask_ratio.toFixed(2),
+    String(s.full_frames), s.ms_per_frame.toFixed(1)];
 }
 
 function table(rows: string[][]): string {
   const head = ['clip', 'frames', `faces>=${DEFAULT_LEAK_OPTIONS.minHeight}`, 'leaked', 'leak_rate', 'undetected', 'leak_frames',
-    'max_run', 'runs>1', 'all_faces', 'mask_ratio', 'full', 'ms/frame'];
+    'max_run', 'runs>1', 'all_faces', 'mask_ratio', 'of_it_full', 'det_ratio', 'full', 'ms/frame'];
   const all = [head, ...rows];
   const widths = head.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
   return all.map((r) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ')).join('\n');
@@ -199,8 +215,12 @@ async function main(): Promise<void> {
   const runs = results.reduce((n, r) => n + r.summary.model_runs, 0);
   console.log(`leak_rate counts faces >= ${DEFAULT_LEAK_OPTIONS.minHeight} px tall (all_faces: every face); a face leaks when < `
     + `${100 * DEFAULT_LEAK_OPTIONS.minCovered}% of its box is blurred; undetected: leaks of faces no result within the hold `
-    + `had found (the detector's). ms/frame: detector (as measured when its crops ran here) `
+    + `had found (the detector's). of_it_full: the part of mask_ratio `
+    + `blurred whole-frame; det_ratio: the same `
+    + `whole frames, and elsewhere only the newest result's own boxes as masks, untracked (what the tracker adds to). ms/frame: detector (as measured when its crops ran here) `
     + `+ tracker (${totals.tracker_ms_per_frame.toFixed(3)} ms). ${runs} model runs now, ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
+  console.log(`on frames not blurred whole, boxes a frame: ${totals.boxes_per_frame.toFixed(1)} drawn, `
+    + `${totals.detector_boxes_per_frame.toFixed(1)} in the newest result; faces a frame: ${(totals.all_faces.face_frames / frames).toFixed(1)}.`);
   if (args.trace) {
     mkdirSync(dirname(args.trace), { recursive: true });
     writeFileSync(args.trace, `${trace.map((t) => JSON.stringify(t)).join('\n')}\n`);

@@ -54,5 +54,8 @@ describe('replayLive', () => {
     expect(r.summary.leaked_face_frames).toBe(0);
     expect(r.summary.face_frames).toBe(60);
     expect(r.summary.full_frames).toBe(2);
+    // Untracked, the detector's boxes blur less than the tracker's margins; both include the 2 whole frames.
+    expect(r.summary.detector_mask_ratio).toBeGreaterThan(r.summary.full_frame_ratio);
+    expect(r.summary.detector_mask_ratio).toBeLessThan(r.summary.mask_area_ratio);
   });
 });

@@ -85,6 +85,7 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
   const found = new Map<number, number>();
   let lastCapture: number | null = null;
   let lastFrame = -1;
+  let newest: readonly Detection[] | undefined;
   let trackerMs = 0;
   for (let i = 0; i < r.frames; i++) {
     const now = i * frameMs;
@@ -101,6 +102,7 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       if (r.holdAtLeastMs !== undefined) tracker.holdAtLeast(r.holdAtLeastMs);
       trackerMs += performance.now() - t0;
       lastCapture = Math.max(lastCapture ?? c * frameMs, c * frameMs);
+      if (c >= lastFrame) newest = dets;
       lastFrame = Math.max(lastFrame, c);
     }
     const seen = i - (r.pictureLag ?? 0);
@@ -119,7 +121,9 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       const seen = f.id === undefined ? now : found.get(f.id);
       return { ...f, undetected: seen === undefined || now - seen > recentMs };
     });
-    const verdicts = counter.add(i, r.size, scored, { masks: faces.map((f) => r.mask(f.box)), fullFrame });
+    const verdicts = counter.add(i, r.size, scored, {
+      masks: faces.map((f) => r.mask(f.box)), fullFrame, detections: newest?.map((d) => r.mask(d.box)),
+    });
     r.onFrame?.({ i, result, faces, truth, verdicts, fullFrame });
   }
   return { summary: counter.summary(), trackerMs };

@@ -76,6 +76,24 @@ describe('LeakCounter', () => {
     expect(s.mask_area_ratio).toBeCloseTo((640 * 360) / (40 * 40));
   });
 
+  it('splits out the whole frames and what the detector\'s own boxes would blur on the same frames', () => {
+    const c = new LeakCounter();
+    const own = { cx: 300, cy: 150, rx: 20, ry: 20 };
+    c.add(0, FRAME, [{ box: face, id: 1 }], { masks: [], fullFrame: true });
+    c.add(1, FRAME, [{ box: face, id: 1 }], { masks: [big], fullFrame: false, detections: [own] });
+    c.add(2, FRAME, [{ box: face, id: 1 }], { masks: [big], fullFrame: false });
+    const s = c.summary();
+    const whole = 640 * 360;
+    expect(s.full_frame_ratio).toBeCloseTo(whole / (3 * 1600));
+    expect(s.mask_area_ratio).toBeCloseTo((whole + 2 * maskArea([big], FRAME)) / (3 * 1600));
+    // A frame without a result blurs nothing of its own.
+    expect(s.detector_mask_ratio).toBeCloseTo((whole + maskArea([own], FRAME)) / (3 * 1600));
+    expect([s.boxes_per_frame, s.detector_boxes_per_frame]).toEqual([1, 0.5]);
+    const twice = addLeakSummaries([s, s]);
+    expect([twice.full_frame_ratio, twice.detector_mask_ratio, twice.boxes_per_frame, twice.detector_boxes_per_frame])
+      .toEqual([s.full_frame_ratio, s.detector_mask_ratio, 1, 0.5]);
+  });
+
   it('adds clips: counts summed, rates over the sums, the longest run the longest of any clip', () => {
     const a = new LeakCounter();
     a.add(0, FRAME, [{ box: face, id: 1 }], { masks: [], fullFrame: false });

@@ -33,6 +33,8 @@ export const DEFAULT_LEAK_OPTIONS: Readonly<LeakOptions> = { minCovered: 0.8, mi
 export interface FrameMasks {
   masks: readonly Ellipse[];
   fullFrame: boolean;
+  /** The newest detector result's own boxes as masks, untracked (detector_mask_ratio); none before the first. */
+  detections?: readonly Ellipse[];
 }
 
 export interface LeakCounts {
@@ -55,8 +57,24 @@ export interface LeakSummary extends LeakCounts {
   mask_area_ratio: number;
   /** Frames blurred whole because the newest detection was missing or older than the budget. */
   full_frames: number;
-  /** Blurred and face pixels summed over the frames (mask_area_ratio's terms, for adding clips up). */
+  /** Of mask_area_ratio: the frames blurred whole (fail closed, motion guard). */
+  full_frame_ratio: number;
+  /**
+   * The same frames blurred whole, and on the others only the newest result's own boxes as masks, over the same
+   * face area: what the detector's boxes (false ones included) and the fail-closed frames cost before any tracking,
+   * margin or hold. mask_area_ratio minus this is the tracker's share.
+   */
+  detector_mask_ratio: number;
+  /** Boxes drawn, and boxes in the newest result, a frame, over the frames not blurred whole (faces: face_frames / frames). */
+  boxes_per_frame: number;
+  detector_boxes_per_frame: number;
+  /** Their sums (for adding clips up). */
+  boxes: number;
+  detector_boxes: number;
+  /** Blurred, whole-frame, detector-box and face pixels summed over the frames (the ratios' terms, for adding clips up). */
   mask_px: number;
+  full_px: number;
+  detector_px: number;
   face_px: number;
   all_faces: LeakCounts;
 }
@@ -148,7 +166,11 @@ export class LeakCounter {
   #frames = 0;
   #fullFrames = 0;
   #maskArea = 0;
+  #fullArea = 0;
+  #detectorArea = 0;
   #faceArea = 0;
+  #boxes = 0;
+  #detectorBoxes = 0;
   #tall = emptyTally();
   #all = emptyTally();
 
@@ -160,7 +182,14 @@ export class LeakCounter {
   add(index: number, frame: { width: number; height: number }, faces: readonly ScoredFace[], shown: FrameMasks): FaceVerdict[] {
     this.#frames++;
     if (shown.fullFrame) this.#fullFrames++;
-    this.#maskArea += shown.fullFrame ? frame.width * frame.height : maskArea(shown.masks, frame);
+    const whole = frame.width * frame.height;
+    if (shown.fullFrame) this.#fullArea += whole;
+    this.#maskArea += shown.fullFrame ? whole : maskArea(shown.masks, frame);
+    this.#detectorArea += shown.fullFrame ? whole : maskArea(shown.detections ?? [], frame);
+    if (!shown.fullFrame) {
+      this.#boxes += shown.masks.length;
+      this.#detectorBoxes += shown.detections?.length ?? 0;
+    }
     const verdicts = faces.map((f): FaceVerdict => {
       this.#faceArea += f.box.w * f.box.h;
       const covered = shown.fullFrame ? 1 : coveredShare(f.box, shown.masks);
@@ -198,10 +227,9 @@ export class LeakCounter {
     return {
       frames: this.#frames,
       ...countsOf(this.#tall),
-      mask_area_ratio: this.#faceArea > 0 ? this.#maskArea / this.#faceArea : 0,
+      ...areaRatios(this.#maskArea, this.#fullArea, this.#detectorArea, this.#faceArea),
       full_frames: this.#fullFrames,
-      mask_px: this.#maskArea,
-      face_px: this.#faceArea,
+      ...boxCounts(this.#boxes, this.#detectorBoxes, this.#frames - this.#fullFrames),
       all_faces: countsOf(this.#all),
     };
   }
@@ -221,17 +249,33 @@ function addCounts(list: readonly LeakCounts[]): LeakCounts {
   };
 }
 
+type AreaTerms = Pick<LeakSummary, 'mask_area_ratio' | 'full_frame_ratio' | 'detector_mask_ratio' | 'mask_px' | 'full_px' | 'detector_px' | 'face_px'>;
+
+function areaRatios(maskPx: number, fullPx: number, detectorPx: number, facePx: number): AreaTerms {
+  const over = (px: number) => (facePx > 0 ? px / facePx : 0);
+  return {
+    mask_area_ratio: over(maskPx), full_frame_ratio: over(fullPx), detector_mask_ratio: over(detectorPx),
+    mask_px: maskPx, full_px: fullPx, detector_px: detectorPx, face_px: facePx,
+  };
+}
+
+function boxCounts(boxes: number, detectorBoxes: number, frames: number): Pick<LeakSummary, 'boxes_per_frame' | 'detector_boxes_per_frame' | 'boxes' | 'detector_boxes'> {
+  return {
+    boxes_per_frame: frames > 0 ? boxes / frames : 0, detector_boxes_per_frame: frames > 0 ? detectorBoxes / frames : 0,
+    boxes, detector_boxes: detectorBoxes,
+  };
+}
+
 /** Several clips' summaries as one: counts added, rates recomputed over the sums. */
 export function addLeakSummaries(list: readonly LeakSummary[]): LeakSummary {
-  const maskPx = list.reduce((n, s) => n + s.mask_px, 0);
-  const facePx = list.reduce((n, s) => n + s.face_px, 0);
+  const sum = (key: 'mask_px' | 'full_px' | 'detector_px' | 'face_px') => list.reduce((n, s) => n + s[key], 0);
   return {
     frames: list.reduce((n, s) => n + s.frames, 0),
     ...addCounts(list),
-    mask_area_ratio: facePx > 0 ? maskPx / facePx : 0,
+    ...areaRatios(sum('mask_px'), sum('full_px'), sum('detector_px'), sum('face_px')),
     full_frames: list.reduce((n, s) => n + s.full_frames, 0),
-    mask_px: maskPx,
-    face_px: facePx,
+    ...boxCounts(list.reduce((n, s) => n + s.boxes, 0), list.reduce((n, s) => n + s.detector_boxes, 0),
+      list.reduce((n, s) => n + s.frames - s.full_frames, 0)),
     all_faces: addCounts(list.map((s) => s.all_faces)),
   };
 }
