@@ -16,6 +16,16 @@ describe('matchPatch', () => {
     }
   });
 
+  it('finds a patch at the picture\'s border, where part of the search reads past the edge', () => {
+    const edge = { x: 1, y: 140, w: 24, h: 30 };
+    for (const [tx, ty] of [[9, -6], [20, -25]] as const) {
+      const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, tx, ty)), edge, { dx: 0, dy: 0 })!;
+      expect(m.ncc).toBeGreaterThan(0.95);
+      expect(Math.abs(m.box.x - (edge.x + tx))).toBeLessThan(0.75);
+      expect(Math.abs(m.box.y - (edge.y + ty))).toBeLessThan(0.75);
+    }
+  });
+
   it('follows a zoom: the box grows about the zoom centre', () => {
     const z = 1.06;
     const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, 0, 0, z, 160, 90)), box, { dx: 0, dy: 0 })!;

@@ -83,6 +83,13 @@ interface Patch {
   /** Zero-mean template values and their norm. */
   t: Float32Array;
   norm: number;
+  /** Each sample's index into a level `width` pixels wide, and the samples' bounds, for the unclamped path. */
+  width: number;
+  at: Int32Array;
+  minX: number;
+  maxX: number;
+  minY: number;
+  maxY: number;
 }
 
 /** Bilinear read of `l` at (x, y), edges clamped. */
@@ -129,7 +136,12 @@ function takePatch(l: Luma, cx: number, cy: number, w: number, h: number, most: 
     t[k]! -= mean;
     norm += t[k]! * t[k]!;
   }
-  return { ix, iy, ox, oy, t, norm: Math.sqrt(norm) };
+  const at = new Int32Array(n);
+  for (let k = 0; k < n; k++) at[k] = iy[k]! * l.width + ix[k]!;
+  // The grid is regular, so its corners bound it.
+  return {
+    ix, iy, ox, oy, t, norm: Math.sqrt(norm), width: l.width, at, minX: ix[0]!, maxX: ix[n - 1]!, minY: iy[0]!, maxY: iy[n - 1]!,
+  };
 }
 
 /** NCC of two sample runs: the zero-mean template and the candidate's sums. */
@@ -148,6 +160,17 @@ function scoreAt(p: Patch, l: Luma, dx: number, dy: number): number {
   let sum = 0;
   let sum2 = 0;
   let cross = 0;
+  // The exhaustive search calls this hundreds of times a face and frame: inside the picture no read needs clamping.
+  if (p.width === l.width && p.minX + dx >= 0 && p.maxX + dx <= wMax && p.minY + dy >= 0 && p.maxY + dy <= hMax) {
+    const shift = dy * l.width + dx;
+    for (let k = 0; k < n; k++) {
+      const v = d[p.at[k]! + shift]!;
+      sum += v;
+      sum2 += v * v;
+      cross += v * p.t[k]!;
+    }
+    return ncc(p, sum, sum2, cross);
+  }
   for (let k = 0; k < n; k++) {
     const x = Math.min(wMax, Math.max(0, p.ix[k]! + dx));
     const y = Math.min(hMax, Math.max(0, p.iy[k]! + dy));
