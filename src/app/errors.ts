@@ -9,6 +9,7 @@ export type AppErrorKind =
   | 'device-lost'
   | 'detector-error'
   | 'frames-refused'
+  | 'draw-failed'
   | 'internal';
 
 /** What went wrong, typed; src/ui/messages.ts turns it into words and a next step. */

@@ -111,8 +111,8 @@ export class LivePipeline {
   private recovering = false;
   private error: AppError | null = null;
   private lastFailClosed: FailClosedReason | null = 'detector-starting';
-  /** Frame time since which the browser has refused every frame's import; null while frames import. */
-  private refusedSinceMs: number | null = null;
+  /** Frame time since which every frame was skipped (its import refused, or drawing it threw); null while frames are drawn. */
+  private skippedSinceMs: number | null = null;
   private faces: TrackedFace[] = [];
   private readonly exclusions = new FaceExclusions();
   private shown: Rect[] = [];
@@ -254,32 +254,41 @@ export class LivePipeline {
     try {
       pending = res.importer.import(this.video, targets.frame);
     } catch (e) {
-      this.frameRefused(now, e);
+      this.frameSkipped(now, e, 'frames-refused');
       return;
     }
-    if (!pending) return this.drawFrame(res, targets, now);
+    if (!pending) return this.drawOrSkip(res, targets, now);
     this.importing = true;
     pending.then(
       () => {
-        if (this.res === res && res.frame === targets.frame && !this.stopped) this.drawFrame(res, targets, now);
+        if (this.res === res && res.frame === targets.frame && !this.stopped) this.drawOrSkip(res, targets, now);
       },
-      (e: unknown) => this.frameRefused(now, e),
+      (e: unknown) => this.frameSkipped(now, e, 'frames-refused'),
     ).finally(() => {
       this.importing = false;
     });
   }
 
+  /** A throw while drawing (after an asynchronous import it used to be an unhandled rejection) skips the frame. */
+  private drawOrSkip(res: DeviceResources, targets: { frame: GPUTexture; output: GPUTexture }, now: number): void {
+    try {
+      this.drawFrame(res, targets, now);
+    } catch (e) {
+      this.frameSkipped(now, e, 'draw-failed');
+    }
+  }
+
   /**
-   * Chromium throws when the element has no frame behind it yet ("video element that doesn't have back resource",
-   * seen right after a stream or its size changes): nothing to draw, so the canvas keeps its last anonymized frame,
-   * and the next frame tries again. Past the budget the freeze is no blip: say so.
+   * A frame not drawn: Chromium throws when the element has no frame behind it yet ("video element that doesn't
+   * have back resource", seen right after a stream or its size changes), or drawing it threw. The canvas keeps its
+   * last anonymized frame and the next frame tries again. Past the budget the freeze is no blip: say so.
    */
-  private frameRefused(now: number, e: unknown): void {
+  private frameSkipped(now: number, e: unknown, kind: 'frames-refused' | 'draw-failed'): void {
     const detail = e instanceof Error ? e.message : String(e);
     console.warn('Frame skipped:', detail);
-    this.refusedSinceMs ??= now;
-    if (now - this.refusedSinceMs > this.settings.budgetMs && this.error?.kind !== 'frames-refused') {
-      this.error = { kind: 'frames-refused', detail };
+    this.skippedSinceMs ??= now;
+    if (now - this.skippedSinceMs > this.settings.budgetMs && this.error?.kind !== kind) {
+      this.error = { kind, detail };
       this.emit();
     }
   }
@@ -289,8 +298,6 @@ export class LivePipeline {
     const device = res.gpu.device;
     const width = frame.width;
     const height = frame.height;
-    this.refusedSinceMs = null;
-    this.clearError('frames-refused');
     this.startDetection(frame, now, { width, height });
 
     const last = this.lastResultCaptureMs;
@@ -335,6 +342,9 @@ export class LivePipeline {
       this.rendersInFlight--;
       this.frameStats.record(performance.now() - now, reason !== null);
     });
+    this.skippedSinceMs = null;
+    this.clearError('frames-refused');
+    this.clearError('draw-failed');
     this.fps.tick(now);
     this.framesDrawn++;
     this.lastFailClosed = reason;

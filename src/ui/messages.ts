@@ -37,6 +37,8 @@ export function describeError(e: AppError): Message {
       return { title: 'The face detector failed on a frame; the whole picture is blurred until it recovers.', action: 'It retries on every frame. If this stays, reload the page.' };
     case 'frames-refused':
       return { title: 'The browser has stopped handing over video frames, so the picture is frozen (on its last anonymized frame).', action: 'Choose the source again; if it stays frozen, reload the page.' };
+    case 'draw-failed':
+      return { title: 'Veil could not draw the last frames, so the picture is frozen (on its last anonymized frame).', action: 'Reload the page. If it happens again, the browser console ("Frame skipped") says what failed.' };
     case 'internal':
       return { title: 'Something went wrong inside Veil.', action: 'Reload the page. The picture stays blurred or hidden meanwhile.' };
   }

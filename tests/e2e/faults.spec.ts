@@ -92,18 +92,55 @@ for (const path of ['gpu', 'cpu'] as const) {
     await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(before + 5);
     await waitRunning(page);
     await expect(page.locator('[data-error]')).toHaveCount(0);
-    // Refused on and on (past the 2 s budget): the frozen picture is explained, and the message goes with the freeze.
-    await page.evaluate(() => { window.refuseFrames = Number.MAX_SAFE_INTEGER; });
-    await expect(page.locator('[data-error="frames-refused"]')).toContainText('frozen');
-    await page.evaluate(() => { window.refuseFrames = 0; });
+    await frozenThenBack(page, 'frames-refused', (n) => page.evaluate((k) => { window.refuseFrames = k; }, n));
+  });
+}
+
+/**
+ * Frames skipped on and on (past the 2 s budget, `skip` sets how many more): the frozen picture is explained, the
+ * message goes with the freeze, and frames are drawn again.
+ */
+async function frozenThenBack(page: Page, kind: string, skip: (frames: number) => Promise<void>): Promise<void> {
+  const frames = () => page.evaluate(() => window.veil!.status().frames);
+  await skip(Number.MAX_SAFE_INTEGER);
+  await expect(page.locator(`[data-error="${kind}"]`)).toContainText('frozen');
+  await skip(0);
+  await expect(page.locator('[data-error]')).toHaveCount(0);
+  const after = await frames();
+  await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(after + 5);
+}
+
+// Both import paths again: after the CPU path's asynchronous import, a throw while drawing was an unhandled rejection.
+for (const path of ['gpu', 'cpu'] as const) {
+  test(`a frame that throws while drawn (import=${path}) is skipped; failing past the budget, the page says so`, async ({ page }) => {
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`/?source=camera&${CI_PACE}&import=${path}`);
+    await waitRunning(page);
+    await page.evaluate(() => {
+      window.failDraws = 0;
+      const create = GPUDevice.prototype.createCommandEncoder;
+      GPUDevice.prototype.createCommandEncoder = function (this: GPUDevice, d?: GPUCommandEncoderDescriptor) {
+        if (d?.label === 'render' && window.failDraws! > 0) {
+          window.failDraws!--;
+          throw new Error('injected draw fault (test)');
+        }
+        return create.call(this, d);
+      };
+    });
+    const failDraws = (n: number) => page.evaluate((k) => { window.failDraws = k; }, n);
+    await failDraws(3);
+    await expect.poll(() => page.evaluate(() => window.failDraws), { timeout: 30_000 }).toBe(0);
     await expect(page.locator('[data-error]')).toHaveCount(0);
-    const after = await frames();
-    await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(after + 5);
+    await frozenThenBack(page, 'draw-failed', failDraws);
+    expect(pageErrors, 'a skipped frame escaped as an uncaught error').toEqual([]);
   });
 }
 
 declare global {
   interface Window {
+    /** Draws the test still makes throw. */
+    failDraws?: number;
     /** Imports the test still makes the browser refuse. */
     refuseFrames?: number;
   }
