@@ -93,7 +93,12 @@ export function mergeCrops(perCrop: readonly Candidate[][], crops: readonly Crop
       all.push(d);
     }
   });
-  return nms(all, options.nms);
+  return nms(all, options.nms).map((d) => flagEdge(d, options.threshold));
+}
+
+/** Says so on a detection only the edge threshold kept (the tracker asks more of those before trusting them). */
+function flagEdge(d: Detection, threshold: number): Detection {
+  return d.score < threshold ? { ...d, edge: true } : d;
 }
 
 /** A crop as decode.wgsl takes it: fractions of the frame, cut-face margin as mergeCrops measures it. */
@@ -220,7 +225,7 @@ export class FaceDetector {
     }
     const { faces, candidates } = await read();
     if (candidates > NMS_CAP) throw new TooManyCandidatesError(candidates);
-    return faces.map((d) => toPixels(d, width, height));
+    return faces.map((d) => flagEdge(toPixels(d, width, height), this.options.threshold));
   }
 
   private async runOnCpu(crops: Crop[], input: GPUBuffer): Promise<Detection[]> {

@@ -104,6 +104,14 @@ describe('mergeCrops', () => {
     expect(kept[0].box).toEqual({ x: 100, y: 100, w: 40, h: 40 });
   });
 
+  it('keeps a low-score face at a frame border by the edge threshold, and says so', () => {
+    // Frame 400x200 (the whole crop's extent): a 40 px face at the left border, one in the middle, both at 0.2.
+    const dets = mergeCrops([[cand(0.05, 0.55, 0.1, 0.2), cand(0.5, 0.55, 0.1, 0.2), cand(0.5, 0.3, 0.1, 0.9)]], [whole], {
+      ...options, threshold: 0.5, edge: { threshold: 0.1, band: 0.3 },
+    });
+    expect(dets.map((d) => [d.box.x, d.score, d.edge ?? false])).toEqual([[180, 0.9, false], [0, 0.2, true]]);
+  });
+
   it('drops a face cut by an inner tile edge when the plan says so', () => {
     const cut = [[], [cand(0.95, 0.5, 0.1, 0.9)]]; // reaches x = 200, the tile's inner right edge
     expect(mergeCrops(cut, [whole, left], options)).toHaveLength(1);

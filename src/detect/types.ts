@@ -17,6 +17,8 @@ export interface Detection {
   score: number;
   /** BlazeFace's six keypoints: right eye, left eye, nose, mouth, right ear, left ear. */
   keypoints: Point[];
+  /** Kept only by the edge threshold (DetectorOptions.edge): under the threshold, at a frame border. */
+  edge?: boolean;
 }
 
 /** An RGBA8 image on the CPU, rows top to bottom, no padding. */

@@ -46,6 +46,12 @@ export interface TrackerOptions {
    * ones or at the frame edge are covered by it, not by the picture (issue 4's motion clips leak 2.7 % without it,
    * 1.8 % with 0.45). `holdMs`: how long a face the picture still shows is held after its last detection.
    */
+  /**
+   * A box only the edge threshold kept (Detection.edge) starts a track only where the picture of its frame shows at
+   * least this much texture inside it (luma std, 0..255). The detector's strays at a border sit on walls, sky and
+   * blurred background; a face the border cuts shows hair, eyes, an outline. Without that picture it starts one.
+   */
+  edgeTexture: number;
   picture: { minNcc: number; minTexture: number; matchPx: number; speedDoubt: number; holdMs: number; minMargin: number };
 }
 
@@ -65,5 +71,6 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
   noise: { measurement: 0.03, process: 4 },
   maneuver: { gate: 9.2, maxBoost: 100, decayMs: 500 },
   sharedMotion: { minSpread: 0.3, maxSpread: 1 },
+  edgeTexture: 12,
   picture: { minNcc: 0.8, minTexture: 6, matchPx: 1, speedDoubt: 1, holdMs: 1000, minMargin: 0.45 },
 };

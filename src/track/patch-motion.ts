@@ -50,6 +50,28 @@ export function pyramid(luma: Luma): Pyramid {
   }
 }
 
+/** Standard deviation of `l`'s luma over the part of `box` (its pixels) inside it; 0 when none is. */
+export function textureIn(l: Luma, box: Rect): number {
+  const x0 = Math.max(0, Math.floor(box.x));
+  const y0 = Math.max(0, Math.floor(box.y));
+  const x1 = Math.min(l.width, Math.ceil(box.x + box.w));
+  const y1 = Math.min(l.height, Math.ceil(box.y + box.h));
+  let n = 0;
+  let sum = 0;
+  let sum2 = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const v = l.data[y * l.width + x]!;
+      n++;
+      sum += v;
+      sum2 += v * v;
+    }
+  }
+  if (n === 0) return 0;
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, sum2 / n - mean * mean));
+}
+
 export interface PatchMatchOptions {
   /** The patch is the box grown by this factor: a little hair and background give a small face texture to hold on to. */
   context: number;

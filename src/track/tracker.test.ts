@@ -327,3 +327,25 @@ describe('faces followed in the picture between detections', () => {
     expect(steps.slice(base.latency, 36).every((s) => s.faces.length === 1 && coveredFraction(s.truth[0]!, s.faces[0]!.box) >= 0.99)).toBe(true);
   });
 });
+
+describe('boxes only the edge threshold kept', () => {
+  const box = { x: 0, y: 150, w: 40, h: 40 };
+  const edgeDet: Detection = { ...det(box), score: 0.15, edge: true };
+  const flat: Luma = { width: 320, height: 180, data: new Float32Array(320 * 180).fill(120) };
+  const started = (picture: Luma | undefined, d: Detection) => {
+    const t = new Tracker();
+    if (picture) t.see(0, picture);
+    t.update([d], 0, FRAME);
+    return t.faces(DT).length;
+  };
+
+  it('start a track where the picture of their frame shows texture, or where there is no picture', () => {
+    expect(started(scene(320, 180, 0, 0), edgeDet)).toBe(1);
+    expect(started(undefined, edgeDet)).toBe(1);
+  });
+
+  it('start none on a flat patch (a wall at the border), unlike a box over the threshold there', () => {
+    expect(started(flat, edgeDet)).toBe(0);
+    expect(started(flat, det(box))).toBe(1);
+  });
+});

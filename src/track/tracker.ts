@@ -2,7 +2,7 @@ import type { Detection, Rect } from '../detect/types';
 import { associate } from './associate';
 import { fitMotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
-import { type Luma, matchPatch, type Pyramid, pyramid } from './patch-motion';
+import { type Luma, matchPatch, type Pyramid, pyramid, textureIn } from './patch-motion';
 import { Track, clipToFrame } from './track';
 
 /**
@@ -26,6 +26,8 @@ export interface FrameSize {
   width: number;
   height: number;
 }
+
+const scaled = (r: Rect, f: number): Rect => ({ x: r.x * f, y: r.y * f, w: r.w * f, h: r.h * f });
 
 /**
  * Turns late, irregular detections into boxes for every displayed frame. Built to fail towards covering:
@@ -62,7 +64,11 @@ export class Tracker {
       if (field) track.follow(field, captureMs);
     }
     // No minimum hit count: a face is covered from its first detection; a false positive only costs some blur.
-    for (const d of a.unmatchedDets) this.#tracks.push(new Track(this.#nextId++, dets[d]!.box, captureMs, this.#o, field));
+    for (const d of a.unmatchedDets) {
+      const { box, edge } = dets[d]!;
+      if (edge && this.#flat(box, captureMs)) continue;
+      this.#tracks.push(new Track(this.#nextId++, box, captureMs, this.#o, field));
+    }
     // Expiry runs on detector time: only the detector looking and not finding a face is evidence it is gone.
     this.#tracks = this.#tracks.filter(
       (t) => captureMs - t.lastSeenMs <= (t.inPicture ? Math.max(this.#o.holdMs, this.#o.picture.holdMs) : this.#o.holdMs)
@@ -70,6 +76,14 @@ export class Tracker {
     );
     // The result is frames old: the newest picture already shows where its faces went.
     for (const t of this.#tracks) if (t.anchor.ms === captureMs) this.#look(t, this.#newestPictureMs);
+  }
+
+  /** True when the picture of the frame captured at `ms` is too flat inside `box` (frame pixels) to show a face. */
+  #flat(box: Rect, ms: number): boolean {
+    const frame = this.#frame;
+    const picture = this.#pictures.get(ms)?.[0];
+    if (!frame || !picture) return false;
+    return textureIn(picture, scaled(box, picture.width / frame.width)) < this.#o.edgeTexture;
   }
 
   /**
@@ -95,7 +109,6 @@ export class Tracker {
     const k = from[0]!.width / frame.width;
     const { box } = track.anchor;
     const guess = track.expectedAt(ms);
-    const scaled = (r: Rect, f: number): Rect => ({ x: r.x * f, y: r.y * f, w: r.w * f, h: r.h * f });
     const m = matchPatch(from, to, scaled(box, k), {
       dx: (guess.x + guess.w / 2 - box.x - box.w / 2) * k,
       dy: (guess.y + guess.h / 2 - box.y - box.h / 2) * k,
