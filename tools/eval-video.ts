@@ -6,7 +6,7 @@ import { basename, dirname } from 'node:path';
 import { formatTilePlan, parseTilePlan, type TilePlan } from '../src/detect/tiling';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
-import { NO_EDGE, type EdgeOptions } from '../src/detect/detector';
+import { parseEdge } from '../src/detect/detector';
 import { CACHE_FLOOR } from '../src/node/eval-video-detect';
 import { readVideoTruth, TruthError } from '../src/node/eval-video-truth';
 import {
@@ -23,8 +23,8 @@ options:
   --tiles-per-detection N|all tiles run by each detection besides the whole frame, round robin (default all)
   --tiles PLAN|off            the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})
   --threshold T               detector score threshold (default ${d.detector.threshold}; >= ${CACHE_FLOOR}, the cache's floor)
-  --edge T[:BAND]|off         keep boxes within BAND of their size from a frame border from score T (default
-                              ${d.detector.edge.threshold}:${d.detector.edge.band}, live mode's; off: the threshold everywhere)
+  --edge T[:BAND]|live|off    keep boxes within BAND of their size from a frame border from score T (default live:
+                              ${d.detector.edge.threshold}:${d.detector.edge.band}; off: the threshold everywhere)
   --tracker JSON              tracker options over the defaults, e.g. '{"nSigma": 1.5}'
   --limit N                   only the first N frames of each clip
   --cache DIR | --no-cache    per-crop detector cache (default ${d.cacheDir})
@@ -96,7 +96,13 @@ function parseArgs(argv: string[]): Args {
   }
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : d.detector.threshold;
   if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected ${CACHE_FLOOR} <= T < 1`);
-  const edge = parseEdge(flags.get('edge'));
+  const edgeText = flags.get('edge');
+  let edge = d.detector.edge;
+  try {
+    if (edgeText !== undefined) edge = parseEdge(edgeText, CACHE_FLOOR);
+  } catch (e) {
+    throw new UsageError(`--edge ${edgeText}: ${(e as Error).message}`);
+  }
 
   let tiles: TilePlan = d.detector.tiles;
   const planText = flags.get('tiles');
@@ -134,17 +140,6 @@ function parseArgs(argv: string[]): Args {
       cacheDir: flags.has('no-cache') ? undefined : flags.get('cache') ?? d.cacheDir,
     },
   };
-}
-
-function parseEdge(text: string | undefined): EdgeOptions {
-  if (text === undefined) return d.detector.edge;
-  if (text === 'off') return NO_EDGE;
-  const [t, band] = text.split(':').map(Number);
-  const edge = { threshold: t!, band: band ?? d.detector.edge.band };
-  if (!(edge.threshold >= CACHE_FLOOR && edge.threshold <= 1 && edge.band >= 0)) {
-    throw new UsageError(`--edge ${text}: expected T[:BAND] with ${CACHE_FLOOR} <= T <= 1 and BAND >= 0, or off`);
-  }
-  return edge;
 }
 
 const pct = (r: number) => `${(100 * r).toFixed(2)}%`;

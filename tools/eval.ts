@@ -1,14 +1,14 @@
-// npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T] [--model back256|front128]
+// npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T] [--edge T[:BAND]|live|off] [--model back256|front128]
 //                                  [--nms weighted|plain] [--max-faces N] [--limit N]
 // Runs the app's FaceDetector on every image of an annotation file and prints recall by face height.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions } from '../src/detect/detector';
+import { DEFAULT_DETECTOR_OPTIONS, parseEdge, type DetectorOptions, type EdgeOptions } from '../src/detect/detector';
 import { HEIGHT_BUCKETS, RECALL_MIN_HEIGHT, summarize, type BucketCounts, type EvalSummary } from '../src/detect/eval-metrics';
 import { DEFAULT_TILE_PLAN, formatTilePlan, parseTilePlan, type TilePlan } from '../src/detect/tiling';
 import { AnnotationsError, EVAL_MODELS, readAnnotations, runEval, type EvalModel } from '../src/node/eval-run';
 
-const USAGE = `usage: npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T]
+const USAGE = `usage: npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T] [--edge T[:BAND]|live|off]
                        [--model ${Object.keys(EVAL_MODELS).join('|')}] [--nms weighted|plain] [--max-faces N] [--limit N]
   PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame's short side), then /min=PX, /cut=keep|drop
         (on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`;
@@ -53,7 +53,14 @@ function parseArgs(argv: string[]): Args {
   const d = DEFAULT_DETECTOR_OPTIONS;
   const nms = flags.get('nms') ?? (d.nms.weighted ? 'weighted' : 'plain');
   if (nms !== 'weighted' && nms !== 'plain') throw new UsageError(`--nms ${nms}: expected weighted or plain`);
-  const known = new Set(['json', 'tiles', 'threshold', 'model', 'nms', 'max-faces', 'limit']);
+  const edgeText = flags.get('edge') ?? 'off';
+  let edge: EdgeOptions;
+  try {
+    edge = parseEdge(edgeText);
+  } catch (e) {
+    throw new UsageError(`--edge ${edgeText}: ${(e as Error).message}`);
+  }
+  const known = new Set(['json', 'tiles', 'threshold', 'edge', 'model', 'nms', 'max-faces', 'limit']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   return {
     annotations: positional[0],
@@ -63,7 +70,7 @@ function parseArgs(argv: string[]): Args {
       threshold: number('threshold', (v) => v > 0 && v < 1) ?? d.threshold,
       nms: { ...d.nms, weighted: nms === 'weighted', maxFaces: number('max-faces', (v) => Number.isInteger(v) && v > 0) ?? d.nms.maxFaces },
       tiles,
-      edge: d.edge,
+      edge,
     },
     limit: number('limit', (v) => Number.isInteger(v) && v > 0),
   };
@@ -87,8 +94,9 @@ function table(s: EvalSummary, counts: BucketCounts): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   readAnnotations(args.annotations); // a missing or malformed file fails here, before any GPU or model work
-  const { tiles, threshold, nms } = args.detector;
-  console.log(`eval ${args.annotations}: model ${args.model}, threshold ${threshold}, tiles ${formatTilePlan(tiles)}, `
+  const { tiles, threshold, nms, edge } = args.detector;
+  const edgeText = edge.threshold < threshold ? `, edge ${edge.threshold}:${edge.band}` : '';
+  console.log(`eval ${args.annotations}: model ${args.model}, threshold ${threshold}${edgeText}, tiles ${formatTilePlan(tiles)}, `
     + `NMS IoU ${nms.iouThreshold} max ${nms.maxFaces}${nms.weighted ? ' weighted' : ''}`);
   const tty = process.stderr.isTTY;
   const run = await runEval(args.annotations, {

@@ -39,10 +39,27 @@ export const NO_EDGE: EdgeOptions = { threshold: 1, band: 0 };
 /**
  * Live mode's edge threshold. On issue 4's motion clips most faces the detector still missed at 0.3 were entering
  * at the border; from 0.1 there it finds them (leaks 1.8 % -> 0.15 % of face-frames, `npm run eval:video`), for
- * stray boxes along the border (dlib's first 3 photos: 3.3 an image instead of at most 1). The tracker keeps a stray for a hold
- * at most; on a still photo it would stay, so the photo and export paths do not use it yet.
+ * stray boxes along the border (dlib's first 3 photos: 3.3 an image instead of at most 1; WIDER: 8.7 false boxes an image
+ * instead of 4.6, for 1.4 % more faces, `npm run eval -- --edge live`). The tracker starts no track for one on a
+ * flat patch (TrackerOptions.edgeTexture) and keeps the others a hold at most; on a still photo a stray would stay,
+ * so the photo and export paths do not use it yet.
  */
 export const LIVE_EDGE: EdgeOptions = { threshold: 0.1, band: 0.3 };
+
+/**
+ * An edge threshold as the evals take it: `T[:BAND]` (BAND defaults to LIVE_EDGE's), `live`, or `off`. `floor`: the
+ * lowest T the caller can honour (a cache of candidates above some score).
+ */
+export function parseEdge(text: string, floor = 0): EdgeOptions {
+  if (text === 'off') return NO_EDGE;
+  if (text === 'live') return LIVE_EDGE;
+  const [t, band, extra] = text.split(':').map(Number);
+  const edge = { threshold: t!, band: band ?? LIVE_EDGE.band };
+  if (extra !== undefined || !(edge.threshold >= floor && edge.threshold <= 1 && edge.band >= 0)) {
+    throw new RangeError(`expected T[:BAND] with ${floor} <= T <= 1 and BAND >= 0, live, or off`);
+  }
+  return edge;
+}
 
 /**
  * Threshold and tiles measured together with `npm run eval` (see DEFAULT_TILE_PLAN) and `npm run eval:video`: at 0.3,

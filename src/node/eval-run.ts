@@ -110,11 +110,11 @@ export async function runEval(annotationsPath: string, o: EvalRunOptions): Promi
     await model.release();
     device.destroy();
   }
-  const { threshold, nms, tiles } = detector.options;
+  const { threshold, nms, tiles, edge } = detector.options;
   return {
     results,
     config: {
-      model: o.model, provider: 'wasm', threshold, nms, tiles,
+      model: o.model, provider: 'wasm', threshold, edge, nms, tiles,
       crops_per_image: entries.length > 0 ? crops / entries.length : 0,
       annotations: annotationsPath,
       runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',
