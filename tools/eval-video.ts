@@ -3,7 +3,8 @@
 // Plays a clip through live mode's detect-and-track path and counts the face-frames the blur leaves uncovered.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { formatTilePlan, parseTilePlan, type TilePlan } from '../src/detect/tiling';
+import { formatTilePlan, parseTilePlan } from '../src/detect/tiling';
+import { parseOption, UsageError } from './options';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
 import { parseEdge } from '../src/detect/detector';
@@ -38,8 +39,6 @@ options:
                               each face in every frame's 320 px luma image, as it lands, frame i - L as above)
   --trace OUT.jsonl           every frame's result, boxes, truth and verdicts, one JSON line per frame
 defaults model live mode on a mid-range GPU at 30 fps (see src/node/eval-video.ts)`;
-
-class UsageError extends Error {}
 
 interface Args {
   clips: { name: string; mp4: string; json: string }[];
@@ -96,21 +95,8 @@ function parseArgs(argv: string[]): Args {
   }
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : d.detector.threshold;
   if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected ${CACHE_FLOOR} <= T < 1`);
-  const edgeText = flags.get('edge');
-  let edge = d.detector.edge;
-  try {
-    if (edgeText !== undefined) edge = parseEdge(edgeText, CACHE_FLOOR);
-  } catch (e) {
-    throw new UsageError(`--edge ${edgeText}: ${(e as Error).message}`);
-  }
-
-  let tiles: TilePlan = d.detector.tiles;
-  const planText = flags.get('tiles');
-  try {
-    if (planText !== undefined) tiles = parseTilePlan(planText, d.detector.tiles);
-  } catch (e) {
-    throw new UsageError(`--tiles ${planText}: ${(e as Error).message}`);
-  }
+  const edge = parseOption('edge', flags.get('edge'), d.detector.edge, (t) => parseEdge(t, CACHE_FLOOR));
+  const tiles = parseOption('tiles', flags.get('tiles'), d.detector.tiles, (t) => parseTilePlan(t, d.detector.tiles));
 
   const allDir = flags.get('all');
   let clips: Args['clips'];

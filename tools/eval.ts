@@ -3,17 +3,16 @@
 // Runs the app's FaceDetector on every image of an annotation file and prints recall by face height.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_DETECTOR_OPTIONS, parseEdge, type DetectorOptions, type EdgeOptions } from '../src/detect/detector';
+import { DEFAULT_DETECTOR_OPTIONS, parseEdge, type DetectorOptions } from '../src/detect/detector';
 import { HEIGHT_BUCKETS, RECALL_MIN_HEIGHT, summarize, type BucketCounts, type EvalSummary } from '../src/detect/eval-metrics';
-import { DEFAULT_TILE_PLAN, formatTilePlan, parseTilePlan, type TilePlan } from '../src/detect/tiling';
+import { DEFAULT_TILE_PLAN, formatTilePlan, parseTilePlan } from '../src/detect/tiling';
 import { AnnotationsError, EVAL_MODELS, readAnnotations, runEval, type EvalModel } from '../src/node/eval-run';
+import { parseOption, UsageError } from './options';
 
 const USAGE = `usage: npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T] [--edge T[:BAND]|live|off]
                        [--model ${Object.keys(EVAL_MODELS).join('|')}] [--nms weighted|plain] [--max-faces N] [--limit N]
   PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame's short side), then /min=PX, /cut=keep|drop
         (on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`;
-
-class UsageError extends Error {}
 
 interface Args {
   annotations: string;
@@ -43,23 +42,11 @@ function parseArgs(argv: string[]): Args {
   };
   const model = flags.get('model') ?? 'back256';
   if (!(model in EVAL_MODELS)) throw new UsageError(`--model ${model}: expected one of ${Object.keys(EVAL_MODELS).join(', ')}`);
-  const tilesText = flags.get('tiles') ?? 'on';
-  let tiles: TilePlan;
-  try {
-    tiles = tilesText === 'on' ? DEFAULT_TILE_PLAN : parseTilePlan(tilesText, DEFAULT_TILE_PLAN);
-  } catch (e) {
-    throw new UsageError(`--tiles ${tilesText}: ${(e as Error).message}`);
-  }
+  const tiles = parseOption('tiles', flags.get('tiles'), DEFAULT_TILE_PLAN, (t) => (t === 'on' ? DEFAULT_TILE_PLAN : parseTilePlan(t, DEFAULT_TILE_PLAN)));
   const d = DEFAULT_DETECTOR_OPTIONS;
   const nms = flags.get('nms') ?? (d.nms.weighted ? 'weighted' : 'plain');
   if (nms !== 'weighted' && nms !== 'plain') throw new UsageError(`--nms ${nms}: expected weighted or plain`);
-  const edgeText = flags.get('edge') ?? 'off';
-  let edge: EdgeOptions;
-  try {
-    edge = parseEdge(edgeText);
-  } catch (e) {
-    throw new UsageError(`--edge ${edgeText}: ${(e as Error).message}`);
-  }
+  const edge = parseOption('edge', flags.get('edge'), d.edge, parseEdge);
   const known = new Set(['json', 'tiles', 'threshold', 'edge', 'model', 'nms', 'max-faces', 'limit']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   return {

@@ -73,7 +73,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
 };
 
 /** The lowest score any candidate may be kept from: what decoding must let through. */
-export function decodeFloor(o: DetectorOptions): number {
+export function decodeFloor(o: Pick<DetectorOptions, 'threshold' | 'edge'>): number {
   return Math.min(o.threshold, o.edge.threshold);
 }
 

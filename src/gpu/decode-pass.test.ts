@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateToDetection, decodeRef, type RawOutputs } from '../detect/decode';
-import { keepScore } from '../detect/detector';
+import { decodeFloor, keepScore } from '../detect/detector';
 import { isCut } from '../detect/tiling';
 import type { Detection } from '../detect/types';
 import { requestNodeDevice } from '../node/webgpu-node';
@@ -31,7 +31,7 @@ async function readCandidateRecord(pass: DecodePass): Promise<{ count: number; f
 function expected(raw: RawOutputs, c: DecodeCrop): CandidateRecord[] {
   const crop = { rect: c.rect, inner: c.dropEdges as [boolean, boolean, boolean, boolean] };
   const edge = { threshold: c.edgeThreshold, band: c.edgeBand };
-  return decodeRef(raw, Math.min(c.threshold, c.edgeThreshold))
+  return decodeRef(raw, decodeFloor({ threshold: c.threshold, edge }))
     .map((cand) => ({ ...candidateToDetection(cand, c.rect), anchor: cand.anchor, crop: c.index }))
     .filter((d) => keepScore(d.score, d.box, { width: 1, height: 1 }, c.threshold, edge) && !isCut(d.box, crop, c.margin.x));
 }
