@@ -26,6 +26,16 @@ describe('matchPatch', () => {
     }
   });
 
+  it('finds a small face\'s patch (12x14 luma px, searched from a 4 px patch at the coarse level) after a long pan', () => {
+    const small = { x: 150, y: 80, w: 12, h: 14 };
+    for (const [tx, ty] of [[30, -9], [-37, 14]] as const) {
+      const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, tx, ty)), small, { dx: 0, dy: 0 })!;
+      expect(m.ncc).toBeGreaterThan(0.9);
+      expect(Math.abs(m.box.x - (small.x + tx))).toBeLessThan(0.75);
+      expect(Math.abs(m.box.y - (small.y + ty))).toBeLessThan(0.75);
+    }
+  });
+
   it('follows a zoom: the box grows about the zoom centre', () => {
     const z = 1.06;
     const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, 0, 0, z, 160, 90)), box, { dx: 0, dy: 0 })!;

@@ -236,9 +236,11 @@ export function matchPatch(from: Pyramid, to: Pyramid, box: Rect, guess: { dx: n
   const cy = box.y + box.h / 2;
   const base = from[0]!;
   if (cx < 0 || cy < 0 || cx >= base.width || cy >= base.height || Math.min(w, h) < 4) return undefined;
-  // Start at the coarsest level where the patch is still at least 6 px and the search at most 8 steps a side.
+  // Start at the coarsest level where the patch is still at least 4 px and the search at most 8 steps a side. (From 6
+  // px, a face under 24 luma px was searched exhaustively at a finer level: twice the tracker's time on the motion
+  // clips, and picture-tight boxes leaked 20 face-frames there instead of 9.)
   let level = 0;
-  while (level + 1 < Math.min(from.length, to.length) && Math.min(w, h) / 2 ** (level + 1) >= 6 && o.range / 2 ** level > 8) level++;
+  while (level + 1 < Math.min(from.length, to.length) && Math.min(w, h) / 2 ** (level + 1) >= 4 && o.range / 2 ** level > 8) level++;
   let dx = guess.dx / 2 ** level;
   let dy = guess.dy / 2 ** level;
   let reach = Math.ceil(o.range / 2 ** level);
