@@ -28,6 +28,8 @@ interface Prediction {
 /** One face over time: a Kalman filter for where it is, a One Euro filter and a memory for what is drawn. */
 export class Track {
   held = false;
+  /** Every detection of this face so far was a box only the edge threshold kept (Detection.edge). */
+  edgeOnly: boolean;
   /** Detections folded in so far. */
   hits = 1;
   /** cx, cy, w, h as of #stateMs: the last detection, or the last time a held track was moved with the scene. */
@@ -66,7 +68,8 @@ export class Track {
   #drawnMs = -Infinity;
 
   /** `field`: the motion the found faces share; a new face in a moving scene most likely moves with it. */
-  constructor(readonly id: number, box: Rect, tMs: number, private o: TrackerOptions, field?: MotionField) {
+  constructor(readonly id: number, box: Rect, tMs: number, private o: TrackerOptions, field?: MotionField, edge = false) {
+    this.edgeOnly = edge;
     const r = o.noise.measurement;
     const cx = box.x + box.w / 2;
     const cy = box.y + box.h / 2;
@@ -124,7 +127,8 @@ export class Track {
     return { cx: cx.x, cy: cy.x, size: Math.sqrt(w.x * h.x), vx: cx.v, vy: cy.v, sizeRate: (w.v / w.x + h.v / h.x) / 2 };
   }
 
-  correct(box: Rect, tMs: number, frameDiagonal: number): void {
+  correct(box: Rect, tMs: number, frameDiagonal: number, edge = false): void {
+    this.edgeOnly &&= edge;
     // Out-of-order results are folded in as if current rather than rewinding the filter. After a long gap the
     // velocity has faded (as a held box comes to rest), so a stale one is not replayed in full; the time itself is
     // not shortened, or a detection's displacement over the whole gap would read as motion within the horizon (a

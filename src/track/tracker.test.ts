@@ -348,4 +348,26 @@ describe('boxes only the edge threshold kept', () => {
     expect(started(flat, edgeDet)).toBe(0);
     expect(started(flat, det(box))).toBe(1);
   });
+
+  it('are held edgeHoldMs, not holdMs, until the detector sees the face over its threshold', () => {
+    const { edgeHoldMs, holdMs } = DEFAULT_TRACKER_OPTIONS;
+    const inside = { ...box, x: 300 };
+    const heldFor = (first: Detection[]) => {
+      const t = new Tracker();
+      first.forEach((d, i) => t.update([d], i * 100, FRAME));
+      const last = (first.length - 1) * 100;
+      let ms = last;
+      while (ms < last + 2000) {
+        ms += 100;
+        t.update([], ms, FRAME);
+        if (t.faces(ms).length === 0) break;
+      }
+      return ms - last;
+    };
+    // Away from the border, so that the predicted box never leaves the frame first.
+    const weak: Detection = { ...edgeDet, box: inside };
+    expect(heldFor([weak])).toBe(edgeHoldMs + 100);
+    expect(heldFor([weak, det(inside)])).toBe(holdMs + 100);
+    expect(heldFor([det(inside), weak])).toBe(holdMs + 100);
+  });
 });

@@ -53,7 +53,7 @@ export class Tracker {
     this.#frame = { width: frame.width, height: frame.height };
     const a = associate(this.#tracks.map((t) => t.gateAt(captureMs)), dets.map((d) => d.box), this.#o);
     const diagonal = Math.hypot(frame.width, frame.height);
-    for (const [t, d] of a.matches) this.#tracks[t]!.correct(dets[d]!.box, captureMs, diagonal);
+    for (const [t, d] of a.matches) this.#tracks[t]!.correct(dets[d]!.box, captureMs, diagonal, dets[d]!.edge);
     // What the found faces share (a pan, a zoom, a shake) carries the missed ones and starts the new ones.
     const samples = a.matches.map(([t]) => this.#tracks[t]!.motionSample()).filter((m): m is MotionSample => m !== undefined);
     const fit = fitMotionField(samples);
@@ -67,15 +67,17 @@ export class Tracker {
     for (const d of a.unmatchedDets) {
       const { box, edge } = dets[d]!;
       if (edge && this.#flat(box, captureMs)) continue;
-      this.#tracks.push(new Track(this.#nextId++, box, captureMs, this.#o, field));
+      this.#tracks.push(new Track(this.#nextId++, box, captureMs, this.#o, field, edge));
     }
     // Expiry runs on detector time: only the detector looking and not finding a face is evidence it is gone.
-    this.#tracks = this.#tracks.filter(
-      (t) => captureMs - t.lastSeenMs <= (t.inPicture ? Math.max(this.#o.holdMs, this.#o.picture.holdMs) : this.#o.holdMs)
-        && !t.outsideAt(captureMs, frame),
-    );
+    this.#tracks = this.#tracks.filter((t) => captureMs - t.lastSeenMs <= this.#holdOf(t) && !t.outsideAt(captureMs, frame));
     // The result is frames old: the newest picture already shows where its faces went.
     for (const t of this.#tracks) if (t.anchor.ms === captureMs) this.#look(t, this.#newestPictureMs);
+  }
+
+  #holdOf(t: Track): number {
+    if (t.edgeOnly) return this.#o.edgeHoldMs;
+    return t.inPicture ? Math.max(this.#o.holdMs, this.#o.picture.holdMs) : this.#o.holdMs;
   }
 
   /** True when the picture of the frame captured at `ms` is too flat inside `box` (frame pixels) to show a face. */
@@ -132,11 +134,13 @@ export class Tracker {
   }
 
   /**
-   * Holds missed faces at least `ms` (never less than the configured hold): when the detector spreads its tiles over
-   * several calls, a face that only a tile sees is re-detected once a cycle, and must stay covered in between.
+   * Holds missed faces (edge-only ones too) at least `ms` (never less than the configured holds): when the detector
+   * spreads its tiles over several calls, a face that only a tile sees is re-detected once a cycle, and must stay
+   * covered in between.
    */
   holdAtLeast(ms: number): void {
     this.#o.holdMs = Math.max(this.#base.holdMs, ms);
+    this.#o.edgeHoldMs = Math.max(this.#base.edgeHoldMs, ms);
   }
 
   /** Forgets every face (e.g. on a camera switch); ids keep counting up. */
