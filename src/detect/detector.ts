@@ -39,10 +39,10 @@ export const NO_EDGE: EdgeOptions = { threshold: 1, band: 0 };
 /**
  * Live mode's edge threshold. On issue 4's motion clips most faces the detector still missed at 0.3 were entering
  * at the border; from 0.1 there it finds them (leaks 1.8 % -> 0.15 % of face-frames, `npm run eval:video`), for
- * stray boxes along the border (dlib's first 3 photos: 3.3 an image instead of at most 1; WIDER: 8.7 false boxes an image
- * instead of 4.6, for 1.4 % more faces, `npm run eval -- --edge live`). The tracker starts no track for one on a
- * flat patch (TrackerOptions.edgeTexture) and holds the others half as long (edgeHoldMs); on a still photo a stray would stay,
- * so the photo and export paths do not use it yet.
+ * stray boxes along the border (dlib's first 3 photos: 3.3 an image instead of at most 1; WIDER: 8.7 false boxes
+ * an image instead of 4.6, for 1.4 % more faces, `npm run eval -- --edge live`). The tracker starts no track for
+ * one on a flat patch (TrackerOptions.edgeTexture) and holds the others half as long (edgeHoldMs); on a still
+ * photo a stray would stay, so the photo and export paths do not use it yet.
  */
 export const LIVE_EDGE: EdgeOptions = { threshold: 0.1, band: 0.3 };
 
