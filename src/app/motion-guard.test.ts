@@ -29,6 +29,17 @@ describe('MotionGuard', () => {
     expect(g.tripped(166)).toBe(false);
   });
 
+  it('trips while the picture is moving fast, even when the newest result is for the newest thumbnail\'s frame', () => {
+    const g = new MotionGuard(40);
+    g.see(100, flat(50));
+    g.see(133, flat(65));
+    expect(g.tripped(133)).toBe(false); // 15 in a frame: an ordinary pan
+    g.see(166, flat(90));
+    expect(g.tripped(166)).toBe(true); // 25 in a frame, over half the threshold: a whip under way
+    g.see(200, flat(95));
+    expect(g.tripped(200)).toBe(false);
+  });
+
   it('judges by the newest thumbnail before the detection frame when that frame has none', () => {
     const g = new MotionGuard(40);
     g.see(100, flat(0));

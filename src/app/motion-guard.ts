@@ -12,6 +12,14 @@ export const THUMB_H = 18;
 export const DEFAULT_MOTION_GUARD = 40;
 
 /**
+ * Motion in progress (two consecutive thumbnails) trips the guard at this fraction of the threshold: one frame's
+ * change, where the change since the result's frame spans several. At 1 a whip's first frames, still speeding up,
+ * leaked two frames when detecting every frame; at 0.5 none, and the motion clips leak nothing more at the slower
+ * schedules (their extra whole frames were covered by the tracker's boxes already: same mask_area_ratio).
+ */
+const IN_PROGRESS = 0.5;
+
+/**
  * How long a thumbnail is kept (ms of frame time): longer than the longest detection budget (5 s), past which the
  * frame is blurred whole anyway, so the frame any trusted result started on still has its thumbnail, however
  * many frames a slow detection lets pass. A count of frames would not do: at 60 fps and 32 frames, a detection
@@ -73,21 +81,33 @@ export class MotionGuard {
   }
 
   /**
-   * Whether the newest picture has moved on too far from the frame captured at `resultCaptureMs`. That frame's own
-   * thumbnail may have been skipped (every readback busy): the newest one before it stands in; none, false.
+   * Whether the picture moves too fast for the newest result's boxes: the newest thumbnail has moved on too far
+   * from the frame captured at `resultCaptureMs` (that frame's own thumbnail may have been skipped, every readback
+   * busy: the newest one before it stands in; none, false), or from the thumbnail before it. The second is motion
+   * in progress: the frame being drawn, a frame or two past the newest thumbnail, has most likely moved as much
+   * again. Without it a detector fast enough to answer for the newest thumbnail's own frame never trips the guard
+   * (`npm run eval:video -- --detect-every 1 --latency 1`).
    */
   tripped(resultCaptureMs: number): boolean {
     if (!this.enabled) return false;
     let then: { ms: number; cells: ArrayLike<number> } | undefined;
     let newest: { ms: number; cells: ArrayLike<number> } | undefined;
+    let previous: { ms: number; cells: ArrayLike<number> } | undefined;
     for (const [ms, cells] of this.#thumbs) {
       if (ms <= resultCaptureMs && ms > (then?.ms ?? -Infinity)) then = { ms, cells };
-      if (ms > (newest?.ms ?? -Infinity)) newest = { ms, cells };
+      if (ms > (newest?.ms ?? -Infinity)) {
+        previous = newest;
+        newest = { ms, cells };
+      } else if (ms > (previous?.ms ?? -Infinity)) {
+        previous = { ms, cells };
+      }
     }
-    if (!then || !newest || newest.ms <= resultCaptureMs) return false;
-    // Results only get newer: thumbnails before this one are never a reference again.
-    for (const ms of this.#thumbs.keys()) if (ms < then.ms) this.#thumbs.delete(ms);
-    return thumbnailChange(newest.cells, then.cells) > this.threshold;
+    if (!then || !newest) return false;
+    const moved = newest.ms > resultCaptureMs && thumbnailChange(newest.cells, then.cells) > this.threshold;
+    const moving = previous !== undefined && thumbnailChange(newest.cells, previous.cells) > this.threshold * IN_PROGRESS;
+    // Results only get newer: thumbnails before this one (and the newest's predecessor) are never needed again.
+    for (const ms of this.#thumbs.keys()) if (ms < Math.min(then.ms, previous?.ms ?? then.ms)) this.#thumbs.delete(ms);
+    return moved || moving;
   }
 
   reset(): void {

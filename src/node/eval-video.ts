@@ -12,7 +12,7 @@ import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
 import { Tracker } from '../track/tracker';
 import { detectClip } from './eval-video-detect';
 import { frameLumas, frameThumbnails } from './eval-video-motion';
-import { thumbnailChange } from '../app/motion-guard';
+import { MotionGuard } from '../app/motion-guard';
 import { probeSize } from './image-io';
 import { readVideoTruth, TruthError } from './eval-video-truth';
 
@@ -104,6 +104,8 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   const perCall = Math.min(dets.tiles, o.tilesPerDetection);
   const tracker = new Tracker(o.tracker);
   const thumbs = o.motionGuard > 0 ? frameThumbnails(clipPath) : undefined;
+  const motion = new MotionGuard(o.motionGuard);
+  let seenThumbs = -1;
   const lumas = o.pictures ? frameLumas(clipPath, size) : undefined;
   const holdAtLeastMs = perCall > 0 ? 1.5 * Math.ceil(dets.tiles / perCall) * o.schedule.latency * frameMs : undefined;
   const replay = replayLive(tracker, {
@@ -115,8 +117,9 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
     // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
     holdAtLeastMs,
     guard: thumbs ? (i, c) => {
-      const seen = i - o.motionGuardLag;
-      return seen > c && thumbnailChange(thumbs[seen]!, thumbs[c]!) > o.motionGuard;
+      // Live mode's own guard, handed each thumbnail as its readback would land.
+      for (; seenThumbs < i - o.motionGuardLag; seenThumbs++) motion.see((seenThumbs + 1) * frameMs, thumbs[seenThumbs + 1]!);
+      return motion.tripped(c * frameMs);
     } : undefined,
     picture: lumas ? (i) => lumas[i] : undefined,
     pictureLag: o.motionGuardLag,
