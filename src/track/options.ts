@@ -38,15 +38,6 @@ export interface TrackerOptions {
    */
   sharedMotion: { minSpread: number; maxSpread: number };
   /**
-   * Faces found in the picture between detections (patch-motion.ts, on each frame's small luma image): a match
-   * counts when its normalised cross-correlation is at least `minNcc` and the patch has at least `minTexture`
-   * luma levels of standard deviation. `matchPx` is a match's standard error in luma pixels; `speedDoubt` (face
-   * sizes per second) is how far a face may stray from its measured velocity until the next frame is matched.
-   * `minMargin` (face sizes a side) is the least margin around a sighting: faces the detector misses next to found
-   * ones or at the frame edge are covered by it, not by the picture (issue 4's motion clips leak 2.7 % without it,
-   * 1.8 % with 0.45). `holdMs`: how long a face the picture still shows is held after its last detection.
-   */
-  /**
    * A box only the edge threshold kept (Detection.edge) starts a track only where the picture of its frame shows at
    * least this much texture inside it (luma std, 0..255). The detector's strays at a border sit on walls, sky and
    * blurred background; a face the border cuts shows hair, eyes, an outline. Without that picture it starts one.
@@ -58,6 +49,15 @@ export interface TrackerOptions {
    * entering is seen again, and at a higher score, well within it) and blurs 3 % less; 100 ms added runs of leaks.
    */
   edgeHoldMs: number;
+  /**
+   * Faces found in the picture between detections (patch-motion.ts, on each frame's small luma image): a match
+   * counts when its normalised cross-correlation is at least `minNcc` and the patch has at least `minTexture`
+   * luma levels of standard deviation. `matchPx` is a match's standard error in luma pixels; `speedDoubt` (face
+   * sizes per second) is how far a face may stray from its measured velocity until the next frame is matched.
+   * `minMargin` (face sizes a side) is the least margin around a sighting: faces the detector misses next to found
+   * ones or at the frame edge are covered by it, not by the picture (issue 4's motion clips leak 2.7 % without it,
+   * 1.8 % with 0.45). `holdMs`: how long a face the picture still shows is held after its last detection.
+   */
   picture: { minNcc: number; minTexture: number; matchPx: number; speedDoubt: number; holdMs: number; minMargin: number };
 }
 
