@@ -37,6 +37,8 @@ options:
                               mode's GPU readback lands a frame late)
   --no-picture                boxes follow only the detections, not the picture between them (live mode looks for
                               each face in every frame's 320 px luma image, as it lands, frame i - L as above)
+  --ideal-verifier S          a bound, not a mode: keep only the detector's boxes that share S (0..1) of a ground-truth
+                              face's box or of their own with one, as a verifier that never errs would
   --trace OUT.jsonl           every frame's result, boxes, truth and verdicts, one JSON line per frame
 defaults model live mode on a mid-range GPU at 30 fps (see src/node/eval-video.ts)`;
 
@@ -62,7 +64,8 @@ function parseArgs(argv: string[]): Args {
     else flags.set(a.slice(2), argv[++i]!);
   }
   const known = new Set(['json', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'edge', 'tracker', 'limit', 'cache',
-    'no-cache', 'leaks', 'all', 'trace', 'motion-guard', 'motion-guard-lag', 'no-picture']);
+    'no-cache', 'leaks', 'all', 'trace', 'motion-guard', 'motion-guard-lag', 'no-picture',
+    'ideal-verifier']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   const int = (name: string, min: number): number | undefined => {
     const text = flags.get(name);
@@ -96,6 +99,9 @@ function parseArgs(argv: string[]): Args {
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : d.detector.threshold;
   if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected ${CACHE_FLOOR} <= T < 1`);
   const edge = parseOption('edge', flags.get('edge'), d.detector.edge, (t) => parseEdge(t, CACHE_FLOOR));
+  const idealText = flags.get('ideal-verifier');
+  const idealVerifier = idealText === undefined ? undefined : Number(idealText);
+  if (idealVerifier !== undefined && !(idealVerifier > 0 && idealVerifier <= 1)) throw new UsageError(`--ideal-verifier ${idealText}: expected 0 < S <= 1`);
   const tiles = parseOption('tiles', flags.get('tiles'), d.detector.tiles, (t) => parseTilePlan(t, d.detector.tiles));
 
   const allDir = flags.get('all');
@@ -123,6 +129,7 @@ function parseArgs(argv: string[]): Args {
       motionGuard: int('motion-guard', 0) ?? d.motionGuard,
       motionGuardLag: int('motion-guard-lag', 0) ?? d.motionGuardLag,
       pictures: !flags.has('no-picture'),
+      idealVerifier,
       cacheDir: flags.has('no-cache') ? undefined : flags.get('cache') ?? d.cacheDir,
     },
   };

@@ -10,6 +10,7 @@ import { MotionGuard } from './motion-guard';
 import { ThumbnailPass } from '../gpu/thumbnail-pass';
 import { lumaSize } from '../track/patch-motion';
 import { FaceExclusions } from './exclusions';
+import { maskFromRegion } from './masks';
 import { failClosedReason, type FailClosedReason } from './fail-closed';
 import { toAppError, type AppError } from './errors';
 import { timeModel, tryFasterProvider, type ProviderTiming } from './provider-choice';
@@ -35,6 +36,8 @@ export interface LiveStatus {
   shown: Rect[];
   /** Faces in the detector's newest result (also while failing closed). */
   detections: number;
+  /** Strips of the border blurred on the newest frame because a pan brought them into view after the detector's frame. */
+  unseen: Rect[];
   failClosed: FailClosedReason | null;
   /** The newest problem worth telling the user; cleared when it no longer holds. */
   error: AppError | null;
@@ -116,6 +119,7 @@ export class LivePipeline {
   private faces: TrackedFace[] = [];
   private readonly exclusions = new FaceExclusions();
   private shown: Rect[] = [];
+  private unseen: Rect[] = [];
   private framesDrawn = 0;
   private detections = 0;
   private providerNote = '';
@@ -309,6 +313,8 @@ export class LivePipeline {
     const tracked = this.tracker.faces(now);
     this.exclusions.keepOnly(tracked);
     const { masks, shown } = this.exclusions.apply(tracked, this.settings.maskScale, this.settings.showBoxes);
+    this.unseen = reason ? [] : this.tracker.unseenEdges(now);
+    masks.push(...this.unseen.map(maskFromRegion));
     this.faces = tracked;
     this.shown = shown;
     const encoder = device.createCommandEncoder({ label: 'render' });
@@ -454,6 +460,7 @@ export class LivePipeline {
       faces: this.faces.length,
       shown: this.shown,
       detections: this.detections,
+      unseen: this.unseen,
       failClosed: this.recovering ? 'gpu-lost' : this.lastFailClosed,
       error: this.error,
     });

@@ -8,3 +8,8 @@ import type { FaceMask } from '../render/anonymize-pass';
 export function maskFromBox(box: Rect, scale: number, excluded = false): FaceMask {
   return { cx: box.x + box.w / 2, cy: box.y + box.h / 2, rx: (box.w / 2) * scale, ry: (box.h / 2) * scale, excluded };
 }
+
+/** The mask for a region that may hold a face anywhere in it (Tracker.unseenEdges): the box itself, unscaled. */
+export function maskFromRegion(r: Rect): FaceMask {
+  return { cx: r.x + r.w / 2, cy: r.y + r.h / 2, rx: r.w / 2, ry: r.h / 2, box: true };
+}

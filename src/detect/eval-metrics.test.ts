@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketOf, coverage, scoreImage, summarize } from './eval-metrics';
+import { bucketOf, coverage, onTruth, scoreImage, summarize } from './eval-metrics';
 
 const box = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
 
@@ -33,5 +33,24 @@ describe('summarize', () => {
       recall_by_height: { '0-10': 0, '10-20': null, '20-40': 0.5, '40-80': null, '80-160': null, '160+': null },
       recall_h20: 0.5, unmatched_per_image: 0.5, ms_per_image: 20, config: { model: 'test' },
     });
+  });
+});
+
+describe('onTruth', () => {
+  const face = { x: 100, y: 100, w: 40, h: 40 };
+  const det = (x: number, y: number, w: number, h = w) => ({ box: { x, y, w, h }, score: 0.9 });
+
+  it('keeps boxes on a face, whether they hold most of it or lie mostly inside it', () => {
+    const onFace = det(105, 105, 40);
+    const inside = det(110, 110, 10);
+    const around = det(60, 60, 120);
+    expect(onTruth([onFace, inside, around], [face], 0.3)).toEqual([onFace, inside, around]);
+  });
+
+  it('drops boxes that only graze a face or miss every face', () => {
+    const grazing = det(130, 130, 40);
+    const elsewhere = det(300, 20, 40);
+    expect(onTruth([grazing, elsewhere], [face], 0.3)).toEqual([]);
+    expect(onTruth([det(105, 105, 40)], [], 0.3)).toEqual([]);
   });
 });

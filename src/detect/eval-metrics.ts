@@ -23,6 +23,14 @@ export function coverage(face: Rect, box: Rect): number {
   return w > 0 && h > 0 && area > 0 ? (w * h) / area : 0;
 }
 
+/**
+ * The boxes a verifier that never errs would keep: those sharing at least `share` of a ground-truth face's area, or
+ * of their own, with one. A bound for evals (what rejecting false boxes could win), not something the app can do.
+ */
+export function onTruth<T extends { box: Rect }>(dets: readonly T[], faces: readonly Rect[], share: number): T[] {
+  return dets.filter((d) => faces.some((f) => Math.max(coverage(f, d.box), coverage(d.box, f)) >= share));
+}
+
 export interface ImageScore {
   /** Per face, in annotation order: whether a detection covers it. */
   covered: boolean[];

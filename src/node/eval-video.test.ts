@@ -62,6 +62,10 @@ describe.skipIf(!present || !ffmpeg)(`npm run eval:video on 12 frames of ${CLIP}
       expect(again.summary.model_runs).toBe(0);
       const strip = ({ ms_per_frame: _a, tracker_ms_per_frame: _b, model_runs: _c, ...rest }: typeof first.summary) => rest;
       expect(strip(again.summary)).toEqual(strip(first.summary));
+      // The ideal-verifier bound hands the tracker only boxes on a true face: fewer boxes, none of the true ones lost.
+      const ideal = await runVideoEval(mp4, json, { ...o, idealVerifier: 0.3 });
+      expect(ideal.summary.detector_boxes_per_frame).toBeLessThan(first.summary.detector_boxes_per_frame);
+      expect(ideal.summary.detector_boxes_per_frame).toBeGreaterThan(0);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { maskFromBox } from '../app/masks';
+import { onTruth } from '../detect/eval-metrics';
 import { failClosedReason } from '../app/fail-closed';
 import { DEFAULT_SETTINGS } from '../app/settings';
 import { DEFAULT_DETECTOR_OPTIONS, LIVE_EDGE, type DetectorOptions } from '../detect/detector';
@@ -50,6 +51,11 @@ export interface VideoEvalOptions {
   motionGuardLag: number;
   /** The tracker looks for faces in each frame's small luma image (Tracker.see), as live mode does. */
   pictures: boolean;
+  /**
+   * Not a feature, a bound: hands the tracker only the boxes onTruth() keeps at this share (a verifier that never
+   * errs), to measure what rejecting false boxes could win.
+   */
+  idealVerifier?: number;
   onProgress?: (done: number, total: number) => void;
   onFrame?: (f: ReplayFrame) => void;
 }
@@ -111,7 +117,10 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   const replay = replayLive(tracker, {
     frames, fps: truth.fps, size, schedule: o.schedule,
     truth: (i) => truth.frames[i]!,
-    detections: (c) => dets.byFrame.get(c)!,
+    detections: (c) => {
+      const all = dets.byFrame.get(c)!;
+      return o.idealVerifier === undefined ? all : onTruth(all, truth.frames[c]!.map((f) => f.box), o.idealVerifier);
+    },
     mask: (box) => maskFromBox(box, o.maskScale),
     failClosed: (last, now) => failClosedReason({ ready: true, answered: last !== null, lastResultCaptureMs: last, failing: false }, now, o.budgetMs) !== null,
     // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
@@ -173,5 +182,6 @@ export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
     motion_guard: o.motionGuard,
     motion_guard_lag: o.motionGuardLag,
     pictures: o.pictures,
+    ...(o.idealVerifier === undefined ? {} : { ideal_verifier: o.idealVerifier }),
   };
 }

@@ -22,6 +22,8 @@ describe('AnonymizePass matches anonymizeRef', () => {
 
   it('blurs a box mask', async () => {
     await gpu.expectTwin(randomImage(64, 48, 3), params({ shape: 'box', masks: [{ cx: 20, cy: 30, rx: 8.5, ry: 6 }] }));
+    // A strip along the border (an unseen edge) beside an ellipse.
+    await gpu.expectTwin(randomImage(64, 48, 3), params({ masks: [{ cx: 20, cy: 30, rx: 8.5, ry: 6 }, { cx: 60, cy: 24, rx: 4, ry: 24, box: true }] }));
   });
 
   it('takes the strongest blur where faces overlap', async () => {

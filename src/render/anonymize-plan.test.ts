@@ -69,6 +69,13 @@ describe('planAnonymize', () => {
     expect(plan.faces.map((f) => f.flags & (FaceFlag.blur | FaceFlag.outline))).toEqual([FaceFlag.outline, FaceFlag.blur]);
   });
 
+  it('draws a mask marked box as a box among ellipses (a region, not a face)', () => {
+    const masks = [{ cx: 20, cy: 20, rx: 5, ry: 5 }, { cx: 60, cy: 24, rx: 4, ry: 24, box: true }];
+    const plan = planAnonymize(64, 48, params({ masks }));
+    expect(plan.faces.map((f) => f.box)).toEqual([false, true]);
+    expect(plan.faces.map((f) => f.flags & FaceFlag.box)).toEqual([0, FaceFlag.box]);
+  });
+
   it('in full-frame mode covers the frame with one coarse face and only outlines the rest', () => {
     const plan = planAnonymize(1280, 720, params({ fullFrame: true, outlines: true, masks: [{ cx: 20, cy: 20, rx: 5, ry: 5 }] }));
     expect(plan.factor).toBe(45);

@@ -9,6 +9,8 @@ export interface FaceMask {
   ry: number;
   /** The user chose to show this face: never blurred, always outlined. */
   excluded?: boolean;
+  /** A box (semi-axes rx, ry) whatever the frame's shape: what is covered is a region, not a face. */
+  box?: boolean;
 }
 
 /**
@@ -220,10 +222,9 @@ export function planAnonymize(width: number, height: number, p: AnonymizeParams,
   const fullFrame = p.fullFrame || valid.length !== p.masks.length || p.masks.length > maxFaces;
   const effect = fullFrame ? 'gaussian' : effectOf(p.effect);
   const blurs = effect === 'gaussian' || effect === 'strong';
-  const box = p.shape === 'box';
-
   const drafts: Draft[] = [];
   for (const m of valid.slice(0, maxFaces)) {
+    const box = p.shape === 'box' || m.box === true;
     // f32 geometry, so the twin and the GPU see the same mask.
     const shape = { cx: Math.fround(m.cx), cy: Math.fround(m.cy), rx: Math.fround(Math.max(m.rx, MIN_RADIUS_PX)),
       ry: Math.fround(Math.max(m.ry, MIN_RADIUS_PX)), box };

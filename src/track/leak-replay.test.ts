@@ -24,6 +24,7 @@ describe('replayLive', () => {
     const fake = {
       update: (_: readonly Detection[], captureMs: number) => calls.push(`update ${Math.round(captureMs)}`),
       faces: (now: number) => (calls.push(`faces ${Math.round(now)}`), []),
+      unseenEdges: () => [],
       holdAtLeast: () => {},
     } as unknown as Tracker;
     const asked: number[] = [];

@@ -115,6 +115,7 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
     const fullFrame = r.failClosed(lastCapture, now) || (lastFrame >= 0 && (r.guard?.(i, lastFrame) ?? false));
     const t1 = performance.now();
     const faces = fullFrame ? [] : tracker.faces(now);
+    const unseen = fullFrame ? [] : tracker.unseenEdges(now);
     trackerMs += performance.now() - t1;
     const truth = r.truth(i);
     const scored = truth.map((f) => {
@@ -122,7 +123,9 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       return { ...f, undetected: seen === undefined || now - seen > recentMs };
     });
     const verdicts = counter.add(i, r.size, scored, {
-      masks: faces.map((f) => r.mask(f.box)), fullFrame, detections: newest?.map((d) => r.mask(d.box)),
+      // Strips a pan brought into view since the newest result are boxes (live mode's maskFromRegion).
+      masks: [...faces.map((f) => r.mask(f.box)), ...unseen.map((u) => ({ cx: u.x + u.w / 2, cy: u.y + u.h / 2, rx: u.w / 2, ry: u.h / 2, box: true }))],
+      fullFrame, detections: newest?.map((d) => r.mask(d.box)),
     });
     r.onFrame?.({ i, result, faces, truth, verdicts, fullFrame });
   }

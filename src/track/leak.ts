@@ -1,11 +1,12 @@
 import type { Rect } from '../detect/types';
 
-/** A mask ellipse in frame pixels (FaceMask from the anonymize pass has this shape). */
+/** A mask ellipse in frame pixels, or the box around it (FaceMask from the anonymize pass has this shape). */
 export interface Ellipse {
   cx: number;
   cy: number;
   rx: number;
   ry: number;
+  box?: boolean;
 }
 
 /** A ground-truth face on one frame; `id` follows the same person across frames. */
@@ -79,11 +80,11 @@ export interface LeakSummary extends LeakCounts {
   all_faces: LeakCounts;
 }
 
-/** Where a row at height `y` crosses the ellipse, or null when it misses it. */
+/** Where a row at height `y` crosses the mask, or null when it misses it. */
 function rowSpan(e: Ellipse, y: number): [number, number] | null {
   const t = (y - e.cy) / e.ry;
   if (!(e.rx > 0 && e.ry > 0) || t * t >= 1) return null;
-  const half = e.rx * Math.sqrt(1 - t * t);
+  const half = e.box ? e.rx : e.rx * Math.sqrt(1 - t * t);
   return [e.cx - half, e.cx + half];
 }
 

@@ -59,6 +59,12 @@ export interface TrackerOptions {
    * 1.8 % with 0.45). `holdMs`: how long a face the picture still shows is held after its last detection.
    */
   picture: { minNcc: number; minTexture: number; matchPx: number; speedDoubt: number; holdMs: number; minMargin: number };
+  /**
+   * The strips a pan brought into view since the newest result's frame (Tracker.unseenEdges) are widened by `margin`
+   * (of the frame's shorter side) and drawn once the view has moved at least `minLumaPx` (luma pixels,
+   * patch-motion.ts's picture: 2 px at 640 px wide).
+   */
+  unseen: { margin: number; minLumaPx: number };
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
@@ -80,4 +86,5 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
   edgeTexture: 12,
   edgeHoldMs: 500,
   picture: { minNcc: 0.8, minTexture: 6, matchPx: 1, speedDoubt: 1, holdMs: 1000, minMargin: 0.45 },
+  unseen: { margin: 0.045, minLumaPx: 1 },
 };

@@ -371,3 +371,39 @@ describe('boxes only the edge threshold kept', () => {
     expect(heldFor([det(inside), weak])).toBe(holdMs + 100);
   });
 });
+
+describe('strips a pan brought into view since the newest result', () => {
+  // The view pans 3 luma px (6 frame px) a frame: its content moves left and new content enters at the right.
+  const panning = (i: number) => scene(320, 180, -3 * i, 0);
+  const margin = DEFAULT_TRACKER_OPTIONS.unseen.margin * FRAME.height;
+  const unseenAfter = (pictures: (i: number) => Luma, resultFrame: number, shown: number) => {
+    const t = new Tracker();
+    t.see(at(0), pictures(0));
+    t.update([], at(0), FRAME);
+    for (let i = 1; i < shown; i++) {
+      t.see(at(i), pictures(i));
+      if (i === resultFrame) t.update([], at(i), FRAME);
+    }
+    return t.unseenEdges(at(shown));
+  };
+
+  it('cover what entered at the leading border since the result\'s frame, up to the frame shown', () => {
+    // Result from frame 0, pictures up to frame 6, frame 7 shown: 7 frames of 6 px, and the margin.
+    const [strip, ...rest] = unseenAfter(panning, 0, 7);
+    expect(rest).toEqual([]);
+    expect(strip!.x + strip!.w).toBeCloseTo(FRAME.width);
+    expect(strip!.w).toBeGreaterThan(7 * 6 + margin - 2);
+    expect(strip!.w).toBeLessThan(7 * 6 + margin + 2);
+  });
+
+  it('cover only the frame\'s own share when the result is as new as the pictures', () => {
+    const [strip] = unseenAfter(panning, 6, 7);
+    expect(strip!.w).toBeGreaterThan(6 + margin - 1);
+    expect(strip!.w).toBeLessThan(6 + margin + 1);
+  });
+
+  it('are none for a still view, or across a cut (the motion guard blurs that frame whole)', () => {
+    expect(unseenAfter(() => scene(320, 180, 0, 0), 0, 7)).toEqual([]);
+    expect(unseenAfter((i) => (i < 4 ? panning(i) : scene(320, 180, 900, -500)), 0, 7)).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import { fitMotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
 import { type Luma, matchPatch, type Pyramid, pyramid, textureIn } from './patch-motion';
 import { Track, clipToFrame } from './track';
+import { pictureShift, type Shift, unseenEdges } from './unseen-edges';
 
 /**
  * How long a picture waits for the result of a detection started on it: most land within a few frames; one that
@@ -27,6 +28,19 @@ export interface FrameSize {
   height: number;
 }
 
+/**
+ * A frame's luma pyramid, and where its view lies: content positions, summed from picture to picture (one match a
+ * picture), on a chain that restarts where two pictures do not show one view moved (a cut, a whip's blur).
+ */
+interface Picture {
+  levels: Pyramid;
+  chain: number;
+  view: Shift;
+}
+
+/** Luma px (level 0) the view may move between two pictures beyond the pan's guess: 50 px at 640 px wide. */
+const PAN_RANGE = 25;
+
 const scaled = (r: Rect, f: number): Rect => ({ x: r.x * f, y: r.y * f, w: r.w * f, h: r.h * f });
 
 /**
@@ -40,8 +54,13 @@ export class Tracker {
   #nextId = 1;
   #frame: FrameSize | undefined;
   /** Small luma pyramids of recent frames by capture time: where detections are looked for in later pictures. */
-  #pictures = new Map<number, Pyramid>();
+  #pictures = new Map<number, Picture>();
   #newestPictureMs = -Infinity;
+  #chains = 0;
+  /** Capture time of the newest result applied. */
+  #resultMs = -Infinity;
+  /** The view's motion between the two newest pictures, in luma px per ms (none measured: still). */
+  #pan: Shift = { dx: 0, dy: 0 };
 
   constructor(o: Partial<TrackerOptions> = {}) {
     this.#o = { ...DEFAULT_TRACKER_OPTIONS, ...o };
@@ -51,6 +70,7 @@ export class Tracker {
   /** Detections of the frame captured at `captureMs` (in the past by the detector's latency). */
   update(dets: readonly Detection[], captureMs: number, frame: FrameSize): void {
     this.#frame = { width: frame.width, height: frame.height };
+    this.#resultMs = Math.max(this.#resultMs, captureMs);
     const a = associate(this.#tracks.map((t) => t.gateAt(captureMs)), dets.map((d) => d.box), this.#o);
     const diagonal = Math.hypot(frame.width, frame.height);
     for (const [t, d] of a.matches) this.#tracks[t]!.correct(dets[d]!.box, captureMs, diagonal, dets[d]!.edge);
@@ -83,7 +103,7 @@ export class Tracker {
   /** True when the picture of the frame captured at `ms` is too flat inside `box` (frame pixels) to show a face. */
   #flat(box: Rect, ms: number): boolean {
     const frame = this.#frame;
-    const picture = this.#pictures.get(ms)?.[0];
+    const picture = this.#pictures.get(ms)?.levels[0];
     if (!frame || !picture) return false;
     return textureIn(picture, scaled(box, picture.width / frame.width)) < this.#o.edgeTexture;
   }
@@ -94,7 +114,14 @@ export class Tracker {
    */
   see(frameMs: number, luma: Luma): void {
     if (frameMs <= this.#newestPictureMs) return;
-    this.#pictures.set(frameMs, pyramid(luma));
+    const levels = pyramid(luma);
+    const previous = this.#pictures.get(this.#newestPictureMs);
+    const dt = frameMs - this.#newestPictureMs;
+    const step = previous && pictureShift(previous.levels, levels, { dx: this.#pan.dx * dt, dy: this.#pan.dy * dt }, PAN_RANGE);
+    this.#pan = step ? { dx: step.dx / dt, dy: step.dy / dt } : { dx: 0, dy: 0 };
+    this.#pictures.set(frameMs, previous && step
+      ? { levels, chain: previous.chain, view: { dx: previous.view.dx + step.dx, dy: previous.view.dy + step.dy } }
+      : { levels, chain: ++this.#chains, view: { dx: 0, dy: 0 } });
     this.#newestPictureMs = frameMs;
     // A picture is kept while a result for it may still arrive, and after that only while it holds a face's anchor.
     const anchors = new Set(this.#tracks.map((t) => t.anchor.ms));
@@ -105,8 +132,8 @@ export class Tracker {
   /** Looks for `track`'s last detection in the picture at `ms`. */
   #look(track: Track, ms: number): void {
     const frame = this.#frame;
-    const from = this.#pictures.get(track.anchor.ms);
-    const to = this.#pictures.get(ms);
+    const from = this.#pictures.get(track.anchor.ms)?.levels;
+    const to = this.#pictures.get(ms)?.levels;
     if (!frame || !from || !to || ms <= track.anchor.ms) return;
     const k = from[0]!.width / frame.width;
     const { box } = track.anchor;
@@ -134,6 +161,31 @@ export class Tracker {
   }
 
   /**
+   * Strips along the borders of the frame displayed at `displayMs` that came into view after the frame of the newest
+   * result (frame pixels): the detector has not looked at them, so a face entering there has no box yet. Empty
+   * while the view is still, or when the pictures do not show one view moved (a cut: the motion guard's case).
+   */
+  unseenEdges(displayMs: number): Rect[] {
+    const frame = this.#frame;
+    const newest = this.#pictures.get(this.#newestPictureMs);
+    if (!frame || !newest) return [];
+    let moved = { dx: 0, dy: 0 };
+    let fromMs = this.#resultMs;
+    if (this.#resultMs < this.#newestPictureMs) {
+      const from = this.#pictures.get(this.#resultMs);
+      if (from?.chain !== newest.chain) return [];
+      moved = { dx: newest.view.dx - from.view.dx, dy: newest.view.dy - from.view.dy };
+      fromMs = this.#newestPictureMs;
+    }
+    // The pan goes on past the newest picture: it lands a frame or two before the frame it is drawn on.
+    const ahead = Math.max(0, displayMs - fromMs);
+    const k = frame.width / newest.levels[0]!.width;
+    const shift = { dx: (moved.dx + this.#pan.dx * ahead) * k, dy: (moved.dy + this.#pan.dy * ahead) * k };
+    const u = this.#o.unseen;
+    return unseenEdges(shift, frame, u.margin * Math.min(frame.width, frame.height), u.minLumaPx * k);
+  }
+
+  /**
    * Holds missed faces (edge-only ones too) at least `ms` (never less than the configured holds): when the detector
    * spreads its tiles over several calls, a face that only a tile sees is re-detected once a cycle, and must stay
    * covered in between.
@@ -149,5 +201,7 @@ export class Tracker {
     this.#frame = undefined;
     this.#pictures.clear();
     this.#newestPictureMs = -Infinity;
+    this.#resultMs = -Infinity;
+    this.#pan = { dx: 0, dy: 0 };
   }
 }

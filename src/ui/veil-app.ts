@@ -15,7 +15,7 @@ function choiceFromValue(value: string): SourceChoice {
 }
 
 const INITIAL_STATUS: LiveStatus = {
-  state: 'starting', adapter: '', frameImport: '', provider: 'loading', fps: 0, frames: 0, detectorMs: NaN, faces: 0, shown: [], detections: 0, failClosed: 'detector-starting', error: null,
+  state: 'starting', adapter: '', frameImport: '', provider: 'loading', fps: 0, frames: 0, detectorMs: NaN, faces: 0, shown: [], detections: 0, unseen: [], failClosed: 'detector-starting', error: null,
 };
 
 /** The app's root: owns the live pipeline and the source, and shows only the anonymized canvas. */
@@ -262,7 +262,7 @@ export class VeilApp extends LitElement {
         ${s.failClosed ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.settings.budgetMs)}</div>` : nothing}
       </div>
       <div class="status" data-role="status">
-        GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · ${s.faces} face${s.faces === 1 ? '' : 's'}${this.settings.paused ? ' · paused' : ''}
+        GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · ${s.faces} face${s.faces === 1 ? '' : 's'}${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.settings.paused ? ' · paused' : ''}
         ${s.shown.length ? html`· <span data-role="shown-count">${s.shown.length} left unblurred</span>
           <button class="link" data-control="blur-all" @click=${() => this.pipeline?.clearExclusions()}>Blur everyone</button>` : nothing}
       </div>

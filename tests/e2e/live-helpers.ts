@@ -44,6 +44,7 @@ export interface StatusSample {
   state: string;
   failClosed: string | null;
   error: string | null;
+  unseen: { x: number; y: number; w: number; h: number }[];
 }
 
 /**
@@ -56,7 +57,7 @@ export async function recordStatuses(page: Page): Promise<() => Promise<StatusSa
     (window as unknown as { veilStatuses: StatusSample[] }).veilStatuses = seen;
     const sample = () => {
       const s = window.veil!.status();
-      if (seen.at(-1)?.frames !== s.frames) seen.push({ frames: s.frames, state: s.state, failClosed: s.failClosed, error: s.error?.kind ?? null });
+      if (seen.at(-1)?.frames !== s.frames) seen.push({ frames: s.frames, state: s.state, failClosed: s.failClosed, error: s.error?.kind ?? null, unseen: s.unseen });
       setTimeout(sample, 5);
     };
     sample();
