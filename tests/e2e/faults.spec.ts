@@ -181,12 +181,17 @@ test('the tab hidden and shown again: the first frames back are blurred whole un
   expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
 });
 
-test('a whip pan blurs the whole frame until a detection of the moved picture arrives (motion guard)', async ({ page }) => {
+/** The canvas camera (which a test can pan), once its frames show masks; then every frame's status is recorded. */
+async function panningCameraRunning(page: Page): Promise<() => Promise<StatusSample[]>> {
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   await playCanvasCamera(page, FAKE_CAMERA.width, FAKE_CAMERA.height);
   await expect.poll(async () => page.evaluate(() => window.veil!.status().failClosed), { timeout: 30_000 }).toBeNull();
-  const statuses = await recordStatuses(page);
+  return recordStatuses(page);
+}
+
+test('a whip pan blurs the whole frame until a detection of the moved picture arrives (motion guard)', async ({ page }) => {
+  const statuses = await panningCameraRunning(page);
   // Results 800 ms late, as on a GPU whose detections lag further behind the picture (well within the 2 s budget):
   // the frames drawn between the jump's thumbnail coming back and a detection of the moved picture are then
   // several, even on a loaded machine, where without the delay they may be none.
@@ -208,11 +213,7 @@ test('a whip pan blurs the whole frame until a detection of the moved picture ar
 });
 
 test('a pan blurs the strip of the border it brought into view since the detector\'s frame; a still camera, none', async ({ page }) => {
-  await page.goto(`/?source=camera&${CI_PACE}`);
-  await waitRunning(page);
-  await playCanvasCamera(page, FAKE_CAMERA.width, FAKE_CAMERA.height);
-  await expect.poll(async () => page.evaluate(() => window.veil!.status().failClosed), { timeout: 30_000 }).toBeNull();
-  const statuses = await recordStatuses(page);
+  const statuses = await panningCameraRunning(page);
   const drawn = async () => (await statuses()).filter((s) => s.failClosed === null);
   await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBeGreaterThan(5);
   expect((await drawn()).every((s) => s.unseen.length === 0), 'a still camera blurs no border strip').toBe(true);
