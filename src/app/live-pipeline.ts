@@ -6,7 +6,7 @@ import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider 
 import { Tracker, type TrackedFace } from '../track/tracker';
 import type { Detection, Rect } from '../detect/types';
 import { AnonymizePass } from '../render/anonymize-pass';
-import { MotionGuard } from './motion-guard';
+import { MotionGuard, thumbnailOfPicture } from './motion-guard';
 import { ThumbnailPass } from '../gpu/thumbnail-pass';
 import { lumaSize } from '../track/patch-motion';
 import { FaceExclusions } from './exclusions';
@@ -71,8 +71,10 @@ interface DeviceResources {
   context: GPUCanvasContext;
   importer: FrameImporter;
   anonymize: AnonymizePass;
-  thumbnail: ThumbnailPass;
-  /** The tracker's picture of each frame (lumaSize()), where it looks for faces between detections. */
+  /**
+   * The tracker's picture of each frame (lumaSize()), where it looks for faces between detections; the motion
+   * guard's thumbnail is made from it.
+   */
   picture: ThumbnailPass;
   frame: GPUTexture | null;
   output: GPUTexture | null;
@@ -159,8 +161,7 @@ export class LivePipeline {
     gpu.device.addEventListener('uncapturederror', (ev) => console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message));
     return {
       gpu, context, importer: new FrameImporter(gpu.device, chooseImportPath(this.settings.frameImport, gpu.software)),
-      anonymize: new AnonymizePass(gpu.device), thumbnail: new ThumbnailPass(gpu.device),
-      picture: new ThumbnailPass(gpu.device), frame: null, output: null,
+      anonymize: new AnonymizePass(gpu.device), picture: new ThumbnailPass(gpu.device), frame: null, output: null,
     };
   }
 
@@ -330,17 +331,16 @@ export class LivePipeline {
     });
     encoder.copyTextureToTexture({ texture: output }, { texture: res.context.getCurrentTexture() }, [width, height]);
     // Judged on later frames: the readback lands a frame or two from now, and this frame may start a detection.
-    const readThumbnail = this.motion.enabled ? res.thumbnail.encode(encoder, frame) : null;
     const pictureSize = lumaSize({ width, height });
     const readPicture = res.picture.encode(encoder, frame, pictureSize);
     device.queue.submit([encoder.finish()]);
-    // A lost device reports itself through device.lost, so a failed read is dropped here.
-    readThumbnail?.().then((cells) => {
-      if (this.res === res) this.motion.see(now, cells);
-    }, () => undefined);
     const epoch = this.epoch;
+    // A lost device reports itself through device.lost, so a failed read is dropped here.
     readPicture?.().then((data) => {
-      if (this.res === res && this.epoch === epoch) this.tracker.see(now, { ...pictureSize, data });
+      if (this.res !== res) return;
+      const picture = { ...pictureSize, data };
+      if (this.motion.enabled) this.motion.see(now, thumbnailOfPicture(picture));
+      if (this.epoch === epoch) this.tracker.see(now, picture);
     }, () => undefined);
     this.rendersInFlight++;
     void device.queue.onSubmittedWorkDone().finally(() => {
@@ -513,7 +513,6 @@ export class LivePipeline {
     this.detector?.destroy();
     void this.detector?.model.release();
     this.res?.anonymize.destroy();
-    this.res?.thumbnail.destroy();
     this.res?.picture.destroy();
     this.res?.frame?.destroy();
     this.res?.output?.destroy();

@@ -12,8 +12,8 @@ import { detectedFrames, replayLive, type LiveSchedule, type ReplayFrame } from 
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
 import { Tracker } from '../track/tracker';
 import { detectClip } from './eval-video-detect';
-import { frameLumas, frameThumbnails } from './eval-video-motion';
-import { MotionGuard } from '../app/motion-guard';
+import { frameLumas } from './eval-video-motion';
+import { MotionGuard, thumbnailOfPicture } from '../app/motion-guard';
 import { probeSize } from './image-io';
 import { readVideoTruth, TruthError } from './eval-video-truth';
 
@@ -109,10 +109,11 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   const frameMs = 1000 / truth.fps;
   const perCall = Math.min(dets.tiles, o.tilesPerDetection);
   const tracker = new Tracker(o.tracker);
-  const thumbs = o.motionGuard > 0 ? frameThumbnails(clipPath) : undefined;
+  // Live mode's guard makes its thumbnails from the tracker's pictures; so does the replay.
+  const lumas = o.pictures || o.motionGuard > 0 ? frameLumas(clipPath, size) : undefined;
+  const thumbs = o.motionGuard > 0 ? lumas!.map((l) => thumbnailOfPicture(l)) : undefined;
   const motion = new MotionGuard(o.motionGuard);
   let seenThumbs = -1;
-  const lumas = o.pictures ? frameLumas(clipPath, size) : undefined;
   const holdAtLeastMs = perCall > 0 ? 1.5 * Math.ceil(dets.tiles / perCall) * o.schedule.latency * frameMs : undefined;
   const replay = replayLive(tracker, {
     frames, fps: truth.fps, size, schedule: o.schedule,
@@ -130,7 +131,7 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
       for (; seenThumbs < i - o.motionGuardLag; seenThumbs++) motion.see((seenThumbs + 1) * frameMs, thumbs[seenThumbs + 1]!);
       return motion.tripped(c * frameMs);
     } : undefined,
-    picture: lumas ? (i) => lumas[i] : undefined,
+    picture: o.pictures ? (i) => lumas![i] : undefined,
     pictureLag: o.motionGuardLag,
     recentMs: Math.max(o.tracker.holdMs ?? DEFAULT_TRACKER_OPTIONS.holdMs, holdAtLeastMs ?? 0),
     onFrame: o.onFrame,
