@@ -4,7 +4,7 @@ import { fitMotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
 import { type Luma, matchPatch, type Pyramid, pyramid, textureIn } from './patch-motion';
 import { Track, clipToFrame } from './track';
-import { pictureShift, type Shift, unseenEdges } from './unseen-edges';
+import { compose, FIRST_VIEW, uncovered, unseenEdges, type View, type ViewStep, viewStep } from './unseen-edges';
 
 /**
  * How long a picture waits for the result of a detection started on it: most land within a few frames; one that
@@ -29,13 +29,13 @@ export interface FrameSize {
 }
 
 /**
- * A frame's luma pyramid, and where its view lies: content positions, summed from picture to picture (one match a
- * picture), on a chain that restarts where two pictures do not show one view moved (a cut, a whip's blur).
+ * A frame's luma pyramid, and where its view lies: composed from picture to picture (one step measured a picture),
+ * on a chain that restarts where two pictures do not show one view moved (a cut, a whip's blur).
  */
 interface Picture {
   levels: Pyramid;
   chain: number;
-  view: Shift;
+  view: View;
 }
 
 /** Luma px (level 0) the view may move between two pictures beyond the pan's guess: 50 px at 640 px wide. */
@@ -59,8 +59,8 @@ export class Tracker {
   #chains = 0;
   /** Capture time of the newest result applied. */
   #resultMs = -Infinity;
-  /** The view's motion between the two newest pictures, in luma px per ms (none measured: still). */
-  #pan: Shift = { dx: 0, dy: 0 };
+  /** The view's step between the two newest pictures and the time between them (none measured: still). */
+  #step: { step: ViewStep; ms: number } | undefined;
 
   constructor(o: Partial<TrackerOptions> = {}) {
     this.#o = { ...DEFAULT_TRACKER_OPTIONS, ...o };
@@ -117,11 +117,13 @@ export class Tracker {
     const levels = pyramid(luma);
     const previous = this.#pictures.get(this.#newestPictureMs);
     const dt = frameMs - this.#newestPictureMs;
-    const step = previous && pictureShift(previous.levels, levels, { dx: this.#pan.dx * dt, dy: this.#pan.dy * dt }, PAN_RANGE);
-    this.#pan = step ? { dx: step.dx / dt, dy: step.dy / dt } : { dx: 0, dy: 0 };
+    const last = this.#step;
+    const guess = last && { ...last.step, tx: (last.step.tx * dt) / last.ms, ty: (last.step.ty * dt) / last.ms };
+    const step = previous && viewStep(previous.levels, levels, guess, PAN_RANGE);
+    this.#step = step && { step, ms: dt };
     this.#pictures.set(frameMs, previous && step
-      ? { levels, chain: previous.chain, view: { dx: previous.view.dx + step.dx, dy: previous.view.dy + step.dy } }
-      : { levels, chain: ++this.#chains, view: { dx: 0, dy: 0 } });
+      ? { levels, chain: previous.chain, view: compose(previous.view, step) }
+      : { levels, chain: ++this.#chains, view: FIRST_VIEW });
     this.#newestPictureMs = frameMs;
     // A picture is kept while a result for it may still arrive, and after that only while it holds a face's anchor.
     const anchors = new Set(this.#tracks.map((t) => t.anchor.ms));
@@ -169,20 +171,18 @@ export class Tracker {
     const frame = this.#frame;
     const newest = this.#pictures.get(this.#newestPictureMs);
     if (!frame || !newest) return [];
-    let moved = { dx: 0, dy: 0 };
-    let fromMs = this.#resultMs;
-    if (this.#resultMs < this.#newestPictureMs) {
-      const from = this.#pictures.get(this.#resultMs);
-      if (from?.chain !== newest.chain) return [];
-      moved = { dx: newest.view.dx - from.view.dx, dy: newest.view.dy - from.view.dy };
-      fromMs = this.#newestPictureMs;
-    }
-    // The pan goes on past the newest picture: it lands a frame or two before the frame it is drawn on.
-    const ahead = Math.max(0, displayMs - fromMs);
-    const k = frame.width / newest.levels[0]!.width;
-    const shift = { dx: (moved.dx + this.#pan.dx * ahead) * k, dy: (moved.dy + this.#pan.dy * ahead) * k };
-    const u = this.#o.unseen;
-    return unseenEdges(shift, frame, u.margin * Math.min(frame.width, frame.height), u.minLumaPx * k);
+    // A result as new as the pictures (or newer) leaves only the motion since its frame unseen.
+    const from = this.#resultMs < this.#newestPictureMs ? this.#pictures.get(this.#resultMs) : newest;
+    if (from?.chain !== newest.chain) return [];
+    const fromMs = Math.max(this.#resultMs, this.#newestPictureMs);
+    // The view moves on past the newest picture: it lands a frame or two before the frame it is drawn on.
+    const then = this.#step && { step: this.#step.step, fraction: Math.max(0, displayMs - fromMs) / this.#step.ms };
+    const { width, height } = newest.levels[0]!;
+    const u = uncovered(from.view, newest.view, { width, height }, then);
+    const k = frame.width / width;
+    const o = this.#o.unseen;
+    return unseenEdges({ left: u.left * k, right: u.right * k, top: u.top * k, bottom: u.bottom * k }, frame,
+      o.margin * Math.min(frame.width, frame.height), o.minLumaPx * k);
   }
 
   /**
@@ -202,6 +202,6 @@ export class Tracker {
     this.#pictures.clear();
     this.#newestPictureMs = -Infinity;
     this.#resultMs = -Infinity;
-    this.#pan = { dx: 0, dy: 0 };
+    this.#step = undefined;
   }
 }

@@ -2,56 +2,118 @@ import type { Rect } from '../detect/types';
 import { matchPatch, type PatchMatchOptions, type Pyramid } from './patch-motion';
 
 /**
- * While the camera pans, new content enters at the leading border every frame, and the detector's newest result is
- * several frames old: it never looked at that strip. A face there (entering, cut by the border, where the detector
- * scores it lowest) has no box yet. These functions find the strip from the pictures the tracker already keeps.
+ * While the camera pans or zooms out, new content enters at the borders every frame, and the detector's newest
+ * result is several frames old: it never looked at that strip. A face there (entering, cut by the border, where the
+ * detector scores it lowest) has no box yet. These functions find the strips from the pictures the tracker keeps.
  */
-
-/** How far the picture's content moved, in luma pixels of level 0 (positive: right, down). */
-export interface Shift {
-  dx: number;
-  dy: number;
-}
 
 /**
- * The middle of the picture, matched as one patch: the whole view pans together, and the middle stays in view for
- * pans of up to a fifth of the picture on either axis.
+ * How the view moved between two pictures, in luma pixels of level 0: p' = s (p - c) + c + t. Measured on two
+ * bands near the left and right borders, not the middle, where a person moving before a still camera would read as
+ * a pan; their shifts' difference is the zoom.
  */
-const MIDDLE = 0.6;
-const WHOLE_VIEW: Omit<PatchMatchOptions, 'range'> = { context: 1, scaleStep: 0.03, scaleSteps: 0, samples: 16 };
-/** Below this the two pictures are not one view moved (a cut, a whip's blur, a flat picture): no shift is claimed. */
+export interface ViewStep {
+  s: number;
+  tx: number;
+  ty: number;
+  cx: number;
+  cy: number;
+}
+
+/** Where a chain's first picture's points lie in a later picture: p -> s p + t (luma px). */
+export interface View {
+  s: number;
+  tx: number;
+  ty: number;
+}
+
+export const FIRST_VIEW: Readonly<View> = { s: 1, tx: 0, ty: 0 };
+
+/** The bands (fractions of the picture): a fifth of the width each, clear of the very border, most of the height. */
+const BANDS = [{ x: 0.05, w: 0.25 }, { x: 0.7, w: 0.25 }] as const;
+const BAND_Y = 0.1;
+const BAND_H = 0.8;
+const BAND_MATCH: Omit<PatchMatchOptions, 'range'> = { context: 1, scaleStep: 0.03, scaleSteps: 0, samples: 12 };
+/** Below this the pictures do not show one view moved there (a cut, a whip's blur). */
 const MIN_NCC = 0.6;
-/** A flat middle (a dark room, a wall) matches anywhere. */
+/** A flat band (a wall, sky, a dark room) matches anywhere and says nothing. */
 const MIN_TEXTURE = 4;
 
 /**
- * The shift of `to`'s content relative to `from`'s, looked for within `range` of `guess` (luma px of level 0), or
- * undefined when the pictures do not show one view moved.
+ * The view's step from `from` to `to`, each band looked for within `range` of where `guess` puts it, or undefined
+ * when neither band shows one view moved. With one band only, the step is its shift (no zoom).
  */
-export function pictureShift(from: Pyramid, to: Pyramid, guess: Shift, range: number): Shift | undefined {
+export function viewStep(from: Pyramid, to: Pyramid, guess: ViewStep | undefined, range: number): ViewStep | undefined {
   const { width, height } = from[0]!;
-  const box = { x: (width * (1 - MIDDLE)) / 2, y: (height * (1 - MIDDLE)) / 2, w: width * MIDDLE, h: height * MIDDLE };
-  const m = matchPatch(from, to, box, guess, { ...WHOLE_VIEW, range });
-  if (!m || m.ncc < MIN_NCC || m.texture < MIN_TEXTURE) return undefined;
-  return { dx: m.box.x + m.box.w / 2 - (box.x + box.w / 2), dy: m.box.y + m.box.h / 2 - (box.y + box.h / 2) };
+  const cy = height * (BAND_Y + BAND_H / 2);
+  const found: { x: number; dx: number; dy: number }[] = [];
+  for (const b of BANDS) {
+    const box = { x: width * b.x, y: height * BAND_Y, w: width * b.w, h: height * BAND_H };
+    const x = box.x + box.w / 2;
+    const expected = guess ? displacement(guess, x, cy) : { dx: 0, dy: 0 };
+    const m = matchPatch(from, to, box, expected, { ...BAND_MATCH, range });
+    if (m && m.ncc >= MIN_NCC && m.texture >= MIN_TEXTURE) found.push({ x, dx: m.box.x + m.box.w / 2 - x, dy: m.box.y + m.box.h / 2 - cy });
+  }
+  if (found.length === 0) return undefined;
+  const [a, b = a] = found as [(typeof found)[0], (typeof found)[0]?];
+  const s = b.x > a.x ? 1 + (b.dx - a.dx) / (b.x - a.x) : 1;
+  return { s, tx: (a.dx + b.dx) / 2, ty: (a.dy + b.dy) / 2, cx: (a.x + b.x) / 2, cy };
+}
+
+/** How far `step` moves the point (x, y). */
+export function displacement(step: ViewStep, x: number, y: number): { dx: number; dy: number } {
+  return { dx: step.tx + (step.s - 1) * (x - step.cx), dy: step.ty + (step.s - 1) * (y - step.cy) };
+}
+
+/** The view after one more step. */
+export function compose(view: View, step: ViewStep): View {
+  return {
+    s: step.s * view.s,
+    tx: step.s * (view.tx - step.cx) + step.cx + step.tx,
+    ty: step.s * (view.ty - step.cy) + step.cy + step.ty,
+  };
+}
+
+/** Content that came into view at each border (luma px; 0: none). */
+export interface Uncovered {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
 }
 
 /**
- * The strips of a `width` x `height` frame whose content came into view during `shift` (frame pixels): content
- * moving right uncovers the left border, and so on, widened by `marginPx`. Shifts under `minPx` are no pan (the
- * match's noise, a person moving in front of a still camera) and uncover nothing.
+ * What a `width` x `height` picture at view `to` shows that the picture at view `from` (same chain) did not, with
+ * `then` (a step, `fraction` of it: the motion past the newest picture) added at the borders.
  */
-export function unseenEdges(shift: Shift, frame: { width: number; height: number }, marginPx: number, minPx: number): Rect[] {
+export function uncovered(from: View, to: View, size: { width: number; height: number }, then?: { step: ViewStep; fraction: number }): Uncovered {
+  const k = to.s / from.s;
+  // Where the earlier picture's borders lie now.
+  const left = k * (0 - from.tx) + to.tx;
+  const right = k * (size.width - from.tx) + to.tx;
+  const top = k * (0 - from.ty) + to.ty;
+  const bottom = k * (size.height - from.ty) + to.ty;
+  const f = then?.fraction ?? 0;
+  const at = (x: number, y: number) => (then ? displacement(then.step, x, y) : { dx: 0, dy: 0 });
+  return {
+    left: Math.max(0, left + f * at(0, size.height / 2).dx),
+    right: Math.max(0, size.width - right - f * at(size.width, size.height / 2).dx),
+    top: Math.max(0, top + f * at(size.width / 2, 0).dy),
+    bottom: Math.max(0, size.height - bottom - f * at(size.width / 2, size.height).dy),
+  };
+}
+
+/**
+ * The strips of a `frame` whose content came into view (`u`, frame pixels), widened by `marginPx`; a side that
+ * moved under `minPx` (the match's noise) uncovers nothing.
+ */
+export function unseenEdges(u: Uncovered, frame: { width: number; height: number }, marginPx: number, minPx: number): Rect[] {
   const { width, height } = frame;
-  const strip = (d: number, side: number) => Math.min(side, Math.abs(d) + marginPx);
+  const strip = (d: number, side: number) => Math.min(side, d + marginPx);
   const out: Rect[] = [];
-  if (Math.abs(shift.dx) >= minPx) {
-    const w = strip(shift.dx, width);
-    out.push({ x: shift.dx > 0 ? 0 : width - w, y: 0, w, h: height });
-  }
-  if (Math.abs(shift.dy) >= minPx) {
-    const h = strip(shift.dy, height);
-    out.push({ x: 0, y: shift.dy > 0 ? 0 : height - h, w: width, h });
-  }
+  if (u.left >= minPx) out.push({ x: 0, y: 0, w: strip(u.left, width), h: height });
+  if (u.right >= minPx) out.push({ x: width - strip(u.right, width), y: 0, w: strip(u.right, width), h: height });
+  if (u.top >= minPx) out.push({ x: 0, y: 0, w: width, h: strip(u.top, height) });
+  if (u.bottom >= minPx) out.push({ x: 0, y: height - strip(u.bottom, height), w: width, h: strip(u.bottom, height) });
   return out;
 }
