@@ -407,3 +407,21 @@ describe('strips a pan brought into view since the newest result', () => {
     expect(unseenAfter((i) => (i < 4 ? panning(i) : scene(320, 180, 900, -500)), 0, 7)).toEqual([]);
   });
 });
+
+describe('strips when the result\'s own picture never came back', () => {
+  it('are measured from the newest picture before it, so they are wider, not missing', () => {
+    const panning = (i: number) => scene(320, 180, -3 * i, 0);
+    const strip = (skipResultPicture: boolean) => {
+      const t = new Tracker();
+      for (let i = 0; i < 7; i++) {
+        if (!(skipResultPicture && i === 2)) t.see(at(i), panning(i));
+        if (i === 2) t.update([], at(2), FRAME);
+      }
+      return t.unseenEdges(at(7));
+    };
+    const [seen] = strip(false);
+    const [skipped] = strip(true);
+    expect(seen!.x + seen!.w).toBeCloseTo(FRAME.width);
+    expect(skipped!.w).toBeGreaterThan(seen!.w + 4);
+  });
+});

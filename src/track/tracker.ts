@@ -171,8 +171,9 @@ export class Tracker {
     const frame = this.#frame;
     const newest = this.#pictures.get(this.#newestPictureMs);
     if (!frame || !newest) return [];
-    // A result as new as the pictures (or newer) leaves only the motion since its frame unseen.
-    const from = this.#resultMs < this.#newestPictureMs ? this.#pictures.get(this.#resultMs) : newest;
+    // A result as new as the pictures (or newer) leaves only the motion since its frame unseen. Its frame's picture
+    // may have been skipped (every readback busy): the newest before it stands in, and uncovers more, not less.
+    const from = this.#resultMs < this.#newestPictureMs ? this.#pictureAtOrBefore(this.#resultMs) : newest;
     if (from?.chain !== newest.chain) return [];
     const fromMs = Math.max(this.#resultMs, this.#newestPictureMs);
     // The view moves on past the newest picture: it lands a frame or two before the frame it is drawn on.
@@ -183,6 +184,12 @@ export class Tracker {
     const o = this.#o.unseen;
     return unseenEdges({ left: u.left * k, right: u.right * k, top: u.top * k, bottom: u.bottom * k }, frame,
       o.margin * Math.min(frame.width, frame.height), o.minLumaPx * k);
+  }
+
+  #pictureAtOrBefore(ms: number): Picture | undefined {
+    let best: number | undefined;
+    for (const t of this.#pictures.keys()) if (t <= ms && (best === undefined || t > best)) best = t;
+    return best === undefined ? undefined : this.#pictures.get(best);
   }
 
   /**
