@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { formatTilePlan, parseTilePlan } from '../src/detect/tiling';
-import { parseOption, UsageError } from './options';
+import { parseOption } from './options';
+import { UsageError } from '../src/node/usage-error';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
 import { parseEdge } from '../src/detect/detector';

@@ -7,7 +7,8 @@ import { DEFAULT_DETECTOR_OPTIONS, parseEdge, type DetectorOptions } from '../sr
 import { HEIGHT_BUCKETS, RECALL_MIN_HEIGHT, summarize, type BucketCounts, type EvalSummary } from '../src/detect/eval-metrics';
 import { DEFAULT_TILE_PLAN, formatTilePlan, parseTilePlan } from '../src/detect/tiling';
 import { AnnotationsError, EVAL_MODELS, readAnnotations, runEval, type EvalModel } from '../src/node/eval-run';
-import { parseOption, UsageError } from './options';
+import { parseOption } from './options';
+import { UsageError } from '../src/node/usage-error';
 
 const USAGE = `usage: npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T] [--edge T[:BAND]|live|off]
                        [--model ${Object.keys(EVAL_MODELS).join('|')}] [--nms weighted|plain] [--max-faces N] [--limit N]

@@ -1,7 +1,5 @@
 // What the eval commands share in reading their options.
-
-/** A command line the tool cannot run: its main() prints the message and the usage, and exits with 2. */
-export class UsageError extends Error {}
+import { UsageError } from '../src/node/usage-error';
 
 /** `parse(text)` for option `--name`, or `fallback` when it was not given; a parse error names the option. */
 export function parseOption<T>(name: string, text: string | undefined, fallback: T, parse: (text: string) => T): T {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BenchArgs, UsageError } from './bench-args';
+import { UsageError } from '../node/usage-error';
+import { BenchArgs } from './bench-args';
 
 const SPEC = { switches: ['full'], options: ['runs', 'sizes', 'tiles'] };
 

@@ -1,5 +1,4 @@
-/** A bad command line; the bench prints the message and its usage, and exits with status 2. */
-export class UsageError extends Error {}
+import { UsageError } from '../node/usage-error';
 
 export interface ArgSpec {
   /** Options without a value (--full). */

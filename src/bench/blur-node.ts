@@ -9,7 +9,8 @@ import { dirname } from 'node:path';
 import { ANONYMIZE_EFFECTS, type AnonymizeEffect } from '../render/anonymize-pass';
 import { BLUR_PRESETS, TABLE_HEADER, runBench, targets, type Timing } from './blur-bench';
 import { benchAdapter } from './node-gpu';
-import { BenchArgs, UsageError } from './bench-args';
+import { UsageError } from '../node/usage-error';
+import { BenchArgs } from './bench-args';
 
 const { full: FULL, quick: QUICK } = BLUR_PRESETS;
 

@@ -6,7 +6,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, type Provider } from '../detect/model';
-import { BenchArgs, UsageError } from './bench-args';
+import { UsageError } from '../node/usage-error';
+import { BenchArgs } from './bench-args';
 import { BENCH_SIZES, DEMO_CLIP, FOOTAGE_FRAMES } from './footage';
 import { decodeFootage, readRawFrames, rgbaFrameSource, writeRawFrames } from './footage-node';
 import { benchGpu, prepareOrtWebGpu } from './node-gpu';
