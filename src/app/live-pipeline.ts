@@ -49,7 +49,7 @@ export interface LiveStats extends FrameStatsWindow {
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
-export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'frameImport' | 'tiles' | 'threshold' | 'nms' | 'motionGuard'> & {
+export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'frameImport' | 'tiles' | 'threshold' | 'nms' | 'motionGuard' | 'unseenEdges'> & {
   paused: boolean;
 };
 
@@ -314,7 +314,7 @@ export class LivePipeline {
     const tracked = this.tracker.faces(now);
     this.exclusions.keepOnly(tracked);
     const { masks, shown } = this.exclusions.apply(tracked, this.settings.maskScale, this.settings.showBoxes);
-    this.unseen = reason ? [] : this.tracker.unseenEdges(now);
+    this.unseen = reason || !this.settings.unseenEdges ? [] : this.tracker.unseenEdges(now);
     masks.push(...this.unseen.map(maskFromRegion));
     this.faces = tracked;
     this.shown = shown;

@@ -3,8 +3,10 @@ import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, settingsToUrl, s
 
 describe('settingsFromUrl', () => {
   it('reads the documented parameters', () => {
-    const { settings, notices } = settingsFromUrl('?source=demo&strength=0.8&scale=1.5&mask=box&boxes=1&budget=400&ep=wasm');
-    expect(settings).toEqual({ source: 'demo', strength: 0.8, maskScale: 1.5, shape: 'box', showBoxes: true, budgetMs: 400, provider: 'wasm' });
+    const { settings, notices } = settingsFromUrl('?source=demo&strength=0.8&scale=1.5&mask=box&boxes=1&budget=400&ep=wasm&edges=0');
+    expect(settings).toEqual({
+      source: 'demo', strength: 0.8, maskScale: 1.5, shape: 'box', showBoxes: true, budgetMs: 400, provider: 'wasm', unseenEdges: false,
+    });
     expect(notices).toEqual([]);
   });
 
@@ -26,7 +28,7 @@ describe('settings round trips', () => {
   it('every setting survives settingsToUrl -> settingsFromUrl', () => {
     const s: Settings = {
       source: 'demo', effect: 'mosaic', strength: 0.75, maskScale: 2, shape: 'box', showBoxes: true, budgetMs: 900, provider: 'webgpu', frameImport: 'cpu',
-      tiles: 'off', threshold: 0.3, nms: 'plain', motionGuard: 25, obs: true, transparent: true,
+      tiles: 'off', threshold: 0.3, nms: 'plain', motionGuard: 25, unseenEdges: false, obs: true, transparent: true,
     };
     expect({ ...DEFAULT_SETTINGS, ...settingsFromUrl(settingsToUrl(s)).settings }).toEqual(s);
   });

@@ -31,6 +31,8 @@ export interface Settings {
   nms: 'weighted' | 'plain';
   /** Blur the whole frame while the picture has changed more than this (mean luma, 0..255) since the last detection; 0: off. */
   motionGuard: number;
+  /** While the camera pans, blur the strip of the border that came into view after the detector's newest frame. */
+  unseenEdges: boolean;
   /** OBS browser-source mode: the output alone, full window, no controls. */
   obs: boolean;
   /** Draw only the blurred patches; everything else transparent (for overlaying a camera source in OBS). */
@@ -51,6 +53,7 @@ export const DEFAULT_SETTINGS: Settings = {
   threshold: DEFAULT_DETECTOR_OPTIONS.threshold,
   nms: 'weighted',
   motionGuard: DEFAULT_MOTION_GUARD,
+  unseenEdges: true,
   obs: false,
   transparent: false,
 };
@@ -72,12 +75,13 @@ const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   tiles: ['on', 'off'],
   nms: ['weighted', 'plain'],
 };
-const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'obs', 'transparent'];
+const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'unseenEdges', 'obs', 'transparent'];
 
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
   source: 'source', effect: 'effect', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
-  provider: 'ep', frameImport: 'import', tiles: 'tiles', threshold: 'threshold', nms: 'nms', motionGuard: 'guard', obs: 'obs', transparent: 'transparent',
+  provider: 'ep', frameImport: 'import', tiles: 'tiles', threshold: 'threshold', nms: 'nms', motionGuard: 'guard', unseenEdges: 'edges', obs: 'obs',
+  transparent: 'transparent',
 };
 
 export interface ParsedSettings {

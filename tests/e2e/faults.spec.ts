@@ -182,8 +182,8 @@ test('the tab hidden and shown again: the first frames back are blurred whole un
 });
 
 /** The canvas camera (which a test can pan), once its frames show masks; then every frame's status is recorded. */
-async function panningCameraRunning(page: Page): Promise<() => Promise<StatusSample[]>> {
-  await page.goto(`/?source=camera&${CI_PACE}`);
+async function panningCameraRunning(page: Page, query = ''): Promise<() => Promise<StatusSample[]>> {
+  await page.goto(`/?source=camera&${CI_PACE}${query}`);
   await waitRunning(page);
   await playCanvasCamera(page, FAKE_CAMERA.width, FAKE_CAMERA.height);
   await expect.poll(async () => page.evaluate(() => window.veil!.status().failClosed), { timeout: 30_000 }).toBeNull();
@@ -212,23 +212,33 @@ test('a whip pan blurs the whole frame until a detection of the moved picture ar
   expect(highFrequencyEnergy(out, { ...f, x: f.x + shift }) * 5, 'the face at its new place is blurred').toBeLessThan(highFrequencyEnergy(cameraFrame(), f));
 });
 
+/** Pans the canvas camera 2 px right every camera frame (15 fps): what enters, at the left border, is new. */
+const startPanning = (page: Page) => page.evaluate(() => {
+  const camera = window.fakeCamera!;
+  (window as unknown as { pan: number }).pan = window.setInterval(() => (camera.shift += 2), 66);
+});
+const leftStrip = (s: { unseen: StatusSample['unseen'] }) => s.unseen.some((r) => r.x === 0 && r.y === 0 && r.h === FAKE_CAMERA.height && r.w > 0);
+
 test('a pan blurs the strip of the border it brought into view since the detector\'s frame; a still camera, none', async ({ page }) => {
   const statuses = await panningCameraRunning(page);
   const drawn = async () => (await statuses()).filter((s) => s.failClosed === null);
   await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBeGreaterThan(5);
   expect((await drawn()).every((s) => s.unseen.length === 0), 'a still camera blurs no border strip').toBe(true);
-  // The picture moves right 2 px each camera frame (15 fps): what enters, at the left border, is new.
-  await page.evaluate(() => {
-    const camera = window.fakeCamera!;
-    (window as unknown as { pan: number }).pan = window.setInterval(() => (camera.shift += 2), 66);
-  });
-  const leftStrip = (s: { unseen: StatusSample['unseen'] }) => s.unseen.some((r) => r.x === 0 && r.y === 0 && r.h === FAKE_CAMERA.height && r.w > 0);
+  await startPanning(page);
   await expect.poll(async () => (await drawn()).some(leftStrip), { timeout: 30_000, message: 'no strip at the left border while panning' }).toBe(true);
   await page.evaluate(() => window.clearInterval((window as unknown as { pan: number }).pan));
   const stopped = (await statuses()).length;
   await expect.poll(async () => (await drawn()).slice(-5).every((s) => s.unseen.length === 0) && (await statuses()).length > stopped + 10, {
     timeout: 30_000, message: 'the strip outlived the pan',
   }).toBe(true);
+});
+
+test('edges=0 turns the border strips off', async ({ page }) => {
+  const statuses = await panningCameraRunning(page, '&edges=0');
+  await startPanning(page);
+  const drawn = async () => (await statuses()).filter((s) => s.failClosed === null);
+  await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBeGreaterThan(20);
+  expect((await drawn()).some(leftStrip)).toBe(false);
 });
 
 test('the frame size changing mid-stream (640x480 -> 1280x720 -> portrait 360x640) keeps the face covered', async ({ page }) => {
