@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { maskFromBox } from '../app/masks';
+import { maskFromBox, maskFromRegion } from '../app/masks';
 import { onTruth } from '../detect/eval-metrics';
 import { failClosedReason } from '../app/fail-closed';
 import { DEFAULT_SETTINGS } from '../app/settings';
@@ -123,6 +123,7 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
       return o.idealVerifier === undefined ? all : onTruth(all, truth.frames[c]!.map((f) => f.box), o.idealVerifier);
     },
     mask: (box) => maskFromBox(box, o.maskScale),
+    regionMask: maskFromRegion,
     failClosed: (last, now) => failClosedReason({ ready: true, answered: last !== null, lastResultCaptureMs: last, failing: false }, now, o.budgetMs) !== null,
     // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
     holdAtLeastMs,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskFromRegion } from '../app/masks';
 import type { Detection, Rect } from '../detect/types';
 import { detectedFrames, replayLive, type ReplayInput } from './leak-replay';
 import { Tracker } from './tracker';
@@ -13,7 +14,7 @@ function input(o: Partial<ReplayInput> & Pick<ReplayInput, 'truth'>): ReplayInpu
   return {
     frames: 30, fps: FPS, size: SIZE, schedule: { every: 3, latency: 2 },
     detections: (c) => o.truth(c).map((f) => det(f.box)),
-    mask: ellipse, failClosed: tooOld,
+    mask: ellipse, regionMask: maskFromRegion, failClosed: tooOld,
     ...o,
   };
 }

@@ -29,6 +29,8 @@ export interface ReplayInput {
   detections(c: number): readonly Detection[];
   /** Live mode's mask for a drawn box (maskFromBox with the mask scale). */
   mask(box: Rect): Ellipse;
+  /** Live mode's mask for a region that may hold a face anywhere (Tracker.unseenEdges: maskFromRegion). */
+  regionMask(region: Rect): Ellipse;
   /** True when live mode would blur the whole frame at `frameMs`, given the newest result's capture time. */
   failClosed(lastResultCaptureMs: number | null, frameMs: number): boolean;
   /**
@@ -123,8 +125,7 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       return { ...f, undetected: seen === undefined || now - seen > recentMs };
     });
     const verdicts = counter.add(i, r.size, scored, {
-      // Strips a pan brought into view since the newest result are boxes (live mode's maskFromRegion).
-      masks: [...faces.map((f) => r.mask(f.box)), ...unseen.map((u) => ({ cx: u.x + u.w / 2, cy: u.y + u.h / 2, rx: u.w / 2, ry: u.h / 2, box: true }))],
+      masks: [...faces.map((f) => r.mask(f.box)), ...unseen.map((u) => r.regionMask(u))],
       fullFrame, detections: newest?.map((d) => r.mask(d.box)),
     });
     r.onFrame?.({ i, result, faces, truth, verdicts, fullFrame });
