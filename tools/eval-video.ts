@@ -100,9 +100,11 @@ function parseArgs(argv: string[]): Args {
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : d.detector.threshold;
   if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected ${CACHE_FLOOR} <= T < 1`);
   const edge = parseOption('edge', flags.get('edge'), d.detector.edge, (t) => parseEdge(t, CACHE_FLOOR));
-  const idealText = flags.get('ideal-verifier');
-  const idealVerifier = idealText === undefined ? undefined : Number(idealText);
-  if (idealVerifier !== undefined && !(idealVerifier > 0 && idealVerifier <= 1)) throw new UsageError(`--ideal-verifier ${idealText}: expected 0 < S <= 1`);
+  const idealVerifier = parseOption('ideal-verifier', flags.get('ideal-verifier'), undefined, (t) => {
+    const share = Number(t);
+    if (!(share > 0 && share <= 1)) throw new RangeError('expected 0 < S <= 1');
+    return share;
+  });
   const tiles = parseOption('tiles', flags.get('tiles'), d.detector.tiles, (t) => parseTilePlan(t, d.detector.tiles));
 
   const allDir = flags.get('all');
