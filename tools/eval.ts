@@ -1,17 +1,21 @@
-// npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T] [--edge T[:BAND]|live|off] [--model back256|front128]
-//                                  [--nms weighted|plain] [--max-faces N] [--limit N]
+// npm run eval -- ANNOTATIONS.json [--json OUT.json] [--model yunet|blazeface|front128] [--side PX] [--tiles on|off|PLAN]
+//                                  [--threshold T] [--tall PX:T] [--edge T[:BAND]|live|off] [--nms weighted|plain] [--max-faces N] [--limit N]
 // Runs the app's FaceDetector on every image of an annotation file and prints recall by face height.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DEFAULT_DETECTOR_OPTIONS, parseEdge, type DetectorOptions } from '../src/detect/detector';
+import { detectorDefaults, parseEdge, type DetectorOptions } from '../src/detect/detector';
 import { HEIGHT_BUCKETS, RECALL_MIN_HEIGHT, summarize, type BucketCounts, type EvalSummary } from '../src/detect/eval-metrics';
 import { DEFAULT_TILE_PLAN, formatTilePlan, parseTilePlan } from '../src/detect/tiling';
 import { AnnotationsError, EVAL_MODELS, readAnnotations, runEval, type EvalModel } from '../src/node/eval-run';
 import { parseOption } from './options';
 import { UsageError } from '../src/node/usage-error';
 
-const USAGE = `usage: npm run eval -- ANNOTATIONS.json [--json OUT.json] [--tiles on|off|PLAN] [--threshold T] [--edge T[:BAND]|live|off]
-                       [--model ${Object.keys(EVAL_MODELS).join('|')}] [--nms weighted|plain] [--max-faces N] [--limit N]
+const USAGE = `usage: npm run eval -- ANNOTATIONS.json [--json OUT.json] [--model ${Object.keys(EVAL_MODELS).join('|')}] [--side PX]
+                       [--tiles on|off|PLAN] [--threshold T] [--tall PX:T|off] [--edge T[:BAND]|live|off]
+                       [--nms weighted|plain] [--max-faces N] [--limit N]
+  defaults: the model's (YuNet: the image at its own size, no tiles; BlazeFace: tiles)
+  --side PX: a free-size model's input long side (default: the image's own)
+  --tall PX:T: keep boxes at least PX input pixels tall from score T
   PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame's short side), then /min=PX, /cut=keep|drop
         (on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`;
 
@@ -41,14 +45,21 @@ function parseArgs(argv: string[]): Args {
     if (!ok(v)) throw new UsageError(`--${name} ${text} is out of range`);
     return v;
   };
-  const model = flags.get('model') ?? 'back256';
+  const model = flags.get('model') ?? 'yunet';
   if (!(model in EVAL_MODELS)) throw new UsageError(`--model ${model}: expected one of ${Object.keys(EVAL_MODELS).join(', ')}`);
-  const tiles = parseOption('tiles', flags.get('tiles'), DEFAULT_TILE_PLAN, (t) => (t === 'on' ? DEFAULT_TILE_PLAN : parseTilePlan(t, DEFAULT_TILE_PLAN)));
-  const d = DEFAULT_DETECTOR_OPTIONS;
+  const spec = EVAL_MODELS[model as EvalModel];
+  const d = detectorDefaults(spec);
+  const tiles = parseOption('tiles', flags.get('tiles'), d.tiles, (t) => (t === 'on' ? DEFAULT_TILE_PLAN : parseTilePlan(t, DEFAULT_TILE_PLAN)));
+  const tall = parseOption('tall', flags.get('tall'), d.tall, (t) => {
+    if (t === 'off') return { px: Infinity, threshold: 1 };
+    const [px, threshold, extra] = t.split(':').map(Number);
+    if (extra !== undefined || !(px! > 0) || !(threshold! > 0 && threshold! <= 1)) throw new RangeError('expected PX:T with PX > 0, 0 < T <= 1, or off');
+    return { px: px!, threshold: threshold! };
+  });
   const nms = flags.get('nms') ?? (d.nms.weighted ? 'weighted' : 'plain');
   if (nms !== 'weighted' && nms !== 'plain') throw new UsageError(`--nms ${nms}: expected weighted or plain`);
-  const edge = parseOption('edge', flags.get('edge'), d.edge, parseEdge);
-  const known = new Set(['json', 'tiles', 'threshold', 'edge', 'model', 'nms', 'max-faces', 'limit']);
+  const edge = parseOption('edge', flags.get('edge'), d.edge, (t) => parseEdge(t, spec));
+  const known = new Set(['json', 'tiles', 'threshold', 'tall', 'edge', 'model', 'side', 'nms', 'max-faces', 'limit']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   return {
     annotations: positional[0],
@@ -57,8 +68,10 @@ function parseArgs(argv: string[]): Args {
     detector: {
       threshold: number('threshold', (v) => v > 0 && v < 1) ?? d.threshold,
       nms: { ...d.nms, weighted: nms === 'weighted', maxFaces: number('max-faces', (v) => Number.isInteger(v) && v > 0) ?? d.nms.maxFaces },
+      tall,
       tiles,
       edge,
+      inputSide: number('side', (v) => Number.isInteger(v) && v >= 32),
     },
     limit: number('limit', (v) => Number.isInteger(v) && v > 0),
   };
@@ -82,9 +95,10 @@ function table(s: EvalSummary, counts: BucketCounts): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   readAnnotations(args.annotations); // a missing or malformed file fails here, before any GPU or model work
-  const { tiles, threshold, nms, edge } = args.detector;
+  const { tiles, threshold, nms, edge, tall, inputSide } = args.detector;
   const edgeText = edge.threshold < threshold ? `, edge ${edge.threshold}:${edge.band}` : '';
-  console.log(`eval ${args.annotations}: model ${args.model}, threshold ${threshold}${edgeText}, tiles ${formatTilePlan(tiles)}, `
+  const tallText = tall.threshold < threshold ? `, tall ${tall.px}:${tall.threshold}` : '';
+  console.log(`eval ${args.annotations}: model ${args.model} (side ${inputSide ?? 'native'}), threshold ${threshold}${tallText}${edgeText}, tiles ${formatTilePlan(tiles)}, `
     + `NMS IoU ${nms.iouThreshold} max ${nms.maxFaces}${nms.weighted ? ' weighted' : ''}`);
   const tty = process.stderr.isTTY;
   const run = await runEval(args.annotations, {

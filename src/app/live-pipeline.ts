@@ -1,8 +1,8 @@
 import { acquireGpu, type Gpu } from '../gpu/device';
 import { chooseImportPath, FrameImporter, frameTextureUsage, type FrameImportPath } from '../gpu/frame-import';
-import { DEFAULT_DETECTOR_OPTIONS, FaceDetector, LIVE_EDGE } from '../detect/detector';
+import { detectorDefaults, FaceDetector, liveEdge } from '../detect/detector';
 import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
-import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
+import { FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type Provider } from '../detect/model';
 import { Tracker, type TrackedFace } from '../track/tracker';
 import type { Detection, Rect } from '../detect/types';
 import { AnonymizePass } from '../render/anonymize-pass';
@@ -14,6 +14,7 @@ import { maskFromRegion } from './masks';
 import { failClosedReason, type FailClosedReason } from './fail-closed';
 import { toAppError, type AppError } from './errors';
 import { timeModel, tryFasterProvider, type ProviderTiming } from './provider-choice';
+import { InputSideChooser } from './input-side';
 import { RateMeter, RollingMedian } from './timing';
 import { FrameStats, type FrameStatsWindow } from './frame-stats';
 import { GpuCensus, type GpuObjectCounts } from '../gpu/resource-census';
@@ -49,7 +50,7 @@ export interface LiveStats extends FrameStatsWindow {
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
-export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'frameImport' | 'tiles' | 'threshold' | 'nms' | 'motionGuard' | 'unseenEdges'> & {
+export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'frameImport' | 'model' | 'tiles' | 'threshold' | 'nms' | 'motionGuard' | 'unseenEdges'> & {
   paused: boolean;
 };
 
@@ -104,6 +105,8 @@ export class LivePipeline {
   private readonly detectMs = new RollingMedian();
   /** Milliseconds of one model run (one crop), from live detections. */
   private readonly cropMs = new RollingMedian();
+  /** The whole frame's input size, for a model of free size, from the measured detection time. */
+  private readonly inputSide = new InputSideChooser(DETECTION_TARGET_MS);
   private readonly fps = new RateMeter();
   private readonly frameStats = new FrameStats();
   private readonly census = new GpuCensus();
@@ -169,9 +172,9 @@ export class LivePipeline {
     const res = this.res;
     if (!res) return;
     try {
-      this.modelBytes ??= await fetchModel(BLAZEFACE_BACK_256);
+      this.modelBytes ??= await fetchModel(this.spec);
       const first: Provider = this.settings.provider === 'webgpu' ? 'webgpu' : 'wasm';
-      const model = await FaceModel.create(BLAZEFACE_BACK_256, this.modelBytes, first, res.gpu.device);
+      const model = await FaceModel.create(this.spec, this.modelBytes, first, res.gpu.device);
       if (this.res !== res) return void model.release();
       this.detector = this.makeDetector(res, model);
       this.clearError('model-load');
@@ -186,12 +189,18 @@ export class LivePipeline {
     }
   }
 
+  private get spec(): ModelSpec {
+    return MODELS[this.settings.model];
+  }
+
   private makeDetector(res: DeviceResources, model: FaceModel): FaceDetector {
+    const defaults = detectorDefaults(model.spec);
+    const tiles = { auto: defaults.tiles, on: DEFAULT_TILE_PLAN, off: NO_TILES }[this.settings.tiles];
     return new FaceDetector(res.gpu.device, model, {
-      tiles: this.settings.tiles === 'off' ? NO_TILES : DEFAULT_TILE_PLAN,
-      threshold: this.settings.threshold,
-      nms: { ...DEFAULT_DETECTOR_OPTIONS.nms, weighted: this.settings.nms === 'weighted' },
-      edge: LIVE_EDGE,
+      tiles,
+      threshold: this.settings.threshold ?? defaults.threshold,
+      nms: { ...defaults.nms, weighted: this.settings.nms === 'weighted' },
+      edge: liveEdge(model.spec),
     });
   }
 
@@ -207,7 +216,7 @@ export class LivePipeline {
     try {
       const current: ProviderTiming = await timeModel(model, res.gpu.device);
       this.providerNote = `measuring ${current.provider === 'wasm' ? 'webgpu' : 'wasm'}…`;
-      const { model: faster, timing } = await tryFasterProvider(BLAZEFACE_BACK_256, this.modelBytes!, res.gpu.device, current);
+      const { model: faster, timing } = await tryFasterProvider(this.spec, this.modelBytes!, res.gpu.device, current);
       const fmt = (t: ProviderTiming) => `${t.provider} ${t.ms.toFixed(1)} ms`;
       this.providerNote = `chosen by measurement: ${fmt(faster ? timing : current)} vs ${fmt(faster ? current : timing)}`;
       if (faster && this.res === res) {
@@ -367,10 +376,12 @@ export class LivePipeline {
     const t0 = performance.now();
     const tiles = detector.tileCount(size.width, size.height);
     const perCall = this.tilesPerDetection(tiles);
+    const frameLong = Math.max(size.width, size.height);
+    const side = this.inputSide.side(frameLong);
     const delay = this.detectionDelayMs;
     const detection = this.faultsToInject > 0
       ? (this.faultsToInject--, Promise.reject(new Error('injected detector fault (test hook)')))
-      : detector.detect(frame, perCall);
+      : detector.detect(frame, perCall, side);
     (delay > 0 ? detection.then((dets) => new Promise<Detection[]>((r) => setTimeout(() => r(dets), delay))) : detection)
       .then((dets) => {
         // The device was lost meanwhile (these boxes belong to the old session), or the picture changed.
@@ -382,6 +393,7 @@ export class LivePipeline {
         this.answered = true;
         this.detectMs.push(ms);
         this.cropMs.push(ms / (1 + Math.min(perCall, tiles)));
+        this.inputSide.record(side, ms, frameLong);
         // A face only a tile sees is found once per tile cycle; hold it (with margin) for at least that long.
         if (perCall > 0) this.tracker.holdAtLeast(1.5 * Math.ceil(tiles / perCall) * ms);
         this.detectorFailing = false;
@@ -447,8 +459,15 @@ export class LivePipeline {
     return this.lastFailClosed ? 'fail-closed' : 'running';
   }
 
+  /** The model, and for a model of free size the input side live mode picked for the newest frame. */
+  private modelLabel(detector: FaceDetector): string {
+    const spec = detector.model.spec;
+    const frame = this.res?.frame;
+    return spec.input.kind === 'free' && frame ? `${spec.name} ${this.inputSide.side(Math.max(frame.width, frame.height))} px` : spec.name;
+  }
+
   private emit(): void {
-    const provider = this.detector ? this.detector.model.provider : 'loading';
+    const provider = this.detector ? `${this.modelLabel(this.detector)} on ${this.detector.model.provider}` : 'loading';
     this.onStatus({
       state: this.state(),
       adapter: this.res?.gpu.description ?? '',

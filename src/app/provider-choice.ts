@@ -1,4 +1,4 @@
-import { FaceModel, type ModelSpec } from '../detect/model';
+import { FaceModel, fixedInput, tensorLength, type ModelSpec } from '../detect/model';
 
 export interface ProviderTiming {
   provider: FaceModel['provider'];
@@ -18,21 +18,24 @@ async function medianMs(run: () => Promise<void>, runs: number): Promise<number>
   return times[Math.floor(times.length / 2)];
 }
 
+/** A model of free size is timed on a 16:9 frame at live mode's starting side (InputSideChooser). */
+const FREE_TIMING_INPUT = { width: 640, height: 384 };
+
 /** Times a model's inference alone, on zeros, the way the live detector calls it. */
 export async function timeModel(model: FaceModel, device: GPUDevice, runs = 3): Promise<ProviderTiming> {
-  const size = model.spec.inputSize;
+  const size = fixedInput(model.spec) ?? FREE_TIMING_INPUT;
   if (model.provider === 'wasm') {
-    const input = new Float32Array(size * size * 3);
-    return { provider: 'wasm', ms: await medianMs(async () => void (await model.runCpu(input)), runs) };
+    const input = new Float32Array(tensorLength(size));
+    return { provider: 'wasm', ms: await medianMs(async () => void (await model.runCpu(input, size)), runs) };
   }
   const input = device.createBuffer({
-    label: 'provider-timing-input', size: size * size * 3 * 4,
+    label: 'provider-timing-input', size: tensorLength(size) * 4,
     usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
   });
   try {
     // Waiting for the queue makes the GPU's work part of the time, as it is for the live decode readback.
     const ms = await medianMs(async () => {
-      (await model.runGpu(input)).release();
+      (await model.runGpu(input, size)).release();
       await device.queue.onSubmittedWorkDone();
     }, runs);
     return { provider: 'webgpu', ms };

@@ -10,6 +10,17 @@ describe('settingsFromUrl', () => {
     expect(notices).toEqual([]);
   });
 
+  it('reads the model, tiles and threshold; by default YuNet with its own tiles and threshold', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ model: 'yunet', tiles: 'auto', threshold: null });
+    const { settings, notices } = settingsFromUrl('?model=blazeface&tiles=auto&threshold=0.4');
+    expect(settings).toEqual({ model: 'blazeface', tiles: 'auto', threshold: 0.4 });
+    expect(notices).toEqual([]);
+    const bad = settingsFromUrl('?model=retinaface&tiles=maybe');
+    expect(bad.settings).toEqual({});
+    expect(bad.notices.join(' ')).toContain('expected one of yunet, blazeface');
+    expect(bad.notices.join(' ')).toContain('expected one of auto, on, off');
+  });
+
   it('clamps out-of-range numbers with a notice', () => {
     const { settings, notices } = settingsFromUrl('?strength=7&budget=1');
     expect(settings).toEqual({ strength: 1, budgetMs: 50 });
@@ -28,9 +39,16 @@ describe('settings round trips', () => {
   it('every setting survives settingsToUrl -> settingsFromUrl', () => {
     const s: Settings = {
       source: 'demo', effect: 'mosaic', strength: 0.75, maskScale: 2, shape: 'box', showBoxes: true, budgetMs: 900, provider: 'webgpu', frameImport: 'cpu',
-      tiles: 'off', threshold: 0.3, nms: 'plain', motionGuard: 25, unseenEdges: false, obs: true, transparent: true,
+      model: 'blazeface', tiles: 'off', threshold: 0.3, nms: 'plain', motionGuard: 25, unseenEdges: false, obs: true, transparent: true,
     };
     expect({ ...DEFAULT_SETTINGS, ...settingsFromUrl(settingsToUrl(s)).settings }).toEqual(s);
+  });
+
+  it("leaves the model's own threshold and tiles out of the URL, and they come back as such", () => {
+    const s: Settings = { ...DEFAULT_SETTINGS, model: 'blazeface', tiles: 'on' };
+    expect(settingsToUrl(s)).toBe('?model=blazeface&tiles=on');
+    expect({ ...DEFAULT_SETTINGS, ...settingsFromUrl(settingsToUrl(s)).settings }).toEqual(s);
+    expect(settingsToUrl(DEFAULT_SETTINGS)).toBe('?');
   });
 
   it('stores what the control bar changes and re-validates it on load', () => {

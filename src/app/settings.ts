@@ -1,6 +1,6 @@
 import { ANONYMIZE_EFFECTS, type AnonymizeEffect } from '../render/anonymize-plan';
 import { DEFAULT_MOTION_GUARD } from './motion-guard';
-import { DEFAULT_DETECTOR_OPTIONS } from '../detect/detector';
+import { DEFAULT_MODEL, MODELS, type ModelName } from '../detect/model';
 import type { FrameImportPreference } from '../gpu/frame-import';
 
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
@@ -23,10 +23,15 @@ export interface Settings {
   provider: ProviderPreference;
   /** How camera frames reach the GPU: auto converts on the CPU where the GPU is a software one (faster there). */
   frameImport: FrameImportPreference;
-  /** Overlapping tiles besides the whole frame find small faces; off trades that for speed. */
-  tiles: 'on' | 'off';
-  /** The detector's score threshold: lower finds more faces (fewer leaks) and blurs more that are not faces. */
-  threshold: number;
+  /** The face detector: YuNet (default) or BlazeFace. */
+  model: ModelName;
+  /** Overlapping tiles besides the whole frame find small faces; auto: the model's default (BlazeFace needs them). */
+  tiles: 'auto' | 'on' | 'off';
+  /**
+   * The detector's score threshold: lower finds more faces (fewer leaks) and blurs more that are not faces; null:
+   * the model's own (chosen on the dev set).
+   */
+  threshold: number | null;
   /** Weighted: each face's box is the score-weighted mean of its overlapping detections (steadier); plain: the best one. */
   nms: 'weighted' | 'plain';
   /** Blur the whole frame while the picture has changed more than this (mean luma, 0..255) since the last detection; 0: off. */
@@ -49,8 +54,9 @@ export const DEFAULT_SETTINGS: Settings = {
   budgetMs: 250,
   provider: 'auto',
   frameImport: 'auto',
-  tiles: 'on',
-  threshold: DEFAULT_DETECTOR_OPTIONS.threshold,
+  model: DEFAULT_MODEL,
+  tiles: 'auto',
+  threshold: null,
   nms: 'weighted',
   motionGuard: DEFAULT_MOTION_GUARD,
   unseenEdges: true,
@@ -72,7 +78,8 @@ const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   shape: ['ellipse', 'box'],
   provider: ['auto', 'webgpu', 'wasm'],
   frameImport: ['auto', 'gpu', 'cpu'],
-  tiles: ['on', 'off'],
+  model: Object.keys(MODELS),
+  tiles: ['auto', 'on', 'off'],
   nms: ['weighted', 'plain'],
 };
 const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'unseenEdges', 'obs', 'transparent'];
@@ -80,7 +87,7 @@ const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'unseenEdges', 'obs', '
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
   source: 'source', effect: 'effect', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
-  provider: 'ep', frameImport: 'import', tiles: 'tiles', threshold: 'threshold', nms: 'nms', motionGuard: 'guard', unseenEdges: 'edges', obs: 'obs',
+  provider: 'ep', frameImport: 'import', model: 'model', tiles: 'tiles', threshold: 'threshold', nms: 'nms', motionGuard: 'guard', unseenEdges: 'edges', obs: 'obs',
   transparent: 'transparent',
 };
 

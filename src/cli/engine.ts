@@ -1,23 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FaceDetector } from '../detect/detector';
-import { BLAZEFACE_BACK_256, configureOrt, FaceModel } from '../detect/model';
+import { FaceDetector, type DetectorOptions } from '../detect/detector';
+import { configureOrt, DEFAULT_MODEL, FaceModel, MODELS, type ModelName } from '../detect/model';
 import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { FrameEngine } from '../offline/frame-engine';
 import { AnonymizePass } from '../render/anonymize-pass';
 
 export interface EngineOptions {
-  threshold: number;
-  tiles: boolean;
+  model: ModelName;
+  /** Undefined: the model's defaults. */
+  threshold?: number;
+  tiles?: boolean;
 }
 
 /**
  * The model file, found from this module upwards: beside the repository's public/ whether this runs from
  * src/cli (tests) or from the bundle in dist-cli/.
  */
-export function modelPath(url = BLAZEFACE_BACK_256.url): string {
+export function modelPath(url = MODELS[DEFAULT_MODEL].url): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++, dir = dirname(dir)) {
     const path = join(dir, 'public', url);
@@ -27,17 +29,22 @@ export function modelPath(url = BLAZEFACE_BACK_256.url): string {
 }
 
 /**
- * The app's stages on Dawn (the GPU where there is one, SwiftShader otherwise): FaceDetector with BlazeFace on
- * onnxruntime-web's wasm provider (Node has no WebGPU provider), and AnonymizePass.
+ * The app's stages on Dawn (the GPU where there is one, SwiftShader otherwise): FaceDetector on onnxruntime-web's
+ * wasm provider (Node has no WebGPU provider), each frame at its own size (offline has no frame budget), and
+ * AnonymizePass.
  */
 export async function openEngine(o: EngineOptions): Promise<FrameEngine> {
   // One thread: onnxruntime-web's threaded wasm fetches its files, which fails in Node 20 ("fetch failed").
   configureOrt({ wasmThreads: 1 });
-  const bytes = readFileSync(modelPath());
+  const spec = MODELS[o.model];
+  const bytes = readFileSync(modelPath(spec.url));
   const device = await requestNodeDevice();
   try {
-    const model = await FaceModel.create(BLAZEFACE_BACK_256, bytes, 'wasm');
-    const detector = new FaceDetector(device, model, { threshold: o.threshold, tiles: o.tiles ? DEFAULT_TILE_PLAN : NO_TILES });
+    const model = await FaceModel.create(spec, bytes, 'wasm');
+    const options: Partial<DetectorOptions> = {};
+    if (o.threshold !== undefined) options.threshold = o.threshold;
+    if (o.tiles !== undefined) options.tiles = o.tiles ? DEFAULT_TILE_PLAN : NO_TILES;
+    const detector = new FaceDetector(device, model, options);
     const info = device.adapterInfo;
     const adapter = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
     return new FrameEngine(device, detector, new AnonymizePass(device), adapter);

@@ -31,7 +31,7 @@ async function anonymize(o: AnonymizeOptions): Promise<number> {
   let engine: Promise<FrameEngine> | null = null;
   const ctx: RunContext = {
     options: o,
-    engine: () => (engine ??= openEngine({ threshold: o.threshold, tiles: o.tiles }).then((e) => {
+    engine: () => (engine ??= openEngine({ model: o.model, threshold: o.threshold, tiles: o.tiles }).then((e) => {
       if (!o.quiet) note(`veil: WebGPU on ${e.adapter}`);
       return e;
     })),

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web/webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DecodePass } from '../gpu/decode-pass';
+import { AnchorDecodePass } from '../gpu/decode-pass';
 import { NMS_CAP, NmsPass } from '../gpu/nms-pass';
 import { uploadRaw } from '../testing/raw-outputs';
-import { decodeCrop, DEFAULT_DETECTOR_OPTIONS } from './detector';
+import { decodeCrop, detectorDefaults } from './detector';
 import { BLAZEFACE_BACK_256 } from './model';
-import { PreprocessPass } from '../gpu/preprocess-pass';
+import { PreprocessPass, tensorBytes } from '../gpu/preprocess-pass';
 import { readBuffer, uploadRgba } from '../gpu/readback';
 import { readImageRgba } from '../node/image-io';
 import { requestNodeDevice } from '../node/webgpu-node';
@@ -17,9 +17,11 @@ import type { Detection, Rect } from './types';
 
 const MODEL = `public/${BLAZEFACE_BACK_256.url}`;
 const SIZE = 256;
+const INPUT = { width: SIZE, height: SIZE };
+const ANCHORS = BLAZEFACE_BACK_256.head.kind === 'anchors' ? BLAZEFACE_BACK_256.head.anchors : undefined!;
 const THRESHOLD = 0.5;
 const NMS = { iouThreshold: 0.3, maxFaces: 8, weighted: true };
-const OPTIONS = { ...DEFAULT_DETECTOR_OPTIONS, threshold: THRESHOLD, nms: NMS };
+const OPTIONS = { ...detectorDefaults(BLAZEFACE_BACK_256), threshold: THRESHOLD, nms: NMS };
 
 // Read off a 4x crop of the photo with a 10 px grid: eyebrows to chin (y 80..180), cheek to cheek (x 178..272).
 const TRUE_FACE: Rect = { x: 178, y: 80, w: 94, h: 100 };
@@ -47,14 +49,14 @@ async function infer(input: Float32Array): Promise<RawOutputs> {
 }
 
 function faces(raw: RawOutputs): Detection[] {
-  return nms(decodeRef(raw, THRESHOLD).map((c) => candidateToDetection(c, crop)), NMS);
+  return nms(decodeRef(raw, THRESHOLD, ANCHORS).map((c) => candidateToDetection(c, crop)), NMS);
 }
 
 describe('BlazeFace on a real photo', () => {
   let cpuRaw: RawOutputs;
   let cpuFaces: Detection[];
   beforeAll(async () => {
-    cpuRaw = await infer(preprocessRef(photo, crop, SIZE));
+    cpuRaw = await infer(preprocessRef(photo, crop, INPUT, BLAZEFACE_BACK_256.format));
     cpuFaces = faces(cpuRaw);
   });
 
@@ -64,11 +66,11 @@ describe('BlazeFace on a real photo', () => {
   });
 
   it('gets the same top face from the GPU preprocess', async () => {
-    const pass = new PreprocessPass(device, SIZE);
+    const pass = new PreprocessPass(device, BLAZEFACE_BACK_256.format);
     const frame = uploadRgba(device, photo);
-    const tensor = device.createBuffer({ label: 'tensor', size: pass.tensorBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const tensor = device.createBuffer({ label: 'tensor', size: tensorBytes(INPUT), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
     const encoder = device.createCommandEncoder();
-    pass.encode(encoder, frame, crop, tensor);
+    pass.encode(encoder, frame, crop, INPUT, tensor);
     device.queue.submit([encoder.finish()]);
     const input = new Float32Array(await readBuffer(device, tensor));
     [frame, tensor].forEach((r) => r.destroy());
@@ -82,20 +84,20 @@ describe('BlazeFace on a real photo', () => {
   });
 
   it('decodes and suppresses the real outputs on the GPU as on the CPU', async () => {
-    const decode = new DecodePass(device, { maxCandidates: NMS_CAP });
-    const suppress = new NmsPass(device, decode.candidates, { maxFaces: NMS.maxFaces, anchors: 896 });
+    const decode = new AnchorDecodePass(device, ANCHORS, { maxCandidates: NMS_CAP });
+    const suppress = new NmsPass(device, decode.candidates, { maxFaces: NMS.maxFaces, keypoints: BLAZEFACE_BACK_256.keypoints });
     const raw = uploadRaw(device, [cpuRaw]);
     const encoder = device.createCommandEncoder();
     decode.begin(encoder);
-    decode.encode(encoder, raw, [decodeCrop({ rect: crop, inner: [false, false, false, false] }, 0, photo.width, photo.height, OPTIONS)]);
+    decode.encode(encoder, raw.buffers, [decodeCrop({ rect: crop, inner: [false, false, false, false], input: INPUT }, 0, photo, OPTIONS)]);
     const read = suppress.encode(encoder, NMS);
     device.queue.submit([encoder.finish()]);
     const { faces: gpu, candidates } = await read();
-    [...raw.scores, ...raw.boxes].forEach((b) => b.destroy());
+    raw.buffers.forEach((b) => b.destroy());
     decode.destroy();
     suppress.destroy();
 
-    expect(candidates).toBe(decodeRef(cpuRaw, THRESHOLD).length);
+    expect(candidates).toBe(decodeRef(cpuRaw, THRESHOLD, ANCHORS).length);
     expect(gpu).toHaveLength(1);
     const box = { x: gpu[0].box.x * photo.width, y: gpu[0].box.y * photo.height, w: gpu[0].box.w * photo.width, h: gpu[0].box.h * photo.height };
     expect(iou(box, cpuFaces[0].box)).toBeGreaterThan(0.999);

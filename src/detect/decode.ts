@@ -1,8 +1,10 @@
 import { anchorCentres, BLAZEFACE_BACK_256_ANCHORS, gridAnchorCount, type AnchorSpec } from './anchors';
+import type { CpuOutputs, InputSize, ModelSpec } from './model';
 import type { Detection, Rect } from './types';
 
 /** Box regressor layout per anchor: centre offset, size, then six (x, y) keypoint offsets, in input pixels. */
 export const BOX_STRIDE = 16;
+/** Keypoint slots in a candidate record (decode.wgsl): BlazeFace's six; YuNet fills five. */
 export const KEYPOINTS = 6;
 
 /** A face candidate in normalised model coordinates ([0, 1] across the crop, y down). */
@@ -14,7 +16,8 @@ export interface Candidate {
   cy: number;
   w: number;
   h: number;
-  /** x0, y0, x1, y1, …: right eye, left eye, nose, mouth, right ear, left ear. */
+  /** x0, y0, x1, y1, …: BlazeFace's right eye, left eye, nose, mouth, right ear, left ear; YuNet's right eye, left
+   * eye, nose tip, right and left mouth corner. */
   keypoints: number[];
 }
 
@@ -76,6 +79,57 @@ export function decodeRef(raw: RawOutputs, threshold: number, spec: AnchorSpec =
     }
   });
   return out;
+}
+
+/** The BlazeFace outputs of one crop (ModelSpec.outputs order: scores per grid, then boxes per grid). */
+export function anchorOutputs(outputs: CpuOutputs): RawOutputs {
+  const grids = outputs.length / 2;
+  return { scores: outputs.slice(0, grids), boxes: outputs.slice(grids) };
+}
+
+/**
+ * CPU twin of decode-grid.wgsl: every cell of YuNet's stride grids (outputs cls, obj, bbox, kps per stride, for an
+ * input of `size`) whose score cls * obj reaches `threshold`, in anchor order (finer strides first), in fractions
+ * of the input.
+ */
+export function decodeGrid(outputs: CpuOutputs, strides: readonly number[], size: InputSize, threshold: number): Candidate[] {
+  const n = strides.length;
+  if (outputs.length !== 4 * n) throw new RangeError(`decode: expected ${4 * n} outputs, got ${outputs.length}`);
+  const out: Candidate[] = [];
+  let first = 0;
+  strides.forEach((s, l) => {
+    const cols = size.width / s;
+    const cells = cols * (size.height / s);
+    const [cls, obj, bbox, kps] = [0, 1, 2, 3].map((k) => outputs[k * n + l]);
+    if (cls.length !== cells || obj.length !== cells || bbox.length !== 4 * cells || kps.length !== 10 * cells) {
+      throw new RangeError(`decode: stride ${s} of a ${size.width}x${size.height} input needs ${cells} cells`);
+    }
+    for (let i = 0; i < cells; i++) {
+      const score = Math.fround(cls[i] * obj[i]);
+      if (score < threshold) continue;
+      const col = i % cols;
+      const row = Math.floor(i / cols);
+      const w = (Math.exp(bbox[4 * i + 2]) * s) / size.width;
+      const h = (Math.exp(bbox[4 * i + 3]) * s) / size.height;
+      const keypoints: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        keypoints.push(((col + kps[10 * i + 2 * k]) * s) / size.width, ((row + kps[10 * i + 2 * k + 1]) * s) / size.height);
+      }
+      out.push({
+        anchor: first + i, score, w, h, keypoints,
+        cx: ((col + bbox[4 * i]) * s) / size.width, cy: ((row + bbox[4 * i + 1]) * s) / size.height,
+      });
+    }
+    first += cells;
+  });
+  return out;
+}
+
+/** One crop's candidates from its raw outputs, whatever the model's head: the CPU path's decode. */
+export function decodeOutputs(spec: ModelSpec, outputs: CpuOutputs, size: InputSize, threshold: number): Candidate[] {
+  return spec.head.kind === 'anchors'
+    ? decodeRef(anchorOutputs(outputs), threshold, spec.head.anchors)
+    : decodeGrid(outputs, spec.head.strides, size, threshold);
 }
 
 /** Maps a candidate from normalised crop coordinates to frame pixels. */

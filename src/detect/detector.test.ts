@@ -2,41 +2,71 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadRgba } from '../gpu/readback';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { gridAnchorCount } from './anchors';
-import { BOX_STRIDE, decodeRef, type RawOutputs } from './decode';
-import { FaceDetector, mergeCrops, DEFAULT_DETECTOR_OPTIONS } from './detector';
-import { BLAZEFACE_BACK_256, type CpuOutputs, type FaceModel, type GpuOutputs } from './model';
-import { randomRaw, uploadRaw } from '../testing/raw-outputs';
+import { BOX_STRIDE, decodeOutputs, decodeRef, type RawOutputs } from './decode';
+import { batchesBySize, decodeFloor, detectorDefaults, FaceDetector, mergeCrops, type DetectorOptions } from './detector';
+import { BLAZEFACE_BACK_256, tensorLength, YUNET_N, type CpuOutputs, type FaceModel, type GpuOutputs, type InputSize, type ModelSpec } from './model';
+import { randomGridRaw, randomRaw, uploadOutputs, uploadRaw } from '../testing/raw-outputs';
 import { preprocessRef } from './preprocess';
+import type { Crop } from './tiling';
 import type { Detection, RgbaImage } from './types';
 
-// A stand-in for onnxruntime: records each batch's input tensors and answers "no face" (every score logit -10).
-function recordingModel(batches: Float32Array[][], gate?: Promise<void>): FaceModel {
-  const spec = BLAZEFACE_BACK_256;
-  const outputs: CpuOutputs = {
-    scores: spec.anchors.grids.map((g) => new Float32Array(gridAnchorCount(spec.anchors, g)).fill(-10)),
-    boxes: spec.anchors.grids.map((g) => new Float32Array(gridAnchorCount(spec.anchors, g) * BOX_STRIDE)),
-  };
-  const each = spec.inputSize * spec.inputSize * 3;
+const BF = BLAZEFACE_BACK_256;
+
+/** "No face" outputs of a model for an input of `size`, in ModelSpec.outputs order. */
+function noFaces(spec: ModelSpec, size: InputSize): CpuOutputs {
+  if (spec.head.kind === 'anchors') {
+    const anchors = spec.head.anchors;
+    const counts = anchors.grids.map((g) => gridAnchorCount(anchors, g));
+    // Every score logit -10.
+    return [...counts.map((n) => new Float32Array(n).fill(-10)), ...counts.map((n) => new Float32Array(n * BOX_STRIDE))];
+  }
+  // cls and obj 0: every score 0.
+  const cells = spec.head.strides.map((s) => (size.width / s) * (size.height / s));
+  return [1, 1, 4, 10].flatMap((per) => cells.map((n) => new Float32Array(per * n)));
+}
+
+interface RecordedBatch {
+  size: InputSize;
+  tensors: Float32Array[];
+}
+
+// A stand-in for onnxruntime: records each batch's input tensors and size, and answers "no face".
+function recordingModel(batches: RecordedBatch[], gate?: Promise<void>, spec: ModelSpec = BF): FaceModel {
   return {
     spec, provider: 'wasm',
-    runCpuBatch: async (input: Float32Array, n: number) => {
+    runCpuBatch: async (input: Float32Array, n: number, size: InputSize) => {
       await gate;
+      const each = tensorLength(size);
       expect(input.length).toBe(n * each);
       // Copies: the detector reuses its input array on the next call.
-      batches.push(Array.from({ length: n }, (_, i) => input.slice(i * each, (i + 1) * each)));
-      return Array.from({ length: n }, () => outputs);
+      batches.push({ size, tensors: Array.from({ length: n }, (_, i) => input.slice(i * each, (i + 1) * each)) });
+      return Array.from({ length: n }, () => noFaces(spec, size));
     },
   } as unknown as FaceModel;
 }
 
-// A stand-in for onnxruntime's WebGPU provider: crop i gets random outputs `raws[i]`, back to back in GPU buffers.
-function gpuModel(raws: RawOutputs[], device: GPUDevice): FaceModel {
+// A stand-in for onnxruntime's WebGPU provider: crop i of batch b gets the outputs `perBatch[b][i]`, back to back in GPU buffers.
+function gpuModel(spec: ModelSpec, perBatch: CpuOutputs[][], device: GPUDevice): FaceModel {
+  let call = 0;
   return {
-    spec: BLAZEFACE_BACK_256, provider: 'webgpu',
+    spec, provider: 'webgpu',
+    runGpuBatch: async (_input: GPUBuffer, n: number): Promise<GpuOutputs> => {
+      const outputs = perBatch[call++];
+      expect(n).toBe(outputs.length);
+      const buffers = uploadOutputs(device, outputs);
+      return { buffers, release: () => buffers.forEach((b) => b.destroy()) };
+    },
+  } as unknown as FaceModel;
+}
+
+// BlazeFace's stand-in for the WebGPU provider, as the tests of its decode pass upload them.
+function blazefaceGpuModel(raws: RawOutputs[], device: GPUDevice): FaceModel {
+  return {
+    spec: BF, provider: 'webgpu',
     runGpuBatch: async (_input: GPUBuffer, n: number): Promise<GpuOutputs> => {
       expect(n).toBe(raws.length);
-      const { scores, boxes } = uploadRaw(device, raws);
-      return { scores, boxes, release: () => [...scores, ...boxes].forEach((b) => b.destroy()) };
+      const { buffers } = uploadRaw(device, raws);
+      return { buffers, release: () => buffers.forEach((b) => b.destroy()) };
     },
   } as unknown as FaceModel;
 }
@@ -49,15 +79,25 @@ function gradient(width: number, height: number): RgbaImage {
   return { width, height, data };
 }
 
-/** Each recorded model input matches the CPU twin's preprocessing of its crop. */
-function expectCrops(img: RgbaImage, inputs: Float32Array[], rects: Parameters<typeof preprocessRef>[1][]): void {
-  expect(inputs).toHaveLength(rects.length);
+/** Each recorded model input matches the CPU twin's preprocessing of its crop, at the crop's input size. */
+function expectCrops(img: RgbaImage, spec: ModelSpec, inputs: Float32Array[], crops: readonly Crop[]): void {
+  expect(inputs).toHaveLength(crops.length);
   inputs.forEach((t, i) => {
-    const want = preprocessRef(img, rects[i], 256);
+    const want = preprocessRef(img, crops[i].rect, crops[i].input, spec.format);
+    expect(t.length, `crop ${i}`).toBe(want.length);
     let worst = 0;
     for (let k = 0; k < t.length; k++) worst = Math.max(worst, Math.abs(t[k] - want[k]));
-    expect(worst, `crop ${i}`).toBeLessThan(1e-5);
+    // Relative to the format's value range (BlazeFace's 2, YuNet's 255).
+    expect(worst / spec.format.scale, `crop ${i}`).toBeLessThan(5e-6);
   });
+}
+
+/** The crops a detector of this model and options runs on a frame of this size. */
+function cropsOf(model: FaceModel, options: Partial<DetectorOptions>, width: number, height: number): Crop[] {
+  const probe = new FaceDetector(device, model, options);
+  const crops = probe.crops(width, height);
+  probe.destroy();
+  return crops;
 }
 
 let device: GPUDevice;
@@ -70,13 +110,14 @@ describe('FaceDetector with tiles', () => {
   it('runs the model once, on every crop in one batch', async () => {
     const img = gradient(640, 360);
     const frame = uploadRgba(device, img);
-    const batches: Float32Array[][] = [];
+    const batches: RecordedBatch[] = [];
     const detector = new FaceDetector(device, recordingModel(batches));
     const crops = detector.crops(img.width, img.height);
     expect(crops.length).toBeGreaterThan(1);
     expect(await detector.detect(frame)).toEqual([]);
     expect(batches).toHaveLength(1);
-    expectCrops(img, batches[0], crops.map((c) => c.rect));
+    expect(batches[0].size).toEqual({ width: 256, height: 256 });
+    expectCrops(img, BF, batches[0].tensors, crops);
     detector.destroy();
     frame.destroy();
   });
@@ -84,15 +125,15 @@ describe('FaceDetector with tiles', () => {
   it('reads each batch right when its readback is reused for a smaller batch, then a full one again', async () => {
     const img = gradient(640, 360);
     const frame = uploadRgba(device, img);
-    const batches: Float32Array[][] = [];
+    const batches: RecordedBatch[] = [];
     const detector = new FaceDetector(device, recordingModel(batches));
-    const crops = detector.crops(img.width, img.height).map((c) => c.rect);
+    const crops = detector.crops(img.width, img.height);
     await detector.detect(frame);
     await detector.detect(frame, 0);
     await detector.detect(frame);
-    expect(batches.map((b) => b.length)).toEqual([crops.length, 1, crops.length]);
-    expectCrops(img, batches[1], [crops[0]]);
-    expectCrops(img, batches[2], crops);
+    expect(batches.map((b) => b.tensors.length)).toEqual([crops.length, 1, crops.length]);
+    expectCrops(img, BF, batches[1].tensors, [crops[0]]);
+    expectCrops(img, BF, batches[2].tensors, crops);
     detector.destroy();
     frame.destroy();
   });
@@ -111,30 +152,127 @@ describe('FaceDetector with tiles', () => {
   });
 });
 
-describe('FaceDetector on the WebGPU provider', () => {
-  it('finds what its CPU twin finds: decode and NMS on the GPU, over every crop', async () => {
-    const [width, height] = [640, 360];
-    const frame = uploadRgba(device, gradient(width, height));
-    const options = { ...DEFAULT_DETECTOR_OPTIONS, threshold: 0.9 };
-    const probe = new FaceDetector(device, gpuModel([], device), options);
-    const crops = probe.crops(width, height);
-    probe.destroy();
-    // Small regressors keep boxes inside their crops, so some of each tile's faces are cut and some are not.
-    const raws = crops.map((_, i) => randomRaw(100 + i, 8));
-    const detector = new FaceDetector(device, gpuModel(raws, device), options);
-    const gpu = await detector.detect(frame);
-    const cpu = mergeCrops(raws.map((r) => decodeRef(r, options.threshold)), crops, options);
-    expect(cpu.length).toBeGreaterThan(10);
-    expect(gpu).toHaveLength(cpu.length);
-    // The GPU's sigmoid is f32, so scores agree to about 1e-7 (and no two fall that close in this scene).
-    gpu.forEach((g, i) => expect(g.score).toBeCloseTo(cpu[i].score, 6));
-    const values = (d: Detection) => [d.box.x, d.box.y, d.box.w, d.box.h, ...d.keypoints.flatMap((p) => [p.x, p.y])];
-    gpu.forEach((g, i) => {
-      const want = values(cpu[i]);
-      expect(Math.max(...values(g).map((v, k) => Math.abs(v - want[k]))), `face ${i}`).toBeLessThan(1e-4 * width);
-    });
+describe('FaceDetector on a model of free input size', () => {
+  it('runs one batch per input size: the whole frame at its own aspect, then the tiles', async () => {
+    const img = gradient(640, 360);
+    const frame = uploadRgba(device, img);
+    const batches: RecordedBatch[] = [];
+    const tiles = detectorDefaults(BF).tiles;
+    const detector = new FaceDetector(device, recordingModel(batches, undefined, YUNET_N), { tiles });
+    const crops = detector.crops(img.width, img.height);
+    expect(crops.length).toBeGreaterThan(2);
+    expect(crops[0].input).toEqual({ width: 640, height: 384 });
+    expect(batchesBySize(crops).map((b) => b.crops)).toEqual([[0], crops.slice(1).map((_, i) => i + 1)]);
+    expect(await detector.detect(frame)).toEqual([]);
+    expect(batches.map((b) => b.size)).toEqual([crops[0].input, crops[1].input]);
+    expectCrops(img, YUNET_N, batches[0].tensors, [crops[0]]);
+    expectCrops(img, YUNET_N, batches[1].tensors, crops.slice(1));
+    detector.destroy();
+    frame.destroy();
+  });
+
+  it('takes the whole frame at the long side asked for', async () => {
+    const img = gradient(640, 360);
+    const frame = uploadRgba(device, img);
+    const batches: RecordedBatch[] = [];
+    const detector = new FaceDetector(device, recordingModel(batches, undefined, YUNET_N), { inputSide: 320 });
+    expect(detector.crops(img.width, img.height).map((c) => c.input)).toEqual([{ width: 320, height: 192 }]);
+    await detector.detect(frame);
+    await detector.detect(frame, Infinity, 160);
+    expect(batches.map((b) => b.size)).toEqual([{ width: 320, height: 192 }, { width: 160, height: 96 }]);
+    expectCrops(img, YUNET_N, batches[1].tensors, detector.crops(img.width, img.height, 160));
     detector.destroy();
     frame.destroy();
   });
 });
 
+const values = (d: Detection) => [d.box.x, d.box.y, d.box.w, d.box.h, ...d.keypoints.flatMap((p) => [p.x, p.y])];
+
+/** The GPU path's faces are the CPU twin's, in the same order. */
+function expectSameFaces(gpu: Detection[], cpu: Detection[], width: number): void {
+  expect(gpu).toHaveLength(cpu.length);
+  // The GPU's sigmoid is f32, so scores agree to about 1e-7 (and no two fall that close in this scene).
+  gpu.forEach((g, i) => expect(g.score).toBeCloseTo(cpu[i].score, 6));
+  gpu.forEach((g, i) => expect(g.edge ?? false, `face ${i}`).toBe(cpu[i].edge ?? false));
+  gpu.forEach((g, i) => {
+    const want = values(cpu[i]);
+    expect(Math.max(...values(g).map((v, k) => Math.abs(v - want[k]))), `face ${i}`).toBeLessThan(1e-4 * width);
+  });
+}
+
+/**
+ * As expectSameFaces, in any order: among a thousand scores near 1, some pairs lie closer than the f32 sigmoid's
+ * error, and the GPU may rank them the other way round.
+ */
+function expectSameFacesAnyOrder(gpu: Detection[], cpu: Detection[], width: number): void {
+  expect(gpu).toHaveLength(cpu.length);
+  const unmatched = new Set(gpu.keys());
+  cpu.forEach((c, i) => {
+    const want = values(c);
+    const distance = (g: Detection) => Math.max(...values(g).map((v, k) => Math.abs(v - want[k])));
+    const j = [...unmatched].reduce((best, k) => (distance(gpu[k]) < distance(gpu[best]) ? k : best));
+    expect(distance(gpu[j]), `face ${i}`).toBeLessThan(1e-4 * width);
+    expect(gpu[j].score, `face ${i}`).toBeCloseTo(c.score, 6);
+    expect(gpu[j].edge ?? false, `face ${i}`).toBe(c.edge ?? false);
+    unmatched.delete(j);
+  });
+}
+
+describe('FaceDetector on the WebGPU provider', () => {
+  it('finds what its CPU twin finds: decode and NMS on the GPU, over every crop', async () => {
+    const [width, height] = [640, 360];
+    const frame = uploadRgba(device, gradient(width, height));
+    const options = { ...detectorDefaults(BF), threshold: 0.9 };
+    const crops = cropsOf(blazefaceGpuModel([], device), options, width, height);
+    // Small regressors keep boxes inside their crops, so some of each tile's faces are cut and some are not.
+    const raws = crops.map((_, i) => randomRaw(100 + i, 8));
+    const detector = new FaceDetector(device, blazefaceGpuModel(raws, device), options);
+    const gpu = await detector.detect(frame);
+    const cpu = mergeCrops(raws.map((r) => decodeRef(r, decodeFloor(options))), crops, { width, height }, options);
+    expect(cpu.length).toBeGreaterThan(10);
+    expectSameFaces(gpu, cpu, width);
+    detector.destroy();
+    frame.destroy();
+  });
+
+  it('flags the faces only the edge threshold kept, as its CPU twin does', async () => {
+    const [width, height] = [640, 360];
+    const frame = uploadRgba(device, gradient(width, height));
+    // Scores in (0.98, 0.997) are kept only at a border; room for all the faces, so that both kinds come out.
+    const nms = { iouThreshold: 0.3, maxFaces: 1024, weighted: true };
+    const options = { ...detectorDefaults(BF), threshold: 0.997, edge: { threshold: 0.98, band: 0.3 }, nms };
+    const crops = cropsOf(recordingModel([]), options, width, height);
+    const raws = crops.map((_, i) => randomRaw(200 + i, 8));
+    const detector = new FaceDetector(device, blazefaceGpuModel(raws, device), options);
+    const gpu = await detector.detect(frame);
+    const cpu = mergeCrops(raws.map((r) => decodeRef(r, decodeFloor(options))), crops, { width, height }, options);
+    expect(cpu.some((d) => d.edge)).toBe(true);
+    expect(cpu.some((d) => !d.edge)).toBe(true);
+    expectSameFacesAnyOrder(gpu, cpu, width);
+    detector.destroy();
+    frame.destroy();
+  });
+
+  it('finds what its CPU twin finds on a model of free size, one batch per input size, tall rule included', async () => {
+    const [width, height] = [640, 360];
+    const frame = uploadRgba(device, gradient(width, height));
+    const nms = { iouThreshold: 0.3, maxFaces: 1024, weighted: true };
+    const tall = { px: 40, threshold: 0.6 };
+    const options = { ...detectorDefaults(YUNET_N), tiles: detectorDefaults(BF).tiles, threshold: 0.97, tall, nms };
+    const crops = cropsOf(recordingModel([], undefined, YUNET_N), options, width, height);
+    const batches = batchesBySize(crops);
+    expect(batches).toHaveLength(2);
+    const raws = crops.map((c, i) => randomGridRaw(300 + i, c.input));
+    const detector = new FaceDetector(device, gpuModel(YUNET_N, batches.map((b) => b.crops.map((c) => raws[c])), device), options);
+    const gpu = await detector.detect(frame);
+    const cpu = mergeCrops(raws.map((r, i) => decodeOutputs(YUNET_N, r, crops[i].input, decodeFloor(options))), crops, { width, height }, options);
+    expect(cpu.length).toBeGreaterThan(10);
+    // Some faces are kept only because they are tall, some whatever their height.
+    expect(cpu.some((d) => d.score < options.threshold)).toBe(true);
+    expect(cpu.some((d) => d.score >= options.threshold)).toBe(true);
+    expect(cpu.some((d) => d.edge)).toBe(false);
+    expectSameFaces(gpu, cpu, width);
+    detector.destroy();
+    frame.destroy();
+  });
+});

@@ -1,25 +1,37 @@
-import { PreprocessPass } from '../gpu/preprocess-pass';
-import { DecodePass, type DecodeCrop } from '../gpu/decode-pass';
+import { PreprocessPass, tensorBytes } from '../gpu/preprocess-pass';
+import { createDecodePass, type DecodeCrop, type DecodePass } from '../gpu/decode-pass';
 import { NMS_CAP, NmsPass, type NmsResult } from '../gpu/nms-pass';
-import { decodeRef, candidateToDetection, type Candidate } from './decode';
-import { anchorCount } from './anchors';
+import { candidateToDetection, decodeOutputs, type Candidate } from './decode';
 import { nms, type NmsOptions } from './nms';
-import { DEFAULT_TILE_PLAN, isCut, planCrops, type Crop, type TilePlan } from './tiling';
-import type { FaceModel } from './model';
+import { DEFAULT_TILE_PLAN, isCut, NO_TILES, planCrops, type Crop, type TilePlan } from './tiling';
+import { MODELS, type FaceModel, type InputSize, type ModelSpec } from './model';
 import type { Detection, Rect } from './types';
 import type { StageProbe } from '../gpu/stage-probe';
 
 export interface DetectorOptions {
-  /** Minimum sigmoid score of a kept anchor. */
+  /** Minimum score of a kept candidate. */
   threshold: number;
+  /** Below `threshold`, a tall box is kept from a lower score (ModelSpec.score). */
+  tall: TallRule;
   nms: NmsOptions;
   /** Tiles run besides the whole frame (NO_TILES: the whole frame only). */
   tiles: TilePlan;
   /**
-   * A face the frame's border cuts scores low (BlazeFace learned whole faces): a box within `band` of its own size
-   * from a border is kept from `threshold` up. Faces entering the picture are found frames earlier.
+   * A face the frame's border cuts scores low: a box within `band` of its own size from a border is kept from
+   * `threshold` up. Faces entering the picture are found frames earlier.
    */
   edge: EdgeOptions;
+  /**
+   * For a model of free input size, the whole frame's long side in model pixels; undefined: the frame's own (the
+   * most accurate, and the slowest). Live mode picks it from the measured detector time.
+   */
+  inputSide?: number;
+}
+
+export interface TallRule {
+  /** Height in the crop's input pixels from which a box counts as tall. */
+  px: number;
+  threshold: number;
 }
 
 export interface EdgeOptions {
@@ -37,24 +49,25 @@ export type DetectStage = 'preprocess' | 'readback' | 'inference' | 'decode' | '
 export const NO_EDGE: EdgeOptions = { threshold: 1, band: 0 };
 
 /**
- * Live mode's edge threshold. On issue 4's motion clips most faces the detector still missed at 0.3 were entering
- * at the border; from 0.1 there it finds them (leaks 1.8 % -> 0.15 % of face-frames, `npm run eval:video`), for
- * stray boxes along the border (dlib's first 3 photos: 3.3 an image instead of at most 1; WIDER: 8.7 false boxes
- * an image instead of 4.6, for 1.4 % more faces, `npm run eval -- --edge live`). The tracker starts no track for
- * one on a flat patch (TrackerOptions.edgeTexture) and holds the others half as long (edgeHoldMs); on a still
- * photo a stray would stay, so the photo and export paths do not use it yet.
+ * BlazeFace's edge threshold in live mode: it scores a face the border cuts 0.1-0.2, so near the border boxes are
+ * kept from 0.1 (`npm run eval:video -- --model blazeface`). YuNet was trained on WIDER's cut faces and needs none.
  */
-export const LIVE_EDGE: EdgeOptions = { threshold: 0.1, band: 0.3 };
+export const BLAZEFACE_LIVE_EDGE: EdgeOptions = { threshold: 0.1, band: 0.3 };
+
+/** Live mode's edge threshold for a model. */
+export function liveEdge(spec: ModelSpec): EdgeOptions {
+  return spec.name === 'blazeface' ? BLAZEFACE_LIVE_EDGE : NO_EDGE;
+}
 
 /**
- * An edge threshold as the evals take it: `T[:BAND]` (BAND defaults to LIVE_EDGE's), `live`, or `off`. `floor`: the
- * lowest T the caller can honour (a cache of candidates above some score).
+ * An edge threshold as the evals take it: `T[:BAND]` (BAND defaults to BlazeFace's), `live` (the model's live
+ * edge), or `off`. `floor`: the lowest T the caller can honour (a cache of candidates above some score).
  */
-export function parseEdge(text: string, floor = 0): EdgeOptions {
+export function parseEdge(text: string, spec: ModelSpec, floor = 0): EdgeOptions {
   if (text === 'off') return NO_EDGE;
-  if (text === 'live') return LIVE_EDGE;
+  if (text === 'live') return liveEdge(spec);
   const [t, band, extra] = text.split(':').map(Number);
-  const edge = { threshold: t!, band: band ?? LIVE_EDGE.band };
+  const edge = { threshold: t!, band: band ?? BLAZEFACE_LIVE_EDGE.band };
   if (extra !== undefined || !(edge.threshold >= floor && edge.threshold <= 1 && edge.band >= 0)) {
     throw new RangeError(`expected T[:BAND] with ${floor} <= T <= 1 and BAND >= 0, live, or off`);
   }
@@ -62,65 +75,91 @@ export function parseEdge(text: string, floor = 0): EdgeOptions {
 }
 
 /**
- * Threshold and tiles measured together with `npm run eval` (see DEFAULT_TILE_PLAN) and `npm run eval:video`: at 0.3,
- * with the tracker's picture-tight boxes, the motion clips leak under 2 % of face-frames; 0.45 leaked 4.8 %.
+ * A model's detector defaults, chosen with `npm run eval` on the whole dev set and `npm run eval:video` (README,
+ * "Detector"): its score rule; BlazeFace needs tiles to find small faces, YuNet at the frame's own size does not.
  */
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = {
-  threshold: 0.3,
-  nms: { iouThreshold: 0.3, maxFaces: 64, weighted: true },
-  tiles: DEFAULT_TILE_PLAN,
-  edge: NO_EDGE,
-};
-
-/** The lowest score any candidate may be kept from: what decoding must let through. */
-export function decodeFloor(o: Pick<DetectorOptions, 'threshold' | 'edge'>): number {
-  return Math.min(o.threshold, o.edge.threshold);
+export function detectorDefaults(spec: ModelSpec): DetectorOptions {
+  return {
+    threshold: spec.score.threshold,
+    tall: { px: spec.score.tallPx, threshold: spec.score.tallThreshold },
+    nms: { iouThreshold: 0.3, maxFaces: 64, weighted: true },
+    tiles: spec.name === 'blazeface' ? DEFAULT_TILE_PLAN : NO_TILES,
+    edge: NO_EDGE,
+  };
 }
 
-/** Whether a candidate of this score is kept: above the threshold, or above the edge threshold at a frame border. */
-export function keepScore(score: number, box: Rect, frame: { width: number; height: number }, threshold: number, edge: EdgeOptions): boolean {
-  if (score >= threshold) return true;
-  if (score < edge.threshold) return false;
-  const b = edge.band;
+/** The default model's detector defaults. */
+export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = detectorDefaults(MODELS.yunet);
+
+/** What decides whether a candidate is kept. */
+export type KeepRule = Pick<DetectorOptions, 'threshold' | 'tall' | 'edge'>;
+
+/** The lowest score any candidate may be kept from: what decoding must let through. */
+export function decodeFloor(o: KeepRule): number {
+  return Math.min(o.threshold, o.tall.threshold, o.edge.threshold);
+}
+
+/**
+ * Whether a candidate of this score is kept: above the threshold, above the tall threshold when it is at least
+ * `tall.px` tall in its crop's input (`inputHeight`), or above the edge threshold at a frame border.
+ */
+export function keepScore(score: number, box: Rect, frame: { width: number; height: number }, inputHeight: number, o: KeepRule): boolean {
+  if (keptByScore(score, inputHeight, o)) return true;
+  if (score < o.edge.threshold) return false;
+  const b = o.edge.band;
   return box.x <= b * box.w || box.y <= b * box.h || box.x + box.w >= frame.width - b * box.w || box.y + box.h >= frame.height - b * box.h;
+}
+
+/** Kept whatever its place: the edge threshold did not decide it. */
+function keptByScore(score: number, inputHeight: number, o: KeepRule): boolean {
+  return score >= o.threshold || (inputHeight >= o.tall.px && score >= o.tall.threshold);
+}
+
+/** A box's height in its crop's model input. */
+function inputHeight(box: Rect, crop: Crop): number {
+  return (box.h * crop.input.height) / crop.rect.h;
 }
 
 /** How close to an inner tile edge, as a fraction of the tile side, a box counts as cut (4 px of a 256 input). */
 const CUT_MARGIN = 1 / 64;
 
+/** A frame's size in pixels. */
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
 /**
  * Every crop's candidates mapped to frame pixels (cut faces dropped if the plan says so), then one NMS over all,
  * so that a face seen by several crops comes out once. `perCrop[i]` belongs to `crops[i]`. The CPU path, and
- * the CPU twin of the GPU path (decode.wgsl, then nms.wgsl).
+ * the CPU twin of the GPU path (the decode passes, then nms.wgsl).
  */
-export function mergeCrops(perCrop: readonly Candidate[][], crops: readonly Crop[], options: DetectorOptions): Detection[] {
+export function mergeCrops(perCrop: readonly Candidate[][], crops: readonly Crop[], frame: FrameSize, options: DetectorOptions): Detection[] {
   const all: Detection[] = [];
-  // The crops tile the frame, so together they reach its borders.
-  const frame = {
-    width: Math.max(...crops.map((c) => c.rect.x + c.rect.w)),
-    height: Math.max(...crops.map((c) => c.rect.y + c.rect.h)),
-  };
   perCrop.forEach((candidates, i) => {
     const crop = crops[i];
     const margin = crop.rect.w * CUT_MARGIN;
     for (const c of candidates) {
       const d = candidateToDetection(c, crop.rect);
-      if (!keepScore(d.score, d.box, frame, options.threshold, options.edge)) continue;
+      const height = inputHeight(d.box, crop);
+      if (!keepScore(d.score, d.box, frame, height, options)) continue;
       if (options.tiles.dropCut && isCut(d.box, crop, margin)) continue;
-      all.push(d);
+      all.push(flagEdge(d, height, options));
     }
   });
-  return nms(all, options.nms).map((d) => flagEdge(d, options.threshold));
+  // A kept face carries its seed's flag, as the GPU path flags the seed's record.
+  return nms(all, options.nms);
 }
 
 /** Says so on a detection only the edge threshold kept (the tracker asks more of those before trusting them). */
-function flagEdge(d: Detection, threshold: number): Detection {
-  return d.score < threshold ? { ...d, edge: true } : d;
+function flagEdge(d: Detection, height: number, o: KeepRule): Detection {
+  return keptByScore(d.score, height, o) ? d : { ...d, edge: true };
 }
 
-/** A crop as decode.wgsl takes it: fractions of the frame, cut-face margin as mergeCrops measures it. */
-export function decodeCrop(crop: Crop, index: number, width: number, height: number, options: DetectorOptions): DecodeCrop {
+/** A crop as the decode passes take it: fractions of the frame, cut-face margin as mergeCrops measures it. */
+export function decodeCrop(crop: Crop, index: number, frame: FrameSize, options: DetectorOptions): DecodeCrop {
   const { x, y, w, h } = crop.rect;
+  const { width, height } = frame;
   const margin = w * CUT_MARGIN;
   return {
     rect: { x: x / width, y: y / height, w: w / width, h: h / height },
@@ -129,11 +168,15 @@ export function decodeCrop(crop: Crop, index: number, width: number, height: num
     threshold: options.threshold,
     edgeThreshold: options.edge.threshold,
     edgeBand: options.edge.band,
+    tallPx: options.tall.px,
+    tallThreshold: options.tall.threshold,
+    input: crop.input,
     index,
   };
 }
 
-function toPixels(d: Detection, width: number, height: number): Detection {
+function toPixels(d: Detection, frame: FrameSize): Detection {
+  const { width, height } = frame;
   return {
     score: d.score,
     box: { x: d.box.x * width, y: d.box.y * height, w: d.box.w * width, h: d.box.h * height },
@@ -149,43 +192,63 @@ export class TooManyCandidatesError extends Error {
   }
 }
 
+/** Crops that share an input size go through the model in one batched run. */
+interface CropBatch {
+  size: InputSize;
+  /** Indices into the frame's crop list. */
+  crops: number[];
+  input: GPUBuffer;
+}
+
+/** The crops grouped by input size, in the order of their first crop. */
+export function batchesBySize(crops: readonly Crop[]): { size: InputSize; crops: number[] }[] {
+  const batches = new Map<string, { size: InputSize; crops: number[] }>();
+  crops.forEach((c, i) => {
+    const key = `${c.input.width}x${c.input.height}`;
+    if (!batches.has(key)) batches.set(key, { size: c.input, crops: [] });
+    batches.get(key)!.crops.push(i);
+  });
+  return [...batches.values()];
+}
+
 /**
- * Frame texture -> detections in frame pixels. Runs the model on the whole frame and on each tile of the plan,
- * maps every crop's candidates to frame pixels, and runs one NMS over all of them, so a face seen by several
- * crops comes out once. Preprocessing of every crop is encoded and submitted before detect() returns its
- * promise, so the caller may overwrite the frame texture with the next camera frame at once. One detect() at a
- * time (the crops' tensors are reused): a second call before the first settles is rejected.
+ * Frame texture -> detections in frame pixels, for any single-shot face model its ModelSpec describes. Runs the
+ * model on the whole frame and on each tile of the plan (one batched run per input size), maps every crop's
+ * candidates to frame pixels, and runs one NMS over all of them, so a face seen by several crops comes out once.
+ * Preprocessing of every crop is encoded and submitted before detect() returns its promise, so the caller may
+ * overwrite the frame texture with the next camera frame at once. One detect() at a time (the crops' tensors are
+ * reused): a second call before the first settles is rejected.
  */
 export class FaceDetector {
   readonly options: DetectorOptions;
   private readonly preprocess: PreprocessPass;
   private readonly decode: DecodePass;
   private readonly nms: NmsPass;
-  /** The crops' model inputs back to back (one batched run), grown to the most crops a frame has needed. */
-  private input: GPUBuffer | undefined;
-  /** The wasm path's readback of `input` and its CPU copy, grown with it and reused (one detect() at a time). */
+  /** Model inputs by batch (crops of one size back to back), grown to the most a frame has needed. */
+  private readonly inputs: GPUBuffer[] = [];
+  /** The wasm path's readback staging buffer and CPU copy, grown as needed and reused (one detect() at a time). */
   private readback: { staging: GPUBuffer; tensors: Float32Array } | undefined;
   private busy = false;
   /** Round-robin position in the tile list when a call runs only some tiles. */
   private nextTile = 0;
 
-  /** `probe`: a bench's timing hooks (see StageProbe); without one, nothing extra is done or encoded. */
+  /** `options`: over the model's defaults (detectorDefaults). `probe`: a bench's timing hooks (see StageProbe). */
   constructor(
     private readonly device: GPUDevice,
     readonly model: FaceModel,
     options: Partial<DetectorOptions> = {},
     private readonly probe?: StageProbe<DetectStage>,
   ) {
-    this.options = { ...DEFAULT_DETECTOR_OPTIONS, ...options };
-    this.preprocess = new PreprocessPass(device, model.spec.inputSize);
+    this.options = { ...detectorDefaults(model.spec), ...options };
+    this.preprocess = new PreprocessPass(device, model.spec.format);
     // Appends land in no fixed order, so past the cap faces would drop at random: detect() refuses such a frame.
-    this.decode = new DecodePass(device, { maxCandidates: NMS_CAP, spec: model.spec.anchors });
-    this.nms = new NmsPass(device, this.decode.candidates, { maxFaces: this.options.nms.maxFaces, anchors: anchorCount(model.spec.anchors) });
+    this.decode = createDecodePass(device, model.spec, { maxCandidates: NMS_CAP });
+    this.nms = new NmsPass(device, this.decode.candidates, { maxFaces: this.options.nms.maxFaces, keypoints: model.spec.keypoints });
   }
 
   /** The crops detect() runs on a frame of this size, the whole frame first. */
-  crops(width: number, height: number): Crop[] {
-    return planCrops(width, height, this.options.tiles);
+  crops(width: number, height: number, inputSide = this.options.inputSide): Crop[] {
+    return planCrops(this.model.spec, width, height, this.options.tiles, inputSide);
   }
 
   /** Tiles (besides the whole frame) on a frame of this size. */
@@ -195,67 +258,81 @@ export class FaceDetector {
 
   /**
    * Detects faces in `frame`: the whole frame always, and `maxTiles` of the tiles, taken in turn across calls,
-   * so live video can spread the tiles over several frames while the tracker holds what they found.
+   * so live video can spread the tiles over several frames while the tracker holds what they found. `inputSide`:
+   * the whole frame's long side in model pixels, for a model of free size (DetectorOptions.inputSide).
    */
-  detect(frame: GPUTexture, maxTiles = Infinity): Promise<Detection[]> {
+  detect(frame: GPUTexture, maxTiles = Infinity, inputSide = this.options.inputSide): Promise<Detection[]> {
     if (this.busy) return Promise.reject(new Error('detect: the previous detect() has not settled (its tensors are in use)'));
     this.busy = true;
     try {
-      return this.run(frame, maxTiles).finally(() => (this.busy = false));
+      return this.run(frame, maxTiles, inputSide).finally(() => (this.busy = false));
     } catch (e) {
       this.busy = false;
       return Promise.reject(e); // callers chain .catch(); a throw here would escape their frame loop
     }
   }
 
-  private run(frame: GPUTexture, maxTiles: number): Promise<Detection[]> {
-    const crops = this.rotate(this.crops(frame.width, frame.height), maxTiles);
-    const input = this.inputFor(crops.length);
+  private run(frame: GPUTexture, maxTiles: number, inputSide: number | undefined): Promise<Detection[]> {
+    const size = { width: frame.width, height: frame.height };
+    const crops = this.rotate(this.crops(size.width, size.height, inputSide), maxTiles);
+    const batches = batchesBySize(crops).map((b, i): CropBatch => ({ ...b, input: this.inputFor(i, b.crops.length * tensorBytes(b.size)) }));
     // PreprocessPass takes its crop through one uniform buffer: one submit per crop.
-    crops.forEach((crop, i) => {
-      const encoder = this.device.createCommandEncoder({ label: 'detect-preprocess' });
-      this.probe?.mark('preprocess', 'begin', encoder);
-      this.preprocess.encode(encoder, frame, crop.rect, input, i * this.preprocess.tensorBytes);
-      this.probe?.mark('preprocess', 'end', encoder);
-      this.device.queue.submit([encoder.finish()]);
-    });
-    return this.model.provider === 'webgpu' ? this.runOnGpu(crops, input, frame.width, frame.height) : this.runOnCpu(crops, input);
+    for (const b of batches) {
+      b.crops.forEach((c, j) => {
+        const encoder = this.device.createCommandEncoder({ label: 'detect-preprocess' });
+        this.probe?.mark('preprocess', 'begin', encoder);
+        this.preprocess.encode(encoder, frame, crops[c].rect, b.size, b.input, j * tensorBytes(b.size));
+        this.probe?.mark('preprocess', 'end', encoder);
+        this.device.queue.submit([encoder.finish()]);
+      });
+    }
+    return this.model.provider === 'webgpu' ? this.runOnGpu(crops, batches, size) : this.runOnCpu(crops, batches, size);
   }
 
-  private async runOnGpu(crops: Crop[], input: GPUBuffer, width: number, height: number): Promise<Detection[]> {
-    this.probe?.mark('inference', 'begin');
-    const outputs = await this.model.runGpuBatch(input, crops.length);
-    this.probe?.mark('inference', 'end');
+  private async runOnGpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
+    const outputs: { release(): void; buffers: GPUBuffer[] }[] = [];
     let read: () => Promise<NmsResult>;
     try {
+      this.probe?.mark('inference', 'begin');
+      for (const b of batches) outputs.push(await this.model.runGpuBatch(b.input, b.crops.length, b.size));
+      this.probe?.mark('inference', 'end');
       const encoder = this.device.createCommandEncoder({ label: 'detect-decode-nms' });
       this.decode.begin(encoder);
       this.probe?.mark('decode', 'begin', encoder);
-      this.decode.encode(encoder, outputs, crops.map((c, i) => decodeCrop(c, i, width, height, this.options)));
+      batches.forEach((b, i) => this.decode.encode(encoder, outputs[i].buffers, b.crops.map((c) => decodeCrop(crops[c], c, frame, this.options))));
       this.probe?.mark('decode', 'end', encoder);
       this.probe?.mark('nms', 'begin', encoder);
       read = this.nms.encode(encoder, this.options.nms);
       this.probe?.mark('nms', 'end', encoder);
       this.device.queue.submit([encoder.finish()]);
     } finally {
-      outputs.release();
+      outputs.forEach((o) => o.release());
     }
     const { faces, candidates } = await read();
     if (candidates > NMS_CAP) throw new TooManyCandidatesError(candidates);
-    return faces.map((d) => flagEdge(toPixels(d, width, height), this.options.threshold));
+    return faces.map((r) => {
+      const d = toPixels(r, frame);
+      return flagEdge(d, inputHeight(d.box, crops[r.crop]), this.options);
+    });
   }
 
-  private async runOnCpu(crops: Crop[], input: GPUBuffer): Promise<Detection[]> {
-    this.probe?.mark('readback', 'begin');
-    const tensors = await this.readInput(input, crops.length * this.preprocess.tensorBytes);
-    this.probe?.mark('readback', 'end');
-    this.probe?.mark('inference', 'begin');
-    const raws = await this.model.runCpuBatch(tensors, crops.length);
-    this.probe?.mark('inference', 'end');
-    this.probe?.mark('decode', 'begin');
-    const perCrop = raws.map((raw) => decodeRef(raw, decodeFloor(this.options), this.model.spec.anchors));
-    this.probe?.mark('decode', 'end');
-    return this.finish(perCrop, crops);
+  private async runOnCpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
+    const perCrop: Candidate[][] = [];
+    for (const b of batches) {
+      this.probe?.mark('readback', 'begin');
+      const tensors = await this.readInput(b.input, b.crops.length * tensorBytes(b.size));
+      this.probe?.mark('readback', 'end');
+      this.probe?.mark('inference', 'begin');
+      const raws = await this.model.runCpuBatch(tensors, b.crops.length, b.size);
+      this.probe?.mark('inference', 'end');
+      this.probe?.mark('decode', 'begin');
+      b.crops.forEach((c, j) => (perCrop[c] = decodeOutputs(this.model.spec, raws[j], b.size, decodeFloor(this.options))));
+      this.probe?.mark('decode', 'end');
+    }
+    this.probe?.mark('nms', 'begin');
+    const detections = mergeCrops(perCrop, crops, frame, this.options);
+    this.probe?.mark('nms', 'end');
+    return detections;
   }
 
   /**
@@ -263,11 +340,11 @@ export class FaceDetector {
    * fresh multi-megabyte staging buffer and copy per detection (9 crops: 7 MB) was allocation churn at video rate.
    */
   private async readInput(input: GPUBuffer, bytes: number): Promise<Float32Array> {
-    if (!this.readback || this.readback.staging.size < input.size) {
+    if (!this.readback || this.readback.staging.size < bytes) {
       this.readback?.staging.destroy();
       this.readback = {
-        staging: this.device.createBuffer({ label: 'model-input-readback', size: input.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }),
-        tensors: new Float32Array(input.size / Float32Array.BYTES_PER_ELEMENT),
+        staging: this.device.createBuffer({ label: 'model-input-readback', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }),
+        tensors: new Float32Array(bytes / Float32Array.BYTES_PER_ELEMENT),
       };
     }
     const { staging, tensors } = this.readback;
@@ -289,27 +366,19 @@ export class FaceDetector {
     return [whole, ...picked];
   }
 
-  private finish(perCrop: Candidate[][], crops: Crop[]): Detection[] {
-    this.probe?.mark('nms', 'begin');
-    const detections = mergeCrops(perCrop, crops, this.options);
-    this.probe?.mark('nms', 'end');
-    return detections;
-  }
-
-  private inputFor(crops: number): GPUBuffer {
-    const size = crops * this.preprocess.tensorBytes;
-    if (!this.input || this.input.size < size) {
-      this.input?.destroy();
-      this.input = this.device.createBuffer({
-        label: `model-input-x${crops}`, size,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-      });
-    }
-    return this.input;
+  /** Batch i's input buffer, at least `bytes` long. */
+  private inputFor(i: number, bytes: number): GPUBuffer {
+    const old = this.inputs[i];
+    if (old && old.size >= bytes) return old;
+    old?.destroy();
+    return (this.inputs[i] = this.device.createBuffer({
+      label: `model-input-${i}`, size: bytes,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    }));
   }
 
   destroy(): void {
-    this.input?.destroy();
+    this.inputs.forEach((b) => b.destroy());
     this.readback?.staging.destroy();
     this.preprocess.destroy();
     this.decode.destroy();

@@ -11,39 +11,124 @@ export class ModelLoadError extends Error {
   }
 }
 
-export interface ModelSpec {
-  /**
-   * The model the app loads: the original with a free batch dimension (tools/batch-model.py), so that the frame and
-   * all its tiles take one run. On the WebGPU provider each run pays a fixed cost in dispatches (a batch of 8 took
-   * about half the time of 8 runs even on SwiftShader); the wasm provider takes the same time either way.
-   */
-  url: string;
-  /** The original it was derived from, in the repository (not served): tests check both compute the same. */
-  source: string;
-  /** Side of the square NHWC input. */
-  inputSize: number;
-  anchors: AnchorSpec;
+/** How a crop of the frame becomes the model's input: tensor value = texel (0..1) * scale + offset. */
+export interface TensorFormat {
+  layout: 'nhwc' | 'nchw';
+  order: 'rgb' | 'bgr';
+  scale: number;
+  offset: number;
 }
 
+/**
+ * The input sizes a model takes. `fixed`: one square (the whole frame is letterboxed into it). `free`: any width
+ * and height that are multiples of `multiple`; the whole frame keeps its aspect, scaled to a chosen long side and
+ * padded bottom and right with zeros (as the model was trained), never larger than `maxSide`.
+ */
+export type InputRule = { kind: 'fixed'; side: number } | { kind: 'free'; multiple: number; maxSide: number };
+
+/**
+ * How the outputs are read. `anchors`: SSD anchors (BlazeFace): a score logit per anchor and box regressors
+ * offset from it, one score then one box output per grid. `strides`: an anchor-free grid per stride (YuNet):
+ * cls and obj already through a sigmoid, score = cls * obj; outputs cls, obj, bbox, kps, each per stride.
+ */
+export type ModelHead = { kind: 'anchors'; anchors: AnchorSpec } | { kind: 'strides'; strides: readonly number[] };
+
+/**
+ * Which candidates a model's detections keep, picked per model on the dev set: from `threshold` up, or, for a box
+ * at least `tallPx` input pixels tall, from `tallThreshold` up (large faces a single threshold misses are mostly
+ * cut by the border, in profile or occluded, and score low).
+ */
+export interface ScoreRule {
+  threshold: number;
+  tallPx: number;
+  tallThreshold: number;
+}
+
+export type ModelName = 'yunet' | 'blazeface';
+
+/** Everything the detector needs to know of a single-shot face model: preprocess, decode and NMS follow it. */
+export interface ModelSpec {
+  name: ModelName;
+  /** The file the app loads, under public/. */
+  url: string;
+  /** The original it was derived from (tests check both compute the same), or `url` itself. */
+  source: string;
+  input: InputRule;
+  format: TensorFormat;
+  head: ModelHead;
+  /** Output names in the order the decoders read them. */
+  outputs: readonly string[];
+  /** Keypoints per face (x, y pairs in a Record's 12 slots). */
+  keypoints: number;
+  score: ScoreRule;
+}
+
+/** No lower threshold for tall boxes. */
+const NO_TALL = { tallPx: Infinity, tallThreshold: 1 };
+
+const BLAZEFACE = {
+  name: 'blazeface',
+  format: { layout: 'nhwc', order: 'rgb', scale: 2, offset: -1 },
+  outputs: ['Identity:0', 'Identity_1:0', 'Identity_2:0', 'Identity_3:0'],
+  keypoints: 6,
+  score: { threshold: 0.3, ...NO_TALL },
+} as const satisfies Partial<ModelSpec>;
+
+/**
+ * The BlazeFace the app loads: the original with a free batch dimension (tools/batch-model.py), so that the frame
+ * and all its tiles take one run.
+ */
 export const BLAZEFACE_BACK_256: ModelSpec = {
+  ...BLAZEFACE,
   url: 'models/face_detection_back_256x256_batch.onnx',
   source: 'models/face_detection_back_256x256_barracuda.onnx',
-  inputSize: 256,
-  anchors: BLAZEFACE_BACK_256_ANCHORS,
+  input: { kind: 'fixed', side: 256 },
+  head: { kind: 'anchors', anchors: BLAZEFACE_BACK_256_ANCHORS },
 };
 export const BLAZEFACE_FRONT_128: ModelSpec = {
+  ...BLAZEFACE,
   url: 'models/face_detection_front_128x128_batch.onnx',
   source: 'models/face_detection_front_128x128_barracuda.onnx',
-  inputSize: 128,
-  anchors: BLAZEFACE_FRONT_128_ANCHORS,
+  input: { kind: 'fixed', side: 128 },
+  head: { kind: 'anchors', anchors: BLAZEFACE_FRONT_128_ANCHORS },
 };
 
-/** BlazeFace's outputs, one score and one box tensor per anchor grid (16x16x2, then 8x8x6). */
-const SCORE_OUTPUTS = ['Identity:0', 'Identity_1:0'];
-const BOX_OUTPUTS = ['Identity_2:0', 'Identity_3:0'];
+const YUNET_STRIDES = [8, 16, 32] as const;
 
-export interface CpuOutputs { scores: Float32Array[]; boxes: Float32Array[] }
-export interface GpuOutputs { scores: GPUBuffer[]; boxes: GPUBuffer[]; release(): void }
+/**
+ * YuNet-n (libfacedetection.train, Apache-2.0; public/models/NOTICE-yunet.txt): BGR 0..255 NCHW, any size in
+ * multiples of 32. Its score rule was chosen with `npm run eval` on the whole WIDER dev set at the native size.
+ */
+export const YUNET_N: ModelSpec = {
+  name: 'yunet',
+  url: 'models/yunet_n_dynamic.onnx',
+  source: 'models/yunet_n_dynamic.onnx',
+  input: { kind: 'free', multiple: 32, maxSide: 1920 },
+  format: { layout: 'nchw', order: 'bgr', scale: 255, offset: 0 },
+  head: { kind: 'strides', strides: YUNET_STRIDES },
+  outputs: ['cls', 'obj', 'bbox', 'kps'].flatMap((kind) => YUNET_STRIDES.map((s) => `${kind}_${s}`)),
+  keypoints: 5,
+  score: { threshold: 0.3, tallPx: 80, tallThreshold: 0.06 },
+};
+
+/** The models a user can pick (`?model=`, `--model`), the default first. */
+export const MODELS: Readonly<Record<ModelName, ModelSpec>> = { yunet: YUNET_N, blazeface: BLAZEFACE_BACK_256 };
+export const DEFAULT_MODEL: ModelName = 'yunet';
+
+export function isModelName(name: string): name is ModelName {
+  return Object.hasOwn(MODELS, name);
+}
+
+/** A model input's width and height in pixels. */
+export interface InputSize {
+  width: number;
+  height: number;
+}
+
+/** Raw outputs of one crop, in ModelSpec.outputs order. */
+export type CpuOutputs = Float32Array[];
+/** Output buffers of a batch, in ModelSpec.outputs order, the crops' outputs back to back in each. */
+export interface GpuOutputs { buffers: GPUBuffer[]; release(): void }
 
 type OrtRuntime = typeof Ort;
 
@@ -91,7 +176,17 @@ export async function fetchModel(spec: ModelSpec, base = import.meta.env?.BASE_U
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** One onnxruntime-web session of a BlazeFace model on one execution provider. */
+/** Floats in one input tensor of this size. */
+export function tensorLength(size: InputSize): number {
+  return size.width * size.height * 3;
+}
+
+/** The input a fixed-size model always takes; undefined for a model of free size. */
+export function fixedInput(spec: ModelSpec): InputSize | undefined {
+  return spec.input.kind === 'fixed' ? { width: spec.input.side, height: spec.input.side } : undefined;
+}
+
+/** One onnxruntime-web session of a face model on one execution provider. */
 export class FaceModel {
   private constructor(
     readonly spec: ModelSpec,
@@ -117,63 +212,60 @@ export class FaceModel {
     return this.session.inputNames[0];
   }
 
-  /** Floats in one NHWC input tensor. */
-  get tensorLength(): number {
-    return this.spec.inputSize * this.spec.inputSize * 3;
-  }
-
-  private dims(n: number): number[] {
+  private dims(n: number, size: InputSize): number[] {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`batch size ${n} is not a positive integer`);
-    return [n, this.spec.inputSize, this.spec.inputSize, 3];
-  }
-
-  /** Runs on CPU data (the wasm provider, or tests). */
-  async runCpu(input: Float32Array): Promise<CpuOutputs> {
-    return (await this.runCpuBatch(input, 1))[0];
-  }
-
-  /**
-   * Runs `n` NHWC tensors packed back to back in one go and splits the outputs per
-   * tensor, as views on onnxruntime's output arrays.
-   */
-  async runCpuBatch(input: Float32Array, n: number): Promise<CpuOutputs[]> {
-    if (input.length !== n * this.tensorLength) {
-      throw new RangeError(`input holds ${input.length} floats, not ${n} tensors of ${this.tensorLength}`);
+    const fixed = fixedInput(this.spec);
+    if (fixed && (size.width !== fixed.width || size.height !== fixed.height)) {
+      throw new RangeError(`${this.spec.name} takes ${fixed.width}x${fixed.height} inputs, not ${size.width}x${size.height}`);
     }
-    const out = await this.session.run({ [this.inputName]: new this.ort.Tensor('float32', input, this.dims(n)) });
+    return this.spec.format.layout === 'nhwc' ? [n, size.height, size.width, 3] : [n, 3, size.height, size.width];
+  }
+
+  /** Runs on CPU data (the wasm provider, or tests). `size` may be left out for a fixed-size model. */
+  async runCpu(input: Float32Array, size?: InputSize): Promise<CpuOutputs> {
+    return (await this.runCpuBatch(input, 1, size))[0];
+  }
+
+  /** Runs `n` tensors packed back to back in one go and splits the outputs per tensor, as views on ORT's arrays. */
+  async runCpuBatch(input: Float32Array, n: number, size = fixedInput(this.spec)): Promise<CpuOutputs[]> {
+    if (!size) throw new RangeError(`${this.spec.name} takes inputs of any size: say which`);
+    if (input.length !== n * tensorLength(size)) {
+      throw new RangeError(`input holds ${input.length} floats, not ${n} tensors of ${tensorLength(size)}`);
+    }
+    const out = await this.session.run({ [this.inputName]: new this.ort.Tensor('float32', input, this.dims(n, size)) });
     const split = (name: string) => {
       const data = out[name].data as Float32Array;
       const each = data.length / n;
       return Array.from({ length: n }, (_, i) => data.subarray(i * each, (i + 1) * each));
     };
-    const scores = SCORE_OUTPUTS.map(split);
-    const boxes = BOX_OUTPUTS.map(split);
-    return Array.from({ length: n }, (_, i) => ({ scores: scores.map((s) => s[i]), boxes: boxes.map((b) => b[i]) }));
+    const outputs = this.spec.outputs.map(split);
+    return Array.from({ length: n }, (_, i) => outputs.map((o) => o[i]));
   }
 
   /**
    * Runs on a GPU buffer that our preprocess pass filled, and leaves the outputs on the GPU for our decode pass:
    * no CPU copy on either side. The caller must release() the outputs once its passes are submitted.
    */
-  async runGpu(input: GPUBuffer): Promise<GpuOutputs> {
-    return this.runGpuBatch(input, 1);
+  async runGpu(input: GPUBuffer, size?: InputSize): Promise<GpuOutputs> {
+    return this.runGpuBatch(input, 1, size);
   }
 
   /**
    * As runGpu, on `n` tensors packed back to back at the start of `input`; each
    * output buffer then holds the n tensors' outputs back to back, in the same order.
    */
-  async runGpuBatch(input: GPUBuffer, n: number): Promise<GpuOutputs> {
-    const bytes = n * this.tensorLength * Float32Array.BYTES_PER_ELEMENT;
+  async runGpuBatch(input: GPUBuffer, n: number, size = fixedInput(this.spec)): Promise<GpuOutputs> {
+    if (!size) throw new RangeError(`${this.spec.name} takes inputs of any size: say which`);
+    const bytes = n * tensorLength(size) * Float32Array.BYTES_PER_ELEMENT;
     if (input.size < bytes) throw new RangeError(`input buffer has ${input.size} bytes, ${n} tensors need ${bytes}`);
-    const tensor = this.ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims: this.dims(n) });
+    const tensor = this.ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims: this.dims(n, size) });
     const out = await this.session.run({ [this.inputName]: tensor });
-    const buffers = (names: string[]) => names.map((name) => {
+    const buffers = this.spec.outputs.map((name) => {
       const t = out[name];
       if (t.location !== 'gpu-buffer') throw new Error(`onnxruntime-web returned ${name} on ${t.location}, not on the GPU`);
       return t.gpuBuffer as GPUBuffer;
     });
-    return { scores: buffers(SCORE_OUTPUTS), boxes: buffers(BOX_OUTPUTS), release: () => Object.values(out).forEach((t) => t.dispose()) };
+    return { buffers, release: () => Object.values(out).forEach((t) => t.dispose()) };
   }
 
   async release(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { InputSize, TensorFormat } from './model';
 import type { Rect, RgbaImage } from './types';
 
 const f32 = Math.fround;
@@ -17,9 +18,9 @@ export interface CropSampling {
   step: [number, number];
 }
 
-export function cropSampling(crop: Rect, size: number): CropSampling {
-  const sx = crop.w / size;
-  const sy = crop.h / size;
+export function cropSampling(crop: Rect, size: InputSize): CropSampling {
+  const sx = crop.w / size.width;
+  const sy = crop.h / size.height;
   return {
     origin: [f32(crop.x + 0.5 * sx - 0.5), f32(crop.y + 0.5 * sy - 0.5)],
     step: [f32(sx), f32(sy)],
@@ -31,27 +32,32 @@ function lerp(a: number, b: number, t: number): number {
 }
 
 /**
- * CPU twin of preprocess.wgsl: bilinear samples of `crop` (pixels outside the frame are black) into a
- * size x size x 3 NHWC tensor in [-1, 1]. Arithmetic is rounded to f32 step by step, in the shader's order,
- * so the two agree to about 1e-6 and not only to the f32-vs-f64 error of a coordinate near 1000 px.
+ * CPU twin of preprocess.wgsl: bilinear samples of `crop` (pixels outside the frame are black) into a tensor of
+ * `size` in the model's format. Arithmetic is rounded to f32 step by step, in the shader's order, so the two agree
+ * to about 1e-6 of the value range and not only to the f32-vs-f64 error of a coordinate near 1000 px.
  */
-export function preprocessRef(img: RgbaImage, crop: Rect, size: number): Float32Array {
+export function preprocessRef(img: RgbaImage, crop: Rect, size: InputSize, format: TensorFormat): Float32Array {
   const { origin, step } = cropSampling(crop, size);
-  const out = new Float32Array(size * size * 3);
+  const { width, height } = size;
+  const out = new Float32Array(width * height * 3);
   const texel = (x: number, y: number, c: number): number =>
     x < 0 || y < 0 || x >= img.width || y >= img.height ? 0 : f32(img.data[(y * img.width + x) * 4 + c] / 255);
-  for (let j = 0; j < size; j++) {
+  const plane = width * height;
+  for (let j = 0; j < height; j++) {
     const sy = f32(origin[1] + f32(j * step[1]));
     const y0 = Math.floor(sy);
     const ty = f32(sy - y0);
-    for (let i = 0; i < size; i++) {
+    for (let i = 0; i < width; i++) {
       const sx = f32(origin[0] + f32(i * step[0]));
       const x0 = Math.floor(sx);
       const tx = f32(sx - x0);
+      const pixel = j * width + i;
       for (let c = 0; c < 3; c++) {
         const top = lerp(texel(x0, y0, c), texel(x0 + 1, y0, c), tx);
         const bottom = lerp(texel(x0, y0 + 1, c), texel(x0 + 1, y0 + 1, c), tx);
-        out[(j * size + i) * 3 + c] = f32(f32(lerp(top, bottom, ty) * 2) - 1);
+        const v = f32(f32(lerp(top, bottom, ty) * format.scale) + format.offset);
+        const channel = format.order === 'bgr' ? 2 - c : c;
+        out[format.layout === 'nchw' ? channel * plane + pixel : pixel * 3 + channel] = v;
       }
     }
   }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Candidate } from './decode';
-import { DEFAULT_DETECTOR_OPTIONS, mergeCrops } from './detector';
+import { detectorDefaults, mergeCrops } from './detector';
+import { BLAZEFACE_BACK_256, YUNET_N } from './model';
 import { letterboxCrop } from './preprocess';
-import { formatTilePlan, isCut, NO_TILES, parseTilePlan, planCrops, tileStarts, type Crop, type TilePlan } from './tiling';
+import { formatTilePlan, isCut, NO_TILES, parseTilePlan, planCrops, tileStarts, wholeFrameCrop, type Crop, type TilePlan } from './tiling';
 
+const BF = BLAZEFACE_BACK_256;
+const IN_256 = { width: 256, height: 256 };
 const plan = (grids: TilePlan['grids'], extra: Partial<TilePlan> = {}): TilePlan => ({ ...NO_TILES, grids, ...extra });
 
 describe('tileStarts', () => {
@@ -25,16 +28,17 @@ describe('tileStarts', () => {
 
 describe('planCrops', () => {
   it('runs the whole frame alone without tiles', () => {
-    expect(planCrops(1280, 720, NO_TILES)).toEqual([{ rect: letterboxCrop(1280, 720), inner: [false, false, false, false] }]);
+    expect(planCrops(BF, 1280, 720, NO_TILES)).toEqual([{ rect: letterboxCrop(1280, 720), inner: [false, false, false, false], input: IN_256 }]);
   });
 
   it('adds square tiles that cover the frame, overlap, and know their inner edges', () => {
-    const [whole, ...tiles] = planCrops(1280, 720, plan([{ side: 0.5, overlap: 0.25 }]));
+    const [whole, ...tiles] = planCrops(BF, 1280, 720, plan([{ side: 0.5, overlap: 0.25 }]));
     expect(whole.rect).toEqual(letterboxCrop(1280, 720));
     expect(tiles).toHaveLength(5 * 3);
     for (const t of tiles) {
       expect(t.rect.w).toBe(360);
       expect(t.rect.h).toBe(360);
+      expect(t.input).toEqual(IN_256);
       expect(t.inner).toEqual([t.rect.x > 0, t.rect.y > 0, t.rect.x + 360 < 1280, t.rect.y + 360 < 720]);
     }
     // Every pixel of the frame lies in some tile, and every point of a tile edge inside the frame lies at least
@@ -51,22 +55,38 @@ describe('planCrops', () => {
   });
 
   it('never makes tiles smaller than minSidePx, skips tiles as large as the frame, and merges equal grids', () => {
-    const small = planCrops(500, 375, plan([{ side: 0.5, overlap: 0.25 }], { minSidePx: 256 }));
+    const small = planCrops(BF, 500, 375, plan([{ side: 0.5, overlap: 0.25 }], { minSidePx: 256 }));
     expect(small.slice(1).every((c) => c.rect.w === 256)).toBe(true);
-    expect(planCrops(640, 480, plan([{ side: 2, overlap: 0.25 }]))).toHaveLength(1);
-    const twice = planCrops(640, 480, plan([{ side: 0.5, overlap: 0.25 }, { side: 0.5, overlap: 0.2 }], { minSidePx: 1 }));
-    const once = planCrops(640, 480, plan([{ side: 0.5, overlap: 0.25 }], { minSidePx: 1 }));
+    expect(planCrops(BF, 640, 480, plan([{ side: 2, overlap: 0.25 }]))).toHaveLength(1);
+    const twice = planCrops(BF, 640, 480, plan([{ side: 0.5, overlap: 0.25 }, { side: 0.5, overlap: 0.2 }], { minSidePx: 1 }));
+    const once = planCrops(BF, 640, 480, plan([{ side: 0.5, overlap: 0.25 }], { minSidePx: 1 }));
     expect(twice).toEqual(once);
   });
 
+  it('gives a model of free size the whole frame at its own aspect, padded bottom and right to its multiple', () => {
+    // YuNet: multiples of 32, at most 1920 px along the long side.
+    expect(wholeFrameCrop(YUNET_N, 1280, 720)).toEqual({
+      rect: { x: 0, y: 0, w: 1280, h: 736 }, inner: [false, false, false, false], input: { width: 1280, height: 736 },
+    });
+    expect(wholeFrameCrop(YUNET_N, 1280, 720, 640)).toEqual({
+      rect: { x: 0, y: 0, w: 1280, h: 768 }, inner: [false, false, false, false], input: { width: 640, height: 384 },
+    });
+    expect(wholeFrameCrop(YUNET_N, 3840, 2160).input).toEqual({ width: 1920, height: 1088 });
+    // Its tiles are sampled at their own side, rounded up to the multiple.
+    const [whole, ...tiles] = planCrops(YUNET_N, 1280, 720, plan([{ side: 0.5, overlap: 0.25 }]), 640);
+    expect(whole).toEqual(wholeFrameCrop(YUNET_N, 1280, 720, 640));
+    expect(tiles).toHaveLength(5 * 3);
+    for (const t of tiles) expect(t.input).toEqual({ width: 384, height: 384 });
+  });
+
   it('rejects a grid without a positive side or with overlap outside [0, 1)', () => {
-    expect(() => planCrops(640, 480, plan([{ side: 0, overlap: 0.2 }]))).toThrow(/side > 0/);
-    expect(() => planCrops(640, 480, plan([{ side: 0.5, overlap: 1 }]))).toThrow(/overlap/);
+    expect(() => planCrops(BF, 640, 480, plan([{ side: 0, overlap: 0.2 }]))).toThrow(/side > 0/);
+    expect(() => planCrops(BF, 640, 480, plan([{ side: 0.5, overlap: 1 }]))).toThrow(/overlap/);
   });
 });
 
 describe('isCut', () => {
-  const crop: Crop = { rect: { x: 100, y: 0, w: 200, h: 200 }, inner: [true, false, true, true] };
+  const crop: Crop = { rect: { x: 100, y: 0, w: 200, h: 200 }, inner: [true, false, true, true], input: IN_256 };
   it('flags boxes at an inner edge only', () => {
     expect(isCut({ x: 101, y: 50, w: 20, h: 20 }, crop, 3)).toBe(true); // left, inner
     expect(isCut({ x: 150, y: 0, w: 20, h: 20 }, crop, 3)).toBe(false); // top is the frame's border
@@ -92,13 +112,14 @@ describe('parseTilePlan', () => {
 describe('mergeCrops', () => {
   // A candidate centred at (cx, cy) of its crop, size s, in normalised crop coordinates.
   const cand = (cx: number, cy: number, s: number, score: number): Candidate => ({ anchor: 0, score, cx, cy, w: s, h: s, keypoints: [] });
-  const whole: Crop = { rect: { x: 0, y: -100, w: 400, h: 400 }, inner: [false, false, false, false] };
-  const left: Crop = { rect: { x: 0, y: 0, w: 200, h: 200 }, inner: [false, false, true, false] };
-  const options = { ...DEFAULT_DETECTOR_OPTIONS, tiles: NO_TILES, nms: { iouThreshold: 0.3, maxFaces: 8, weighted: false } };
+  const whole: Crop = { rect: { x: 0, y: -100, w: 400, h: 400 }, inner: [false, false, false, false], input: IN_256 };
+  const left: Crop = { rect: { x: 0, y: 0, w: 200, h: 200 }, inner: [false, false, true, false], input: IN_256 };
+  const frame = { width: 400, height: 200 };
+  const options = { ...detectorDefaults(BF), tiles: NO_TILES, nms: { iouThreshold: 0.3, maxFaces: 8, weighted: false } };
 
   it('maps every crop to frame pixels and keeps a face seen by two crops once', () => {
     // The same 40 px face at (100, 100)-(140, 140): in the whole frame at 0.1 scale, in the left tile at 0.2.
-    const kept = mergeCrops([[cand(0.3, 0.55, 0.1, 0.7)], [cand(0.6, 0.6, 0.2, 0.9)]], [whole, left], options);
+    const kept = mergeCrops([[cand(0.3, 0.55, 0.1, 0.7)], [cand(0.6, 0.6, 0.2, 0.9)]], [whole, left], frame, options);
     expect(kept).toHaveLength(1);
     expect(kept[0].score).toBe(0.9);
     expect(kept[0].box).toEqual({ x: 100, y: 100, w: 40, h: 40 });
@@ -106,7 +127,7 @@ describe('mergeCrops', () => {
 
   it('keeps a low-score face at a frame border by the edge threshold, and says so', () => {
     // Frame 400x200 (the whole crop's extent): a 40 px face at the left border, one in the middle, both at 0.2.
-    const dets = mergeCrops([[cand(0.05, 0.55, 0.1, 0.2), cand(0.5, 0.55, 0.1, 0.2), cand(0.5, 0.3, 0.1, 0.9)]], [whole], {
+    const dets = mergeCrops([[cand(0.05, 0.55, 0.1, 0.2), cand(0.5, 0.55, 0.1, 0.2), cand(0.5, 0.3, 0.1, 0.9)]], [whole], frame, {
       ...options, threshold: 0.5, edge: { threshold: 0.1, band: 0.3 },
     });
     expect(dets.map((d) => [d.box.x, d.score, d.edge ?? false])).toEqual([[180, 0.9, false], [0, 0.2, true]]);
@@ -114,7 +135,7 @@ describe('mergeCrops', () => {
 
   it('drops a face cut by an inner tile edge when the plan says so', () => {
     const cut = [[], [cand(0.95, 0.5, 0.1, 0.9)]]; // reaches x = 200, the tile's inner right edge
-    expect(mergeCrops(cut, [whole, left], options)).toHaveLength(1);
-    expect(mergeCrops(cut, [whole, left], { ...options, tiles: { ...NO_TILES, dropCut: true } })).toHaveLength(0);
+    expect(mergeCrops(cut, [whole, left], frame, options)).toHaveLength(1);
+    expect(mergeCrops(cut, [whole, left], frame, { ...options, tiles: { ...NO_TILES, dropCut: true } })).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
 import { letterboxCrop } from './preprocess';
+import type { InputSize, ModelSpec } from './model';
 import type { Rect } from './types';
 
 /** One grid of square tiles over the frame. */
@@ -34,11 +35,39 @@ export const NO_TILES: TilePlan = { grids: [], minSidePx: 256, dropCut: false };
  */
 export const DEFAULT_TILE_PLAN: TilePlan = { grids: [{ side: 0.6, overlap: 0.25 }], minSidePx: 256, dropCut: true };
 
-/** A model input: a square of the frame (parts outside it are black). */
+/** A model input: a rectangle of the frame (parts outside it are black) and the input size it is sampled to. */
 export interface Crop {
   rect: Rect;
   /** Sides of the crop that cut through the frame, in order left, top, right, bottom; all false for the whole frame. */
   inner: readonly [boolean, boolean, boolean, boolean];
+  /** Same aspect as `rect`: the crop is scaled uniformly. */
+  input: InputSize;
+}
+
+const NOT_INNER = [false, false, false, false] as const;
+const roundUp = (v: number, m: number) => Math.max(m, Math.ceil(v / m) * m);
+
+/**
+ * The whole frame as the model's input. A fixed-size model sees it letterboxed into its square; a model of free
+ * size sees it at `side` pixels along its long side (undefined: the frame's own, capped by the model's maxSide),
+ * padded bottom and right to the model's multiple, as such models are trained.
+ */
+export function wholeFrameCrop(spec: ModelSpec, frameW: number, frameH: number, side?: number): Crop {
+  const input = spec.input;
+  if (input.kind === 'fixed') {
+    return { rect: letterboxCrop(frameW, frameH), inner: NOT_INNER, input: { width: input.side, height: input.side } };
+  }
+  const long = Math.max(frameW, frameH);
+  const scale = Math.min(side ?? long, input.maxSide) / long;
+  const width = roundUp(frameW * scale, input.multiple);
+  const height = roundUp(frameH * scale, input.multiple);
+  return { rect: { x: 0, y: 0, w: width / scale, h: height / scale }, inner: NOT_INNER, input: { width, height } };
+}
+
+/** A square tile's input: the fixed size, or the tile's own side in the model's multiples (never below it). */
+function tileInput(spec: ModelSpec, side: number): InputSize {
+  const s = spec.input.kind === 'fixed' ? spec.input.side : roundUp(side, spec.input.multiple);
+  return { width: s, height: s };
 }
 
 /** Start positions of tiles of `side` along a frame axis of `length`: first and last flush with the ends, evenly spaced. */
@@ -48,21 +77,24 @@ export function tileStarts(length: number, side: number, overlap: number): numbe
   return Array.from({ length: n }, (_, i) => Math.round((i * (length - side)) / (n - 1)));
 }
 
-function grid(frameW: number, frameH: number, side: number, overlap: number): Crop[] {
+function grid(frameW: number, frameH: number, side: number, overlap: number, input: InputSize): Crop[] {
   const xs = tileStarts(frameW, side, overlap);
   const ys = tileStarts(frameH, side, overlap);
   const crops: Crop[] = [];
   for (const y of ys) {
     for (const x of xs) {
-      crops.push({ rect: { x, y, w: side, h: side }, inner: [x > 0, y > 0, x + side < frameW, y + side < frameH] });
+      crops.push({ rect: { x, y, w: side, h: side }, inner: [x > 0, y > 0, x + side < frameW, y + side < frameH], input });
     }
   }
   return crops;
 }
 
-/** The crops to run on a frame, whole frame (letterboxed) first, then each grid's tiles row by row. */
-export function planCrops(frameW: number, frameH: number, plan: TilePlan): Crop[] {
-  const crops: Crop[] = [{ rect: letterboxCrop(frameW, frameH), inner: [false, false, false, false] }];
+/**
+ * The crops to run on a frame, whole frame first (wholeFrameCrop, `side` its long side for a model of free size),
+ * then each grid's tiles row by row.
+ */
+export function planCrops(spec: ModelSpec, frameW: number, frameH: number, plan: TilePlan, side?: number): Crop[] {
+  const crops: Crop[] = [wholeFrameCrop(spec, frameW, frameH, side)];
   const sides = new Set<number>();
   for (const g of plan.grids) {
     if (!(g.side > 0) || !(g.overlap >= 0 && g.overlap < 1)) {
@@ -72,7 +104,7 @@ export function planCrops(frameW: number, frameH: number, plan: TilePlan): Crop[
     // A tile as large as the frame's long side is the whole frame again; equal sides are the same grid.
     if (side >= Math.max(frameW, frameH) || sides.has(side)) continue;
     sides.add(side);
-    crops.push(...grid(frameW, frameH, side, g.overlap));
+    crops.push(...grid(frameW, frameH, side, g.overlap, tileInput(spec, side)));
   }
   return crops;
 }

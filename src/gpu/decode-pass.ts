@@ -1,15 +1,26 @@
 import candidateCode from '../shaders/candidate.wgsl?raw';
+import cropKeepCode from '../shaders/crop-keep.wgsl?raw';
 import decodeCode from '../shaders/decode.wgsl?raw';
-import { anchorCentres, BLAZEFACE_BACK_256_ANCHORS, gridAnchorCount, anchorCount, type AnchorSpec } from '../detect/anchors';
+import gridCode from '../shaders/decode-grid.wgsl?raw';
+import { anchorCentres, gridAnchorCount, anchorCount, type AnchorSpec } from '../detect/anchors';
 import { KEYPOINTS } from '../detect/decode';
+import type { InputSize, ModelSpec } from '../detect/model';
 import type { Detection, Rect } from '../detect/types';
 import { computePipeline } from './compute-pipeline';
 
-/** decode.wgsl as compiled: it shares `struct Record` with nms.wgsl through candidate.wgsl. */
-export const DECODE_WGSL = candidateCode + decodeCode;
+/** decode.wgsl as compiled: it shares `struct Record` with nms.wgsl and `struct Crop` with decode-grid.wgsl. */
+export const DECODE_WGSL = candidateCode + cropKeepCode + decodeCode;
+/** decode-grid.wgsl as compiled. */
+export const DECODE_GRID_WGSL = candidateCode + cropKeepCode + gridCode;
 
-/** Byte offsets of `struct Crop` in decode.wgsl (decode-pass.test.ts checks them against the WGSL). */
-export const DECODE_CROP = { rect: 0, drop_edge: 16, margin: 32, threshold: 40, index: 44, edge_threshold: 48, edge_band: 52, byteSize: 64 } as const;
+/** Byte offsets of `struct Crop` in crop-keep.wgsl (decode-pass.test.ts checks them against the WGSL). */
+export const DECODE_CROP = {
+  rect: 0, drop_edge: 16, margin: 32, threshold: 40, index: 44, edge_threshold: 48, edge_band: 52,
+  tall_px: 56, tall_threshold: 60, input_size: 64, byteSize: 80,
+} as const;
+
+/** Byte offsets of `struct Level` in decode-grid.wgsl. */
+export const DECODE_LEVEL = { stride: 0, cols: 4, rows: 8, first_anchor: 12, byteSize: 16 } as const;
 
 /** Candidate buffer layout, as documented at the top of decode.wgsl. */
 export const CANDIDATES = { countOffset: 0, recordsOffset: 4, recordWords: 7 + 2 * KEYPOINTS } as const;
@@ -20,15 +31,16 @@ export interface CandidateRecord extends Detection {
   crop: number;
 }
 
-/** The Record starting at word `at` of a read-back buffer. */
-export function readRecord(words: ArrayBuffer, at: number): CandidateRecord {
+/** The Record starting at word `at` of a read-back buffer, with the model's `keypoints` (of the 6 slots). */
+export function readRecord(words: ArrayBuffer, at: number, keypoints = KEYPOINTS): CandidateRecord {
   const u = new Uint32Array(words, at * 4, CANDIDATES.recordWords);
   const f = new Float32Array(words, at * 4, CANDIDATES.recordWords);
-  const keypoints = Array.from({ length: KEYPOINTS }, (_, k) => ({ x: f[7 + 2 * k], y: f[8 + 2 * k] }));
-  return { anchor: u[0], crop: u[1], score: f[2], box: { x: f[3], y: f[4], w: f[5], h: f[6] }, keypoints };
+  const points = Array.from({ length: keypoints }, (_, k) => ({ x: f[7 + 2 * k], y: f[8 + 2 * k] }));
+  return { anchor: u[0], crop: u[1], score: f[2], box: { x: f[3], y: f[4], w: f[5], h: f[6] }, keypoints: points };
 }
 
 const WG = 64;
+const F32_MAX = 3.4028234663852886e38;
 const MAX_SETS_PER_KEY = 4;
 
 /** One crop's part of a decode, in fractions of the frame (the CPU twin works in pixels; the ratios are the same). */
@@ -41,6 +53,11 @@ export interface DecodeCrop {
   /** Below `threshold`, a box within `edgeBand` of its size from a frame border is kept from `edgeThreshold` (DetectorOptions.edge). */
   edgeThreshold: number;
   edgeBand: number;
+  /** Below `threshold`, a box at least `tallPx` input pixels tall is kept from `tallThreshold` (ScoreRule). */
+  tallPx: number;
+  tallThreshold: number;
+  /** The crop's model input size. */
+  input: InputSize;
   /** Place in the frame's crop list: candidates of equal score are ordered by it. */
   index: number;
 }
@@ -48,124 +65,205 @@ export interface DecodeCrop {
 export interface DecodePassOptions {
   /** Records kept per detection over all its crops; survivors beyond it are counted but dropped. */
   maxCandidates: number;
-  spec?: AnchorSpec;
-}
-
-export interface DecodeInputs {
-  /** onnxruntime-web output buffers, one per anchor grid in spec order, crops back to back (borrowed, never destroyed here). */
-  scores: GPUBuffer[];
-  boxes: GPUBuffer[];
 }
 
 /**
- * Thresholds and decodes BlazeFace's raw outputs on the GPU, appending each crop's faces in frame coordinates to
- * one candidate buffer (layout in decode.wgsl) that NmsPass reads on the GPU.
- *
- * The crops' parameters are written with queue.writeBuffer: encode at most once per submitted command buffer.
+ * Thresholds and decodes a model's raw outputs on the GPU, appending each crop's faces in frame coordinates to one
+ * candidate buffer (layout in decode.wgsl) that NmsPass reads on the GPU. begin() once per detection, then one
+ * encode() per model run (crops of one input size), all in one command buffer if the caller likes: each encode
+ * writes its parameters to buffers of its own.
  */
-export class DecodePass {
+export interface DecodePass {
   readonly maxCandidates: number;
-  /** The candidate buffer (layout in decode.wgsl). */
   readonly candidates: GPUBuffer;
-  #device: GPUDevice;
-  #pipeline: GPUComputePipeline;
-  #anchorCount: number;
-  /** Room for this many crops' parameters, grown when a batch needs more. */
-  #cropCapacity = 0;
-  #crops: GPUBuffer | undefined;
-  #cropData = new ArrayBuffer(0);
-  #anchors: GPUBuffer;
+  begin(encoder: GPUCommandEncoder): void;
+  /** Appends the candidates of `crops`, whose outputs lie back to back in `outputs` (ModelSpec.outputs order). */
+  encode(encoder: GPUCommandEncoder, outputs: readonly GPUBuffer[], crops: readonly DecodeCrop[]): void;
+  destroy(): void;
+}
+
+/** The decode pass for a model's head. */
+export function createDecodePass(device: GPUDevice, spec: ModelSpec, o: DecodePassOptions): DecodePass {
+  return spec.head.kind === 'anchors' ? new AnchorDecodePass(device, spec.head.anchors, o) : new GridDecodePass(device, spec.head.strides, o);
+}
+
+/** Parameter buffers handed out in turn between two begin()s, grown as needed and reused across detections. */
+class BufferPool {
+  #buffers: GPUBuffer[] = [];
+  #next = 0;
+
+  constructor(private readonly device: GPUDevice, private readonly label: string, private readonly usage: GPUBufferUsageFlags) {}
+
+  reset(): void {
+    this.#next = 0;
+  }
+
+  /** A buffer of at least `size` bytes not handed out since reset(). */
+  take(size: number): GPUBuffer {
+    const i = this.#next++;
+    const old = this.#buffers[i];
+    if (old && old.size >= size) return old;
+    old?.destroy();
+    return (this.#buffers[i] = this.device.createBuffer({ label: `${this.label}-${i}`, size, usage: this.usage | GPUBufferUsage.COPY_DST }));
+  }
+
+  destroy(): void {
+    this.#buffers.forEach((b) => b.destroy());
+  }
+}
+
+/** What both decoders share: the candidate list, the crops' parameters and bind groups over ORT's buffers. */
+abstract class DecodeBase implements DecodePass {
+  readonly maxCandidates: number;
+  readonly candidates: GPUBuffer;
+  protected readonly device: GPUDevice;
+  protected readonly pipeline: GPUComputePipeline;
+  #crops: BufferPool;
   // ORT hands out buffers from its own pool, so a few distinct sets recur; keyed weakly by the first.
   #groups = new WeakMap<GPUBuffer, { buffers: GPUBuffer[]; group: GPUBindGroup }[]>();
 
-  constructor(device: GPUDevice, { maxCandidates, spec = BLAZEFACE_BACK_256_ANCHORS }: DecodePassOptions) {
-    if (spec.grids.length !== 2) throw new RangeError(`decode: decode.wgsl reads 2 anchor grids, spec has ${spec.grids.length}`);
+  constructor(device: GPUDevice, label: string, code: string, constants: Record<string, number>, { maxCandidates }: DecodePassOptions) {
     if (!Number.isInteger(maxCandidates) || maxCandidates < 1) throw new RangeError(`decode: maxCandidates must be a positive integer, got ${maxCandidates}`);
     this.maxCandidates = maxCandidates;
-    this.#device = device;
-    this.#anchorCount = anchorCount(spec);
-    this.#pipeline = computePipeline(device, 'decode', DECODE_WGSL, {
-      WG, GRID0_ANCHORS: gridAnchorCount(spec, spec.grids[0]), ANCHORS: this.#anchorCount,
-      MAX_CANDIDATES: maxCandidates, INPUT_SIZE: spec.inputSize,
-    });
-    const centres = anchorCentres(spec);
-    this.#anchors = device.createBuffer({
-      label: 'decode-anchors', size: centres.byteLength, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true,
-    });
-    new Float32Array(this.#anchors.getMappedRange()).set(centres);
-    this.#anchors.unmap();
+    this.device = device;
+    this.pipeline = computePipeline(device, label, code, { WG, MAX_CANDIDATES: maxCandidates, ...constants });
+    this.#crops = new BufferPool(device, `${label}-crops`, GPUBufferUsage.STORAGE);
     this.candidates = device.createBuffer({
       label: 'decode-candidates', size: CANDIDATES.recordsOffset + CANDIDATES.recordWords * 4 * maxCandidates,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
   }
 
-  /** Empties the candidate list: a detection's first encode goes after this. */
   begin(encoder: GPUCommandEncoder): void {
     encoder.clearBuffer(this.candidates, CANDIDATES.countOffset, 4);
+    this.#crops.reset();
+    this.resetParams();
   }
 
-  /** Appends the candidates of `crops`, whose outputs lie back to back in `outputs`. */
-  encode(encoder: GPUCommandEncoder, outputs: DecodeInputs, crops: readonly DecodeCrop[]): void {
-    if (outputs.scores.length !== 2 || outputs.boxes.length !== 2) {
-      throw new RangeError(`decode: needs 2 score and 2 box buffers, got ${outputs.scores.length} and ${outputs.boxes.length}`);
-    }
+  abstract encode(encoder: GPUCommandEncoder, outputs: readonly GPUBuffer[], crops: readonly DecodeCrop[]): void;
+
+  protected resetParams(): void {}
+
+  /** The crops' parameters in a buffer of their own (queue.writeBuffer lands before the submit). */
+  protected writeCrops(crops: readonly DecodeCrop[]): GPUBuffer {
     if (crops.length < 1) throw new RangeError('decode: no crops');
-    const cropBuffer = this.#cropsFor(crops.length);
-    crops.forEach((c, i) => this.#writeCrop(c, i * DECODE_CROP.byteSize));
-    this.#device.queue.writeBuffer(cropBuffer, 0, this.#cropData, 0, crops.length * DECODE_CROP.byteSize);
-
-    const pass = encoder.beginComputePass({ label: 'decode' });
-    pass.setPipeline(this.#pipeline);
-    pass.setBindGroup(0, this.#bindGroup([...outputs.scores, ...outputs.boxes]));
-    pass.dispatchWorkgroups(Math.ceil(this.#anchorCount / WG), crops.length);
-    pass.end();
+    const data = new ArrayBuffer(crops.length * DECODE_CROP.byteSize);
+    crops.forEach((c, i) => writeCrop(data, i * DECODE_CROP.byteSize, c));
+    const buffer = this.#crops.take(data.byteLength);
+    this.device.queue.writeBuffer(buffer, 0, data);
+    return buffer;
   }
 
-  destroy(): void {
-    for (const b of [this.#crops, this.#anchors, this.candidates]) b?.destroy();
-  }
-
-  #cropsFor(n: number): GPUBuffer {
-    if (!this.#crops || n > this.#cropCapacity) {
-      this.#crops?.destroy();
-      this.#cropCapacity = n;
-      this.#cropData = new ArrayBuffer(DECODE_CROP.byteSize * n);
-      this.#crops = this.#device.createBuffer({
-        label: `decode-crops-x${n}`, size: this.#cropData.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      });
-      this.#groups = new WeakMap(); // they bound the old buffer
-    }
-    return this.#crops;
-  }
-
-  #writeCrop(c: DecodeCrop, at: number): void {
-    const f = new Float32Array(this.#cropData, at, DECODE_CROP.byteSize / 4);
-    const u = new Uint32Array(this.#cropData, at, DECODE_CROP.byteSize / 4);
-    f.set([c.rect.x, c.rect.y, c.rect.w, c.rect.h], DECODE_CROP.rect / 4);
-    u.set(c.dropEdges.map(Number), DECODE_CROP.drop_edge / 4);
-    f.set([c.margin.x, c.margin.y, c.threshold], DECODE_CROP.margin / 4);
-    u[DECODE_CROP.index / 4] = c.index;
-    f.set([c.edgeThreshold, c.edgeBand], DECODE_CROP.edge_threshold / 4);
-  }
-
-  #bindGroup(buffers: GPUBuffer[]): GPUBindGroup {
-    let sets = this.#groups.get(buffers[0]);
-    if (!sets) this.#groups.set(buffers[0], (sets = []));
-    const hit = sets.find((s) => s.buffers.every((b, i) => b === buffers[i]));
+  /** A bind group of `buffers` at bindings 0, 1, ... and the candidate list after them, cached. */
+  protected bindGroup(buffers: GPUBuffer[]): GPUBindGroup {
+    const key = buffers[2];
+    let sets = this.#groups.get(key);
+    if (!sets) this.#groups.set(key, (sets = []));
+    const hit = sets.find((s) => s.buffers.length === buffers.length && s.buffers.every((b, i) => b === buffers[i]));
     if (hit) return hit.group;
-    const group = this.#device.createBindGroup({
+    const group = this.device.createBindGroup({
       label: 'decode',
-      layout: this.#pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.#cropsFor(1) } },
-        { binding: 1, resource: { buffer: this.#anchors } },
-        ...buffers.map((buffer, i) => ({ binding: 2 + i, resource: { buffer } })),
-        { binding: 6, resource: { buffer: this.candidates } },
-      ],
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: [...buffers, this.candidates].map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
     sets.push({ buffers, group });
     if (sets.length > MAX_SETS_PER_KEY) sets.shift(); // don't pin buffers ORT has since released
     return group;
+  }
+
+  destroy(): void {
+    this.#crops.destroy();
+    this.candidates.destroy();
+  }
+}
+
+function writeCrop(data: ArrayBuffer, at: number, c: DecodeCrop): void {
+  const f = new Float32Array(data, at, DECODE_CROP.byteSize / 4);
+  const u = new Uint32Array(data, at, DECODE_CROP.byteSize / 4);
+  f.set([c.rect.x, c.rect.y, c.rect.w, c.rect.h], DECODE_CROP.rect / 4);
+  u.set(c.dropEdges.map(Number), DECODE_CROP.drop_edge / 4);
+  f.set([c.margin.x, c.margin.y, c.threshold], DECODE_CROP.margin / 4);
+  u[DECODE_CROP.index / 4] = c.index;
+  // A rule that never applies (tallPx Infinity) is written as the largest f32: WGSL need not honour infinities.
+  f.set([c.edgeThreshold, c.edgeBand, Math.min(c.tallPx, F32_MAX), c.tallThreshold, c.input.width, c.input.height], DECODE_CROP.edge_threshold / 4);
+}
+
+/** BlazeFace's SSD anchors (decode.wgsl): one dispatch over every anchor of every crop. */
+export class AnchorDecodePass extends DecodeBase {
+  #anchorCount: number;
+  #anchors: GPUBuffer;
+
+  constructor(device: GPUDevice, spec: AnchorSpec, o: DecodePassOptions) {
+    if (spec.grids.length !== 2) throw new RangeError(`decode: decode.wgsl reads 2 anchor grids, spec has ${spec.grids.length}`);
+    super(device, 'decode', DECODE_WGSL, {
+      GRID0_ANCHORS: gridAnchorCount(spec, spec.grids[0]), ANCHORS: anchorCount(spec), INPUT_SIZE: spec.inputSize,
+    }, o);
+    this.#anchorCount = anchorCount(spec);
+    const centres = anchorCentres(spec);
+    this.#anchors = device.createBuffer({
+      label: 'decode-anchors', size: centres.byteLength, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true,
+    });
+    new Float32Array(this.#anchors.getMappedRange()).set(centres);
+    this.#anchors.unmap();
+  }
+
+  encode(encoder: GPUCommandEncoder, outputs: readonly GPUBuffer[], crops: readonly DecodeCrop[]): void {
+    if (outputs.length !== 4) throw new RangeError(`decode: needs 2 score and 2 box buffers, got ${outputs.length} buffers`);
+    const cropBuffer = this.writeCrops(crops);
+    const pass = encoder.beginComputePass({ label: 'decode' });
+    pass.setPipeline(this.pipeline);
+    pass.setBindGroup(0, this.bindGroup([cropBuffer, this.#anchors, ...outputs]));
+    pass.dispatchWorkgroups(Math.ceil(this.#anchorCount / WG), crops.length);
+    pass.end();
+  }
+
+  override destroy(): void {
+    super.destroy();
+    this.#anchors.destroy();
+  }
+}
+
+/** YuNet's anchor-free stride grids (decode-grid.wgsl): one dispatch per stride, over its cells of every crop. */
+export class GridDecodePass extends DecodeBase {
+  #levels: BufferPool;
+
+  constructor(device: GPUDevice, private readonly strides: readonly number[], o: DecodePassOptions) {
+    super(device, 'decode-grid', DECODE_GRID_WGSL, {}, o);
+    this.#levels = new BufferPool(device, 'decode-grid-level', GPUBufferUsage.UNIFORM);
+  }
+
+  protected override resetParams(): void {
+    this.#levels.reset();
+  }
+
+  encode(encoder: GPUCommandEncoder, outputs: readonly GPUBuffer[], crops: readonly DecodeCrop[]): void {
+    const n = this.strides.length;
+    if (outputs.length !== 4 * n) throw new RangeError(`decode: needs cls, obj, bbox and kps for ${n} strides, got ${outputs.length} buffers`);
+    const size = crops[0]?.input;
+    if (!size || crops.some((c) => c.input.width !== size.width || c.input.height !== size.height)) {
+      throw new RangeError('decode: the crops of one model run share one input size');
+    }
+    const cropBuffer = this.writeCrops(crops);
+    const pass = encoder.beginComputePass({ label: 'decode-grid' });
+    pass.setPipeline(this.pipeline);
+    let first = 0;
+    this.strides.forEach((s, l) => {
+      const cols = size.width / s;
+      const rows = size.height / s;
+      const data = new ArrayBuffer(DECODE_LEVEL.byteSize);
+      new Float32Array(data)[DECODE_LEVEL.stride / 4] = s;
+      new Uint32Array(data).set([cols, rows, first], DECODE_LEVEL.cols / 4);
+      const level = this.#levels.take(DECODE_LEVEL.byteSize);
+      this.device.queue.writeBuffer(level, 0, data);
+      pass.setBindGroup(0, this.bindGroup([cropBuffer, level, ...[0, 1, 2, 3].map((k) => outputs[k * n + l])]));
+      pass.dispatchWorkgroups(Math.ceil((cols * rows) / WG), crops.length);
+      first += cols * rows;
+    });
+    pass.end();
+  }
+
+  override destroy(): void {
+    super.destroy();
+    this.#levels.destroy();
   }
 }

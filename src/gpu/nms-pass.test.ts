@@ -9,7 +9,6 @@ import { NMS_CAP, NMS_PARAMS, NMS_RESULT, NMS_WGSL as code, NmsPass } from './nm
 import { structLayout } from './wgsl-layout';
 
 const WORDS = { Record: { size: 4, align: 4 } };
-const ANCHORS = 896;
 
 type Candidate = CandidateRecord;
 
@@ -66,7 +65,7 @@ function upload(cands: readonly Candidate[], count = cands.length): GPUBuffer {
 
 async function gpuNms(cands: readonly Candidate[], o: NmsOptions, count?: number) {
   const buffer = upload(cands, count);
-  const pass = new NmsPass(device, buffer, { maxFaces: o.maxFaces, anchors: ANCHORS });
+  const pass = new NmsPass(device, buffer, { maxFaces: o.maxFaces, keypoints: KEYPOINTS });
   const encoder = device.createCommandEncoder();
   const read = pass.encode(encoder, o);
   device.queue.submit([encoder.finish()]);
@@ -76,9 +75,9 @@ async function gpuNms(cands: readonly Candidate[], o: NmsOptions, count?: number
   return result;
 }
 
-/** The CPU twin sees the candidates as the CPU path lists them: crop by crop, in anchor order. */
+/** The CPU twin sees the candidates as the CPU path lists them: crop by crop, in anchor order (lexicographic). */
 function cpuNms(cands: readonly Candidate[], o: NmsOptions): Detection[] {
-  return nms([...cands].sort((a, b) => a.crop * ANCHORS + a.anchor - (b.crop * ANCHORS + b.anchor)), o);
+  return nms([...cands].sort((a, b) => a.crop - b.crop || a.anchor - b.anchor), o);
 }
 
 function expectSameFaces(gpu: Detection[], cpu: Detection[]): void {

@@ -1,5 +1,6 @@
 import candidateCode from '../shaders/candidate.wgsl?raw';
 import nmsCode from '../shaders/nms.wgsl?raw';
+import { KEYPOINTS } from '../detect/decode';
 import type { NmsOptions } from '../detect/nms';
 import { computePipeline } from './compute-pipeline';
 import { CANDIDATES, readRecord, type CandidateRecord } from './decode-pass';
@@ -48,12 +49,15 @@ export class NmsPass {
   #owned: GPUBuffer[];
   #staging: StagingPool;
 
-  /** `candidates`: a DecodePass's candidate buffer; `anchors`: anchors per crop (orders equal scores). */
-  constructor(device: GPUDevice, candidates: GPUBuffer, { maxFaces, anchors }: { maxFaces: number; anchors: number }) {
+  #keypoints: number;
+
+  /** `candidates`: a DecodePass's candidate buffer; `keypoints`: the model's keypoints per face (of a record's slots). */
+  constructor(device: GPUDevice, candidates: GPUBuffer, { maxFaces, keypoints = KEYPOINTS }: { maxFaces: number; keypoints?: number }) {
     if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new RangeError(`nms: maxFaces must be a positive integer, got ${maxFaces}`);
     this.#device = device;
     this.#maxFaces = maxFaces;
-    const constants = { SORT_WG, MASK_WG, CAP: NMS_CAP, MAX_FACES: maxFaces, ANCHORS: anchors };
+    this.#keypoints = keypoints;
+    const constants = { SORT_WG, MASK_WG, CAP: NMS_CAP, MAX_FACES: maxFaces };
     const module = device.createShaderModule({ label: 'nms', code: NMS_WGSL });
     [this.#sort, this.#mask, this.#reduce] = ['sort', 'build_mask', 'reduce'].map((entry) => computePipeline(device, `nms-${entry}`, module, constants, entry));
     const buffer = (label: string, size: number, usage: GPUBufferUsageFlags) => device.createBuffer({ label, size, usage });
@@ -100,7 +104,7 @@ export class NmsPass {
     return () => this.#staging.read(staging, (words) => {
       const u = new Uint32Array(words);
       const faces = Array.from({ length: u[NMS_RESULT.keptOffset / 4] },
-        (_, i) => readRecord(words, NMS_RESULT.facesOffset / 4 + i * NMS_RESULT.faceWords));
+        (_, i) => readRecord(words, NMS_RESULT.facesOffset / 4 + i * NMS_RESULT.faceWords, this.#keypoints));
       return { faces, candidates: u[NMS_RESULT.candidatesOffset / 4] };
     });
   }

@@ -4,12 +4,12 @@ import { frameTextureUsage } from '../gpu/frame-import';
 import { uploadRgba } from '../gpu/readback';
 import { FaceDetector, type DetectorOptions } from '../detect/detector';
 import type { ImageResult } from '../detect/eval-metrics';
-import { BLAZEFACE_BACK_256, BLAZEFACE_FRONT_128, configureOrt, FaceModel, type ModelSpec } from '../detect/model';
+import { BLAZEFACE_BACK_256, BLAZEFACE_FRONT_128, configureOrt, FaceModel, YUNET_N, type ModelSpec } from '../detect/model';
 import type { Rect } from '../detect/types';
 import { readImageRgba } from './image-io';
 import { requestNodeDevice } from './webgpu-node';
 
-export const EVAL_MODELS = { back256: BLAZEFACE_BACK_256, front128: BLAZEFACE_FRONT_128 } as const satisfies Record<string, ModelSpec>;
+export const EVAL_MODELS = { yunet: YUNET_N, blazeface: BLAZEFACE_BACK_256, front128: BLAZEFACE_FRONT_128 } as const satisfies Record<string, ModelSpec>;
 export type EvalModel = keyof typeof EVAL_MODELS;
 
 /** One image of an annotation file; other fields are ignored. */
@@ -110,11 +110,11 @@ export async function runEval(annotationsPath: string, o: EvalRunOptions): Promi
     await model.release();
     device.destroy();
   }
-  const { threshold, nms, tiles, edge } = detector.options;
+  const { threshold, tall, nms, tiles, edge, inputSide } = detector.options;
   return {
     results,
     config: {
-      model: o.model, provider: 'wasm', threshold, edge, nms, tiles,
+      model: o.model, provider: 'wasm', threshold, tall, edge, nms, tiles, input_side: inputSide ?? 'native',
       crops_per_image: entries.length > 0 ? crops / entries.length : 0,
       annotations: annotationsPath,
       runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import preprocessWgsl from '../shaders/preprocess.wgsl?raw';
-import { PreprocessPass } from '../gpu/preprocess-pass';
+import { PreprocessPass, tensorBytes } from '../gpu/preprocess-pass';
 import { readBuffer, uploadRgba } from '../gpu/readback';
-import { decodeRef, type Candidate } from '../detect/decode';
+import { decodeOutputs, type Candidate } from '../detect/decode';
 import { decodeFloor, mergeCrops, type DetectorOptions } from '../detect/detector';
 import type { FaceModel, ModelSpec } from '../detect/model';
 import { planCrops, type Crop } from '../detect/tiling';
-import type { Detection, Rect } from '../detect/types';
+import type { Detection } from '../detect/types';
 import { nodeModelPath, openNodeModel } from './node-model';
 import { videoFrames } from './eval-video-frames';
 
@@ -19,27 +19,30 @@ import { videoFrames } from './eval-video-frames';
  */
 export class CropRunner {
   readonly #preprocess: PreprocessPass;
-  readonly #input: GPUBuffer;
+  #input: GPUBuffer | undefined;
 
   constructor(private readonly device: GPUDevice, private readonly model: FaceModel, private readonly threshold: number) {
-    this.#preprocess = new PreprocessPass(device, model.spec.inputSize);
-    this.#input = device.createBuffer({
-      label: 'eval-video-input', size: this.#preprocess.tensorBytes,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    });
+    this.#preprocess = new PreprocessPass(device, model.spec.format);
   }
 
-  async run(frame: GPUTexture, crop: Rect): Promise<Candidate[]> {
+  async run(frame: GPUTexture, crop: Crop): Promise<Candidate[]> {
+    const bytes = tensorBytes(crop.input);
+    if (!this.#input || this.#input.size < bytes) {
+      this.#input?.destroy();
+      this.#input = this.device.createBuffer({
+        label: 'eval-video-input', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
+    }
     const encoder = this.device.createCommandEncoder({ label: 'eval-video-preprocess' });
-    this.#preprocess.encode(encoder, frame, crop, this.#input);
+    this.#preprocess.encode(encoder, frame, crop.rect, crop.input, this.#input);
     this.device.queue.submit([encoder.finish()]);
-    const tensor = await readBuffer(this.device, this.#input, this.#preprocess.tensorBytes);
-    const raw = await this.model.runCpu(new Float32Array(tensor));
-    return decodeRef(raw, this.threshold, this.model.spec.anchors);
+    const tensor = await readBuffer(this.device, this.#input, bytes);
+    const raw = await this.model.runCpu(new Float32Array(tensor), crop.input);
+    return decodeOutputs(this.model.spec, raw, crop.input, this.threshold);
   }
 
   destroy(): void {
-    this.#input.destroy();
+    this.#input?.destroy();
     this.#preprocess.destroy();
   }
 }
@@ -58,10 +61,13 @@ export function rotateTiles(tiles: number, perCall: number, calls: number): numb
   });
 }
 
-/** Candidates are cached down to this score, so the detector's threshold can change without rerunning the model. */
-export const CACHE_FLOOR = 0.1;
+/**
+ * Candidates are cached down to this score, so the detector's thresholds can change without rerunning the model
+ * (YuNet keeps tall boxes from 0.06).
+ */
+export const CACHE_FLOOR = 0.05;
 /** Bump when anything between the frame and a crop's candidates changes in a way the fingerprint does not see. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 interface CachedCrop {
   /** Milliseconds this crop took when it was run (preprocess, readback, model, decode). */
@@ -82,7 +88,7 @@ const sha256 = (...parts: (string | Uint8Array)[]) => {
   return h.digest('hex');
 };
 
-const cropKey = (r: Rect) => `${r.x},${r.y},${r.w},${r.h}`;
+const cropKey = ({ rect: r, input }: Crop) => `${r.x},${r.y},${r.w},${r.h}@${input.width}x${input.height}`;
 
 /**
  * Per-crop candidates of one clip, on disk: one file per (clip bytes, model bytes, preprocess shader, floor).
@@ -108,16 +114,16 @@ export class CropCache {
   static open(dir: string | undefined, clipPath: string, spec: ModelSpec): CropCache {
     if (dir === undefined) return new CropCache('', basename(clipPath));
     const key = sha256(String(CACHE_VERSION), readFileSync(clipPath), readFileSync(nodeModelPath(spec)), preprocessWgsl,
-      String(spec.inputSize), String(CACHE_FLOOR));
+      JSON.stringify(spec.format), String(CACHE_FLOOR));
     mkdirSync(dir, { recursive: true });
     return new CropCache(join(dir, `${basename(clipPath).replace(/\.[^.]*$/, '')}-${key.slice(0, 16)}.json`), basename(clipPath));
   }
 
-  get(crop: Rect, frame: number): CachedCrop | undefined {
+  get(crop: Crop, frame: number): CachedCrop | undefined {
     return this.#data.crops[cropKey(crop)]?.[frame];
   }
 
-  set(crop: Rect, frame: number, value: CachedCrop): void {
+  set(crop: Crop, frame: number, value: CachedCrop): void {
     (this.#data.crops[cropKey(crop)] ??= {})[frame] = value;
     this.#dirty++;
   }
@@ -166,14 +172,14 @@ export interface ClipDetections {
 export async function detectClip(clipPath: string, size: { width: number; height: number }, o: ClipDetectOptions): Promise<ClipDetections> {
   // The cache holds nothing below its floor: a detector that keeps lower scores would silently miss them.
   if (decodeFloor(o.detector) < CACHE_FLOOR) throw new RangeError(`eval:video: scores below ${CACHE_FLOOR} are not cached`);
-  const crops = planCrops(size.width, size.height, o.detector.tiles);
+  const crops = planCrops(o.spec, size.width, size.height, o.detector.tiles, o.detector.inputSide);
   const tiles = crops.length - 1;
   const picks = rotateTiles(tiles, o.tilesPerDetection, o.frames.length);
   const plan = new Map<number, Crop[]>(o.frames.map((f, j) => [f, [crops[0]!, ...picks[j]!.map((t) => crops[1 + t]!)]]));
   const cache = CropCache.open(o.cacheDir, clipPath, o.spec);
   const missing = new Map<number, Crop[]>();
   for (const [f, cs] of plan) {
-    const m = cs.filter((c) => !cache.get(c.rect, f));
+    const m = cs.filter((c) => !cache.get(c, f));
     if (m.length > 0) missing.set(f, m);
   }
   const total = [...missing.values()].reduce((n, m) => n + m.length, 0);
@@ -190,8 +196,8 @@ export async function detectClip(clipPath: string, size: { width: number; height
         try {
           for (const c of todo) {
             const t0 = performance.now();
-            const candidates = await runner.run(frame, c.rect);
-            cache.set(c.rect, i - 1, { ms: performance.now() - t0, c: candidates });
+            const candidates = await runner.run(frame, c);
+            cache.set(c, i - 1, { ms: performance.now() - t0, c: candidates });
             ran++;
             o.onProgress?.(ran, total);
           }
@@ -213,11 +219,11 @@ export async function detectClip(clipPath: string, size: { width: number; height
   let ms = 0;
   for (const [f, cs] of plan) {
     const perCrop = cs.map((c) => {
-      const hit = cache.get(c.rect, f)!;
+      const hit = cache.get(c, f)!;
       ms += hit.ms;
       return hit.c.filter((k) => k.score >= decodeFloor(o.detector));
     });
-    byFrame.set(f, mergeCrops(perCrop, cs, o.detector));
+    byFrame.set(f, mergeCrops(perCrop, cs, size, o.detector));
   }
   return {
     byFrame, tiles, ran,

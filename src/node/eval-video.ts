@@ -4,8 +4,8 @@ import { maskFromBox, maskFromRegion } from '../app/masks';
 import { onTruth } from '../detect/eval-metrics';
 import { failClosedReason } from '../app/fail-closed';
 import { DEFAULT_SETTINGS } from '../app/settings';
-import { DEFAULT_DETECTOR_OPTIONS, LIVE_EDGE, type DetectorOptions } from '../detect/detector';
-import { BLAZEFACE_BACK_256 } from '../detect/model';
+import { detectorDefaults, liveEdge, type DetectorOptions } from '../detect/detector';
+import { DEFAULT_MODEL, MODELS, type ModelSpec } from '../detect/model';
 import { formatTilePlan } from '../detect/tiling';
 import type { LeakSummary } from '../track/leak';
 import { detectedFrames, replayLive, type LiveSchedule, type ReplayFrame } from '../track/leak-replay';
@@ -30,6 +30,7 @@ export const LIVE_SCHEDULE: Readonly<LiveSchedule> = { every: 3, latency: 3 };
 export const LIVE_TILES_PER_DETECTION = Infinity;
 
 export interface VideoEvalOptions {
+  spec: ModelSpec;
   schedule: LiveSchedule;
   tilesPerDetection: number;
   detector: DetectorOptions;
@@ -60,10 +61,16 @@ export interface VideoEvalOptions {
   onFrame?: (f: ReplayFrame) => void;
 }
 
+/** Live mode's detector for a model: its defaults and its live edge threshold, the whole frame at its own size. */
+export function liveDetector(spec: ModelSpec): DetectorOptions {
+  return { ...detectorDefaults(spec), edge: liveEdge(spec) };
+}
+
 export const DEFAULT_VIDEO_EVAL: Readonly<VideoEvalOptions> = {
+  spec: MODELS[DEFAULT_MODEL],
   schedule: LIVE_SCHEDULE,
   tilesPerDetection: LIVE_TILES_PER_DETECTION,
-  detector: { ...DEFAULT_DETECTOR_OPTIONS, edge: LIVE_EDGE },
+  detector: liveDetector(MODELS[DEFAULT_MODEL]),
   tracker: {},
   maskScale: DEFAULT_SETTINGS.maskScale,
   budgetMs: DEFAULT_SETTINGS.budgetMs,
@@ -103,7 +110,7 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   const frames = Math.min(truth.frames.length, o.limit ?? Infinity);
   const detected = detectedFrames(frames, o.schedule);
   const dets = await detectClip(clipPath, size, {
-    spec: BLAZEFACE_BACK_256, detector: o.detector, frames: detected, tilesPerDetection: o.tilesPerDetection,
+    spec: o.spec, detector: o.detector, frames: detected, tilesPerDetection: o.tilesPerDetection,
     cacheDir: o.cacheDir, onProgress: o.onProgress,
   });
   const frameMs = 1000 / truth.fps;
@@ -171,11 +178,13 @@ export function readClipIndex(dir: string): IndexedClip[] {
 /** The run's settings, for the result file. */
 export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
   return {
+    model: o.spec.name,
     detect_every: o.schedule.every,
     latency: o.schedule.latency,
     tiles_per_detection: Number.isFinite(o.tilesPerDetection) ? o.tilesPerDetection : 'all',
     tiles: formatTilePlan(o.detector.tiles),
     threshold: o.detector.threshold,
+    tall: o.detector.tall,
     edge: o.detector.edge,
     mask_scale: o.maskScale,
     budget_ms: o.budgetMs,

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { maskFromBox } from '../app/masks';
-import { candidateToDetection, decodeRef } from '../detect/decode';
-import { DEFAULT_DETECTOR_OPTIONS } from '../detect/detector';
-import { BLAZEFACE_BACK_256, FaceModel, configureOrt } from '../detect/model';
+import { candidateToDetection, decodeOutputs } from '../detect/decode';
+import { detectorDefaults } from '../detect/detector';
+import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fixedInput } from '../detect/model';
 import { iou, nms } from '../detect/nms';
 import { letterboxCrop, preprocessRef } from '../detect/preprocess';
 import type { Detection, Rect, RgbaImage } from '../detect/types';
@@ -87,9 +87,10 @@ describe.skipIf(!present)(`anonymity on real face crops${present ? '' : ` (skipp
   /** The app's detector on the whole crop: BlazeFace back-256 at its default threshold, then its NMS. */
   async function detect(img: RgbaImage): Promise<Detection[]> {
     const crop = letterboxCrop(img.width, img.height);
-    const raw = await model.runCpu(preprocessRef(img, crop, BLAZEFACE_BACK_256.inputSize));
-    const { threshold, nms: nmsOptions } = DEFAULT_DETECTOR_OPTIONS;
-    return nms(decodeRef(raw, threshold, BLAZEFACE_BACK_256.anchors).map((c) => candidateToDetection(c, crop)), nmsOptions);
+    const size = fixedInput(BLAZEFACE_BACK_256)!;
+    const raw = await model.runCpu(preprocessRef(img, crop, size, BLAZEFACE_BACK_256.format));
+    const { threshold, nms: nmsOptions } = detectorDefaults(BLAZEFACE_BACK_256);
+    return nms(decodeOutputs(BLAZEFACE_BACK_256, raw, size, threshold).map((c) => candidateToDetection(c, crop)), nmsOptions);
   }
 
   const found = (dets: Detection[], face: Rect) => dets.filter((d) => iou(d.box, face) > 0.2);

@@ -1,10 +1,10 @@
 // BlazeFace raw outputs of one or more crops -> face candidates in frame coordinates above a score threshold
-// (a lower one near the frame's borders, where faces are cut),
-// appended in any order to one list that the NMS pass (nms.wgsl) reads. Faces cut by an inner tile edge are
-// dropped where the crop asks for it: the neighbouring tile sees them whole.
-// CPU twin: decodeRef + candidateToDetection + isCut in src/detect (mergeCrops, before its NMS).
+// (lower ones near the frame's borders, where faces are cut, and for tall boxes), appended in any order to one
+// list that the NMS pass (nms.wgsl) reads. Faces cut by an inner tile edge are dropped where the crop asks for it:
+// the neighbouring tile sees them whole.
+// CPU twin: decodeAnchors + candidateToDetection + keepScore + isCut in src/detect (mergeCrops, before its NMS).
 //
-// Needs candidate.wgsl in front (struct Record).
+// Needs candidate.wgsl and crop-keep.wgsl in front (struct Record, struct Crop, append()).
 //
 // Candidate buffer (little-endian, 4-byte words):
 //   byte 0            u32 count: candidates that passed; may exceed MAX_CANDIDATES (the rest are dropped)
@@ -25,16 +25,6 @@ const BOX_STRIDE = 16u;
 const KEYPOINTS = 6u;
 // BlazeFace has one class; kept so a multi-class head slots in without changing the threshold.
 const CLASS_PROB = 1.0;
-
-struct Crop {
-  rect: vec4f,       // x, y, w, h of the crop, as fractions of the frame
-  drop_edge: vec4u,  // left, top, right, bottom: nonzero where a box touching that edge is dropped
-  margin: vec2f,     // how near an edge counts as touching it, as fractions of the frame's width and height
-  threshold: f32,
-  index: u32,        // the crop's place in the frame's crop list: orders candidates of equal score
-  edge_threshold: f32, // below threshold, a box this near a frame border (edge_band of its size) is kept from here
-  edge_band: f32,
-}
 
 struct Candidates {
   count: atomic<u32>,
@@ -72,27 +62,6 @@ fn raw_box(slot: u32, a: u32, k: u32) -> f32 {
   return boxes1[(slot * grid1 + a - GRID0_ANCHORS) * BOX_STRIDE + k];
 }
 
-// Twin: keepScore(). Coordinates are fractions of the frame, whose borders are 0 and 1.
-fn keep_score(c: Crop, score: f32, x: f32, y: f32, w: f32, h: f32) -> bool {
-  if (score >= c.threshold) {
-    return true;
-  }
-  if (score < c.edge_threshold) {
-    return false;
-  }
-  let b = c.edge_band;
-  return x <= b * w || y <= b * h || x + w >= 1.0 - b * w || y + h >= 1.0 - b * h;
-}
-
-// Twin: isCut().
-fn is_cut(c: Crop, x: f32, y: f32, w: f32, h: f32) -> bool {
-  let r = c.rect;
-  return (c.drop_edge.x != 0u && x <= r.x + c.margin.x)
-    || (c.drop_edge.y != 0u && y <= r.y + c.margin.y)
-    || (c.drop_edge.z != 0u && x + w >= r.x + r.z - c.margin.x)
-    || (c.drop_edge.w != 0u && y + h >= r.y + r.w - c.margin.y);
-}
-
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) id: vec3u) {
   let a = id.x;
@@ -102,36 +71,19 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   }
   let crop = crops[slot];
   let score = sigmoid(raw_score(slot, a)) * CLASS_PROB;
-  if (score < min(crop.threshold, crop.edge_threshold)) {
+  if (score < floor_score(crop)) {
     return;
   }
   let anchor = anchors[a];
   let scale = 1.0 / INPUT_SIZE;
-  let r = crop.rect;
   let cx = anchor.x + raw_box(slot, a, 0u) * scale;
   let cy = anchor.y + raw_box(slot, a, 1u) * scale;
   let w = raw_box(slot, a, 2u) * scale;
   let h = raw_box(slot, a, 3u) * scale;
-  let x = r.x + (cx - w / 2.0) * r.z;
-  let y = r.y + (cy - h / 2.0) * r.w;
-  if (!keep_score(crop, score, x, y, w * r.z, h * r.w) || is_cut(crop, x, y, w * r.z, h * r.w)) {
-    return;
-  }
-  let slot_out = atomicAdd(&candidates.count, 1u);
-  if (slot_out >= MAX_CANDIDATES) {
-    return;
-  }
-  var out: Record;
-  out.anchor = a;
-  out.crop = crop.index;
-  out.score = score;
-  out.x = x;
-  out.y = y;
-  out.w = w * r.z;
-  out.h = h * r.w;
+  var kp: array<f32, 12>;
   for (var k = 0u; k < KEYPOINTS; k++) {
-    out.keypoints[2u * k] = r.x + (anchor.x + raw_box(slot, a, 4u + 2u * k) * scale) * r.z;
-    out.keypoints[2u * k + 1u] = r.y + (anchor.y + raw_box(slot, a, 5u + 2u * k) * scale) * r.w;
+    kp[2u * k] = anchor.x + raw_box(slot, a, 4u + 2u * k) * scale;
+    kp[2u * k + 1u] = anchor.y + raw_box(slot, a, 5u + 2u * k) * scale;
   }
-  candidates.records[slot_out] = out;
+  append(crop, a, score, vec4f(cx - w / 2.0, cy - h / 2.0, w, h), kp);
 }

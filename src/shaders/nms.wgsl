@@ -19,7 +19,6 @@ override MASK_WG: u32 = 64;
 override CAP: u32 = 4096;        // candidates that take part, a power of two; more make the detector refuse
 override WORDS: u32 = CAP / 32u; // bitmask words per row, and the reduce workgroup's size
 override MAX_FACES: u32 = 64;
-override ANCHORS: u32 = 896;     // anchors per crop
 
 const KEYPOINTS2 = 12u;
 const SUMS = 16u;                // x, y, w, h, keypoints[12], each times the score
@@ -66,7 +65,7 @@ fn precedes(a: u32, b: u32, n: u32) -> bool {
   if (ra.score != rb.score) {
     return ra.score > rb.score;
   }
-  return ra.crop * ANCHORS + ra.anchor < rb.crop * ANCHORS + rb.anchor;
+  return ra.crop < rb.crop || (ra.crop == rb.crop && ra.anchor < rb.anchor);
 }
 
 var<workgroup> shared_n: u32;

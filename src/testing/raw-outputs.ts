@@ -1,6 +1,7 @@
 import { random } from './random';
 import type { RawOutputs } from '../detect/decode';
 import { BOX_STRIDE } from '../detect/decode';
+import { YUNET_N, type CpuOutputs, type InputSize } from '../detect/model';
 
 /** BlazeFace-256-shaped outputs: score logits in [-6, 6], box regressors within ±spread input pixels. */
 export function randomRaw(seed: number, spread = 40): RawOutputs {
@@ -12,9 +13,42 @@ export function randomRaw(seed: number, spread = 40): RawOutputs {
   };
 }
 
-/** Stands in for onnxruntime-web's output buffers: one per output, the crops' outputs back to back. */
-export function uploadRaw(device: GPUDevice, crops: readonly RawOutputs[]): { scores: GPUBuffer[]; boxes: GPUBuffer[] } {
-  const put = (parts: Float32Array[]) => {
+/** A BlazeFace RawOutputs as the model returns it: ModelSpec.outputs order (scores per grid, then boxes per grid). */
+export function anchorCpuOutputs(raw: RawOutputs): CpuOutputs {
+  return [...raw.scores, ...raw.boxes];
+}
+
+/**
+ * YuNet-shaped outputs for an input of `size`, in YUNET_N.outputs order (cls, obj, bbox, kps, each per stride):
+ * cls and obj in [0, 1] (so some products pass a threshold), centre and keypoint offsets within ±1 cell of their
+ * cell, log-sizes in [-1, 2] (a third of a stride to over seven strides).
+ */
+export function randomGridRaw(seed: number, size: InputSize): CpuOutputs {
+  if (YUNET_N.head.kind !== 'strides') throw new Error('YUNET_N has stride grids');
+  const strides = YUNET_N.head.strides;
+  const next = random(seed);
+  const fill = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * next());
+  const cells = strides.map((s) => {
+    if (size.width % s !== 0 || size.height % s !== 0) throw new RangeError(`${size.width}x${size.height} is not a multiple of stride ${s}`);
+    return (size.width / s) * (size.height / s);
+  });
+  const bbox = (n: number) => {
+    const b = new Float32Array(4 * n);
+    for (let i = 0; i < n; i++) b.set([-1 + 2 * next(), -1 + 2 * next(), -1 + 3 * next(), -1 + 3 * next()], 4 * i);
+    return b;
+  };
+  return [
+    ...cells.map((n) => fill(n, 0, 1)),
+    ...cells.map((n) => fill(n, 0, 1)),
+    ...cells.map(bbox),
+    ...cells.map((n) => fill(10 * n, -1, 1)),
+  ];
+}
+
+/** Stands in for onnxruntime-web's output buffers: one per output (ModelSpec.outputs order), the crops' outputs back to back. */
+export function uploadOutputs(device: GPUDevice, crops: readonly CpuOutputs[]): GPUBuffer[] {
+  return crops[0].map((_, k) => {
+    const parts = crops.map((c) => c[k]);
     const size = parts.reduce((n, p) => n + p.byteLength, 0);
     const b = device.createBuffer({ label: 'raw-output', size, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true });
     const view = new Float32Array(b.getMappedRange());
@@ -25,10 +59,15 @@ export function uploadRaw(device: GPUDevice, crops: readonly RawOutputs[]): { sc
     }
     b.unmap();
     return b;
-  };
+  });
+}
+
+/**
+ * BlazeFace outputs uploaded as uploadOutputs does: `buffers` in ModelSpec.outputs order (what DecodePass.encode
+ * takes), and the same buffers as `scores` and `boxes` per grid.
+ */
+export function uploadRaw(device: GPUDevice, crops: readonly RawOutputs[]): { buffers: GPUBuffer[]; scores: GPUBuffer[]; boxes: GPUBuffer[] } {
   const grids = crops[0].scores.length;
-  return {
-    scores: Array.from({ length: grids }, (_, g) => put(crops.map((c) => c.scores[g]))),
-    boxes: Array.from({ length: grids }, (_, g) => put(crops.map((c) => c.boxes[g]))),
-  };
+  const buffers = uploadOutputs(device, crops.map(anchorCpuOutputs));
+  return { buffers, scores: buffers.slice(0, grids), boxes: buffers.slice(grids) };
 }

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadRgba } from '../gpu/readback';
+import { frameTextureUsage } from '../gpu/frame-import';
+import { readImageRgba } from '../node/image-io';
+import { openNodeModel } from '../node/node-model';
+import { FaceDetector } from './detector';
+import { YUNET_N, type FaceModel } from './model';
+import { iou } from './nms';
+import type { Rect } from './types';
+
+const SUMS = '../shared/models/yunet/SHA256SUMS';
+// The astronaut's face in NASA's public-domain portrait (tests/fixtures), read by hand (as blazeface-photo.test.ts).
+const TRUE_FACE: Rect = { x: 178, y: 80, w: 94, h: 100 };
+
+describe('the shipped YuNet model', () => {
+  it('is served with its licence and a notice of its source', () => {
+    expect(readFileSync('public/models/LICENSE-yunet.txt', 'utf8')).toMatch(/Apache License/);
+    expect(readFileSync('public/models/NOTICE-yunet.txt', 'utf8')).toMatch(/libfacedetection\.train/);
+  });
+
+  it.skipIf(!existsSync(SUMS))('is the file ../shared/models/yunet/SHA256SUMS names (skipped without ../shared)', () => {
+    const line = readFileSync(SUMS, 'utf8').split('\n').find((l) => l.endsWith(' yunet_n_dynamic.onnx'));
+    const hash = createHash('sha256').update(readFileSync(`public/${YUNET_N.url}`)).digest('hex');
+    expect(line?.split(/\s+/)[0]).toBe(hash);
+  });
+});
+
+describe('FaceDetector with YuNet on a real photo', () => {
+  let device: GPUDevice;
+  let model: FaceModel;
+  beforeAll(async () => {
+    ({ device, model } = await openNodeModel(YUNET_N));
+  });
+  afterAll(async () => {
+    await model?.release();
+    device?.destroy();
+  });
+
+  it('finds the one face at the frame\'s own size and at a live side, with five keypoints', async () => {
+    const photo = readImageRgba('tests/fixtures/astronaut.jpg');
+    const frame = uploadRgba(device, photo, frameTextureUsage());
+    const detector = new FaceDetector(device, model);
+    try {
+      for (const side of [undefined, 320]) {
+        const faces = await detector.detect(frame, Infinity, side);
+        expect(faces, `side ${side ?? 'native'}`).toHaveLength(1);
+        expect(iou(faces[0]!.box, TRUE_FACE)).toBeGreaterThan(0.6);
+        expect(faces[0]!.keypoints).toHaveLength(5);
+        const [rightEye, leftEye] = faces[0]!.keypoints;
+        expect(rightEye!.x).toBeLessThan(leftEye!.x); // the person's right eye is on the picture's left
+      }
+    } finally {
+      detector.destroy();
+      frame.destroy();
+    }
+  });
+});
