@@ -1,7 +1,6 @@
 import { acquireGpu, type Gpu } from '../gpu/device';
 import { chooseImportPath, FrameImporter, frameTextureUsage, type FrameImportPath } from '../gpu/frame-import';
-import { detectorDefaults, FaceDetector, liveEdge } from '../detect/detector';
-import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
+import { chosenDetectorOptions, FaceDetector, liveEdge } from '../detect/detector';
 import { FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type Provider } from '../detect/model';
 import { Tracker, type TrackedFace } from '../track/tracker';
 import type { Detection, Rect } from '../detect/types';
@@ -194,12 +193,10 @@ export class LivePipeline {
   }
 
   private makeDetector(res: DeviceResources, model: FaceModel): FaceDetector {
-    const defaults = detectorDefaults(model.spec);
-    const tiles = { auto: defaults.tiles, on: DEFAULT_TILE_PLAN, off: NO_TILES }[this.settings.tiles];
+    const chosen = chosenDetectorOptions(model.spec, this.settings);
     return new FaceDetector(res.gpu.device, model, {
-      tiles,
-      threshold: this.settings.threshold ?? defaults.threshold,
-      nms: { ...defaults.nms, weighted: this.settings.nms === 'weighted' },
+      ...chosen,
+      nms: { ...chosen.nms, weighted: this.settings.nms === 'weighted' },
       edge: liveEdge(model.spec),
     });
   }

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FaceDetector, type DetectorOptions } from '../detect/detector';
+import { chosenDetectorOptions, FaceDetector } from '../detect/detector';
 import { configureOrt, DEFAULT_MODEL, FaceModel, MODELS, type ModelName } from '../detect/model';
-import { DEFAULT_TILE_PLAN, NO_TILES } from '../detect/tiling';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { FrameEngine } from '../offline/frame-engine';
 import { AnonymizePass } from '../render/anonymize-pass';
@@ -41,10 +40,8 @@ export async function openEngine(o: EngineOptions): Promise<FrameEngine> {
   const device = await requestNodeDevice();
   try {
     const model = await FaceModel.create(spec, bytes, 'wasm');
-    const options: Partial<DetectorOptions> = {};
-    if (o.threshold !== undefined) options.threshold = o.threshold;
-    if (o.tiles !== undefined) options.tiles = o.tiles ? DEFAULT_TILE_PLAN : NO_TILES;
-    const detector = new FaceDetector(device, model, options);
+    const tiles = o.tiles === undefined ? 'auto' : o.tiles ? 'on' : 'off';
+    const detector = new FaceDetector(device, model, chosenDetectorOptions(spec, { tiles, threshold: o.threshold }));
     const info = device.adapterInfo;
     const adapter = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
     return new FrameEngine(device, detector, new AnonymizePass(device), adapter);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLAZEFACE_LIVE_EDGE, decodeFloor, detectorDefaults, keepScore, liveEdge, NO_EDGE, parseEdge, type KeepRule } from './detector';
+import { BLAZEFACE_LIVE_EDGE, chosenDetectorOptions, decodeFloor, detectorDefaults, keepScore, liveEdge, NO_EDGE, parseEdge, type KeepRule } from './detector';
 import { BLAZEFACE_BACK_256, YUNET_N } from './model';
 import { DEFAULT_TILE_PLAN, NO_TILES } from './tiling';
 
@@ -40,6 +40,16 @@ describe('detectorDefaults', () => {
     expect(yunet.tall).toEqual({ px: YUNET_N.score.tallPx, threshold: YUNET_N.score.tallThreshold });
     expect(yunet.tiles).toEqual(NO_TILES);
     expect(yunet.edge).toEqual(NO_EDGE);
+  });
+});
+
+describe('chosenDetectorOptions', () => {
+  it("reads a user's tiles and threshold over the model's defaults", () => {
+    expect(chosenDetectorOptions(YUNET_N, {})).toEqual(detectorDefaults(YUNET_N));
+    expect(chosenDetectorOptions(YUNET_N, { tiles: 'auto', threshold: null })).toEqual(detectorDefaults(YUNET_N));
+    expect(chosenDetectorOptions(YUNET_N, { tiles: 'on', threshold: 0.5 })).toMatchObject({ tiles: DEFAULT_TILE_PLAN, threshold: 0.5 });
+    expect(chosenDetectorOptions(BF, { tiles: 'off' })).toMatchObject({ tiles: NO_TILES, threshold: BF.score.threshold });
+    expect(chosenDetectorOptions(BF, { tiles: 'auto' }).tiles).toEqual(DEFAULT_TILE_PLAN);
   });
 });
 

@@ -88,6 +88,22 @@ export function detectorDefaults(spec: ModelSpec): DetectorOptions {
   };
 }
 
+/** A user's tile choice (`?tiles=`, `--tiles`): the model's default, or tiles on or off. */
+export type TileChoice = 'auto' | 'on' | 'off';
+
+/** What a user may choose of the detector; unset: the model's default. */
+export interface DetectorChoices {
+  tiles?: TileChoice;
+  threshold?: number | null;
+}
+
+/** The detector options a user's choices give over a model's defaults: one reading for live mode, the export page and the CLI. */
+export function chosenDetectorOptions(spec: ModelSpec, c: DetectorChoices): DetectorOptions {
+  const d = detectorDefaults(spec);
+  const tiles = { auto: d.tiles, on: DEFAULT_TILE_PLAN, off: NO_TILES }[c.tiles ?? 'auto'];
+  return { ...d, tiles, threshold: c.threshold ?? d.threshold };
+}
+
 /** The default model's detector defaults. */
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = detectorDefaults(MODELS.yunet);
 

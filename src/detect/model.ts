@@ -108,7 +108,7 @@ export const YUNET_N: ModelSpec = {
   head: { kind: 'strides', strides: YUNET_STRIDES },
   outputs: ['cls', 'obj', 'bbox', 'kps'].flatMap((kind) => YUNET_STRIDES.map((s) => `${kind}_${s}`)),
   keypoints: 5,
-  score: { threshold: 0.3, tallPx: 80, tallThreshold: 0.06 },
+  score: { threshold: 0.25, tallPx: 64, tallThreshold: 0.06 },
 };
 
 /** The models a user can pick (`?model=`, `--model`), the default first. */

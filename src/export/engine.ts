@@ -1,5 +1,5 @@
 import { timeModel, tryFasterProvider } from '../app/provider-choice';
-import { FaceDetector } from '../detect/detector';
+import { chosenDetectorOptions, FaceDetector, type DetectorChoices } from '../detect/detector';
 import { configureOrt, DEFAULT_MODEL, FaceModel, fetchModel, MODELS, type ModelName } from '../detect/model';
 import { acquireGpu } from '../gpu/device';
 import { chooseImportPath, type FrameImportPreference } from '../gpu/frame-import';
@@ -14,11 +14,14 @@ export interface OpenedEngine {
 
 /**
  * The browser's FrameEngine: the app's GPU device, the face model and AnonymizePass. Offline there is no frame
- * budget, so every detection runs at the model's most accurate defaults (YuNet: each frame at its own size). The provider is chosen as live
+ * budget, so every detection runs at the model's most accurate input size (YuNet: each frame at its own size),
+ * with the user's model, threshold and tiles (`?model=`, `?threshold=`, `?tiles=`, as in live mode). The provider is chosen as live
  * mode does: wasm first, and WebGPU instead where it measures faster; never on a software adapter, where WebGPU
  * inference is CPU work too and compiling its shaders takes many seconds.
  */
-export async function openEngine(frameImport: FrameImportPreference, modelName: ModelName = DEFAULT_MODEL): Promise<OpenedEngine> {
+export async function openEngine(
+  frameImport: FrameImportPreference, modelName: ModelName = DEFAULT_MODEL, choices: DetectorChoices = {},
+): Promise<OpenedEngine> {
   const spec = MODELS[modelName];
   configureOrt({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href });
   const gpu = await acquireGpu();
@@ -35,7 +38,7 @@ export async function openEngine(frameImport: FrameImportPreference, modelName: 
         model = faster;
       }
     }
-    const detector = new FaceDetector(gpu.device, model);
+    const detector = new FaceDetector(gpu.device, model, chosenDetectorOptions(spec, choices));
     const importPath = chooseImportPath(frameImport, gpu.software);
     return { engine: new FrameEngine(gpu.device, detector, new AnonymizePass(gpu.device), gpu.description, importPath), provider };
   } catch (e) {

@@ -1,10 +1,9 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { ConversionCanceledError } from 'mediabunny';
-import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, type Effect } from '../app/settings';
+import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, type Effect, type Settings } from '../app/settings';
 import type { Point } from '../detect/types';
 import { NO_EDITS, regionFromDrag, toggleTrack, trackAt, tracksOf, type Edits } from '../export/edits';
 import { openEngine, type OpenedEngine } from '../export/engine';
-import type { FrameImportPreference } from '../gpu/frame-import';
 import {
   closeMedia, exportMedia, facesOn, frameCount, frameSize, openMedia, renderPreview, type Look, type OpenedMedia,
 } from '../export/media';
@@ -58,8 +57,8 @@ export class VeilExport extends LitElement {
   declare status: string;
 
   #engine: Promise<OpenedEngine> | null = null;
-  /** How decoded frames reach the GPU (`?import=`, as in live mode). */
-  #frameImport: FrameImportPreference;
+  /** How decoded frames reach the GPU and which detector finds the faces (`?import=`, `?model=`, ... as in live mode). */
+  #engineChoices: Pick<Settings, 'frameImport' | 'model' | 'tiles' | 'threshold'>;
   #media: OpenedMedia | null = null;
   #abort: AbortController | null = null;
   /** The engine does one frame at a time: preview renders queue behind each other. */
@@ -78,7 +77,7 @@ export class VeilExport extends LitElement {
     this.edits = NO_EDITS;
     const s = { ...DEFAULT_SETTINGS, ...loadStoredSettings(), ...settingsFromUrl(location.search).settings };
     this.look = { effect: s.effect, strength: s.strength, scale: s.maskScale, shape: s.shape, color: DEFAULT_SOLID_COLOR, outlines: false };
-    this.#frameImport = s.frameImport;
+    this.#engineChoices = s;
     this.download = null;
     this.drag = null;
     this.status = '';
@@ -104,8 +103,9 @@ export class VeilExport extends LitElement {
 
   #openEngine(): Promise<OpenedEngine> {
     if (!this.#engine) {
-      const opening = openEngine(this.#frameImport).then((e) => {
-        this.status = `GPU: ${e.engine.adapter}${e.engine.importPath === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${e.provider}`;
+      const { frameImport, model, tiles, threshold } = this.#engineChoices;
+      const opening = openEngine(frameImport, model, { tiles, threshold }).then((e) => {
+        this.status = `GPU: ${e.engine.adapter}${e.engine.importPath === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${model} on ${e.provider}`;
         return e;
       });
       // A failed start (no WebGPU, say) is tried again with the next file.

@@ -107,6 +107,7 @@ test('a clip with audio: every frame, the duration and the audio kept, the face 
   await expect(page.locator('veil-export [data-control="track"]')).toHaveText(['Face 1: blurred']);
   // As live mode: on this software GPU the decoded frames are converted on the CPU (faster here: the bench's import table).
   await expect(page.locator('veil-export [data-role="status"]')).toContainText('frames converted on the CPU');
+  await expect(page.locator('veil-export [data-role="status"]')).toContainText('detector: yunet on wasm');
   await screenshot(page, 'export-preview');
   const output = await exportAndSave(page, 'clip-tagged-veil.mp4');
   await screenshot(page, 'export-done');
