@@ -8,12 +8,12 @@ import { parseOption } from './options';
 import { UsageError } from '../src/node/usage-error';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
-import { parseEdge } from '../src/detect/detector';
+import { liveDetectorOptions, parseEdge } from '../src/detect/detector';
 import { isModelName, MODELS } from '../src/detect/model';
 import { CACHE_FLOOR } from '../src/node/eval-video-detect';
 import { readVideoTruth, TruthError } from '../src/node/eval-video-truth';
 import {
-  DEFAULT_VIDEO_EVAL, describeRun, liveDetector, readClipIndex, runVideoEval, type VideoEvalOptions, type VideoEvalSummary,
+  DEFAULT_VIDEO_EVAL, describeRun, readClipIndex, runVideoEval, type VideoEvalOptions, type VideoEvalSummary,
 } from '../src/node/eval-video';
 
 const d = DEFAULT_VIDEO_EVAL;
@@ -22,13 +22,14 @@ const USAGE = `usage: npm run eval:video -- CLIP.mp4 GT.json [options]
 options:
   --json OUT.json             write the result (leak keys; with --all, the totals plus "clips")
   --model ${Object.keys(MODELS).join('|')}     the face detector (default ${d.spec.name}); the defaults below are the model's
+  --side PX                   a free-size model's input long side (default: the frame's own)
   --detect-every K            the detector looks at every K-th frame (default ${d.schedule.every})
   --latency L                 its boxes reach the tracker L frames after capture (default ${d.schedule.latency})
   --tiles-per-detection N|all tiles run by each detection besides the whole frame, round robin (default all)
   --tiles PLAN|off            the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})
-  --threshold T               detector score threshold (default the model's, ${d.detector.threshold}; >= ${CACHE_FLOOR}, the cache's floor)
+  --threshold T               detector score threshold (default the model's in live mode, ${d.detector.threshold}; >= ${CACHE_FLOOR}, the cache's floor)
   --edge T[:BAND]|live|off    keep boxes within BAND of their size from a frame border from score T (default live: the
-                              model's, BlazeFace's 0.1:0.3, none for YuNet; off: the threshold everywhere)
+                              model's, ${d.detector.edge.threshold}:${d.detector.edge.band}; off: the threshold everywhere)
   --tracker JSON              tracker options over the defaults, e.g. '{"nSigma": 1.5}'
   --limit N                   only the first N frames of each clip
   --cache DIR | --no-cache    per-crop detector cache (default ${d.cacheDir})
@@ -66,7 +67,7 @@ function parseArgs(argv: string[]): Args {
     else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
     else flags.set(a.slice(2), argv[++i]!);
   }
-  const known = new Set(['json', 'model', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'edge', 'tracker', 'limit', 'cache',
+  const known = new Set(['json', 'model', 'side', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'edge', 'tracker', 'limit', 'cache',
     'no-cache', 'leaks', 'all', 'trace', 'motion-guard', 'motion-guard-lag', 'no-picture',
     'ideal-verifier']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
@@ -102,7 +103,7 @@ function parseArgs(argv: string[]): Args {
   const modelName = flags.get('model') ?? d.spec.name;
   if (!isModelName(modelName)) throw new UsageError(`--model ${modelName}: expected one of ${Object.keys(MODELS).join(', ')}`);
   const spec = MODELS[modelName];
-  const detector = liveDetector(spec);
+  const detector = liveDetectorOptions(spec);
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : detector.threshold;
   if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected ${CACHE_FLOOR} <= T < 1`);
   const edge = parseOption('edge', flags.get('edge'), detector.edge, (t) => parseEdge(t, spec, CACHE_FLOOR));
@@ -111,7 +112,7 @@ function parseArgs(argv: string[]): Args {
     if (!(share > 0 && share <= 1)) throw new RangeError('expected 0 < S <= 1');
     return share;
   });
-  const tiles = parseOption('tiles', flags.get('tiles'), detector.tiles, (t) => parseTilePlan(t, liveDetector(MODELS.blazeface).tiles));
+  const tiles = parseOption('tiles', flags.get('tiles'), detector.tiles, (t) => parseTilePlan(t, liveDetectorOptions(MODELS.blazeface).tiles));
 
   const allDir = flags.get('all');
   let clips: Args['clips'];
@@ -133,7 +134,7 @@ function parseArgs(argv: string[]): Args {
       schedule: { every: int('detect-every', 1) ?? d.schedule.every, latency: int('latency', 0) ?? d.schedule.latency },
       tilesPerDetection,
       spec,
-      detector: { ...detector, threshold, tiles, edge },
+      detector: { ...detector, threshold, tiles, edge, inputSide: int('side', 32) ?? detector.inputSide },
       tracker,
       limit: int('limit', 1),
       motionGuard: int('motion-guard', 0) ?? d.motionGuard,

@@ -1,6 +1,6 @@
 import { acquireGpu, type Gpu } from '../gpu/device';
 import { chooseImportPath, FrameImporter, frameTextureUsage, type FrameImportPath } from '../gpu/frame-import';
-import { chosenDetectorOptions, FaceDetector, liveEdge } from '../detect/detector';
+import { chosenDetectorOptions, FaceDetector, liveDetectorOptions } from '../detect/detector';
 import { FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type Provider } from '../detect/model';
 import { Tracker, type TrackedFace } from '../track/tracker';
 import type { Detection, Rect } from '../detect/types';
@@ -193,12 +193,8 @@ export class LivePipeline {
   }
 
   private makeDetector(res: DeviceResources, model: FaceModel): FaceDetector {
-    const chosen = chosenDetectorOptions(model.spec, this.settings);
-    return new FaceDetector(res.gpu.device, model, {
-      ...chosen,
-      nms: { ...chosen.nms, weighted: this.settings.nms === 'weighted' },
-      edge: liveEdge(model.spec),
-    });
+    const chosen = chosenDetectorOptions(model.spec, this.settings, liveDetectorOptions(model.spec));
+    return new FaceDetector(res.gpu.device, model, { ...chosen, nms: { ...chosen.nms, weighted: this.settings.nms === 'weighted' } });
   }
 
   /** Tiles for the next detection: none until a run has been timed (the first answer comes fastest), then what fits. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLAZEFACE_LIVE_EDGE, chosenDetectorOptions, decodeFloor, detectorDefaults, keepScore, liveEdge, NO_EDGE, parseEdge, type KeepRule } from './detector';
+import { BLAZEFACE_LIVE_EDGE, chosenDetectorOptions, decodeFloor, detectorDefaults, keepScore, liveDetectorOptions, liveEdge, NO_EDGE, parseEdge, type KeepRule } from './detector';
 import { BLAZEFACE_BACK_256, YUNET_N } from './model';
 import { DEFAULT_TILE_PLAN, NO_TILES } from './tiling';
 
@@ -15,8 +15,8 @@ describe('parseEdge', () => {
 
   it("reads live as the model's live edge", () => {
     expect(liveEdge(BF)).toEqual(BLAZEFACE_LIVE_EDGE);
-    expect(liveEdge(YUNET_N)).toEqual(NO_EDGE);
-    expect(parseEdge('live', YUNET_N)).toEqual(NO_EDGE);
+    expect(liveEdge(YUNET_N)).toEqual(YUNET_N.live.edge);
+    expect(parseEdge('live', YUNET_N)).toEqual(YUNET_N.live.edge);
     expect(parseEdge('0.2', YUNET_N)).toEqual({ threshold: 0.2, band: BLAZEFACE_LIVE_EDGE.band });
   });
 
@@ -50,6 +50,10 @@ describe('chosenDetectorOptions', () => {
     expect(chosenDetectorOptions(YUNET_N, { tiles: 'on', threshold: 0.5 })).toMatchObject({ tiles: DEFAULT_TILE_PLAN, threshold: 0.5 });
     expect(chosenDetectorOptions(BF, { tiles: 'off' })).toMatchObject({ tiles: NO_TILES, threshold: BF.score.threshold });
     expect(chosenDetectorOptions(BF, { tiles: 'auto' }).tiles).toEqual(DEFAULT_TILE_PLAN);
+    const live = liveDetectorOptions(YUNET_N);
+    expect(live).toMatchObject({ threshold: YUNET_N.live.threshold, edge: YUNET_N.live.edge, tiles: NO_TILES });
+    expect(chosenDetectorOptions(YUNET_N, { threshold: null }, live)).toEqual(live);
+    expect(chosenDetectorOptions(YUNET_N, { threshold: 0.4 }, live)).toMatchObject({ threshold: 0.4, edge: YUNET_N.live.edge });
   });
 });
 

@@ -4,7 +4,7 @@ import { NMS_CAP, NmsPass, type NmsResult } from '../gpu/nms-pass';
 import { candidateToDetection, decodeOutputs, type Candidate } from './decode';
 import { nms, type NmsOptions } from './nms';
 import { DEFAULT_TILE_PLAN, isCut, NO_TILES, planCrops, type Crop, type TilePlan } from './tiling';
-import { MODELS, type FaceModel, type InputSize, type ModelSpec } from './model';
+import { BLAZEFACE_BACK_256, MODELS, type FaceModel, type InputSize, type ModelSpec } from './model';
 import type { Detection, Rect } from './types';
 import type { StageProbe } from '../gpu/stage-probe';
 
@@ -48,15 +48,17 @@ export type DetectStage = 'preprocess' | 'readback' | 'inference' | 'decode' | '
 /** No lower threshold at the border. */
 export const NO_EDGE: EdgeOptions = { threshold: 1, band: 0 };
 
-/**
- * BlazeFace's edge threshold in live mode: it scores a face the border cuts 0.1-0.2, so near the border boxes are
- * kept from 0.1 (`npm run eval:video -- --model blazeface`). YuNet was trained on WIDER's cut faces and needs none.
- */
-export const BLAZEFACE_LIVE_EDGE: EdgeOptions = { threshold: 0.1, band: 0.3 };
+/** BlazeFace's edge threshold in live mode: it scores a face the border cuts 0.1-0.2. */
+export const BLAZEFACE_LIVE_EDGE: EdgeOptions = BLAZEFACE_BACK_256.live.edge;
 
-/** Live mode's edge threshold for a model. */
+/** Live mode's edge threshold for a model (ModelSpec.live). */
 export function liveEdge(spec: ModelSpec): EdgeOptions {
-  return spec.name === 'blazeface' ? BLAZEFACE_LIVE_EDGE : NO_EDGE;
+  return spec.live.edge;
+}
+
+/** A model's detector options in live mode: its defaults with its live keep rule (ModelSpec.live). */
+export function liveDetectorOptions(spec: ModelSpec): DetectorOptions {
+  return { ...detectorDefaults(spec), threshold: spec.live.threshold, edge: spec.live.edge };
 }
 
 /**
@@ -97,11 +99,13 @@ export interface DetectorChoices {
   threshold?: number | null;
 }
 
-/** The detector options a user's choices give over a model's defaults: one reading for live mode, the export page and the CLI. */
-export function chosenDetectorOptions(spec: ModelSpec, c: DetectorChoices): DetectorOptions {
-  const d = detectorDefaults(spec);
-  const tiles = { auto: d.tiles, on: DEFAULT_TILE_PLAN, off: NO_TILES }[c.tiles ?? 'auto'];
-  return { ...d, tiles, threshold: c.threshold ?? d.threshold };
+/**
+ * The detector options a user's choices give over `base` (a model's defaults, or its live options): one reading
+ * for live mode, the export page and the CLI.
+ */
+export function chosenDetectorOptions(spec: ModelSpec, c: DetectorChoices, base = detectorDefaults(spec)): DetectorOptions {
+  const tiles = { auto: base.tiles, on: DEFAULT_TILE_PLAN, off: NO_TILES }[c.tiles ?? 'auto'];
+  return { ...base, tiles, threshold: c.threshold ?? base.threshold };
 }
 
 /** The default model's detector defaults. */

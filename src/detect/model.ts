@@ -44,6 +44,16 @@ export interface ScoreRule {
   tallThreshold: number;
 }
 
+/**
+ * Live mode's keep rule, where a tracker holds what a detection found and each face is looked for ten times a
+ * second: a lower `threshold`, and from `edge.threshold` for a box within `edge.band` of its size from a border
+ * (faces the border cuts while the camera pans score lowest). Picked with `npm run eval:video` on the motion clips.
+ */
+export interface LiveRule {
+  threshold: number;
+  edge: { threshold: number; band: number };
+}
+
 export type ModelName = 'yunet' | 'blazeface';
 
 /** Everything the detector needs to know of a single-shot face model: preprocess, decode and NMS follow it. */
@@ -61,6 +71,7 @@ export interface ModelSpec {
   /** Keypoints per face (x, y pairs in a Record's 12 slots). */
   keypoints: number;
   score: ScoreRule;
+  live: LiveRule;
 }
 
 /** No lower threshold for tall boxes. */
@@ -72,6 +83,7 @@ const BLAZEFACE = {
   outputs: ['Identity:0', 'Identity_1:0', 'Identity_2:0', 'Identity_3:0'],
   keypoints: 6,
   score: { threshold: 0.3, ...NO_TALL },
+  live: { threshold: 0.3, edge: { threshold: 0.1, band: 0.3 } },
 } as const satisfies Partial<ModelSpec>;
 
 /**
@@ -109,6 +121,7 @@ export const YUNET_N: ModelSpec = {
   outputs: ['cls', 'obj', 'bbox', 'kps'].flatMap((kind) => YUNET_STRIDES.map((s) => `${kind}_${s}`)),
   keypoints: 5,
   score: { threshold: 0.25, tallPx: 64, tallThreshold: 0.06 },
+  live: { threshold: 0.15, edge: { threshold: 0.05, band: 0.3 } },
 };
 
 /** The models a user can pick (`?model=`, `--model`), the default first. */

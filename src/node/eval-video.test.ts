@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { uploadRgba } from '../gpu/readback';
-import { decodeFloor, FaceDetector, mergeCrops } from '../detect/detector';
+import { decodeFloor, FaceDetector, liveDetectorOptions, mergeCrops } from '../detect/detector';
 import { BLAZEFACE_BACK_256 } from '../detect/model';
 import { CropRunner } from './eval-video-detect';
 import { videoFrames } from './eval-video-frames';
-import { DEFAULT_VIDEO_EVAL, liveDetector, runVideoEval } from './eval-video';
+import { DEFAULT_VIDEO_EVAL, runVideoEval } from './eval-video';
 import { probeSize } from './image-io';
 import { openNodeModel } from './node-model';
 
@@ -27,7 +27,7 @@ describe.skipIf(!present || !ffmpeg)(`npm run eval:video on 12 frames of ${CLIP}
   it('merges per-crop candidates into exactly what FaceDetector.detect() returns', async () => {
     const size = probeSize(mp4);
     const { device, model } = await openNodeModel(BLAZEFACE_BACK_256);
-    const detector = new FaceDetector(device, model, liveDetector(BLAZEFACE_BACK_256));
+    const detector = new FaceDetector(device, model, liveDetectorOptions(BLAZEFACE_BACK_256));
     const runner = new CropRunner(device, model, decodeFloor(detector.options));
     try {
       const first = (await videoFrames(mp4, size).next()).value!;
@@ -50,7 +50,7 @@ describe.skipIf(!present || !ffmpeg)(`npm run eval:video on 12 frames of ${CLIP}
   it('scores live timing against the ground truth, and a cached rerun gives the same numbers without the model', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'eval-video-'));
     try {
-      const o = { ...DEFAULT_VIDEO_EVAL, spec: BLAZEFACE_BACK_256, detector: liveDetector(BLAZEFACE_BACK_256), schedule: { every: 3, latency: 2 }, limit: 12, cacheDir };
+      const o = { ...DEFAULT_VIDEO_EVAL, spec: BLAZEFACE_BACK_256, detector: liveDetectorOptions(BLAZEFACE_BACK_256), schedule: { every: 3, latency: 2 }, limit: 12, cacheDir };
       const first = await runVideoEval(mp4, json, o);
       expect(first.summary.model_runs).toBe(4 * 7); // frames 0, 3, 6, 9: whole frame + 6 tiles each
       expect(first.summary.frames).toBe(12);

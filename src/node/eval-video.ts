@@ -4,7 +4,7 @@ import { maskFromBox, maskFromRegion } from '../app/masks';
 import { onTruth } from '../detect/eval-metrics';
 import { failClosedReason } from '../app/fail-closed';
 import { DEFAULT_SETTINGS } from '../app/settings';
-import { detectorDefaults, liveEdge, type DetectorOptions } from '../detect/detector';
+import { liveDetectorOptions, type DetectorOptions } from '../detect/detector';
 import { DEFAULT_MODEL, MODELS, type ModelSpec } from '../detect/model';
 import { formatTilePlan } from '../detect/tiling';
 import type { LeakSummary } from '../track/leak';
@@ -61,16 +61,11 @@ export interface VideoEvalOptions {
   onFrame?: (f: ReplayFrame) => void;
 }
 
-/** Live mode's detector for a model: its defaults and its live edge threshold, the whole frame at its own size. */
-export function liveDetector(spec: ModelSpec): DetectorOptions {
-  return { ...detectorDefaults(spec), edge: liveEdge(spec) };
-}
-
 export const DEFAULT_VIDEO_EVAL: Readonly<VideoEvalOptions> = {
   spec: MODELS[DEFAULT_MODEL],
   schedule: LIVE_SCHEDULE,
   tilesPerDetection: LIVE_TILES_PER_DETECTION,
-  detector: liveDetector(MODELS[DEFAULT_MODEL]),
+  detector: liveDetectorOptions(MODELS[DEFAULT_MODEL]),
   tracker: {},
   maskScale: DEFAULT_SETTINGS.maskScale,
   budgetMs: DEFAULT_SETTINGS.budgetMs,
