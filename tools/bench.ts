@@ -1,4 +1,4 @@
-// `npm run bench:chromium [-- --sizes WxH,... --frames N --warmup N --tiles N|all|off --grid 1|2 --webgpu-frames N
+// `npm run bench:chromium [-- --model yunet|blazeface --side PX|native --sizes WxH,... --frames N --warmup N --tiles N|all|off --grid 1|2 --webgpu-frames N
 //  --peers short,full|none --canvas on|off --import-frames N --blur auto|quick|full|off --port P --out FILE]`
 // Builds the bench page (tools/bench-page.vite.config.ts), serves it on 127.0.0.1, opens it in headless Chromium with
 // the e2e tests' flags (tests/e2e/chromium.ts), runs the benches there and prints their tables.
@@ -9,6 +9,9 @@ import { build, preview } from 'vite';
 import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
 import { BenchArgs } from '../src/bench/bench-args';
 import { UsageError } from '../src/node/usage-error';
+import { DEFAULT_MODEL, isModelName, MODELS } from '../src/detect/model';
+import { detectorDefaults } from '../src/detect/detector';
+import { LIVE_START_SIDE } from '../src/app/input-side';
 import { TABLE_HEADER, formatRow } from '../src/bench/blur-bench';
 import type { ChromiumBenchConfig, ChromiumBenchReport } from '../src/bench/chromium-protocol';
 import { BENCH_SIZES } from '../src/bench/footage';
@@ -21,7 +24,7 @@ const LOG_PREFIX = '[bench] ';
 const CONFIG_FILE = 'tools/bench-page.vite.config.ts';
 /** Not the e2e tests' 4317 (nor 4327, another tool's), so they can run at once. */
 const DEFAULT_PORT = 4347;
-const USAGE = 'usage: npm run bench:chromium -- [--sizes WxH,...] [--frames N] [--warmup N] [--tiles N|all|off] [--grid 1|2] '
+const USAGE = 'usage: npm run bench:chromium -- [--model yunet|blazeface] [--side PX|native] [--sizes WxH,...] [--frames N] [--warmup N] [--tiles N|all|off] [--grid 1|2] '
   + '[--webgpu-frames N] [--peers short,full|none] [--canvas on|off] [--import-frames N] [--blur auto|quick|full|off] [--port P] [--out FILE]';
 
 function config(args: BenchArgs): ChromiumBenchConfig {
@@ -29,12 +32,21 @@ function config(args: BenchArgs): ChromiumBenchConfig {
   const bad = peers.find((p) => p !== 'short' && p !== 'full');
   if (bad) throw new UsageError(`--peers: unknown model ${bad}`);
   const blur = args.string('blur') ?? 'auto';
+  const model = args.string('model') ?? DEFAULT_MODEL;
+  if (!isModelName(model)) throw new UsageError(`--model ${model}: expected one of ${Object.keys(MODELS).join(', ')}`);
+  const sideText = args.string('side') ?? String(LIVE_START_SIDE);
+  const side = sideText === 'native' ? null : Number(sideText);
+  if (side !== null && !(Number.isInteger(side) && side >= 32)) throw new UsageError(`--side ${sideText}: expected PX >= 32 or native`);
+  // Tiles a frame: live mode's for the model (BlazeFace spreads its tiles one a frame; YuNet runs none).
+  const tilesDefault = detectorDefaults(MODELS[model]).tiles.grids.length > 0 ? 1 : 0;
   if (!['auto', 'quick', 'full', 'off'].includes(blur)) throw new UsageError(`--blur ${blur}`);
   return {
     sizes: args.sizes('sizes', BENCH_SIZES).map(([w, h]) => [w, h]),
     frames: Math.max(1, args.count('frames', 100)),
     warmup: args.count('warmup', 5),
-    tilesPerFrame: args.string('tiles') === 'off' ? 0 : args.count('tiles', 1, true),
+    model,
+    side,
+    tilesPerFrame: args.string('tiles') === 'off' ? 0 : args.count('tiles', tilesDefault, true),
     grid: args.count('grid', 2),
     webgpuFrames: args.count('webgpu-frames', 3),
     peers: peers as PeerModel[],
@@ -46,7 +58,7 @@ function config(args: BenchArgs): ChromiumBenchConfig {
 
 async function main(): Promise<void> {
   const args = new BenchArgs(process.argv.slice(2), {
-    switches: [], options: ['sizes', 'frames', 'warmup', 'tiles', 'grid', 'webgpu-frames', 'peers', 'canvas', 'import-frames', 'blur', 'port', 'out'],
+    switches: [], options: ['model', 'side', 'sizes', 'frames', 'warmup', 'tiles', 'grid', 'webgpu-frames', 'peers', 'canvas', 'import-frames', 'blur', 'port', 'out'],
   });
   const cfg = config(args);
   const port = args.count('port', DEFAULT_PORT);

@@ -3,6 +3,9 @@ import { RollingMedian } from './timing';
 /** Long sides, in model pixels, that live mode picks from for a model of free input size, smallest first. */
 export const LIVE_SIDES: readonly number[] = [320, 480, 640, 960, 1280];
 
+/** The side live mode starts from, before any detection is timed. */
+export const LIVE_START_SIDE = 640;
+
 /** Detections timed at one side before a move to another. */
 const SAMPLES = 3;
 /** Moving up needs the larger side's predicted time (time scales with the input's area) under this share of the target. */
@@ -20,7 +23,7 @@ export class InputSideChooser {
   #ms = new RollingMedian(SAMPLES);
   #samples = 0;
 
-  constructor(private readonly targetMs: number, start = 640) {
+  constructor(private readonly targetMs: number, start = LIVE_START_SIDE) {
     this.#index = Math.max(0, LIVE_SIDES.indexOf(start));
   }
 

@@ -2,7 +2,7 @@
 // calls window.veilBench.run(config); progress goes to the console, the report comes back as the result.
 import { acquireGpu } from '../gpu/device';
 import { chooseImportPath, FrameImporter } from '../gpu/frame-import';
-import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fetchModel, type Provider } from '../detect/model';
+import { FaceModel, MODELS, configureOrt, fetchModel, type Provider } from '../detect/model';
 import { ANONYMIZE_EFFECTS } from '../render/anonymize-pass';
 import { BLUR_PRESETS, runBench } from './blur-bench';
 import { compareCanvasBlur } from './canvas-blur';
@@ -26,8 +26,9 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
   // Frames come in as live mode's do (its default, for this adapter).
   const importer = new FrameImporter(device, chooseImportPath('auto', gpu.software));
   log(`adapter: ${gpu.description}${gpu.software ? ' (software)' : ''}; timestamp-query: ${timestamps ? 'yes' : 'NO'}; frame import: ${importer.path}`);
-  const bytes = await fetchModel(BLAZEFACE_BACK_256, base);
-  const models: Partial<Record<Provider, FaceModel>> = { wasm: await FaceModel.create(BLAZEFACE_BACK_256, bytes, 'wasm', device) };
+  const spec = MODELS[config.model];
+  const bytes = await fetchModel(spec, base);
+  const models: Partial<Record<Provider, FaceModel>> = { wasm: await FaceModel.create(spec, bytes, 'wasm', device) };
   const clip = await decodeClipFrames(`${base}${DEMO_CLIP.url}`);
   const report: ChromiumBenchReport = {
     userAgent: navigator.userAgent, adapter: gpu.description, software: gpu.software, timestamps,
@@ -36,11 +37,13 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
   const bench = async (provider: Provider, frames: readonly ImageBitmap[], o: { frames: number; warmup: number; tilesPerFrame: number }) => {
     if (!models[provider]) {
       const t0 = performance.now();
-      models[provider] = await FaceModel.create(BLAZEFACE_BACK_256, bytes, provider, device);
+      models[provider] = await FaceModel.create(spec, bytes, provider, device);
       log(`${provider} session created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const t0 = performance.now();
-    const r: PipelineBenchResult = await runPipelineBench(device, models[provider]!, bitmapFrameSource(importer, frames), { ...o, timestamps, log });
+    const r: PipelineBenchResult = await runPipelineBench(device, models[provider]!, bitmapFrameSource(importer, frames), {
+      ...o, inputSide: config.side ?? undefined, timestamps, log,
+    });
     log(`${r.width}x${r.height} ${provider}, ${o.tilesPerFrame} tiles a frame: ${((performance.now() - t0) / 1000).toFixed(1)} s `
       + `(end-to-end median ${r.endToEnd.median.toFixed(1)} ms)`);
     return r;

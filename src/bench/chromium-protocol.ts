@@ -4,9 +4,13 @@ import type { FrameImportPath } from '../gpu/frame-import';
 import type { ImportBenchResult } from './import-bench';
 import type { PeerModel, PeerResult } from './mediapipe-peer';
 import type { PipelineBenchResult } from './pipeline-bench';
+import type { ModelName } from '../detect/model';
 
 /** What the Node runner (tools/bench.ts) asks the bench page (tools/bench/index.html) to run. */
 export interface ChromiumBenchConfig {
+  model: ModelName;
+  /** A free-size model's input long side; null: each frame's own. */
+  side: number | null;
   sizes: [number, number][];
   frames: number;
   warmup: number;

@@ -37,6 +37,8 @@ export interface PipelineBenchOptions {
    * (0: the whole frame only, Infinity: every tile every frame).
    */
   tilesPerFrame: number;
+  /** A free-size model's input long side (DetectorOptions.inputSide); undefined: the frame's own. */
+  inputSide?: number;
   /** Use timestamp queries (the device has 'timestamp-query'); otherwise GPU stages are timed by wall clock or not at all. */
   timestamps: boolean;
   /** Clip time between frames, for the tracker (the demo clip's 25 fps). */
@@ -57,6 +59,9 @@ export interface PipelineBenchResult {
   warmup: number;
   tilesPerFrame: number;
   cropsPerFrame: number;
+  model: FaceModel['spec']['name'];
+  /** The whole frame's input to the model, width x height. */
+  input: string;
   timestamps: boolean;
   stages: Partial<Record<PipelineStage, StageSummary>>;
   /** Wall time of import plus detect(): what a peer detector's send() is compared with. */
@@ -82,7 +87,8 @@ export async function runPipelineBench(
     timestamps: o.timestamps, gpuSpans: model.provider === 'webgpu' ? ['inference'] : [],
   });
   const tiles = o.tilesPerFrame > 0 ? DEFAULT_TILE_PLAN : NO_TILES;
-  const detector = new FaceDetector(device, model, { tiles }, clock);
+  const detector = new FaceDetector(device, model, { tiles, inputSide: o.inputSide }, clock);
+  const { width: inW, height: inH } = detector.crops(width, height)[0]!.input;
   const cropsPerFrame = 1 + Math.min(o.tilesPerFrame, detector.tileCount(width, height));
   const tracker = new Tracker();
   const picture = new ThumbnailPass(device);
@@ -148,7 +154,7 @@ export async function runPipelineBench(
   }
   return {
     width, height, provider: model.provider, importKind: source.importKind, frames: o.frames, warmup: o.warmup,
-    tilesPerFrame: o.tilesPerFrame, cropsPerFrame,
+    tilesPerFrame: o.tilesPerFrame, cropsPerFrame, model: model.spec.name, input: `${inW}x${inH}`,
     timestamps: clock.timestamps, stages, detect: summarize(detect), endToEnd: summarize(endToEnd),
     faces: summarize(faces), detections: summarize(detections),
   };

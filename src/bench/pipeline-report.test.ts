@@ -5,7 +5,7 @@ import { summarize } from './stats';
 
 const result: PipelineBenchResult = {
   width: 1280, height: 720, provider: 'wasm', importKind: 'writeTexture', frames: 3, warmup: 1, tilesPerFrame: 1,
-  cropsPerFrame: 2, timestamps: true,
+  cropsPerFrame: 2, model: 'yunet', input: '640x384', timestamps: true,
   stages: {
     import: { ...summarize([0.5, 0.6, 0.7]), kind: 'gpu' },
     inference: { ...summarize([80, 90, 100]), kind: 'cpu' },
@@ -17,9 +17,9 @@ const result: PipelineBenchResult = {
 describe('pipelineTable', () => {
   it('prints each stage as median / p95 with its timing mark, and n/a for stages not run', () => {
     const [header, , row] = pipelineTable([result]).split('\n');
-    expect(header.split(/\s{2,}/)).toEqual(['size', 'provider', 'crops', 'faces', 'import', 'preprocess', 'readback', 'inference',
+    expect(header.split(/\s{2,}/)).toEqual(['size', 'model', 'input', 'provider', 'crops', 'faces', 'import', 'preprocess', 'readback', 'inference',
       'decode', 'nms', 'picture', 'track', 'anonymize', 'end-to-end', 'frames']);
-    expect(row.split(/\s{2,}/)).toEqual(['1280x720', 'wasm', '2', '4', '0.600 / 0.700', 'n/a', 'n/a', '90.0 / 100c', 'n/a', 'n/a',
+    expect(row.split(/\s{2,}/)).toEqual(['1280x720', 'yunet', '640x384', 'wasm', '2', '4', '0.600 / 0.700', 'n/a', 'n/a', '90.0 / 100c', 'n/a', 'n/a',
       'n/a', 'n/a', 'n/a', '160 / 170w', '3']);
   });
 

@@ -6,9 +6,9 @@ const KIND_MARK: Record<StageKind, string> = { gpu: '', 'gpu-span': '~', cpu: 'c
 
 /** One row a run: per stage "median / p95" ms, marked by how it was timed (see pipelineLegend). */
 export function pipelineTable(results: readonly PipelineBenchResult[]): string {
-  const header = ['size', 'provider', 'crops', 'faces', ...PIPELINE_STAGES, 'end-to-end', 'frames'];
+  const header = ['size', 'model', 'input', 'provider', 'crops', 'faces', ...PIPELINE_STAGES, 'end-to-end', 'frames'];
   const rows = results.map((r) => [
-    `${r.width}x${r.height}`, r.provider, String(r.cropsPerFrame), String(r.faces.median),
+    `${r.width}x${r.height}`, r.model, r.input, r.provider, String(r.cropsPerFrame), String(r.faces.median),
     ...PIPELINE_STAGES.map((s) => {
       const stage = r.stages[s];
       return stage ? `${medianP95(stage)}${KIND_MARK[stage.kind]}` : 'n/a';

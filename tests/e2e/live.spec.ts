@@ -120,7 +120,7 @@ test('WebGPU provider: ORT runs on our device and its GPU outputs feed our decod
   // fail-closed; what this checks is that the GPU path (preprocess -> ORT on our GPUDevice -> WGSL decode of
   // ORT's output buffers, which throws if they are not on the GPU -> WGSL NMS) finds the face.
   await page.goto('/?source=camera&ep=webgpu&tiles=off');
-  await expect(page.locator('[data-role="status"]')).toContainText('detector: webgpu', { timeout: 60_000 });
+  await expect(page.locator('[data-role="status"]')).toContainText(/detector: yunet \d+ px on webgpu/, { timeout: 60_000 });
   await expect.poll(async () => page.evaluate(() => window.veil!.status().detections), { timeout: 150_000 }).toBe(1);
   expect(await page.evaluate(() => window.veil!.status().error)).toBeNull();
   expect(highFrequencyEnergy(await readOutput(page), FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
