@@ -19,7 +19,7 @@ function ortWasm(): Plugin {
 
 // Bundles src/bench/pipeline-node.ts for Node (`npm run bench:node`) into dist-bench-node/, one flat folder:
 // bench-node.mjs, onnxruntime-web's bundles as .mjs chunks and its wasm. It imports only 'webgpu' and node:
-// built-ins, so that ../shared/gpu/prepare.sh can carry the folder to the GPU machine (README, Performance).
+// built-ins, so that ../shared/gpu/prepare.sh can carry the folder to the GPU machine (docs/performance.md).
 export default defineConfig({
   publicDir: false,
   logLevel: 'warn',

@@ -34,7 +34,7 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-/** The whole grid of the issue, and a quick look for software adapters, where one 4K frame takes seconds. */
+/** The whole grid (sizes x faces x effects), and a quick look for software adapters, where one 4K frame takes seconds. */
 export const BLUR_PRESETS = {
   full: { sizes: [[1280, 720], [1920, 1080], [3840, 2160]], faces: [1, 4, 16], runs: 50, warmup: 10 },
   quick: { sizes: [[1280, 720]], faces: [1, 4], runs: 3, warmup: 1 },
@@ -205,7 +205,7 @@ export function formatRow(r: BenchResult): string {
     + `${cell(ms(r.p95Ms), 10)} ${cell(ms(r.minMs), 10)} ${cell(r.cpuEncodeMs.toFixed(2), 7)}`;
 }
 
-/** The issue's targets on a discrete GPU, checked against a report. */
+/** The blur targets on a discrete GPU, checked against a report. */
 export function targets(results: readonly BenchResult[]): string[] {
   const find = (faces: number, subject: BenchSubject) => results.find((r) => r.width === 1920 && r.height === 1080 && r.faces === faces && r.subject === subject);
   return ([[find(4, 'gaussian'), 0.05, 'default Gaussian, 4 faces, 1080p'], [find(0, 'full-frame'), 0.2, 'fail-closed full frame, 1080p']] as const)

@@ -32,7 +32,7 @@ export function importTable(results: readonly ImportBenchResult[], liveTakes: Fr
   ]));
 }
 
-/** The software-GPU targets, read off a report: detection vs MediaPipe, and the app's provider choice. */
+/** The software-GPU targets, read off a report: detection vs MediaPipe, and the app's provider choice. */
 export function comparisonLines(report: ChromiumBenchReport): string[] {
   const lines: string[] = [];
   for (const p of report.peers) {

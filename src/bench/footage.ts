@@ -7,7 +7,7 @@ export const DEMO_CLIP = { url: 'demo/demo-webcam.webm', width: 400, height: 300
 export const FOOTAGE_START_S = 2;
 export const FOOTAGE_FRAMES = 24;
 
-/** The frame sizes of the issue, landscape webcam shapes. */
+/** The frame sizes benched: landscape webcam shapes. */
 export const BENCH_SIZES: readonly (readonly [number, number])[] = [[640, 360], [1280, 720], [1920, 1080]];
 
 /**

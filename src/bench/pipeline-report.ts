@@ -28,7 +28,7 @@ export function pipelineLegend(timestamps: boolean): string {
   ].join('\n');
 }
 
-/** The issue's GPU targets (an H100 through Dawn), read off the 1280x720 rows: whole frame under 2 ms, blur under 0.05 ms. */
+/** The GPU targets (an H100 through Dawn), read off the 1280x720 rows: whole frame under 2 ms, blur under 0.05 ms. */
 export function pipelineTargets(results: readonly PipelineBenchResult[]): string[] {
   return results.filter((r) => r.width === 1280 && r.height === 720).flatMap((r) => {
     const check = (what: string, ms: number | undefined, limit: number) => (ms === undefined ? `${what}: not measured`

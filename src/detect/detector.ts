@@ -77,8 +77,8 @@ export function parseEdge(text: string, spec: ModelSpec, floor = 0): EdgeOptions
 }
 
 /**
- * A model's detector defaults, chosen with `npm run eval` on the whole dev set and `npm run eval:video` (README,
- * "Detector"): its score rule; BlazeFace needs tiles to find small faces, YuNet at the frame's own size does not.
+ * A model's detector defaults, chosen with `npm run eval` on the whole dev set and `npm run eval:video`
+ * (docs/evaluation.md): its score rule; BlazeFace needs tiles to find small faces, YuNet at the frame's own size does not.
  */
 export function detectorDefaults(spec: ModelSpec): DetectorOptions {
   return {

@@ -20,7 +20,7 @@ import { readVideoTruth, TruthError } from './eval-video-truth';
 /**
  * Live mode on a mid-range GPU at 30 fps. The live pipeline sizes each detection to about 100 ms
  * (DETECTION_TARGET_MS): the whole frame plus as many tiles as fit. A BlazeFace-256 run through onnxruntime-web's
- * WebGPU provider costs about 11.5 ms even on an H100 (per-run overhead, issue 3), so a mid-range GPU takes
+ * WebGPU provider costs about 11.5 ms even on an H100 (per-run overhead), so a mid-range GPU takes
  * ~12 ms: all 6 tiles of a 640x360 frame fit (floor(100 / 12) - 1 = 7 >= 6), one detection is 7 runs, ~84 ms,
  * which lands between the 2nd and 3rd frame after its capture. With one detection in flight, the next starts
  * on the frame that shows the result: a detection every 3rd frame, applied 3 frames after capture.
@@ -75,7 +75,7 @@ export const DEFAULT_VIDEO_EVAL: Readonly<VideoEvalOptions> = {
   cacheDir: '.cache/eval-video',
 };
 
-/** Issue 4's result keys (faces >= 20 px), then the extras. */
+/** The leak result keys (faces >= 20 px), then the extras. */
 export interface VideoEvalSummary extends LeakSummary {
   ms_per_frame: number;
   /** Of ms_per_frame: the tracker's share (the rest is the detector's, measured when its crops ran). */

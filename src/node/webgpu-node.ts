@@ -23,7 +23,10 @@ export function nodeGpu(): GPU {
 
 export async function requestNodeDevice(): Promise<GPUDevice> {
   const adapter = await nodeGpu().requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) throw new Error('Dawn found no WebGPU adapter (no Vulkan driver? see README, "GPU in Node")');
+  if (!adapter) {
+    throw new Error('Dawn found no WebGPU adapter: no Vulkan driver? Install Debian\'s chromium, whose SwiftShader driver '
+      + '(/usr/lib/chromium/vk_swiftshader_icd.json) Dawn uses here (docs/testing.md)');
+  }
   const features = (['timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   return adapter.requestDevice({ requiredFeatures: features });
 }

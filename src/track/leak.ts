@@ -27,7 +27,7 @@ export interface LeakOptions {
   minHeight: number;
 }
 
-/** Issue 4's definition: leaked below 80% covered; the headline counts faces at least 20 px tall. */
+/** The leak definition: leaked below 80% covered; the headline counts faces at least 20 px tall. */
 export const DEFAULT_LEAK_OPTIONS: Readonly<LeakOptions> = { minCovered: 0.8, minHeight: 20 };
 
 /** What one frame showed: the masks drawn, or the whole frame blurred (fail closed). */
@@ -51,7 +51,7 @@ export interface LeakCounts {
   leaked_undetected: number;
 }
 
-/** Issue 4's keys (for faces >= minHeight), plus the same counts over all faces. */
+/** The leak keys (for faces >= minHeight), plus the same counts over all faces. */
 export interface LeakSummary extends LeakCounts {
   frames: number;
   /** Blurred area over total face area (all faces), summed over the clip. */

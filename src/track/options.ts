@@ -45,7 +45,7 @@ export interface TrackerOptions {
   edgeTexture: number;
   /**
    * How long a track is held when every detection of it was such an edge-only box, instead of holdMs: the detector
-   * never saw a face there over its threshold. On issue 4's motion clips 500 ms leaks nothing more than 1 s (a face
+   * never saw a face there over its threshold. On the motion clips 500 ms leaks nothing more than 1 s (a face
    * entering is seen again, and at a higher score, well within it) and blurs 3 % less; 100 ms added runs of leaks.
    */
   edgeHoldMs: number;
