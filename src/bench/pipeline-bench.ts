@@ -37,7 +37,7 @@ export interface PipelineBenchOptions {
    * (0: the whole frame only, Infinity: every tile every frame).
    */
   tilesPerFrame: number;
-  /** A free-size model's input long side (DetectorOptions.inputSide); undefined: the frame's own. */
+  /** A free-size model's input long side, never past the frame's as in live mode; undefined: the frame's own. */
   inputSide?: number;
   /** Use timestamp queries (the device has 'timestamp-query'); otherwise GPU stages are timed by wall clock or not at all. */
   timestamps: boolean;
@@ -87,7 +87,8 @@ export async function runPipelineBench(
     timestamps: o.timestamps, gpuSpans: model.provider === 'webgpu' ? ['inference'] : [],
   });
   const tiles = o.tilesPerFrame > 0 ? DEFAULT_TILE_PLAN : NO_TILES;
-  const detector = new FaceDetector(device, model, { tiles, inputSide: o.inputSide }, clock);
+  const inputSide = o.inputSide === undefined ? undefined : Math.min(o.inputSide, Math.max(width, height));
+  const detector = new FaceDetector(device, model, { tiles, inputSide }, clock);
   const { width: inW, height: inH } = detector.crops(width, height)[0]!.input;
   const cropsPerFrame = 1 + Math.min(o.tilesPerFrame, detector.tileCount(width, height));
   const tracker = new Tracker();

@@ -1,11 +1,13 @@
 // `npm run bench:node [-- --ep wasm|webgpu] [--clip VIDEO] [--sizes 1280x720,...] [--frames N] [--warmup N] [--tiles N|all|off]
-//  [--grid 1|2] [--model FILE] [--frames-dir DIR | --write-frames DIR [--distinct N]] [--out FILE]`: the full pipeline (import, FaceDetector,
+//  [--grid 1|2] [--model yunet|blazeface] [--side PX|native] [--model-file FILE] [--frames-dir DIR | --write-frames DIR [--distinct N]] [--out FILE]`: the full pipeline (import, FaceDetector,
 // Tracker, AnonymizePass; src/bench/pipeline-bench.ts, the same code the Chromium bench runs) in Node through Dawn,
 // on frames of the demo clip (or --clip, e.g. ../shared/data/faces/videos/*.mp4) that ffmpeg decodes, or on raw frames written earlier (--frames-dir: for the GPU
 // machine, which has no ffmpeg). Bundled by tools/bench-node.vite.config.ts into dist-bench/bench-node.mjs.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BLAZEFACE_BACK_256, FaceModel, configureOrt, type Provider } from '../detect/model';
+import { DEFAULT_MODEL, FaceModel, MODELS, configureOrt, isModelName, type Provider } from '../detect/model';
+import { detectorDefaults } from '../detect/detector';
+import { LIVE_START_SIDE } from '../app/input-side';
 import { UsageError } from '../node/usage-error';
 import { BenchArgs } from './bench-args';
 import { BENCH_SIZES, DEMO_CLIP, FOOTAGE_FRAMES } from './footage';
@@ -17,18 +19,19 @@ import { runPipelineBench, type PipelineBenchResult } from './pipeline-bench';
 import { pipelineLegend, pipelineTable, pipelineTargets } from './pipeline-report';
 
 const USAGE = 'usage: bench-node.mjs [--ep wasm|webgpu] [--clip VIDEO] [--sizes WxH,...] [--frames N] [--warmup N] [--tiles N|all|off] '
-  + '[--grid 1|2] [--model FILE] [--frames-dir DIR | --write-frames DIR [--distinct N]] [--out FILE]';
+  + '[--grid 1|2] [--model yunet|blazeface] [--side PX|native] [--model-file FILE] [--frames-dir DIR | --write-frames DIR [--distinct N]] [--out FILE]';
 
 /** A software adapter runs a 720p frame in hundreds of ms: fewer frames unless asked. */
 const FRAMES = { hardware: 100, software: 10 };
 
-function tilesArg(args: BenchArgs): number {
-  return args.string('tiles') === 'off' ? 0 : args.count('tiles', 1, true);
+/** Tiles a frame: live mode's for the model (BlazeFace spreads its tiles one a frame; YuNet runs none). */
+function tilesArg(args: BenchArgs, tiled: boolean): number {
+  return args.string('tiles') === 'off' ? 0 : args.count('tiles', tiled ? 1 : 0, true);
 }
 
 async function main(): Promise<void> {
   const args = new BenchArgs(process.argv.slice(2), {
-    switches: [], options: ['ep', 'clip', 'sizes', 'frames', 'warmup', 'tiles', 'grid', 'model', 'frames-dir', 'write-frames', 'distinct', 'out'],
+    switches: [], options: ['ep', 'clip', 'sizes', 'frames', 'warmup', 'tiles', 'grid', 'model', 'side', 'model-file', 'frames-dir', 'write-frames', 'distinct', 'out'],
   });
   const sizes = args.sizes('sizes', BENCH_SIZES);
   const grid = args.count('grid', 2);
@@ -47,12 +50,18 @@ async function main(): Promise<void> {
   device.addEventListener('uncapturederror', (e) => console.error('bench:node: GPU error:', (e as GPUUncapturedErrorEvent).error.message));
   if (ep === 'webgpu') prepareOrtWebGpu(device);
   configureOrt({ wasmThreads: 1 });
-  const modelPath = args.string('model') ?? resolve('public', BLAZEFACE_BACK_256.url);
+  const modelName = args.string('model') ?? DEFAULT_MODEL;
+  if (!isModelName(modelName)) throw new UsageError(`--model ${modelName}: expected one of ${Object.keys(MODELS).join(', ')}`);
+  const spec = MODELS[modelName];
+  const sideText = args.string('side') ?? String(LIVE_START_SIDE);
+  const inputSide = sideText === 'native' ? undefined : Number(sideText);
+  if (inputSide !== undefined && !(Number.isInteger(inputSide) && inputSide >= 32)) throw new UsageError(`--side ${sideText}: expected PX >= 32 or native`);
+  const modelPath = args.string('model-file') ?? resolve('public', spec.url);
   const t0 = performance.now();
-  const model = await FaceModel.create(BLAZEFACE_BACK_256, new Uint8Array(readFileSync(modelPath)), ep, device);
+  const model = await FaceModel.create(spec, new Uint8Array(readFileSync(modelPath)), ep, device);
   const frames = args.count('frames', software ? FRAMES.software : FRAMES.hardware);
   const warmup = args.count('warmup', software ? 1 : 10);
-  const tilesPerFrame = tilesArg(args);
+  const tilesPerFrame = tilesArg(args, detectorDefaults(spec).tiles.grids.length > 0);
   console.log(`bench:node on ${name}${software ? ' (a software rasterizer: times say nothing about a real GPU)' : ''}`);
   console.log(`onnxruntime-web ${ep} provider, session created in ${((performance.now() - t0) / 1000).toFixed(1)} s; `
     + `${frames} frames after ${warmup} warm-up frames; tiles per frame: ${tilesPerFrame}; ${grid}x${grid} copies of the clip`);
@@ -63,7 +72,7 @@ async function main(): Promise<void> {
     const footage = framesDir ? readRawFrames(framesDir, width, height) : decodeFootage({ clip, width, height, grid });
     const w0 = performance.now();
     results.push(await runPipelineBench(device, model, rgbaFrameSource(device, footage), {
-      frames, warmup, tilesPerFrame, timestamps, log: (l) => console.log(l),
+      frames, warmup, tilesPerFrame, inputSide, timestamps, log: (l) => console.log(l),
     }));
     console.log(`  ${width}x${height}: ${((performance.now() - w0) / 1000).toFixed(1)} s with warm-up`);
   }
