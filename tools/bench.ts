@@ -7,11 +7,8 @@ import { dirname } from 'node:path';
 import { chromium } from '@playwright/test';
 import { build, preview } from 'vite';
 import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
-import { BenchArgs } from '../src/bench/bench-args';
+import { BenchArgs, benchDetector } from '../src/bench/bench-args';
 import { UsageError } from '../src/node/usage-error';
-import { DEFAULT_MODEL, isModelName, MODELS } from '../src/detect/model';
-import { detectorDefaults } from '../src/detect/detector';
-import { LIVE_START_SIDE } from '../src/app/input-side';
 import { TABLE_HEADER, formatRow } from '../src/bench/blur-bench';
 import type { ChromiumBenchConfig, ChromiumBenchReport } from '../src/bench/chromium-protocol';
 import { BENCH_SIZES } from '../src/bench/footage';
@@ -32,21 +29,15 @@ function config(args: BenchArgs): ChromiumBenchConfig {
   const bad = peers.find((p) => p !== 'short' && p !== 'full');
   if (bad) throw new UsageError(`--peers: unknown model ${bad}`);
   const blur = args.string('blur') ?? 'auto';
-  const model = args.string('model') ?? DEFAULT_MODEL;
-  if (!isModelName(model)) throw new UsageError(`--model ${model}: expected one of ${Object.keys(MODELS).join(', ')}`);
-  const sideText = args.string('side') ?? String(LIVE_START_SIDE);
-  const side = sideText === 'native' ? null : Number(sideText);
-  if (side !== null && !(Number.isInteger(side) && side >= 32)) throw new UsageError(`--side ${sideText}: expected PX >= 32 or native`);
-  // Tiles a frame: live mode's for the model (BlazeFace spreads its tiles one a frame; YuNet runs none).
-  const tilesDefault = detectorDefaults(MODELS[model]).tiles.grids.length > 0 ? 1 : 0;
+  const { spec, inputSide, tilesPerFrame } = benchDetector(args);
   if (!['auto', 'quick', 'full', 'off'].includes(blur)) throw new UsageError(`--blur ${blur}`);
   return {
     sizes: args.sizes('sizes', BENCH_SIZES).map(([w, h]) => [w, h]),
     frames: Math.max(1, args.count('frames', 100)),
     warmup: args.count('warmup', 5),
-    model,
-    side,
-    tilesPerFrame: args.string('tiles') === 'off' ? 0 : args.count('tiles', tilesDefault, true),
+    model: spec.name,
+    side: inputSide ?? null,
+    tilesPerFrame,
     grid: args.count('grid', 2),
     webgpuFrames: args.count('webgpu-frames', 3),
     peers: peers as PeerModel[],

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { LIVE_START_SIDE } from '../app/input-side';
+import { DEFAULT_MODEL, MODELS } from '../detect/model';
 import { UsageError } from '../node/usage-error';
-import { BenchArgs } from './bench-args';
+import { benchDetector, BenchArgs } from './bench-args';
 
 const SPEC = { switches: ['full'], options: ['runs', 'sizes', 'tiles'] };
 
@@ -25,5 +27,22 @@ describe('BenchArgs', () => {
     expect(() => new BenchArgs(['--runs', '-1'], SPEC).count('runs', 1)).toThrow(UsageError);
     expect(() => new BenchArgs(['--runs', 'all'], SPEC).count('runs', 1)).toThrow(UsageError);
     expect(() => new BenchArgs(['--sizes', '640'], SPEC).sizes('sizes', [])).toThrow(UsageError);
+  });
+});
+
+describe('benchDetector', () => {
+  const MODEL_SPEC = { switches: [], options: ['model', 'side', 'tiles'] };
+  const of = (...argv: string[]) => benchDetector(new BenchArgs(argv, MODEL_SPEC));
+
+  it("benches the app's model at live mode's starting side, with the model's own tiles", () => {
+    expect(of()).toEqual({ spec: MODELS[DEFAULT_MODEL], inputSide: LIVE_START_SIDE, tilesPerFrame: 0 });
+    expect(of('--model', 'blazeface')).toMatchObject({ spec: MODELS.blazeface, tilesPerFrame: 1 });
+    expect(of('--side', 'native', '--tiles', 'all')).toMatchObject({ inputSide: undefined, tilesPerFrame: Infinity });
+    expect(of('--model', 'blazeface', '--tiles', 'off').tilesPerFrame).toBe(0);
+  });
+
+  it('names what is wrong', () => {
+    expect(() => of('--model', 'retinaface')).toThrow(/--model retinaface: expected one of/);
+    expect(() => of('--side', '10')).toThrow(/--side 10: expected PX >= 32 or native/);
   });
 });

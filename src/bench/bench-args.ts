@@ -1,3 +1,6 @@
+import { LIVE_START_SIDE } from '../app/input-side';
+import { detectorDefaults } from '../detect/detector';
+import { DEFAULT_MODEL, isModelName, MODELS, type ModelSpec } from '../detect/model';
 import { UsageError } from '../node/usage-error';
 
 export interface ArgSpec {
@@ -51,4 +54,24 @@ export class BenchArgs {
       return [Number(m[1]), Number(m[2])] as const;
     }) ?? [...fallback];
   }
+}
+
+/** The detector a bench runs: `--model` (default the app's), `--side PX|native` (default live mode's starting side). */
+export interface BenchDetector {
+  spec: ModelSpec;
+  /** A free-size model's input long side; undefined: each frame's own. */
+  inputSide: number | undefined;
+  /** Tiles a frame unless `--tiles` says: live mode's for the model (BlazeFace one a frame, YuNet none). */
+  tilesPerFrame: number;
+}
+
+export function benchDetector(args: BenchArgs): BenchDetector {
+  const name = args.string('model') ?? DEFAULT_MODEL;
+  if (!isModelName(name)) throw new UsageError(`--model ${name}: expected one of ${Object.keys(MODELS).join(', ')}`);
+  const spec = MODELS[name];
+  const sideText = args.string('side') ?? String(LIVE_START_SIDE);
+  const inputSide = sideText === 'native' ? undefined : Number(sideText);
+  if (inputSide !== undefined && !(Number.isInteger(inputSide) && inputSide >= 32)) throw new UsageError(`--side ${sideText}: expected PX >= 32 or native`);
+  const tiled = detectorDefaults(spec).tiles.grids.length > 0;
+  return { spec, inputSide, tilesPerFrame: args.string('tiles') === 'off' ? 0 : args.count('tiles', tiled ? 1 : 0, true) };
 }

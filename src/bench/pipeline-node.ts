@@ -5,11 +5,9 @@
 // machine, which has no ffmpeg). Bundled by tools/bench-node.vite.config.ts into dist-bench/bench-node.mjs.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_MODEL, FaceModel, MODELS, configureOrt, isModelName, type Provider } from '../detect/model';
-import { detectorDefaults } from '../detect/detector';
-import { LIVE_START_SIDE } from '../app/input-side';
+import { FaceModel, configureOrt, type Provider } from '../detect/model';
 import { UsageError } from '../node/usage-error';
-import { BenchArgs } from './bench-args';
+import { BenchArgs, benchDetector } from './bench-args';
 import { BENCH_SIZES, DEMO_CLIP, FOOTAGE_FRAMES } from './footage';
 import { decodeFootage, readRawFrames, rgbaFrameSource, writeRawFrames } from './footage-node';
 import { benchGpu, prepareOrtWebGpu } from './node-gpu';
@@ -23,11 +21,6 @@ const USAGE = 'usage: bench-node.mjs [--ep wasm|webgpu] [--clip VIDEO] [--sizes 
 
 /** A software adapter runs a 720p frame in hundreds of ms: fewer frames unless asked. */
 const FRAMES = { hardware: 100, software: 10 };
-
-/** Tiles a frame: live mode's for the model (BlazeFace spreads its tiles one a frame; YuNet runs none). */
-function tilesArg(args: BenchArgs, tiled: boolean): number {
-  return args.string('tiles') === 'off' ? 0 : args.count('tiles', tiled ? 1 : 0, true);
-}
 
 async function main(): Promise<void> {
   const args = new BenchArgs(process.argv.slice(2), {
@@ -50,18 +43,12 @@ async function main(): Promise<void> {
   device.addEventListener('uncapturederror', (e) => console.error('bench:node: GPU error:', (e as GPUUncapturedErrorEvent).error.message));
   if (ep === 'webgpu') prepareOrtWebGpu(device);
   configureOrt({ wasmThreads: 1 });
-  const modelName = args.string('model') ?? DEFAULT_MODEL;
-  if (!isModelName(modelName)) throw new UsageError(`--model ${modelName}: expected one of ${Object.keys(MODELS).join(', ')}`);
-  const spec = MODELS[modelName];
-  const sideText = args.string('side') ?? String(LIVE_START_SIDE);
-  const inputSide = sideText === 'native' ? undefined : Number(sideText);
-  if (inputSide !== undefined && !(Number.isInteger(inputSide) && inputSide >= 32)) throw new UsageError(`--side ${sideText}: expected PX >= 32 or native`);
+  const { spec, inputSide, tilesPerFrame } = benchDetector(args);
   const modelPath = args.string('model-file') ?? resolve('public', spec.url);
   const t0 = performance.now();
   const model = await FaceModel.create(spec, new Uint8Array(readFileSync(modelPath)), ep, device);
   const frames = args.count('frames', software ? FRAMES.software : FRAMES.hardware);
   const warmup = args.count('warmup', software ? 1 : 10);
-  const tilesPerFrame = tilesArg(args, detectorDefaults(spec).tiles.grids.length > 0);
   console.log(`bench:node on ${name}${software ? ' (a software rasterizer: times say nothing about a real GPU)' : ''}`);
   console.log(`onnxruntime-web ${ep} provider, session created in ${((performance.now() - t0) / 1000).toFixed(1)} s; `
     + `${frames} frames after ${warmup} warm-up frames; tiles per frame: ${tilesPerFrame}; ${grid}x${grid} copies of the clip`);
