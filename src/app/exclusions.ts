@@ -1,4 +1,4 @@
-import type { Rect } from '../detect/types';
+import type { Rect } from '../core/types';
 import type { FaceMask } from '../render/anonymize-pass';
 import type { TrackedFace } from '../track/tracker';
 import { maskFromBox } from './masks';

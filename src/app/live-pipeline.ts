@@ -3,10 +3,11 @@ import { chooseImportPath, FrameImporter, frameTextureUsage, type FrameImportPat
 import { chosenDetectorOptions, FaceDetector, liveDetectorOptions } from '../detect/detector';
 import { FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type Provider } from '../detect/model';
 import { Tracker, type TrackedFace } from '../track/tracker';
-import type { Detection, Rect } from '../detect/types';
+import type { Detection, Rect } from '../core/types';
 import { AnonymizePass } from '../render/anonymize-pass';
-import { MotionGuard, thumbnailOfPicture } from './motion-guard';
-import { ThumbnailPass } from '../gpu/thumbnail-pass';
+import { MotionGuard } from './motion-guard';
+import { thumbnailOfPicture } from '../track/thumbnail';
+import { ThumbnailPass } from '../track/thumbnail-pass';
 import { lumaSize } from '../track/patch-motion';
 import { FaceExclusions } from './exclusions';
 import { maskFromRegion } from './masks';

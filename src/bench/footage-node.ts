@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 import type { FrameSource } from './pipeline-bench';
 import { FOOTAGE_FRAMES, FOOTAGE_START_S, footageFilter, footageLayout } from './footage';
 

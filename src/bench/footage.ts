@@ -1,4 +1,4 @@
-import type { Rect } from '../detect/types';
+import type { Rect } from '../core/types';
 
 /** The bundled clip (MIT, see public/demo/README.md): one face, 400x300, 25 fps. */
 export const DEMO_CLIP = { url: 'demo/demo-webcam.webm', width: 400, height: 300, fps: 25 } as const;

@@ -3,7 +3,7 @@ import type { FaceModel } from '../detect/model';
 import { NO_TILES, DEFAULT_TILE_PLAN } from '../detect/tiling';
 import { Tracker } from '../track/tracker';
 import { lumaSize } from '../track/patch-motion';
-import { ThumbnailPass } from '../gpu/thumbnail-pass';
+import { ThumbnailPass } from '../track/thumbnail-pass';
 import { AnonymizePass } from '../render/anonymize-pass';
 import { DEFAULT_FEATHER_PX } from '../render/anonymize-plan';
 import { maskFromBox } from '../app/masks';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { maskFromBox } from '../app/masks';
-import type { Detection, Rect, RgbaImage } from '../detect/types';
+import type { Detection, Rect, RgbaImage } from '../core/types';
 import type { FaceMask } from '../render/anonymize-pass';
 import type { AnonymizeOptions } from './args';
 import { boxesFile, formatBoxesFile } from './boxes-json';

@@ -1,4 +1,4 @@
-import type { Detection, Rect } from '../detect/types';
+import type { Detection, Rect } from '../core/types';
 
 /**
  * --boxes: the per-frame masks in the motion clips' ground-truth format (width, height, fps, frame_count,

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 import { CliError } from './errors';
 import type { PhotoFormat, PhotoInfo, VideoColor, VideoInfo } from './probe';
 

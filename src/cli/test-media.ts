@@ -1,7 +1,7 @@
 // Test inputs made at test time with ffmpeg from tests/fixtures/astronaut.jpg (NASA, public domain), and the
 // measurements the CLI tests make on outputs. Not part of the CLI bundle.
 import { spawnSync } from 'node:child_process';
-import type { Rect } from '../detect/types';
+import type { Rect } from '../core/types';
 
 export const ASTRONAUT = 'tests/fixtures/astronaut.jpg';
 /** The astronaut's face in the 512x512 photo. */

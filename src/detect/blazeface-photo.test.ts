@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-web/webgpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnchorDecodePass } from '../gpu/decode-pass';
-import { NMS_CAP, NmsPass } from '../gpu/nms-pass';
+import { AnchorDecodePass } from './decode-pass';
+import { NMS_CAP, NmsPass } from './nms-pass';
 import { uploadRaw } from '../testing/raw-outputs';
 import { decodeCrop, detectorDefaults } from './detector';
 import { BLAZEFACE_BACK_256 } from './model';
-import { PreprocessPass, tensorBytes } from '../gpu/preprocess-pass';
+import { PreprocessPass, tensorBytes } from './preprocess-pass';
 import { readBuffer, uploadRgba } from '../gpu/readback';
 import { readImageRgba } from '../node/image-io';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { candidateToDetection, decodeRef, type RawOutputs } from './decode';
 import { iou, nms } from './nms';
 import { letterboxCrop, preprocessRef } from './preprocess';
-import type { Detection, Rect } from './types';
+import type { Detection, Rect } from '../core/types';
 
 const MODEL = `public/${BLAZEFACE_BACK_256.url}`;
 const SIZE = 256;

@@ -1,6 +1,6 @@
 import { anchorCentres, BLAZEFACE_BACK_256_ANCHORS, gridAnchorCount, type AnchorSpec } from './anchors';
 import type { CpuOutputs, InputSize, ModelSpec } from './model';
-import type { Detection, Rect } from './types';
+import type { Detection, Rect } from '../core/types';
 
 /** Box regressor layout per anchor: centre offset, size, then six (x, y) keypoint offsets, in input pixels. */
 export const BOX_STRIDE = 16;

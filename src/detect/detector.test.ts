@@ -8,7 +8,7 @@ import { BLAZEFACE_BACK_256, tensorLength, YUNET_N, type CpuOutputs, type FaceMo
 import { randomGridRaw, randomRaw, uploadOutputs, uploadRaw } from '../testing/raw-outputs';
 import { preprocessRef } from './preprocess';
 import type { Crop } from './tiling';
-import type { Detection, RgbaImage } from './types';
+import type { Detection, RgbaImage } from '../core/types';
 
 const BF = BLAZEFACE_BACK_256;
 

@@ -1,11 +1,11 @@
-import { PreprocessPass, tensorBytes } from '../gpu/preprocess-pass';
-import { createDecodePass, type DecodeCrop, type DecodePass } from '../gpu/decode-pass';
-import { NMS_CAP, NmsPass, type NmsResult } from '../gpu/nms-pass';
+import { PreprocessPass, tensorBytes } from './preprocess-pass';
+import { createDecodePass, type DecodeCrop, type DecodePass } from './decode-pass';
+import { NMS_CAP, NmsPass, type NmsResult } from './nms-pass';
 import { candidateToDetection, decodeOutputs, type Candidate } from './decode';
 import { nms, type NmsOptions } from './nms';
 import { DEFAULT_TILE_PLAN, isCut, NO_TILES, planCrops, type Crop, type TilePlan } from './tiling';
 import { BLAZEFACE_BACK_256, MODELS, type FaceModel, type InputSize, type ModelSpec } from './model';
-import type { Detection, Rect } from './types';
+import type { Detection, Rect } from '../core/types';
 import type { StageProbe } from '../gpu/stage-probe';
 
 export interface DetectorOptions {

@@ -1,5 +1,5 @@
 import { iou } from './nms';
-import type { Rect } from './types';
+import type { Rect } from '../core/types';
 
 /** Face-height buckets of the eval, [lo, hi) in pixels of the stored image. */
 export const HEIGHT_BUCKETS = [

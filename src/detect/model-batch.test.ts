@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageRgba } from '../node/image-io';
 import { BLAZEFACE_BACK_256, BLAZEFACE_FRONT_128, configureOrt, FaceModel, fixedInput, tensorLength, type CpuOutputs, type ModelSpec } from './model';
 import { letterboxCrop, preprocessRef } from './preprocess';
-import type { Rect } from './types';
+import type { Rect } from '../core/types';
 import { random } from '../testing/random';
 import { summarize } from '../bench/stats';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { iou, nms, type NmsOptions } from './nms';
-import type { Detection } from './types';
+import type { Detection } from '../core/types';
 
 function face(x: number, y: number, w: number, h: number, score: number): Detection {
   return { box: { x, y, w, h }, score, keypoints: [{ x: x + w / 2, y: y + h / 2 }] };

@@ -1,4 +1,4 @@
-import type { Detection, Point, Rect } from './types';
+import type { Detection, Point, Rect } from '../core/types';
 
 export interface NmsOptions {
   /** Faces overlapping a kept one by more than this IoU are suppressed (or, weighted, blended into it). */

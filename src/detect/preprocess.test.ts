@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BLAZEFACE_BACK_256, YUNET_N } from './model';
 import { cropSampling, letterboxCrop, preprocessRef } from './preprocess';
-import type { RgbaImage } from './types';
+import type { RgbaImage } from '../core/types';
 
 const BF = BLAZEFACE_BACK_256.format;
 const sq = (side: number) => ({ width: side, height: side });

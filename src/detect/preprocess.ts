@@ -1,5 +1,5 @@
 import type { InputSize, TensorFormat } from './model';
-import type { Rect, RgbaImage } from './types';
+import type { Rect, RgbaImage } from '../core/types';
 
 const f32 = Math.fround;
 

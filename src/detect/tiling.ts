@@ -1,6 +1,6 @@
 import { letterboxCrop } from './preprocess';
 import type { InputSize, ModelSpec } from './model';
-import type { Rect } from './types';
+import type { Rect } from '../core/types';
 
 /** One grid of square tiles over the frame. */
 export interface TileGrid {

@@ -8,7 +8,7 @@ import { openNodeModel } from '../node/node-model';
 import { FaceDetector } from './detector';
 import { YUNET_N, type FaceModel } from './model';
 import { iou } from './nms';
-import type { Rect } from './types';
+import type { Rect } from '../core/types';
 
 const SUMS = '../shared/models/yunet/SHA256SUMS';
 // The astronaut's face in NASA's public-domain portrait (tests/fixtures), read by hand (as blazeface-photo.test.ts).

@@ -1,4 +1,4 @@
-import type { Detection } from '../detect/types';
+import type { Detection } from '../core/types';
 import type { FrameEngine } from '../offline/frame-engine';
 import { trackOfflineFaces, type OfflineFace } from '../offline/offline-track';
 import { ExportProblem } from './problems';

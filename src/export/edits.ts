@@ -1,5 +1,5 @@
 import { maskFromBox } from '../app/masks';
-import type { Point, Rect } from '../detect/types';
+import type { Point, Rect } from '../core/types';
 import type { OfflineFace } from '../offline/offline-track';
 import type { FaceMask } from '../render/anonymize-pass';
 

@@ -2,7 +2,7 @@ import type { OfflineFace } from '../offline/offline-track';
 import type { EffectOptions } from '../offline/effect-params';
 import { effectParams } from '../offline/effect-params';
 import type { FrameEngine, FrameImage } from '../offline/frame-engine';
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 import { planTracks, type FrameProgress, type TrackPlan } from './detect-pass';
 import { frameMasks, type Edits, type MaskStyle } from './edits';
 import { SNIFF_BYTES, sniffFile } from './file-kind';

@@ -1,4 +1,4 @@
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 import { photoIsComplete, type PhotoFormat } from './file-kind';
 import { checkFrameSize } from './limits';
 import { ExportProblem } from './problems';

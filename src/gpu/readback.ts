@@ -1,4 +1,4 @@
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 
 /** Copies `size` bytes of `src` into a fresh staging buffer and maps it; the caller never waits on the frame. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, size = src.size, offset = 0): Promise<ArrayBuffer> {

@@ -5,7 +5,7 @@ import { uploadRgba } from '../gpu/readback';
 import { FaceDetector, type DetectorOptions } from '../detect/detector';
 import type { ImageResult } from '../detect/eval-metrics';
 import { BLAZEFACE_BACK_256, BLAZEFACE_FRONT_128, configureOrt, FaceModel, YUNET_N, type ModelSpec } from '../detect/model';
-import type { Rect } from '../detect/types';
+import type { Rect } from '../core/types';
 import { readImageRgba } from './image-io';
 import { requestNodeDevice } from './webgpu-node';
 

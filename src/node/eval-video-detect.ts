@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import preprocessWgsl from '../shaders/preprocess.wgsl?raw';
-import { PreprocessPass, tensorBytes } from '../gpu/preprocess-pass';
+import preprocessWgsl from '../detect/preprocess.wgsl?raw';
+import { PreprocessPass, tensorBytes } from '../detect/preprocess-pass';
 import { readBuffer, uploadRgba } from '../gpu/readback';
 import { decodeOutputs, type Candidate } from '../detect/decode';
 import { decodeFloor, mergeCrops, type DetectorOptions } from '../detect/detector';
 import type { FaceModel, ModelSpec } from '../detect/model';
 import { planCrops, type Crop } from '../detect/tiling';
-import type { Detection } from '../detect/types';
+import type { Detection } from '../core/types';
 import { nodeModelPath, openNodeModel } from './node-model';
 import { videoFrames } from './eval-video-frames';
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 
 /**
  * Every frame of a video, decoded by ffmpeg to RGBA8 through a pipe (rawvideo), in order. The caller gives the

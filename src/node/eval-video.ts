@@ -13,7 +13,8 @@ import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
 import { Tracker } from '../track/tracker';
 import { detectClip } from './eval-video-detect';
 import { frameLumas } from './eval-video-motion';
-import { MotionGuard, thumbnailOfPicture } from '../app/motion-guard';
+import { MotionGuard } from '../app/motion-guard';
+import { thumbnailOfPicture } from '../track/thumbnail';
 import { probeSize } from './image-io';
 import { readVideoTruth, TruthError } from './eval-video-truth';
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 
 function ffmpegFailure(what: string, stderr: Buffer | string): Error {
   return new Error(`ffmpeg could not ${what}: ${String(stderr).trim().split('\n').pop() ?? ''} (is ffmpeg installed?)`);

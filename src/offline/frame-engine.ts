@@ -1,5 +1,5 @@
 import type { FaceDetector } from '../detect/detector';
-import type { Detection, RgbaImage } from '../detect/types';
+import type { Detection, RgbaImage } from '../core/types';
 import { FrameImporter, frameTextureUsage, type FrameImportPath, type FrameImportSource } from '../gpu/frame-import';
 import { readRgba } from '../gpu/readback';
 import type { AnonymizeParams, AnonymizePass } from '../render/anonymize-pass';

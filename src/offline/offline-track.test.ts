@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Detection, Rect } from '../detect/types';
+import type { Detection, Rect } from '../core/types';
 import { coveredFraction } from '../track/rect';
 import { mergeBoxes, trackOffline, trackOfflineFaces } from './offline-track';
 

@@ -1,4 +1,4 @@
-import type { Detection, Rect } from '../detect/types';
+import type { Detection, Rect } from '../core/types';
 import type { TrackerOptions } from '../track/options';
 import { coveredFraction, iou, union } from '../track/rect';
 import { Tracker, type FrameSize } from '../track/tracker';

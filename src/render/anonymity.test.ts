@@ -9,7 +9,7 @@ import { detectorDefaults } from '../detect/detector';
 import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fixedInput } from '../detect/model';
 import { iou, nms } from '../detect/nms';
 import { letterboxCrop, preprocessRef } from '../detect/preprocess';
-import type { Detection, Rect, RgbaImage } from '../detect/types';
+import type { Detection, Rect, RgbaImage } from '../core/types';
 import { readImageRgba, writeImageRgba } from '../node/image-io';
 import { requestNodeDevice } from '../node/webgpu-node';
 import type { AnonymizeEffect } from './anonymize-plan';

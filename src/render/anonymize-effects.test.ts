@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 import { FaceFlag, planAnonymize, type AnonymizeEffect, type AnonymizeParams, type PlannedFace } from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';
 import { compare, usePassFixture, params, randomImage, randomMasks, runGpu } from './anonymize-test-utils';

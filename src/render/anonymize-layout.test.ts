@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import code from '../shaders/anonymize.wgsl?raw';
+import code from './anonymize.wgsl?raw';
 import { structLayout } from '../gpu/wgsl-layout';
 import { ANONYMIZE_FACE, ANONYMIZE_PARAMS, KERNEL_STRIDE, packFaces } from './anonymize-layout';
 import { EffectCode, FaceFlag, MAX_RADIUS, planAnonymize } from './anonymize-plan';

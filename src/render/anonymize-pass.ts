@@ -1,4 +1,4 @@
-import code from '../shaders/anonymize.wgsl?raw';
+import code from './anonymize.wgsl?raw';
 import {
   DEFAULT_MAX_FACES, FULL_FRAME_CELLS, MAX_RADIUS, planAnonymize, type AnonymizeParams, type AnonymizePlan, type PlanSpans,
 } from './anonymize-plan';

@@ -1,4 +1,4 @@
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 import {
   DEFAULT_MAX_FACES, FaceFlag, planAnonymize, type AnonymizeParams, type AnonymizePlan, type PlannedFace,
 } from './anonymize-plan';

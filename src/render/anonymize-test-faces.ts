@@ -2,7 +2,7 @@
 // (../shared/data/faces): check FACE_SET exists and skip, loudly, when it does not.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Rect, RgbaImage } from '../detect/types';
+import type { Rect, RgbaImage } from '../core/types';
 import { readImageRgba } from '../node/image-io';
 
 /** dlib's frontal face boxes on PASCAL photos. */

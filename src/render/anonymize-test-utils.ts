@@ -1,6 +1,6 @@
 // Shared by the anonymize tests; Node only.
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 import { readRgba, uploadRgba } from '../gpu/readback';
 import { FaceFlag, planAnonymize, type AnonymizeParams, type FaceMask } from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';

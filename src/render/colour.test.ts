@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maskFromBox } from '../app/masks';
-import type { RgbaImage } from '../detect/types';
+import type { RgbaImage } from '../core/types';
 import { readImageRgba } from '../node/image-io';
 import { planAnonymize, sigmaForFace, type FaceMask } from './anonymize-plan';
 import { anonymizeRef, runPlanRef } from './anonymize-ref';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import code from '../shaders/anonymize.wgsl?raw';
+import code from './anonymize.wgsl?raw';
 import { readBuffer } from '../gpu/readback';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { ALPHA_FIXED, FIXED_ONE, decode, encodeChannel, fromFixed, linearToSrgb, srgbTables, srgbToLinear } from './srgb';

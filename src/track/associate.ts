@@ -1,4 +1,4 @@
-import type { Rect } from '../detect/types';
+import type { Rect } from '../core/types';
 import { centreDistance, iou } from './rect';
 
 /** Where a track expects its face, and how far beyond one face size its centre may have strayed. */

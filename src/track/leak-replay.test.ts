@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskFromRegion } from '../app/masks';
-import type { Detection, Rect } from '../detect/types';
+import type { Detection, Rect } from '../core/types';
 import { detectedFrames, replayLive, type ReplayInput } from './leak-replay';
 import { Tracker } from './tracker';
 

@@ -1,5 +1,5 @@
 import { COVER_FRACTION, coverage } from '../detect/eval-metrics';
-import type { Detection, Rect } from '../detect/types';
+import type { Detection, Rect } from '../core/types';
 import { type Ellipse, type FaceVerdict, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
 import type { Luma } from './patch-motion';
 import type { FrameSize, TrackedFace, Tracker } from './tracker';

@@ -1,4 +1,4 @@
-import type { Rect } from '../detect/types';
+import type { Rect } from '../core/types';
 
 /** A mask ellipse in frame pixels, or the box around it (FaceMask from the anonymize pass has this shape). */
 export interface Ellipse {

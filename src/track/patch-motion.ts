@@ -1,4 +1,4 @@
-import type { Rect } from '../detect/types';
+import type { Rect } from '../core/types';
 
 /**
  * Where a face went between two frames, measured from the pictures: the patch around its box in the earlier

@@ -1,4 +1,4 @@
-import type { Rect } from '../detect/types';
+import type { Rect } from '../core/types';
 
 export function area(r: Rect): number {
   return Math.max(0, r.w) * Math.max(0, r.h);

@@ -1,4 +1,4 @@
-import type { Rect } from '../detect/types';
+import type { Rect } from '../core/types';
 import type { Gate } from './associate';
 import type { MotionField, MotionSample } from './global-motion';
 import { type Axis, correctAxis, initAxis, predictAxis } from './kalman';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Detection, Rect } from '../detect/types';
+import type { Detection, Rect } from '../core/types';
 import { DEFAULT_TRACKER_OPTIONS } from './options';
 import type { Luma } from './patch-motion';
 import { scene } from './picture-test-utils';

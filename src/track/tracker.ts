@@ -1,4 +1,4 @@
-import type { Detection, Rect } from '../detect/types';
+import type { Detection, Rect } from '../core/types';
 import { associate } from './associate';
 import { fitMotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { ConversionCanceledError } from 'mediabunny';
 import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, type Effect, type Settings } from '../app/settings';
-import type { Point } from '../detect/types';
+import type { Point } from '../core/types';
 import { NO_EDITS, regionFromDrag, toggleTrack, trackAt, tracksOf, type Edits } from '../export/edits';
 import { openEngine, type OpenedEngine } from '../export/engine';
 import {

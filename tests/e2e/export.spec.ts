@@ -6,7 +6,7 @@ import { expect, test } from './fixtures';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Rect } from '../../src/detect/types';
+import type { Rect } from '../../src/core/types';
 import {
   ASTRONAUT, ASTRONAUT_FACE, astronautChange, detailEnergy, ffmpeg, greyFrames, grown, hasExif, makeClip, meanDiffOutside, probe, run,
   scaled, withExif,

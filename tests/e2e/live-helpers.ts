@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import type { RgbaImage } from '../../src/detect/types';
+import type { RgbaImage } from '../../src/core/types';
 import { FAKE_CAMERA, FAKE_CAMERA_Y4M } from './chromium';
 import { readOutput } from './pixels';
 

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import type { RgbaImage } from '../../src/detect/types';
+import type { RgbaImage } from '../../src/core/types';
 import { FAKE_CAMERA } from './chromium';
 import { CI_PACE, cameraFrame, screenshot, waitRunning } from './live-helpers';
 import { decodePng, highFrequencyEnergy, readOutput } from './pixels';

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import type { Rect, RgbaImage } from '../../src/detect/types';
+import type { Rect, RgbaImage } from '../../src/core/types';
 
 /**
  * Reads the output canvas's current picture the way a consumer does: through canvas.captureStream(), one frame

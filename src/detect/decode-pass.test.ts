@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { candidateToDetection, decodeGrid, decodeRef, type Candidate, type RawOutputs } from '../detect/decode';
-import { decodeFloor, keepScore, type FrameSize, type KeepRule } from '../detect/detector';
-import { BLAZEFACE_BACK_256, YUNET_N, type CpuOutputs, type InputSize } from '../detect/model';
-import { isCut, type Crop } from '../detect/tiling';
-import type { Detection } from '../detect/types';
+import { candidateToDetection, decodeGrid, decodeRef, type Candidate, type RawOutputs } from './decode';
+import { decodeFloor, keepScore, type FrameSize, type KeepRule } from './detector';
+import { BLAZEFACE_BACK_256, YUNET_N, type CpuOutputs, type InputSize } from './model';
+import { isCut, type Crop } from './tiling';
+import type { Detection } from '../core/types';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { anchorCpuOutputs, randomGridRaw, randomRaw, uploadOutputs, uploadRaw } from '../testing/raw-outputs';
 import {
   AnchorDecodePass, CANDIDATES, DECODE_CROP, DECODE_GRID_WGSL, DECODE_LEVEL, DECODE_WGSL as code, GridDecodePass, readRecord,
   type CandidateRecord, type DecodeCrop, type DecodePass,
 } from './decode-pass';
-import { readBuffer } from './readback';
-import { structLayout } from './wgsl-layout';
+import { readBuffer } from '../gpu/readback';
+import { structLayout } from '../gpu/wgsl-layout';
 
 // Records are arrays of 4-byte words.
 const RECORD = { Record: { size: 4, align: 4 } };

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import code from '../shaders/preprocess.wgsl?raw';
-import { BLAZEFACE_BACK_256, YUNET_N, type InputSize, type TensorFormat } from '../detect/model';
-import { letterboxCrop, preprocessRef } from '../detect/preprocess';
-import type { Rect, RgbaImage } from '../detect/types';
+import code from './preprocess.wgsl?raw';
+import { BLAZEFACE_BACK_256, YUNET_N, type InputSize, type TensorFormat } from './model';
+import { letterboxCrop, preprocessRef } from './preprocess';
+import type { Rect, RgbaImage } from '../core/types';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { PREPROCESS_PARAMS, PreprocessPass, tensorBytes } from './preprocess-pass';
-import { structLayout } from './wgsl-layout';
+import { structLayout } from '../gpu/wgsl-layout';
 import { randomImage } from '../render/anonymize-test-utils';
-import { readBuffer, uploadRgba } from './readback';
+import { readBuffer, uploadRgba } from '../gpu/readback';
 
 let device: GPUDevice;
 beforeAll(async () => {

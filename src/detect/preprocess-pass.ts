@@ -1,8 +1,8 @@
-import code from '../shaders/preprocess.wgsl?raw';
-import { tensorLength, type InputSize, type TensorFormat } from '../detect/model';
-import { cropSampling } from '../detect/preprocess';
-import type { Rect } from '../detect/types';
-import { computePipeline } from './compute-pipeline';
+import code from './preprocess.wgsl?raw';
+import { tensorLength, type InputSize, type TensorFormat } from './model';
+import { cropSampling } from './preprocess';
+import type { Rect } from '../core/types';
+import { computePipeline } from '../gpu/compute-pipeline';
 
 /** Byte offsets of `struct Params` in preprocess.wgsl (preprocess-pass.test.ts checks them against the WGSL). */
 export const PREPROCESS_PARAMS = { origin: 0, step: 8, outOffset: 16, width: 20, height: 24, byteSize: 32 } as const;

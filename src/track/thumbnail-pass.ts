@@ -1,7 +1,7 @@
-import code from '../shaders/thumbnail.wgsl?raw';
-import { THUMB_H, THUMB_W } from '../app/motion-guard';
-import { computePipeline } from './compute-pipeline';
-import { StagingPool } from './readback';
+import code from './thumbnail.wgsl?raw';
+import { THUMB_H, THUMB_W } from './thumbnail';
+import { computePipeline } from '../gpu/compute-pipeline';
+import { StagingPool } from '../gpu/readback';
 
 /** Readbacks in flight at most; a frame that finds none free gets no thumbnail (its users take an older one). */
 const STAGING = 3;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { thumbnailRef } from '../app/motion-guard';
+import { thumbnailRef } from './thumbnail';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { randomImage } from '../render/anonymize-test-utils';
-import { uploadRgba } from './readback';
+import { uploadRgba } from '../gpu/readback';
 import { ThumbnailPass } from './thumbnail-pass';
 
 let device: GPUDevice;

@@ -1,12 +1,12 @@
-import candidateCode from '../shaders/candidate.wgsl?raw';
-import cropKeepCode from '../shaders/crop-keep.wgsl?raw';
-import decodeCode from '../shaders/decode.wgsl?raw';
-import gridCode from '../shaders/decode-grid.wgsl?raw';
-import { anchorCentres, gridAnchorCount, anchorCount, type AnchorSpec } from '../detect/anchors';
-import { KEYPOINTS } from '../detect/decode';
-import type { InputSize, ModelSpec } from '../detect/model';
-import type { Detection, Rect } from '../detect/types';
-import { computePipeline } from './compute-pipeline';
+import candidateCode from './candidate.wgsl?raw';
+import cropKeepCode from './crop-keep.wgsl?raw';
+import decodeCode from './decode.wgsl?raw';
+import gridCode from './decode-grid.wgsl?raw';
+import { anchorCentres, gridAnchorCount, anchorCount, type AnchorSpec } from './anchors';
+import { KEYPOINTS } from './decode';
+import type { InputSize, ModelSpec } from './model';
+import type { Detection, Rect } from '../core/types';
+import { computePipeline } from '../gpu/compute-pipeline';
 
 /** decode.wgsl as compiled: it shares `struct Record` with nms.wgsl and `struct Crop` with decode-grid.wgsl. */
 export const DECODE_WGSL = candidateCode + cropKeepCode + decodeCode;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEYPOINTS } from '../detect/decode';
-import { nms, type NmsOptions } from '../detect/nms';
-import type { Detection } from '../detect/types';
+import { KEYPOINTS } from './decode';
+import { nms, type NmsOptions } from './nms';
+import type { Detection } from '../core/types';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { random } from '../testing/random';
 import { CANDIDATES, type CandidateRecord } from './decode-pass';
 import { NMS_CAP, NMS_PARAMS, NMS_RESULT, NMS_WGSL as code, NmsPass } from './nms-pass';
-import { structLayout } from './wgsl-layout';
+import { structLayout } from '../gpu/wgsl-layout';
 
 const WORDS = { Record: { size: 4, align: 4 } };
 

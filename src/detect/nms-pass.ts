@@ -1,10 +1,10 @@
-import candidateCode from '../shaders/candidate.wgsl?raw';
-import nmsCode from '../shaders/nms.wgsl?raw';
-import { KEYPOINTS } from '../detect/decode';
-import type { NmsOptions } from '../detect/nms';
-import { computePipeline } from './compute-pipeline';
+import candidateCode from './candidate.wgsl?raw';
+import nmsCode from './nms.wgsl?raw';
+import { KEYPOINTS } from './decode';
+import type { NmsOptions } from './nms';
+import { computePipeline } from '../gpu/compute-pipeline';
 import { CANDIDATES, readRecord, type CandidateRecord } from './decode-pass';
-import { StagingPool } from './readback';
+import { StagingPool } from '../gpu/readback';
 
 /** nms.wgsl as compiled, after the `struct Record` it shares with decode.wgsl. */
 export const NMS_WGSL = candidateCode + nmsCode;
