@@ -6,7 +6,7 @@ import type { Rect, RgbaImage } from '../core/types';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { PREPROCESS_PARAMS, PreprocessPass, tensorBytes } from './preprocess-pass';
 import { structLayout } from '../gpu/wgsl-layout';
-import { randomImage } from '../render/anonymize-test-utils';
+import { randomImage } from '../testing/anonymize-test-utils';
 import { readBuffer, uploadRgba } from '../gpu/readback';
 
 let device: GPUDevice;

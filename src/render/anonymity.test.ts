@@ -15,8 +15,8 @@ import { requestNodeDevice } from '../node/webgpu-node';
 import type { AnonymizeEffect } from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';
 import { anonymizeRef } from './anonymize-ref';
-import { FACE_SET, readFaceCrops, type FaceCrop } from './anonymize-test-faces';
-import { compare, detailEnergy, params, runGpu } from './anonymize-test-utils';
+import { FACE_SET, readFaceCrops, type FaceCrop } from '../testing/anonymize-test-faces';
+import { compare, detailEnergy, params, runGpu } from '../testing/anonymize-test-utils';
 
 // The fixture's face, measured on a 128x128 downscale: skin from x 43 to 70, hairline to chin y 7 to 47.
 const FACE = { cx: 56, cy: 29, rx: 17, ry: 22 };

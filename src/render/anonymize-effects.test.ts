@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../core/types';
 import { FaceFlag, planAnonymize, type AnonymizeEffect, type AnonymizeParams, type PlannedFace } from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';
-import { compare, usePassFixture, params, randomImage, randomMasks, runGpu } from './anonymize-test-utils';
+import { compare, usePassFixture, params, randomImage, randomMasks, runGpu } from '../testing/anonymize-test-utils';
 import { coverage, maskDistance } from './mask-shape';
 
 const gpu = usePassFixture();

@@ -3,7 +3,7 @@ import code from './anonymize.wgsl?raw';
 import { structLayout } from '../gpu/wgsl-layout';
 import { ANONYMIZE_FACE, ANONYMIZE_PARAMS, KERNEL_STRIDE, packFaces } from './anonymize-layout';
 import { EffectCode, FaceFlag, MAX_RADIUS, planAnonymize } from './anonymize-plan';
-import { params } from './anonymize-test-utils';
+import { params } from '../testing/anonymize-test-utils';
 import { srgbTables } from './srgb';
 
 describe('anonymize layouts', () => {

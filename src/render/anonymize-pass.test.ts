@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FaceFlag, planAnonymize, type AnonymizeParams } from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';
 import { anonymizeRef } from './anonymize-ref';
-import { compare, usePassFixture, params, randomImage, randomMasks } from './anonymize-test-utils';
+import { compare, usePassFixture, params, randomImage, randomMasks } from '../testing/anonymize-test-utils';
 
 const gpu = usePassFixture();
 

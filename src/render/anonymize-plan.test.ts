@@ -4,7 +4,7 @@ import {
 } from './anonymize-plan';
 import { TileLister } from './anonymize-tiles';
 import { inSpan } from './span';
-import { params } from './anonymize-test-utils';
+import { params } from '../testing/anonymize-test-utils';
 
 const blurring = (flags: number) => (flags & FaceFlag.blur) !== 0;
 

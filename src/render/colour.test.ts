@@ -5,8 +5,8 @@ import type { RgbaImage } from '../core/types';
 import { readImageRgba } from '../node/image-io';
 import { planAnonymize, sigmaForFace, type FaceMask } from './anonymize-plan';
 import { anonymizeRef, runPlanRef } from './anonymize-ref';
-import { FACE_SET, readFaceCrops } from './anonymize-test-faces';
-import { params } from './anonymize-test-utils';
+import { FACE_SET, readFaceCrops } from '../testing/anonymize-test-faces';
+import { params } from '../testing/anonymize-test-utils';
 import { coverage, maskDistance } from './mask-shape';
 import { linearToSrgb, srgbToLinear } from './srgb';
 

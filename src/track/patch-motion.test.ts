@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Luma, lumaSize, matchPatch, pyramid } from './patch-motion';
-import { scene } from './picture-test-utils';
+import { scene } from '../testing/picture-test-utils';
 
 describe('matchPatch', () => {
   const box = { x: 140, y: 70, w: 30, h: 36 };

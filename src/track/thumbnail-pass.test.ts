@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { thumbnailRef } from './thumbnail';
 import { requestNodeDevice } from '../node/webgpu-node';
-import { randomImage } from '../render/anonymize-test-utils';
+import { randomImage } from '../testing/anonymize-test-utils';
 import { uploadRgba } from '../gpu/readback';
 import { ThumbnailPass } from './thumbnail-pass';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Detection, Rect } from '../core/types';
 import { DEFAULT_TRACKER_OPTIONS } from './options';
 import type { Luma } from './patch-motion';
-import { scene } from './picture-test-utils';
+import { scene } from '../testing/picture-test-utils';
 import { coveredFraction, intersect } from './rect';
 import { type TrackedFace, Tracker } from './tracker';
 

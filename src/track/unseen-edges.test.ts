@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pyramid, type Luma } from './patch-motion';
-import { scene } from './picture-test-utils';
+import { scene } from '../testing/picture-test-utils';
 import { compose, FIRST_VIEW, uncovered, unseenEdges, type ViewStep, viewStep } from './unseen-edges';
 
 const SIZE = { width: 320, height: 180 };

@@ -1,5 +1,5 @@
 // Synthetic pictures for the tracker's image-motion tests.
-import type { Luma } from './patch-motion';
+import type { Luma } from '../track/patch-motion';
 
 /** Seeded value noise (two octaves, smoothly interpolated): texture without repeats, at any real position. */
 function noise(u: number, v: number): number {

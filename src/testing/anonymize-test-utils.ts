@@ -2,13 +2,13 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { RgbaImage } from '../core/types';
 import { readRgba, uploadRgba } from '../gpu/readback';
-import { FaceFlag, planAnonymize, type AnonymizeParams, type FaceMask } from './anonymize-plan';
-import { AnonymizePass } from './anonymize-pass';
+import { FaceFlag, planAnonymize, type AnonymizeParams, type FaceMask } from '../render/anonymize-plan';
+import { AnonymizePass } from '../render/anonymize-pass';
 import { requestNodeDevice } from '../node/webgpu-node';
-import { anonymizeRef } from './anonymize-ref';
-import { coverage, maskDistance, onOutline } from './mask-shape';
-import { inSpan } from './span';
-import { random } from '../testing/random';
+import { anonymizeRef } from '../render/anonymize-ref';
+import { coverage, maskDistance, onOutline } from '../render/mask-shape';
+import { inSpan } from '../render/span';
+import { random } from './random';
 
 export { random };
 

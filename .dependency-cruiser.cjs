@@ -1,0 +1,34 @@
+// The layering the frame's path sets: a stage imports only stages before it, and product code imports no tool
+// or test helper. `npm run lint:deps` checks it (part of `npm test`). Tests may wire stages together.
+const TEST = '\\.test\\.ts$';
+const PRODUCT = '^src/(core|gpu|source|detect|track|render|offline|app|ui|export|call)/';
+const above = (...stages) => `^src/(${stages.join('|')})/`;
+const layer = (name, from, ...higher) => ({
+  name, severity: 'error', comment: `${from} comes before ${higher.join(', ')} on the frame's path`,
+  from: { path: `^src/${from}/`, pathNot: TEST }, to: { path: above(...higher) },
+});
+
+module.exports = {
+  forbidden: [
+    layer('core-is-the-floor', 'core', 'gpu', 'source', 'detect', 'track', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli', 'node', 'bench', 'soak', 'testing'),
+    layer('gpu-below-stages', 'gpu', 'source', 'detect', 'track', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli'),
+    layer('detect-below-track', 'detect', 'track', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli'),
+    layer('track-below-render', 'track', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli'),
+    layer('render-below-app', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli'),
+    {
+      name: 'product-imports-no-tooling', severity: 'error',
+      comment: 'the app ships without evals, benches, Node-only helpers or test helpers',
+      from: { path: PRODUCT, pathNot: TEST }, to: { path: '^src/(node|bench|soak|testing)/' },
+    },
+    {
+      name: 'no-circular', severity: 'error', comment: 'modules that import each other are one module',
+      from: { pathNot: TEST }, to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^src/scratch/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};
