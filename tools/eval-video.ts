@@ -6,7 +6,7 @@ import { basename, dirname } from 'node:path';
 import { formatTilePlan, parseTilePlan } from '../src/detect/tiling';
 import { parseOption } from './options';
 import { UsageError } from '../src/node/usage-error';
-import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/track/leak';
+import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/node/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
 import { liveDetectorOptions, parseEdge } from '../src/detect/detector';
 import { isModelName, MODELS } from '../src/detect/model';

@@ -10,8 +10,8 @@ import { thumbnailOfPicture } from '../track/thumbnail';
 import { ThumbnailPass } from '../track/thumbnail-pass';
 import { lumaSize } from '../track/patch-motion';
 import { FaceExclusions } from './exclusions';
-import { maskFromRegion } from './masks';
-import { failClosedReason, type FailClosedReason } from './fail-closed';
+import { planFrame } from './frame-plan';
+import type { FailClosedReason } from './fail-closed';
 import { toAppError, type AppError } from './errors';
 import { timeModel, tryFasterProvider, type ProviderTiming } from './provider-choice';
 import { InputSideChooser } from './input-side';
@@ -309,21 +309,22 @@ export class LivePipeline {
     this.startDetection(frame, now, { width, height });
 
     const last = this.lastResultCaptureMs;
-    const reason = failClosedReason({
+    const health = {
       ready: this.detector !== null, answered: this.answered, lastResultCaptureMs: last, failing: this.detectorFailing,
       moved: last !== null && this.motion.tripped(last),
-    }, now, this.settings.budgetMs);
-    // Tracked even while failing closed, so a click on a face still finds it; its mask is not used then.
-    const tracked = this.tracker.faces(now);
-    this.exclusions.keepOnly(tracked);
-    const { masks, shown } = this.exclusions.apply(tracked, this.settings.maskScale, this.settings.showBoxes);
-    this.unseen = reason || !this.settings.unseenEdges ? [] : this.tracker.unseenEdges(now);
-    masks.push(...this.unseen.map(maskFromRegion));
-    this.faces = tracked;
-    this.shown = shown;
+    };
+    const { maskScale, showBoxes, unseenEdges, budgetMs } = this.settings;
+    const { reason, faces, masks, unseen } = planFrame(this.tracker, health, now, { budgetMs, maskScale, unseenEdges }, (tracked) => {
+      this.exclusions.keepOnly(tracked);
+      const applied = this.exclusions.apply(tracked, maskScale, showBoxes);
+      this.shown = applied.shown;
+      return applied.masks;
+    });
+    this.unseen = unseen;
+    this.faces = faces;
     const encoder = device.createCommandEncoder({ label: 'render' });
     res.anonymize.encode(encoder, frame, output, {
-      masks: reason ? [] : masks,
+      masks,
       fullFrame: reason !== null,
       effect: this.settings.effect,
       transparent: this.settings.transparent,

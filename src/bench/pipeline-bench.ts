@@ -6,7 +6,7 @@ import { lumaSize } from '../track/patch-motion';
 import { ThumbnailPass } from '../track/thumbnail-pass';
 import { AnonymizePass } from '../render/anonymize-pass';
 import { DEFAULT_FEATHER_PX } from '../render/anonymize-plan';
-import { maskFromBox } from '../app/masks';
+import { planFrame } from '../app/frame-plan';
 import { DEFAULT_SETTINGS } from '../app/settings';
 import { frameTextureUsage } from '../gpu/frame-import';
 import { StageClock, type StageKind } from './stage-clock';
@@ -120,10 +120,11 @@ export async function runPipelineBench(
       clock.mark('track', 'begin');
       tracker.update(dets, clipMs, source);
       if (cells) tracker.see(clipMs, { ...pictureSize, data: cells });
-      const masks = tracker.faces(clipMs).map((f) => maskFromBox(f.box, s.maskScale));
+      // Live mode's cover for this frame; its detection is this frame's own, so never too old.
+      const plan = planFrame(tracker, { ready: true, answered: true, lastResultCaptureMs: clipMs, failing: false }, clipMs, s);
       clock.mark('track', 'end');
       await clock.queued('anonymize', (encoder) => anonymize.encode(encoder, frame, output, {
-        masks, fullFrame: false, effect: s.effect, strength: s.strength, shape: s.shape, featherPx: DEFAULT_FEATHER_PX, outlines: false,
+        masks: plan.masks, fullFrame: plan.reason !== null, effect: s.effect, strength: s.strength, shape: s.shape, featherPx: DEFAULT_FEATHER_PX, outlines: false,
       }));
       await device.queue.onSubmittedWorkDone();
       const t1 = performance.now();
@@ -131,7 +132,7 @@ export async function runPipelineBench(
       if (i < o.warmup) continue;
       endToEnd.push(t1 - t0);
       detect.push(tDetected - t0);
-      faces.push(masks.length);
+      faces.push(plan.faces.length);
       detections.push(dets.length);
       for (const [stage, t] of stages) {
         const entry = perStage.get(stage) ?? { ms: [], kind: t.kind };

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { TruthFace } from '../track/leak';
+import type { TruthFace } from './leak';
 
 /** Per-frame ground truth of a clip: frames[i] is decoded frame i. */
 export interface VideoTruth {

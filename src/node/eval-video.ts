@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { maskFromBox, maskFromRegion } from '../app/masks';
 import { onTruth } from '../detect/eval-metrics';
-import { failClosedReason } from '../app/fail-closed';
 import { DEFAULT_SETTINGS } from '../app/settings';
 import { liveDetectorOptions, type DetectorOptions } from '../detect/detector';
 import { DEFAULT_MODEL, MODELS, type ModelSpec } from '../detect/model';
 import { formatTilePlan } from '../detect/tiling';
-import type { LeakSummary } from '../track/leak';
-import { detectedFrames, replayLive, type LiveSchedule, type ReplayFrame } from '../track/leak-replay';
+import type { LeakSummary } from './leak';
+import { detectedFrames, replayLive, type LiveSchedule, type ReplayFrame } from './leak-replay';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
 import { Tracker } from '../track/tracker';
 import { detectClip } from './eval-video-detect';
@@ -125,12 +123,10 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
       const all = dets.byFrame.get(c)!;
       return o.idealVerifier === undefined ? all : onTruth(all, truth.frames[c]!.map((f) => f.box), o.idealVerifier);
     },
-    mask: (box) => maskFromBox(box, o.maskScale),
-    regionMask: maskFromRegion,
-    failClosed: (last, now) => failClosedReason({ ready: true, answered: last !== null, lastResultCaptureMs: last, failing: false }, now, o.budgetMs) !== null,
+    plan: { budgetMs: o.budgetMs, maskScale: o.maskScale, unseenEdges: DEFAULT_SETTINGS.unseenEdges },
     // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
     holdAtLeastMs,
-    guard: thumbs ? (i, c) => {
+    moved: thumbs ? (i, c) => {
       // Live mode's own guard, handed each thumbnail as its readback would land.
       for (; seenThumbs < i - o.motionGuardLag; seenThumbs++) motion.see((seenThumbs + 1) * frameMs, thumbs[seenThumbs + 1]!);
       return motion.tripped(c * frameMs);

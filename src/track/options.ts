@@ -56,7 +56,7 @@ export interface TrackerOptions {
    * sizes per second) is how far a face may stray from its measured velocity until the next frame is matched.
    * `minMargin` (face sizes a side) is the least margin around a sighting: a face entering at the border, or moving
    * faster than the picture's match follows, is covered by it (on the motion clips with YuNet: 0.18 % of face-frames
-   * leak at 0.3, 0.40 % at 0.15, masks 5.25 and 4.70 times the faces). `holdMs`: how long a face the picture still
+   * leak at 0.3, 0.40 % at 0.15, masks 5.28 and 4.74 times the faces). `holdMs`: how long a face the picture still
    * shows is held after its last detection.
    */
   picture: { minNcc: number; minTexture: number; matchPx: number; speedDoubt: number; holdMs: number; minMargin: number };

@@ -1,8 +1,10 @@
 import { COVER_FRACTION, coverage } from '../detect/eval-metrics';
-import type { Detection, Rect } from '../core/types';
-import { type Ellipse, type FaceVerdict, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
-import type { Luma } from './patch-motion';
-import type { FrameSize, TrackedFace, Tracker } from './tracker';
+import type { Detection } from '../core/types';
+import { type FaceVerdict, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
+import type { Luma } from '../track/patch-motion';
+import type { FrameSize, TrackedFace, Tracker } from '../track/tracker';
+import { planFrame, type FramePlanOptions } from '../app/frame-plan';
+import { maskFromBox } from '../app/masks';
 
 /**
  * Live mode's timing in frames: the detector looks at every `every`-th frame and its boxes reach the tracker
@@ -27,17 +29,13 @@ export interface ReplayInput {
   truth(i: number): readonly TruthFace[];
   /** The detector's answer for frame c, asked only for detectedFrames(). */
   detections(c: number): readonly Detection[];
-  /** Live mode's mask for a drawn box (maskFromBox with the mask scale). */
-  mask(box: Rect): Ellipse;
-  /** Live mode's mask for a region that may hold a face anywhere (Tracker.unseenEdges: maskFromRegion). */
-  regionMask(region: Rect): Ellipse;
-  /** True when live mode would blur the whole frame at `frameMs`, given the newest result's capture time. */
-  failClosed(lastResultCaptureMs: number | null, frameMs: number): boolean;
+  /** Live mode's cover options (budget, mask scale, unseen edges): planFrame decides each frame as live mode does. */
+  plan: FramePlanOptions;
   /**
-   * An extra fail-closed rule to try out (live mode has none yet): true blurs frame `i` whole, given the frame the
-   * newest result was captured on.
+   * Live mode's motion guard: true when the picture shown at frame `i` has moved on from frame `resultFrame` (the
+   * newest result's) past the guard's threshold (DetectorHealth.moved).
    */
-  guard?(i: number, resultFrame: number): boolean;
+  moved?(i: number, resultFrame: number): boolean;
   /** Frame i's small luma image, handed to Tracker.see() when frame i + pictureLag is drawn (live mode's readback). */
   picture?(i: number): Luma | undefined;
   pictureLag?: number;
@@ -72,8 +70,9 @@ export interface Replay {
 
 /**
  * Plays a clip through `tracker` exactly as live mode's frame loop does: frame i is displayed at i * 1000 / fps,
- * results are applied before the frame they reach, the whole frame is blurred while the newest result is too
- * old, and faces() is asked once per frame that shows masks. Every displayed frame is scored against the truth.
+ * results are applied before the frame they reach, and each frame's cover is live mode's planFrame (the whole frame
+ * while the newest result is too old or the guard trips, else the tracked faces' and unseen strips' masks). Every
+ * displayed frame is scored against the truth.
  */
 export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
   const { every, latency } = r.schedule;
@@ -114,19 +113,21 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       tracker.see(seen * frameMs, picture);
       trackerMs += performance.now() - t;
     }
-    const fullFrame = r.failClosed(lastCapture, now) || (lastFrame >= 0 && (r.guard?.(i, lastFrame) ?? false));
     const t1 = performance.now();
-    const faces = fullFrame ? [] : tracker.faces(now);
-    const unseen = fullFrame ? [] : tracker.unseenEdges(now);
+    const plan = planFrame(tracker, {
+      ready: true, answered: lastCapture !== null, lastResultCaptureMs: lastCapture, failing: false,
+      moved: lastFrame >= 0 && (r.moved?.(i, lastFrame) ?? false),
+    }, now, r.plan);
     trackerMs += performance.now() - t1;
+    const fullFrame = plan.reason !== null;
+    const faces = fullFrame ? [] : plan.faces;
     const truth = r.truth(i);
     const scored = truth.map((f) => {
       const seen = f.id === undefined ? now : found.get(f.id);
       return { ...f, undetected: seen === undefined || now - seen > recentMs };
     });
     const verdicts = counter.add(i, r.size, scored, {
-      masks: [...faces.map((f) => r.mask(f.box)), ...unseen.map((u) => r.regionMask(u))],
-      fullFrame, detections: newest?.map((d) => r.mask(d.box)),
+      masks: plan.masks, fullFrame, detections: newest?.map((d) => maskFromBox(d.box, r.plan.maskScale)),
     });
     r.onFrame?.({ i, result, faces, truth, verdicts, fullFrame });
   }
