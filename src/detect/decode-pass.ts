@@ -13,7 +13,7 @@ export const DECODE_WGSL = candidateCode + cropKeepCode + decodeCode;
 /** decode-grid.wgsl as compiled. */
 export const DECODE_GRID_WGSL = candidateCode + cropKeepCode + gridCode;
 
-/** Byte offsets of `struct Crop` in crop-keep.wgsl (decode-pass.test.ts checks them against the WGSL). */
+/** Byte offsets of `struct Crop` in crop-keep.wgsl (decode-pass.gpu.test.ts checks them against the WGSL). */
 export const DECODE_CROP = {
   rect: 0, drop_edge: 16, margin: 32, threshold: 40, index: 44, edge_threshold: 48, edge_band: 52,
   tall_px: 56, tall_threshold: 60, input_size: 64, byteSize: 80,

@@ -9,7 +9,7 @@ import { StagingPool } from '../gpu/readback';
 /** nms.wgsl as compiled, after the `struct Record` it shares with decode.wgsl. */
 export const NMS_WGSL = candidateCode + nmsCode;
 
-/** Byte offsets of `struct Params` in nms.wgsl (nms-pass.test.ts checks them against the WGSL). */
+/** Byte offsets of `struct Params` in nms.wgsl (nms-pass.gpu.test.ts checks them against the WGSL). */
 export const NMS_PARAMS = { iou_threshold: 0, weighted: 4, byteSize: 8 } as const;
 
 /** Result buffer layout, as documented at the top of nms.wgsl. */

@@ -4,7 +4,7 @@ import { cropSampling } from './preprocess';
 import type { Rect } from '../core/types';
 import { computePipeline } from '../gpu/compute-pipeline';
 
-/** Byte offsets of `struct Params` in preprocess.wgsl (preprocess-pass.test.ts checks them against the WGSL). */
+/** Byte offsets of `struct Params` in preprocess.wgsl (preprocess-pass.gpu.test.ts checks them against the WGSL). */
 export const PREPROCESS_PARAMS = { origin: 0, step: 8, outOffset: 16, width: 20, height: 24, byteSize: 32 } as const;
 
 const WG = 8;

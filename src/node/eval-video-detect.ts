@@ -15,7 +15,7 @@ import { videoFrames } from './eval-video-frames';
 /**
  * One crop through the app's detector stages, as FaceDetector's wasm path runs it: PreprocessPass (WGSL) into a
  * tensor, read back, ORT wasm, decodeRef. FaceDetector.detect() does this for every crop and merges; the eval
- * needs the crops one by one to cache them. eval-video.test.ts checks that merging them equals detect().
+ * needs the crops one by one to cache them. eval-video.gpu.test.ts checks that merging them equals detect().
  */
 export class CropRunner {
   readonly #preprocess: PreprocessPass;

@@ -9,6 +9,8 @@ let gpu: GPU | undefined;
 
 /** navigator.gpu for Node, backed by Dawn (the `webgpu` package). */
 export function nodeGpu(): GPU {
+  // Vitest's unit project (vitest.config.ts) keeps to plain TypeScript; a test that needs Dawn is a *.gpu.test.ts.
+  if (process.env.VEIL_UNIT) throw new Error('a unit test asked for a Dawn device: name the test file *.gpu.test.ts');
   if (!gpu) {
     if (!process.env.VEIL_NATIVE_VULKAN && !process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES
       && existsSync(SWIFTSHADER_ICD)) {

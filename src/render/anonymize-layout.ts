@@ -1,7 +1,7 @@
 import { EffectCode, MAX_RADIUS, type AnonymizePlan } from './anonymize-plan';
 import { srgbTables } from './srgb';
 
-/** Byte offsets of `struct Params` in anonymize.wgsl (anonymize-layout.test.ts checks them against the WGSL). */
+/** Byte offsets of `struct Params` in anonymize.wgsl (anonymize-layout.gpu.test.ts checks them against the WGSL). */
 export const ANONYMIZE_PARAMS = {
   color: 0, extent: 16, size: 24, coarseSize: 32, count: 40, factor: 44, feather: 48, level: 52,
   tileBase: 56, tileCount: 60, effect: 64, transparent: 68, blockThreads: 72, byteSize: 80,

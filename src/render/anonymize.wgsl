@@ -442,7 +442,7 @@ fn composite(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) groups:
 
 // Fail-closed output: the blurred coarse grid, upsampled bilinearly, everywhere. Its cells were averaged and
 // blurred in linear light; between neighbouring blurred cells, interpolating the encoded bytes instead comes
-// within a level of linear light (colour.test.ts), and keeps this pass free of per-pixel decoding. Cheap on a
+// within a level of linear light (colour.gpu.test.ts), and keeps this pass free of per-pixel decoding. Cheap on a
 // software GPU, where per-pixel arithmetic is the cost: each thread fills a block of up to FULL_BLOCK x
 // FULL_BLOCK pixels, no wider than a cell, so its bilinear taps fall within 3 x 3 cells loaded once, and it
 // steps positions and weights instead of dividing per pixel.

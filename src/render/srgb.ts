@@ -4,7 +4,7 @@
 // stage decodes its taps to linear light (through a table), sums, and encodes once when it stores. Averaging
 // the code values instead darkens every mix of bright and dark (a 50/50 mix of black and white comes out 128,
 // not 188): measured on real faces, the default blur came out 7 to 16 levels darker on average and up to 45
-// levels where hair or a collar meets skin, a visible dark rim (colour.test.ts).
+// levels where hair or a collar meets skin, a visible dark rim (colour.gpu.test.ts).
 
 /** Fixed-point linear light for integer sums (box means, mosaic blocks): 1.0 is this many units. */
 export const FIXED_ONE = 4095;

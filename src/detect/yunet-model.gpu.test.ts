@@ -11,7 +11,7 @@ import { iou } from './nms';
 import type { Rect } from '../core/types';
 
 const SUMS = '../shared/models/yunet/SHA256SUMS';
-// The astronaut's face in NASA's public-domain portrait (tests/fixtures), read by hand (as blazeface-photo.test.ts).
+// The astronaut's face in NASA's public-domain portrait (tests/fixtures), read by hand (as blazeface-photo.gpu.test.ts).
 const TRUE_FACE: Rect = { x: 178, y: 80, w: 94, h: 100 };
 
 describe('the shipped YuNet model', () => {
