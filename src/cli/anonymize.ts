@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { maskFromBox } from '../app/masks';
 import type { Detection, Rect, RgbaImage } from '../core/types';
 import type { FaceMask } from '../render/anonymize-pass';
+import { blurredShare } from '../render/mask-area';
 import type { AnonymizeOptions } from './args';
 import { boxesFile, formatBoxesFile } from './boxes-json';
 import { CliError } from './errors';
@@ -29,7 +30,22 @@ export interface FileResult {
   framesWithFaces: number;
   /** Most masks in one frame. */
   maxFaces: number;
+  /** Share of the picture blurred (0..1): the mean over the frames, and the most in one frame with its index. */
+  blurred: BlurredShare;
   seconds: number;
+}
+
+export interface BlurredShare {
+  mean: number;
+  worst: number;
+  worstFrame: number;
+}
+
+/** How much of each frame the masks blur, as the user sees it: the mean and the worst frame. */
+export function blurredShares(faces: readonly (readonly Rect[])[], size: { width: number; height: number }, o: AnonymizeOptions): BlurredShare {
+  const shares = faces.map((boxes) => blurredShare(masksFor(boxes, o).filter((m) => !m.excluded), size));
+  const worst = Math.max(0, ...shares);
+  return { mean: shares.length > 0 ? shares.reduce((a, b) => a + b, 0) / shares.length : 0, worst, worstFrame: Math.max(0, shares.indexOf(worst)) };
 }
 
 /** Checks a file and its output before any GPU work: a bad input or an unwritable output fails here. */
@@ -67,17 +83,17 @@ function needsDetection(o: AnonymizeOptions): boolean {
 }
 
 function writeBoxes(pending: PendingFiles, job: Job, size: { width: number; height: number }, fps: number | null,
-  faces: readonly (readonly Rect[])[], dets: readonly (readonly Detection[])[], o: AnonymizeOptions): void {
+  faces: readonly (readonly Rect[])[], dets: readonly (readonly Detection[])[], blurred: BlurredShare, o: AnonymizeOptions): void {
   if (job.boxes === undefined) return;
   const temp = pending.temp(job.boxes);
-  writeFileSync(temp, formatBoxesFile(boxesFile(size, fps, faces, dets, { shape: o.mask, scale: o.scale })));
+  writeFileSync(temp, formatBoxesFile(boxesFile(size, fps, faces, dets, { shape: o.mask, scale: o.scale }, blurred)));
   pending.settle(temp, job.boxes);
 }
 
-function summary(kind: FileResult['kind'], faces: readonly (readonly Rect[])[], t0: number): FileResult {
+function summary(kind: FileResult['kind'], faces: readonly (readonly Rect[])[], blurred: BlurredShare, t0: number): FileResult {
   return {
     kind, frames: faces.length, framesWithFaces: faces.filter((f) => f.length > 0).length,
-    maxFaces: Math.max(0, ...faces.map((f) => f.length)), seconds: (performance.now() - t0) / 1000,
+    maxFaces: Math.max(0, ...faces.map((f) => f.length)), blurred, seconds: (performance.now() - t0) / 1000,
   };
 }
 
@@ -93,8 +109,9 @@ async function anonymizePhoto(job: Job, info: PhotoInfo, ctx: RunContext, pendin
   const temp = pending.temp(job.output);
   writePhoto(temp, out, PHOTO_EXTENSIONS[extensionOf(job.output)]!, info, job.output);
   pending.settle(temp, job.output);
-  writeBoxes(pending, job, img, null, [boxes], [dets], o);
-  return summary('photo', [boxes], t0);
+  const blurred = blurredShares([boxes], img, o);
+  writeBoxes(pending, job, img, null, [boxes], [dets], blurred, o);
+  return summary('photo', [boxes], blurred, t0);
 }
 
 async function anonymizeVideo(job: Job, info: VideoInfo, ctx: RunContext, pending: PendingFiles): Promise<FileResult> {
@@ -148,8 +165,9 @@ async function anonymizeVideo(job: Job, info: VideoInfo, ctx: RunContext, pendin
   } else {
     pending.settle(videoPath, job.output);
   }
-  writeBoxes(pending, job, info, fps, faces, dets, o);
-  return summary('video', faces, t0);
+  const blurred = blurredShares(faces, info, o);
+  writeBoxes(pending, job, info, fps, faces, dets, blurred, o);
+  return summary('video', faces, blurred, t0);
 }
 
 /** Anonymizes one file; its outputs appear only once complete. */

@@ -5,6 +5,7 @@ import type { Detection, Rect } from '../core/types';
  * frames[i].faces as [x, y, w, h] in pixels, 0.01 px), so a run can be scored like a tracker against ground truth.
  * `faces` are the boxes the masks are drawn from (mask: an ellipse or box on each, its semi-axes scaled by
  * mask.scale); `detections` are the detector's raw boxes with their scores ([x, y, w, h, score]) before tracking.
+ * `blurred`: the share of the picture the masks blur, the mean over the frames and the worst frame.
  */
 export interface BoxesFile {
   width: number;
@@ -13,6 +14,7 @@ export interface BoxesFile {
   fps: number | null;
   frame_count: number;
   mask: { shape: 'ellipse' | 'box'; scale: number };
+  blurred: { mean: number; worst: number; worst_frame: number };
   frames: { faces: number[][]; detections: number[][] }[];
 }
 
@@ -21,10 +23,12 @@ const box = (b: Rect) => [r2(b.x), r2(b.y), r2(b.w), r2(b.h)];
 
 export function boxesFile(
   size: { width: number; height: number }, fps: number | null, faces: readonly (readonly Rect[])[],
-  detections: readonly (readonly Detection[])[], mask: BoxesFile['mask'],
+  detections: readonly (readonly Detection[])[], mask: BoxesFile['mask'], blurred: { mean: number; worst: number; worstFrame: number },
 ): BoxesFile {
+  const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
   return {
     width: size.width, height: size.height, fps: fps === null ? null : r2(fps), frame_count: faces.length, mask,
+    blurred: { mean: r4(blurred.mean), worst: r4(blurred.worst), worst_frame: blurred.worstFrame },
     frames: faces.map((f, i) => ({
       faces: f.map(box),
       detections: (detections[i] ?? []).map((d) => [...box(d.box), Math.round(d.score * 1000) / 1000]),

@@ -86,8 +86,10 @@ describe('PendingFiles', () => {
 describe('boxes file', () => {
   it('is the motion ground truth format, one frame a line, 0.01 px', () => {
     const text = formatBoxesFile(boxesFile({ width: 64, height: 48 }, 30, [[{ x: 1.234, y: 2, w: 10.005, h: 12 }], []],
-      [[{ box: { x: 1, y: 2, w: 3, h: 4 }, score: 0.87654, keypoints: [] }], []], { shape: 'ellipse', scale: 1.3 }));
-    expect(text).toBe('{"width":64,"height":48,"fps":30,"frame_count":2,"mask":{"shape":"ellipse","scale":1.3},"frames":[\n'
+      [[{ box: { x: 1, y: 2, w: 3, h: 4 }, score: 0.87654, keypoints: [] }], []], { shape: 'ellipse', scale: 1.3 },
+      { mean: 0.0123456, worst: 0.0246912, worstFrame: 0 }));
+    expect(text).toBe('{"width":64,"height":48,"fps":30,"frame_count":2,"mask":{"shape":"ellipse","scale":1.3},'
+      + '"blurred":{"mean":0.0123,"worst":0.0247,"worst_frame":0},"frames":[\n'
       + '{"faces":[[1.23,2,10.01,12]],"detections":[[1,2,3,4,0.877]]},\n{"faces":[],"detections":[]}\n]}\n');
     expect(JSON.parse(text).frames).toHaveLength(2);
   });

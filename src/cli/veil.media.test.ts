@@ -76,6 +76,11 @@ describe('veil anonymize (video)', () => {
     const json = JSON.parse(readFileSync(boxes, 'utf8')) as BoxesFile;
     expect(json).toMatchObject({ width, height, fps: CLIP.fps, frame_count: 10, mask: { shape: 'ellipse', scale: 1.3 } });
     expect(json.frames).toHaveLength(10);
+    // One face on a 160x120 clip: its ellipse blurs a few percent of the picture, and the summary says so.
+    expect(json.blurred.mean).toBeGreaterThan(0.01);
+    expect(json.blurred.worst).toBeLessThan(0.5);
+    expect(json.blurred.worst).toBeGreaterThanOrEqual(json.blurred.mean);
+    expect(r.stdout).toContain(`blurred ${(100 * json.blurred.mean).toFixed(1)} % of the picture on average`);
     for (const f of json.frames) {
       expect(f.faces).toHaveLength(1);
       const [x, y, w, h] = f.faces[0]!;

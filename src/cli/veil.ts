@@ -11,9 +11,11 @@ import { PendingFiles, planJobs } from './jobs';
 declare const __VEIL_VERSION__: string | undefined;
 
 function describe(r: FileResult): string {
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
   const faces = r.kind === 'photo'
-    ? `${r.maxFaces} face${r.maxFaces === 1 ? '' : 's'}`
-    : `${r.frames} frames, masks in ${r.framesWithFaces} (up to ${r.maxFaces} a frame), ${(r.frames / r.seconds).toFixed(1)} fps overall`;
+    ? `${r.maxFaces} face${r.maxFaces === 1 ? '' : 's'}, ${pct(r.blurred.mean)} of the picture blurred`
+    : `${r.frames} frames, masks in ${r.framesWithFaces} (up to ${r.maxFaces} a frame), blurred ${pct(r.blurred.mean)} of the `
+      + `picture on average (at most ${pct(r.blurred.worst)}, frame ${r.blurred.worstFrame}), ${(r.frames / r.seconds).toFixed(1)} fps overall`;
   return `${faces}, ${r.seconds.toFixed(1)} s`;
 }
 
