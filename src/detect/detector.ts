@@ -4,7 +4,7 @@ import { NMS_CAP, NmsPass, type NmsResult } from './nms-pass';
 import { candidateToDetection, decodeOutputs, type Candidate } from './decode';
 import { nms, type NmsOptions } from './nms';
 import { DEFAULT_TILE_PLAN, isCut, NO_TILES, planCrops, type Crop, type TilePlan } from './tiling';
-import { BLAZEFACE_BACK_256, MODELS, type FaceModel, type InputSize, type ModelSpec } from './model';
+import { BLAZEFACE_BACK_256, type FaceModel, type InputSize, type ModelSpec } from './model';
 import type { Detection, Rect } from '../core/types';
 import type { StageProbe } from '../gpu/stage-probe';
 
@@ -107,9 +107,6 @@ export function chosenDetectorOptions(spec: ModelSpec, c: DetectorChoices, base 
   const tiles = { auto: base.tiles, on: DEFAULT_TILE_PLAN, off: NO_TILES }[c.tiles ?? 'auto'];
   return { ...base, tiles, threshold: c.threshold ?? base.threshold };
 }
-
-/** The default model's detector defaults. */
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = detectorDefaults(MODELS.yunet);
 
 /** What decides whether a candidate is kept. */
 export type KeepRule = Pick<DetectorOptions, 'threshold' | 'tall' | 'edge'>;
