@@ -8,7 +8,7 @@ import { parseOption } from './options';
 import { UsageError } from '../src/node/usage-error';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/node/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
-import { liveDetectorOptions, parseEdge } from '../src/detect/detector';
+import { detectorDefaults, liveDetectorOptions, parseEdge } from '../src/detect/detector';
 import { isModelName, MODELS } from '../src/detect/model';
 import { CACHE_FLOOR } from '../src/node/eval-video-detect';
 import { readVideoTruth, TruthError } from '../src/node/eval-video-truth';
@@ -44,6 +44,8 @@ options:
   --ideal-verifier S          a bound, not a mode: keep only the detector's boxes that share S (0..1) of a ground-truth
                               face's box or of their own with one, as a verifier that never errs would
   --trace OUT.jsonl           every frame's result, boxes, truth and verdicts, one JSON line per frame
+  --offline                   the CLI's and the export page's path instead: every frame detected (photo rule), the
+                              offline tracker forward and backward (lookahead), no fail-closed rule or guard
 defaults model live mode on a mid-range GPU at 30 fps (see src/node/eval-video.ts)`;
 
 interface Args {
@@ -58,7 +60,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
   const flags = new Map<string, string>();
-  const switches = new Set(['no-cache', 'leaks', 'no-picture']);
+  const switches = new Set(['no-cache', 'leaks', 'no-picture', 'offline']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) positional.push(a);
@@ -69,7 +71,7 @@ function parseArgs(argv: string[]): Args {
   }
   const known = new Set(['json', 'model', 'side', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'edge', 'tracker', 'limit', 'cache',
     'no-cache', 'leaks', 'all', 'trace', 'motion-guard', 'motion-guard-lag', 'no-picture',
-    'ideal-verifier']);
+    'ideal-verifier', 'offline']);
   for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
   const int = (name: string, min: number): number | undefined => {
     const text = flags.get(name);
@@ -103,7 +105,8 @@ function parseArgs(argv: string[]): Args {
   const modelName = flags.get('model') ?? d.spec.name;
   if (!isModelName(modelName)) throw new UsageError(`--model ${modelName}: expected one of ${Object.keys(MODELS).join(', ')}`);
   const spec = MODELS[modelName];
-  const detector = liveDetectorOptions(spec);
+  // Offline (the CLI, the export page) detects with the photo rule, as they do; live mode with its live rule.
+  const detector = flags.has('offline') ? detectorDefaults(spec) : liveDetectorOptions(spec);
   const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : detector.threshold;
   if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected ${CACHE_FLOOR} <= T < 1`);
   const edge = parseOption('edge', flags.get('edge'), detector.edge, (t) => parseEdge(t, spec, CACHE_FLOOR));
@@ -141,6 +144,7 @@ function parseArgs(argv: string[]): Args {
       motionGuardLag: int('motion-guard-lag', 0) ?? d.motionGuardLag,
       pictures: !flags.has('no-picture'),
       idealVerifier,
+      offline: flags.has('offline'),
       cacheDir: flags.has('no-cache') ? undefined : flags.get('cache') ?? d.cacheDir,
     },
   };
@@ -171,7 +175,10 @@ async function main(): Promise<void> {
     if (!existsSync(c.mp4)) throw new TruthError(c.mp4, 'no such video file');
   }
   const o = args.eval;
-  console.log(`eval:video: detect every ${o.schedule.every} frame(s), latency ${o.schedule.latency} frame(s), `
+  console.log(o.offline
+    ? `eval:video --offline: every frame detected (${o.spec.name}, threshold ${o.detector.threshold}), offline tracker with lookahead, `
+      + `mask scale ${o.maskScale}, cache ${o.cacheDir ?? 'off'}`
+    : `eval:video: detect every ${o.schedule.every} frame(s), latency ${o.schedule.latency} frame(s), `
     + `tiles per detection ${Number.isFinite(o.tilesPerDetection) ? o.tilesPerDetection : 'all'}, mask scale ${o.maskScale}, `
     + `budget ${o.budgetMs} ms, cache ${o.cacheDir ?? 'off'}`);
   const tty = process.stderr.isTTY;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { uploadRgba } from '../gpu/readback';
-import { decodeFloor, FaceDetector, liveDetectorOptions, mergeCrops } from '../detect/detector';
+import { decodeFloor, detectorDefaults, FaceDetector, liveDetectorOptions, mergeCrops } from '../detect/detector';
 import { BLAZEFACE_BACK_256 } from '../detect/model';
 import { CropRunner } from './eval-video-detect';
 import { videoFrames } from './eval-video-frames';
@@ -66,6 +66,21 @@ describe.skipIf(!present || !ffmpeg)(`npm run eval:video on 12 frames of ${CLIP}
       const ideal = await runVideoEval(mp4, json, { ...o, idealVerifier: 0.3 });
       expect(ideal.summary.detector_boxes_per_frame).toBeLessThan(first.summary.detector_boxes_per_frame);
       expect(ideal.summary.detector_boxes_per_frame).toBeGreaterThan(0);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('scores the offline path (every frame detected, the offline tracker both ways), with no whole frame', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'eval-video-'));
+    try {
+      const o = { ...DEFAULT_VIDEO_EVAL, detector: detectorDefaults(DEFAULT_VIDEO_EVAL.spec), offline: true, limit: 6, cacheDir };
+      const r = await runVideoEval(mp4, json, o);
+      expect(r.summary.model_runs).toBe(6); // YuNet: the whole frame of each of the 6 frames
+      expect(r.summary.frames).toBe(6);
+      expect(r.summary.full_frames).toBe(0);
+      expect(r.summary.face_frames).toBeGreaterThan(6);
+      expect(r.summary.mask_area_ratio).toBeGreaterThan(1);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

@@ -1,20 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { onTruth } from '../detect/eval-metrics';
+import { COVER_FRACTION, coverage, onTruth } from '../detect/eval-metrics';
+import { maskFromBox } from '../app/masks';
+import { trackOffline } from '../offline/offline-track';
 import { DEFAULT_SETTINGS } from '../app/settings';
 import { liveDetectorOptions, type DetectorOptions } from '../detect/detector';
 import { DEFAULT_MODEL, MODELS, type ModelSpec } from '../detect/model';
 import { formatTilePlan } from '../detect/tiling';
-import type { LeakSummary } from './leak';
+import { LeakCounter, type LeakSummary } from './leak';
 import { detectedFrames, replayLive, type LiveSchedule, type ReplayFrame } from './leak-replay';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
-import { Tracker } from '../track/tracker';
+import { Tracker, type FrameSize } from '../track/tracker';
 import { detectClip } from './eval-video-detect';
 import { frameLumas } from './eval-video-motion';
 import { MotionGuard } from '../app/motion-guard';
 import { thumbnailOfPicture } from '../track/thumbnail';
 import { probeSize } from './image-io';
-import { readVideoTruth, TruthError } from './eval-video-truth';
+import { readVideoTruth, TruthError, type VideoTruth } from './eval-video-truth';
 
 /**
  * Live mode on a mid-range GPU at 30 fps. The live pipeline sizes each detection to about 100 ms
@@ -56,6 +58,12 @@ export interface VideoEvalOptions {
    * errs), to measure what rejecting false boxes could win.
    */
   idealVerifier?: number;
+  /**
+   * The CLI's and the export page's path instead of live mode's: every frame detected, the offline tracker forward
+   * and backward over the whole clip (trackOffline, lookahead on), each frame's masks its boxes. No fail-closed
+   * rule, guard or pictures (offline has every frame's answer).
+   */
+  offline?: boolean;
   onProgress?: (done: number, total: number) => void;
   onFrame?: (f: ReplayFrame) => void;
 }
@@ -102,6 +110,7 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
     throw new TruthError(truthPath, `${clipPath} is ${size.width}x${size.height}, the ground truth says ${truth.width}x${truth.height}`);
   }
   const frames = Math.min(truth.frames.length, o.limit ?? Infinity);
+  if (o.offline) return { clip: clipPath, summary: await offlineEval(clipPath, truth, size, frames, o) };
   const detected = detectedFrames(frames, o.schedule);
   const dets = await detectClip(clipPath, size, {
     spec: o.spec, detector: o.detector, frames: detected, tilesPerDetection: o.tilesPerDetection,
@@ -150,6 +159,48 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   };
 }
 
+/**
+ * Offline path (VideoEvalOptions.offline): the detector on every frame, trackOffline with lookahead, and each frame's
+ * tracked boxes as masks at the mask scale, scored as the live replay's frames are. A face counts as undetected when
+ * no detection within a second either side of its frame covered it (offline looks both ways).
+ */
+async function offlineEval(clipPath: string, truth: VideoTruth, size: FrameSize, frames: number, o: VideoEvalOptions): Promise<VideoEvalSummary> {
+  const all = Array.from({ length: frames }, (_, i) => i);
+  const dets = await detectClip(clipPath, size, {
+    spec: o.spec, detector: o.detector, frames: all, tilesPerDetection: o.tilesPerDetection, cacheDir: o.cacheDir, onProgress: o.onProgress,
+  });
+  const perFrame = all.map((i) => dets.byFrame.get(i)!);
+  const t0 = performance.now();
+  const boxes = trackOffline(perFrame, size, { fps: truth.fps, lookahead: true, tracker: o.tracker });
+  const trackerMs = performance.now() - t0;
+  const found = new Map<number, number[]>();
+  all.forEach((i) => {
+    for (const f of truth.frames[i]!) {
+      if (f.id !== undefined && perFrame[i]!.some((d) => coverage(f.box, d.box) >= COVER_FRACTION)) (found.get(f.id) ?? found.set(f.id, []).get(f.id)!).push(i);
+    }
+  });
+  const near = Math.round(truth.fps);
+  const counter = new LeakCounter();
+  for (const i of all) {
+    const scored = truth.frames[i]!.map((f) => ({
+      ...f, undetected: f.id === undefined ? false : !(found.get(f.id) ?? []).some((j) => Math.abs(j - i) <= near),
+    }));
+    counter.add(i, size, scored, {
+      masks: boxes[i]!.map((b) => maskFromBox(b, o.maskScale)), fullFrame: false,
+      detections: perFrame[i]!.map((d) => maskFromBox(d.box, o.maskScale)),
+    });
+  }
+  const detectorMs = dets.msPerDetection * frames;
+  return {
+    ...counter.summary(),
+    ms_per_frame: frames > 0 ? (detectorMs + trackerMs) / frames : 0,
+    tracker_ms_per_frame: frames > 0 ? trackerMs / frames : 0,
+    detector_ms_per_detection: dets.msPerDetection,
+    crops_per_detection: dets.cropsPerDetection,
+    model_runs: dets.ran,
+  };
+}
+
 /** One clip of a clip folder's index.json (the motion set's layout: {"name", "mp4", "json"}). */
 export interface IndexedClip {
   name: string;
@@ -186,5 +237,6 @@ export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
     motion_guard_lag: o.motionGuardLag,
     pictures: o.pictures,
     ...(o.idealVerifier === undefined ? {} : { ideal_verifier: o.idealVerifier }),
+    ...(o.offline ? { path: 'offline (every frame detected, trackOffline with lookahead)' } : {}),
   };
 }
