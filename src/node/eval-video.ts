@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { COVER_FRACTION, coverage, onTruth } from '../detect/eval-metrics';
 import { maskFromBox } from '../app/masks';
-import { trackOffline } from '../offline/offline-track';
+import { trackOfflineFaces } from '../offline/offline-track';
 import { DEFAULT_SETTINGS } from '../app/settings';
 import { liveDetectorOptions, type DetectorOptions } from '../detect/detector';
 import { DEFAULT_MODEL, MODELS, type ModelSpec } from '../detect/model';
@@ -171,7 +171,7 @@ async function offlineEval(clipPath: string, truth: VideoTruth, size: FrameSize,
   });
   const perFrame = all.map((i) => dets.byFrame.get(i)!);
   const t0 = performance.now();
-  const boxes = trackOffline(perFrame, size, { fps: truth.fps, lookahead: true, tracker: o.tracker });
+  const tracked = trackOfflineFaces(perFrame, size, { fps: truth.fps, lookahead: true, tracker: o.tracker });
   const trackerMs = performance.now() - t0;
   const found = new Map<number, number[]>();
   all.forEach((i) => {
@@ -185,10 +185,12 @@ async function offlineEval(clipPath: string, truth: VideoTruth, size: FrameSize,
     const scored = truth.frames[i]!.map((f) => ({
       ...f, undetected: f.id === undefined ? false : !(found.get(f.id) ?? []).some((j) => Math.abs(j - i) <= near),
     }));
-    counter.add(i, size, scored, {
-      masks: boxes[i]!.map((b) => maskFromBox(b, o.maskScale)), fullFrame: false,
+    const faces = tracked[i]!.map((f) => ({ id: f.track, box: f.box }));
+    const verdicts = counter.add(i, size, scored, {
+      masks: faces.map((f) => maskFromBox(f.box, o.maskScale)), fullFrame: false,
       detections: perFrame[i]!.map((d) => maskFromBox(d.box, o.maskScale)),
     });
+    o.onFrame?.({ i, result: { frame: i, detections: perFrame[i]! }, faces, truth: scored, verdicts, fullFrame: false });
   }
   const detectorMs = dets.msPerDetection * frames;
   return {

@@ -56,7 +56,8 @@ export interface ReplayFrame {
   i: number;
   /** The result that reached the tracker just before this frame, and the frame it was captured on. */
   result?: { frame: number; detections: readonly Detection[] };
-  faces: readonly TrackedFace[];
+  /** The boxes the masks are drawn on (offline: the offline tracker's, with its track ids). */
+  faces: readonly Pick<TrackedFace, 'id' | 'box'>[];
   truth: readonly TruthFace[];
   verdicts: readonly FaceVerdict[];
   fullFrame: boolean;
