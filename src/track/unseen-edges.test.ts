@@ -20,6 +20,22 @@ describe('viewStep', () => {
     expect(Math.abs(s.ty + 30)).toBeLessThan(1);
   });
 
+  it('reads a still picture as exactly still, so a still camera never drifts into a pan or a zoom', () => {
+    const step = viewStep(from, from, undefined, 25)!;
+    expect(step).toMatchObject({ s: 1, tx: 0, ty: 0 });
+    let view = FIRST_VIEW;
+    for (let i = 0; i < 30 * 75; i++) view = compose(view, step); // 75 s at 30 fps
+    expect(view).toEqual(FIRST_VIEW);
+    expect(unseenEdges(uncovered(FIRST_VIEW, view, SIZE), SIZE, 16, 1)).toEqual([]);
+  });
+
+  it('measures a sub-pixel pan without the fit\'s bias', () => {
+    for (const tx of [0.25, 0.5, 1.75]) {
+      const s = viewStep(from, pyramid(scene(320, 180, tx, 0)), undefined, 25)!;
+      expect(Math.abs(s.tx - tx)).toBeLessThan(0.1);
+    }
+  });
+
   it('measures a zoom about the middle from the two bands\' shifts', () => {
     const s = viewStep(from, pyramid(scene(320, 180, 0, 0, 0.96, 160, 90)), undefined, 25)!;
     expect(s.s).toBeGreaterThan(0.95);

@@ -51,8 +51,16 @@ export function viewStep(from: Pyramid, to: Pyramid, guess: ViewStep | undefined
     const box = { x: width * b.x, y: height * BAND_Y, w: width * b.w, h: height * BAND_H };
     const x = box.x + box.w / 2;
     const expected = guess ? displacement(guess, x, cy) : { dx: 0, dy: 0 };
-    const m = matchPatch(from, to, box, expected, { ...BAND_MATCH, range });
-    if (m && m.ncc >= MIN_NCC && m.texture >= MIN_TEXTURE) found.push({ x, dx: m.box.x + m.box.w / 2 - x, dy: m.box.y + m.box.h / 2 - cy });
+    const o = { ...BAND_MATCH, range };
+    const m = matchPatch(from, to, box, expected, o);
+    if (!m || m.ncc < MIN_NCC || m.texture < MIN_TEXTURE) continue;
+    const there = { dx: m.box.x + m.box.w / 2 - x, dy: m.box.y + m.box.h / 2 - cy };
+    // The sub-pixel fit of a windowed match is biased by the texture (a still picture matched with itself reads
+    // a tenth of a pixel), and the steps are composed frame after frame: a still camera would drift into a zoom.
+    // Matching back from where the band was found and halving the difference cancels the bias.
+    const back = matchPatch(to, from, { ...box, x: box.x + there.dx, y: box.y + there.dy }, { dx: -there.dx, dy: -there.dy }, o);
+    const d = back ? { dx: (there.dx - (back.box.x + back.box.w / 2 - x - there.dx)) / 2, dy: (there.dy - (back.box.y + back.box.h / 2 - cy - there.dy)) / 2 } : there;
+    found.push({ x, ...d });
   }
   if (found.length === 0) return undefined;
   const [a, b = a] = found as [(typeof found)[0], (typeof found)[0]?];
