@@ -55,8 +55,8 @@ export interface TrackerOptions {
    * luma levels of standard deviation. `matchPx` is a match's standard error in luma pixels; `speedDoubt` (face
    * sizes per second) is how far a face may stray from its measured velocity until the next frame is matched.
    * `minMargin` (face sizes a side) is the least margin around a sighting: a face entering at the border, or moving
-   * faster than the picture's match follows, is covered by it (on the motion clips with YuNet: 0.18 % of face-frames
-   * leak at 0.3, 0.40 % at 0.15, masks 5.28 and 4.74 times the faces). `holdMs`: how long a face the picture still
+   * faster than the picture's match follows, is covered by it (on the motion clips with YuNet: 0.15 % of face-frames
+   * leak at 0.3, 0.35 % at 0.15, masks 5.27 and 4.73 times the faces). `holdMs`: how long a face the picture still
    * shows is held after its last detection.
    */
   picture: { minNcc: number; minTexture: number; matchPx: number; speedDoubt: number; holdMs: number; minMargin: number };
@@ -65,7 +65,7 @@ export interface TrackerOptions {
    * (of the frame's shorter side) and drawn once the view has moved at least `minLumaPx` (luma pixels,
    * patch-motion.ts's picture: 2 px at 640 px wide). The margin is the part of an entering face the detector cannot
    * judge yet: YuNet finds a face the border cuts once about two thirds of it show (motion clips, YuNet's live rule:
-   * 0.48 % of face-frames leak at 0.045, 0.15 % at 0.08, 0.15 % at 0.1).
+   * 0.50 % of face-frames leak at 0.045, 0.15 % at 0.08 and at 0.1).
    */
   unseen: { margin: number; minLumaPx: number };
 }
