@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { maskFromBox } from '../app/masks';
 import type { Detection, Rect, RgbaImage } from '../core/types';
 import type { FaceMask } from '../render/anonymize-pass';
-import { blurredShare } from '../render/mask-area';
+import { blurredShare, summarizeBlurred, type BlurredSummary } from '../render/mask-area';
 import type { AnonymizeOptions } from './args';
 import { boxesFile, formatBoxesFile } from './boxes-json';
 import { CliError } from './errors';
@@ -31,21 +31,13 @@ export interface FileResult {
   /** Most masks in one frame. */
   maxFaces: number;
   /** Share of the picture blurred (0..1): the mean over the frames, and the most in one frame with its index. */
-  blurred: BlurredShare;
+  blurred: BlurredSummary;
   seconds: number;
 }
 
-export interface BlurredShare {
-  mean: number;
-  worst: number;
-  worstFrame: number;
-}
-
 /** How much of each frame the masks blur, as the user sees it: the mean and the worst frame. */
-export function blurredShares(faces: readonly (readonly Rect[])[], size: { width: number; height: number }, o: AnonymizeOptions): BlurredShare {
-  const shares = faces.map((boxes) => blurredShare(masksFor(boxes, o).filter((m) => !m.excluded), size));
-  const worst = Math.max(0, ...shares);
-  return { mean: shares.length > 0 ? shares.reduce((a, b) => a + b, 0) / shares.length : 0, worst, worstFrame: Math.max(0, shares.indexOf(worst)) };
+function blurredShares(faces: readonly (readonly Rect[])[], size: { width: number; height: number }, o: AnonymizeOptions): BlurredSummary {
+  return summarizeBlurred(faces.map((boxes) => blurredShare(masksFor(boxes, o).filter((m) => !m.excluded), size)));
 }
 
 /** Checks a file and its output before any GPU work: a bad input or an unwritable output fails here. */
@@ -83,14 +75,14 @@ function needsDetection(o: AnonymizeOptions): boolean {
 }
 
 function writeBoxes(pending: PendingFiles, job: Job, size: { width: number; height: number }, fps: number | null,
-  faces: readonly (readonly Rect[])[], dets: readonly (readonly Detection[])[], blurred: BlurredShare, o: AnonymizeOptions): void {
+  faces: readonly (readonly Rect[])[], dets: readonly (readonly Detection[])[], blurred: BlurredSummary, o: AnonymizeOptions): void {
   if (job.boxes === undefined) return;
   const temp = pending.temp(job.boxes);
   writeFileSync(temp, formatBoxesFile(boxesFile(size, fps, faces, dets, { shape: o.mask, scale: o.scale }, blurred)));
   pending.settle(temp, job.boxes);
 }
 
-function summary(kind: FileResult['kind'], faces: readonly (readonly Rect[])[], blurred: BlurredShare, t0: number): FileResult {
+function summary(kind: FileResult['kind'], faces: readonly (readonly Rect[])[], blurred: BlurredSummary, t0: number): FileResult {
   return {
     kind, frames: faces.length, framesWithFaces: faces.filter((f) => f.length > 0).length,
     maxFaces: Math.max(0, ...faces.map((f) => f.length)), blurred, seconds: (performance.now() - t0) / 1000,

@@ -1,4 +1,5 @@
 import type { Detection, Rect } from '../core/types';
+import type { BlurredSummary } from '../render/mask-area';
 
 /**
  * --boxes: the per-frame masks in the motion clips' ground-truth format (width, height, fps, frame_count,
@@ -23,7 +24,7 @@ const box = (b: Rect) => [r2(b.x), r2(b.y), r2(b.w), r2(b.h)];
 
 export function boxesFile(
   size: { width: number; height: number }, fps: number | null, faces: readonly (readonly Rect[])[],
-  detections: readonly (readonly Detection[])[], mask: BoxesFile['mask'], blurred: { mean: number; worst: number; worstFrame: number },
+  detections: readonly (readonly Detection[])[], mask: BoxesFile['mask'], blurred: BlurredSummary,
 ): BoxesFile {
   const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
   return {

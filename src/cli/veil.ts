@@ -6,16 +6,16 @@ import { parseArgs, USAGE, type AnonymizeOptions } from './args';
 import type { FrameEngine } from '../offline/frame-engine';
 import { openEngine } from './engine';
 import { CliError, EXIT_BAD_INPUT, EXIT_FAILED } from './errors';
+import { describeBlurred } from '../render/mask-area';
 import { PendingFiles, planJobs } from './jobs';
 
 declare const __VEIL_VERSION__: string | undefined;
 
 function describe(r: FileResult): string {
-  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  const blurred = describeBlurred(r.blurred, r.frames);
   const faces = r.kind === 'photo'
-    ? `${r.maxFaces} face${r.maxFaces === 1 ? '' : 's'}, ${pct(r.blurred.mean)} of the picture blurred`
-    : `${r.frames} frames, masks in ${r.framesWithFaces} (up to ${r.maxFaces} a frame), blurred ${pct(r.blurred.mean)} of the `
-      + `picture on average (at most ${pct(r.blurred.worst)}, frame ${r.blurred.worstFrame}), ${(r.frames / r.seconds).toFixed(1)} fps overall`;
+    ? `${r.maxFaces} face${r.maxFaces === 1 ? '' : 's'}, ${blurred}`
+    : `${r.frames} frames, masks in ${r.framesWithFaces} (up to ${r.maxFaces} a frame), ${blurred}, ${(r.frames / r.seconds).toFixed(1)} fps overall`;
   return `${faces}, ${r.seconds.toFixed(1)} s`;
 }
 

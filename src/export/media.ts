@@ -5,6 +5,7 @@ import type { FrameEngine, FrameImage } from '../offline/frame-engine';
 import type { RgbaImage } from '../core/types';
 import { planTracks, type FrameProgress, type TrackPlan } from './detect-pass';
 import { frameMasks, type Edits, type MaskStyle } from './edits';
+import { blurredShare, summarizeBlurred, type BlurredSummary } from '../render/mask-area';
 import { SNIFF_BYTES, sniffFile } from './file-kind';
 import { chooseOutput, describeOutput, type OutputChoice } from './output-choice';
 import { encodePhoto, openPhoto, PHOTO_EXTENSION, type PhotoInput } from './photo-export';
@@ -88,23 +89,33 @@ export async function renderPreview(m: OpenedMedia, frame: number, edits: Edits,
 export interface Exported {
   blob: Blob;
   filename: string;
+  /** How much of the picture the export blurred. */
+  blurred: BlurredSummary;
 }
 
 const baseName = (name: string) => name.replace(/\.[^.]*$/, '') || 'file';
 
 export async function exportMedia(m: OpenedMedia, edits: Edits, engine: FrameEngine, look: Look,
   progress: FrameProgress, signal: AbortSignal): Promise<Exported> {
+  const size = frameSize(m);
+  const shares: number[] = [];
+  // Each frame's masks, and the share of the picture they blur (excluded faces are drawn, not blurred).
+  const masksOf = (faces: readonly OfflineFace[], i: number) => {
+    const masks = frameMasks(faces, edits, look, 'export');
+    shares[i] = blurredShare(masks.filter((mask) => !mask.excluded), size);
+    return masks;
+  };
   if (m.kind === 'photo') {
-    const out = await engine.render(photoImage(m.photo), effectParams(frameMasks(m.faces, edits, look, 'export'), look));
+    const out = await engine.render(photoImage(m.photo), effectParams(masksOf(m.faces, 0), look));
     const blob = await encodePhoto(out, m.photo.format);
     progress(1, 1);
-    return { blob, filename: `${baseName(m.photo.name)}-veil.${PHOTO_EXTENSION[m.photo.format]}` };
+    return { blob, filename: `${baseName(m.photo.name)}-veil.${PHOTO_EXTENSION[m.photo.format]}`, blurred: summarizeBlurred(shares) };
   }
   const blob = await exportVideo({
     video: m.video, choice: m.choice, engine, effect: look, frames: m.plan.faces.length,
-    masksFor: (i) => frameMasks(m.plan.faces[i]!, edits, look, 'export'), progress, signal,
+    masksFor: (i) => masksOf(m.plan.faces[i]!, i), progress, signal,
   });
-  return { blob, filename: `${baseName(m.video.name)}-veil.${m.choice.container}` };
+  return { blob, filename: `${baseName(m.video.name)}-veil.${m.choice.container}`, blurred: summarizeBlurred(Array.from(m.plan.faces, (_, i) => shares[i] ?? 0)) };
 }
 
 export function closeMedia(m: OpenedMedia): void {

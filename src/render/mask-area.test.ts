@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blurredShare, coveredShare, maskArea, type Ellipse } from './mask-area';
+import { blurredShare, coveredShare, describeBlurred, maskArea, summarizeBlurred, type Ellipse } from './mask-area';
 
 const FRAME = { width: 640, height: 360 };
 const box = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
@@ -41,5 +41,15 @@ describe('blurredShare', () => {
     expect(blurredShare([], FRAME)).toBe(0);
     expect(blurredShare([{ cx: 320, cy: 180, rx: 400, ry: 300, box: true }], FRAME)).toBe(1);
     expect(blurredShare([{ cx: 160, cy: 180, rx: 160, ry: 180, box: true }], FRAME)).toBeCloseTo(0.5, 9);
+  });
+});
+
+describe('summarizeBlurred', () => {
+  it('takes the mean over the frames and the first worst frame, and says it in words', () => {
+    const s = summarizeBlurred([0.1, 0.3, 0.2, 0.3]);
+    expect(s).toEqual({ mean: 0.225, worst: 0.3, worstFrame: 1 });
+    expect(describeBlurred(s, 4)).toBe('blurred 22.5 % of the picture on average (at most 30.0 %, frame 1)');
+    expect(describeBlurred(summarizeBlurred([0.05]), 1)).toBe('blurred 5.0 % of the picture');
+    expect(summarizeBlurred([])).toEqual({ mean: 0, worst: 0, worstFrame: 0 });
   });
 });

@@ -63,3 +63,25 @@ export function maskArea(masks: readonly Ellipse[], frame: { width: number; heig
 export function blurredShare(masks: readonly Ellipse[], frame: { width: number; height: number }): number {
   return frame.width > 0 && frame.height > 0 ? maskArea(masks, frame) / (frame.width * frame.height) : 0;
 }
+
+/** How much of the picture a clip's masks blurred: the mean share over its frames and the worst frame. */
+export interface BlurredSummary {
+  mean: number;
+  worst: number;
+  worstFrame: number;
+}
+
+/** The summary of each frame's blurredShare, in frame order. */
+export function summarizeBlurred(shares: readonly number[]): BlurredSummary {
+  const worst = Math.max(0, ...shares);
+  const mean = shares.length > 0 ? shares.reduce((a, b) => a + b, 0) / shares.length : 0;
+  return { mean, worst, worstFrame: Math.max(0, shares.indexOf(worst)) };
+}
+
+/** In words, as the CLI's summary and the export page say it. */
+export function describeBlurred(s: BlurredSummary, frames: number): string {
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  return frames > 1
+    ? `blurred ${pct(s.mean)} of the picture on average (at most ${pct(s.worst)}, frame ${s.worstFrame})`
+    : `blurred ${pct(s.mean)} of the picture`;
+}

@@ -10,6 +10,7 @@ import {
 import { describeProblem, toProblem, type Problem } from '../export/problems';
 import { ANONYMIZE_EFFECTS, DEFAULT_SOLID_COLOR } from '../render/anonymize-pass';
 import { formatDuration, rateOf } from '../offline/time-left';
+import { describeBlurred } from '../render/mask-area';
 
 /** idle: waiting for a file; working: checking, finding faces or exporting (with progress); preview: choose, export. */
 type Phase = 'idle' | 'working' | 'preview' | 'done' | 'error';
@@ -210,6 +211,7 @@ export class VeilExport extends LitElement {
       const { engine } = await this.#openEngine();
       const out = await this.#onGpu(() => exportMedia(media, this.edits, engine, this.look, progress, abort.signal));
       this.download = { url: URL.createObjectURL(out.blob), name: out.filename, size: out.blob.size };
+      this.notice = `Done: ${describeBlurred(out.blurred, frameCount(media))}.`;
       this.progress = null;
       this.phase = 'done';
     } catch (e) {
@@ -261,6 +263,7 @@ export class VeilExport extends LitElement {
     if (this.phase === 'done' && edited) {
       // The download no longer matches what the preview shows: a face blurred now may be shown in it.
       this.#dropDownload();
+      this.notice = '';
       this.phase = 'preview';
     }
     if (this.#editable() && (edited || changed.has('frame') || changed.has('phase'))) void this.#drawPreview();
