@@ -52,7 +52,8 @@ export class VeilExport extends LitElement {
   declare frame: number;
   declare edits: Edits;
   declare look: Look;
-  declare download: { url: string; name: string; size: number } | null;
+  /** The export, and how much of its picture it blurred, in words. */
+  declare download: { url: string; name: string; size: number; blurred: string } | null;
   /** A region being drawn, in frame pixels. */
   declare drag: { from: Point; to: Point } | null;
   declare status: string;
@@ -210,8 +211,9 @@ export class VeilExport extends LitElement {
     try {
       const { engine } = await this.#openEngine();
       const out = await this.#onGpu(() => exportMedia(media, this.edits, engine, this.look, progress, abort.signal));
-      this.download = { url: URL.createObjectURL(out.blob), name: out.filename, size: out.blob.size };
-      this.notice = `Done: ${describeBlurred(out.blurred, frameCount(media))}.`;
+      this.download = {
+        url: URL.createObjectURL(out.blob), name: out.filename, size: out.blob.size, blurred: describeBlurred(out.blurred, frameCount(media)),
+      };
       this.progress = null;
       this.phase = 'done';
     } catch (e) {
@@ -263,7 +265,6 @@ export class VeilExport extends LitElement {
     if (this.phase === 'done' && edited) {
       // The download no longer matches what the preview shows: a face blurred now may be shown in it.
       this.#dropDownload();
-      this.notice = '';
       this.phase = 'preview';
     }
     if (this.#editable() && (edited || changed.has('frame') || changed.has('phase'))) void this.#drawPreview();
@@ -366,7 +367,8 @@ export class VeilExport extends LitElement {
       ${this.phase === 'working' ? this.#progressView() : nothing}
       ${this.#editor()}
       ${this.download ? html`<p><a data-role="download" href=${this.download.url} download=${this.download.name}>
-        Download ${this.download.name} (${(this.download.size / 1e6).toFixed(2)} MB)</a></p>` : nothing}
+        Download ${this.download.name} (${(this.download.size / 1e6).toFixed(2)} MB)</a>
+        <span data-role="blurred">· ${this.download.blurred}</span></p>` : nothing}
       <p class="muted" data-role="status">${this.status}</p>
     `;
   }

@@ -111,8 +111,8 @@ test('a clip with audio: every frame, the duration and the audio kept, the face 
   await screenshot(page, 'export-preview');
   const output = await exportAndSave(page, 'clip-tagged-veil.mp4');
   // It says how much of the picture it blurred: one face on a small clip, a small share, never the whole frame.
-  const done = await page.locator('veil-export [data-role="notice"]').textContent();
-  const [, mean, worst] = /Done: blurred ([\d.]+) % of the picture on average \(at most ([\d.]+) %, frame \d+\)/.exec(done ?? '') ?? [];
+  const done = await page.locator('veil-export [data-role="blurred"]').textContent();
+  const [, mean, worst] = /blurred ([\d.]+) % of the picture on average \(at most ([\d.]+) %, frame \d+\)/.exec(done ?? '') ?? [];
   expect(Number(mean), done ?? '').toBeGreaterThan(1);
   expect(Number(worst)).toBeLessThan(60);
   await screenshot(page, 'export-done');
