@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { EMPTY_FILE } from '../offline/empty-file';
 import { CliError } from './errors';
 import { exifOrientationFilter, readExifOrientation, rotationFilter, swapsAxes, type UprightFilter } from './orientation';
 
@@ -99,6 +100,7 @@ function isoMediaStart(path: string): boolean {
 
 /** ffprobe's view of a file, or a CliError naming the file and what is wrong with it. */
 export function probeMedia(path: string): MediaInfo {
+  if (existsSync(path) && statSync(path).size === 0) throw new CliError(`${path}: ${EMPTY_FILE.title('the file')} ${EMPTY_FILE.action}`);
   const r = spawnSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
     { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.error) throw new Error(`ffprobe could not be started (${r.error.message}); veil needs ffmpeg and ffprobe on the PATH`);

@@ -149,6 +149,11 @@ interface BadCase {
 
 const BAD: BadCase[] = [
   {
+    // The export page says the same (EMPTY_FILE): an empty file is a copy that never finished, not a format.
+    name: 'empty', message: /empty\.mp4: the file is empty \(0 bytes\)\. There is nothing in it to anonymize: it was probably not copied/,
+    make: () => { writeFileSync(join(dir, 'empty.mp4'), ''); return [join(dir, 'empty.mp4')]; },
+  },
+  {
     name: 'not a video', message: /notes\.mp4: not a video or photo that ffmpeg can read \(Invalid data found/,
     make: () => { writeFileSync(join(dir, 'notes.mp4'), 'hello, not a video\n'); return [join(dir, 'notes.mp4')]; },
   },

@@ -32,6 +32,7 @@ const hasWebCodecs = () => typeof VideoDecoder === 'function' && typeof VideoEnc
 
 /** Sniffs, checks and analyses a file; throws ExportProblem for a bad one. */
 export async function openMedia(file: File, engine: FrameEngine, steps: Steps): Promise<OpenedMedia> {
+  if (file.size === 0) throw new ExportProblem({ kind: 'empty', name: file.name });
   const sniffed = sniffFile(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
   switch (sniffed.kind) {
     case 'unknown':

@@ -15,6 +15,7 @@ const problemOf = (f: () => void): Problem => {
 describe('problems', () => {
   it('says what happened and what to do, naming the file', () => {
     const cases: [Problem, RegExp, RegExp][] = [
+      [{ kind: 'empty', name: 'clip.mp4' }, /clip\.mp4 is empty \(0 bytes\)/, /not copied or downloaded completely/],
       [{ kind: 'not-media', name: 'notes.mp4' }, /notes\.mp4 is not a video or photo/, /MP4, MOV or WebM/],
       [{ kind: 'truncated', name: 'a.mp4', detail: '12 of 30 frames decoded' }, /a\.mp4 is truncated or damaged \(12 of 30/, /complete file/],
       [{ kind: 'unsupported-codec', name: 'a.mp4', codec: 'mp4v' }, /cannot decode its video \(mp4v\)/, /ffmpeg .*libx264/],

@@ -1,6 +1,7 @@
 import { toAppError, type AppError } from '../app/errors';
 import { ModelLoadError } from '../detect/model';
 import { GpuUnavailableError } from '../gpu/device';
+import { EMPTY_FILE } from '../offline/empty-file';
 import { formatDuration } from '../offline/time-left';
 import { describeError } from '../ui/messages';
 
@@ -9,6 +10,7 @@ import { describeError } from '../ui/messages';
  * a bug or a broken browser, shown as 'failed' with its message.
  */
 export type Problem =
+  | { kind: 'empty'; name: string }
   | { kind: 'not-media'; name: string }
   | { kind: 'unsupported-format'; name: string; what: string }
   | { kind: 'truncated'; name: string; detail: string }
@@ -48,6 +50,8 @@ const CONVERT = 'Convert it first (for example `ffmpeg -i IN -c:v libx264 -c:a a
 
 export function describeProblem(p: Problem): ProblemText {
   switch (p.kind) {
+    case 'empty':
+      return { title: EMPTY_FILE.title(p.name), action: EMPTY_FILE.action };
     case 'not-media':
       return { title: `${p.name} is not a video or photo.`, action: `${FORMATS}. Pick another file.` };
     case 'unsupported-format':

@@ -211,6 +211,10 @@ const cut = (from: string, to: string, fraction: number) => {
 
 const BAD: BadCase[] = [
   {
+    name: 'empty', error: 'empty', message: /empty\.mp4 is empty \(0 bytes\)/,
+    make: () => { writeFileSync(join(dir, 'empty.mp4'), ''); return join(dir, 'empty.mp4'); },
+  },
+  {
     name: 'not a video', error: 'not-media', message: /notes\.mp4 is not a video or photo/,
     make: () => { writeFileSync(join(dir, 'notes.mp4'), 'hello, not a video\n'); return join(dir, 'notes.mp4'); },
   },
