@@ -6,6 +6,7 @@ import { anchorCentres, gridAnchorCount, anchorCount, type AnchorSpec } from './
 import { KEYPOINTS } from './decode';
 import type { InputSize, ModelSpec } from './model';
 import type { Detection, Rect } from '../core/types';
+import { BufferPool } from '../gpu/buffer-pool';
 import { computePipeline } from '../gpu/compute-pipeline';
 
 /** decode.wgsl as compiled: it shares `struct Record` with nms.wgsl and `struct Crop` with decode-grid.wgsl. */
@@ -85,31 +86,6 @@ export interface DecodePass {
 /** The decode pass for a model's head. */
 export function createDecodePass(device: GPUDevice, spec: ModelSpec, o: DecodePassOptions): DecodePass {
   return spec.head.kind === 'anchors' ? new AnchorDecodePass(device, spec.head.anchors, o) : new GridDecodePass(device, spec.head.strides, o);
-}
-
-/** Parameter buffers handed out in turn between two begin()s, grown as needed and reused across detections. */
-class BufferPool {
-  #buffers: GPUBuffer[] = [];
-  #next = 0;
-
-  constructor(private readonly device: GPUDevice, private readonly label: string, private readonly usage: GPUBufferUsageFlags) {}
-
-  reset(): void {
-    this.#next = 0;
-  }
-
-  /** A buffer of at least `size` bytes not handed out since reset(). */
-  take(size: number): GPUBuffer {
-    const i = this.#next++;
-    const old = this.#buffers[i];
-    if (old && old.size >= size) return old;
-    old?.destroy();
-    return (this.#buffers[i] = this.device.createBuffer({ label: `${this.label}-${i}`, size, usage: this.usage | GPUBufferUsage.COPY_DST }));
-  }
-
-  destroy(): void {
-    this.#buffers.forEach((b) => b.destroy());
-  }
 }
 
 /** What both decoders share: the candidate list, the crops' parameters and bind groups over ORT's buffers. */

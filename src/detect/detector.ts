@@ -6,6 +6,7 @@ import { nms, type NmsOptions } from './nms';
 import { DEFAULT_TILE_PLAN, isCut, NO_TILES, planCrops, type Crop, type TilePlan } from './tiling';
 import { BLAZEFACE_BACK_256, type FaceModel, type InputSize, type ModelSpec } from './model';
 import type { Detection, Rect } from '../core/types';
+import { BufferPool } from '../gpu/buffer-pool';
 import type { StageProbe } from '../gpu/stage-probe';
 
 export interface DetectorOptions {
@@ -242,7 +243,7 @@ export class FaceDetector {
   private readonly decode: DecodePass;
   private readonly nms: NmsPass;
   /** Model inputs by batch (crops of one size back to back), grown to the most a frame has needed. */
-  private readonly inputs: GPUBuffer[] = [];
+  private readonly inputs: BufferPool;
   /** The wasm path's readback staging buffer and CPU copy, grown as needed and reused (one detect() at a time). */
   private readback: { staging: GPUBuffer; tensors: Float32Array } | undefined;
   private busy = false;
@@ -258,6 +259,7 @@ export class FaceDetector {
   ) {
     this.options = { ...detectorDefaults(model.spec), ...options };
     this.preprocess = new PreprocessPass(device, model.spec.format);
+    this.inputs = new BufferPool(device, 'model-input', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     // Appends land in no fixed order, so past the cap faces would drop at random: detect() refuses such a frame.
     this.decode = createDecodePass(device, model.spec, { maxCandidates: NMS_CAP });
     this.nms = new NmsPass(device, this.decode.candidates, { maxFaces: this.options.nms.maxFaces, keypoints: model.spec.keypoints });
@@ -292,7 +294,8 @@ export class FaceDetector {
   private run(frame: GPUTexture, maxTiles: number, inputSide: number | undefined): Promise<Detection[]> {
     const size = { width: frame.width, height: frame.height };
     const crops = this.rotate(this.crops(size.width, size.height, inputSide), maxTiles);
-    const batches = batchesBySize(crops).map((b, i): CropBatch => ({ ...b, input: this.inputFor(i, b.crops.length * tensorBytes(b.size)) }));
+    this.inputs.reset();
+    const batches = batchesBySize(crops).map((b): CropBatch => ({ ...b, input: this.inputs.take(b.crops.length * tensorBytes(b.size)) }));
     // PreprocessPass takes its crop through one uniform buffer: one submit per crop.
     for (const b of batches) {
       b.crops.forEach((c, j) => {
@@ -383,19 +386,8 @@ export class FaceDetector {
     return [whole, ...picked];
   }
 
-  /** Batch i's input buffer, at least `bytes` long. */
-  private inputFor(i: number, bytes: number): GPUBuffer {
-    const old = this.inputs[i];
-    if (old && old.size >= bytes) return old;
-    old?.destroy();
-    return (this.inputs[i] = this.device.createBuffer({
-      label: `model-input-${i}`, size: bytes,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    }));
-  }
-
   destroy(): void {
-    this.inputs.forEach((b) => b.destroy());
+    this.inputs.destroy();
     this.readback?.staging.destroy();
     this.preprocess.destroy();
     this.decode.destroy();

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { basename, join } from 'node:path';
 import preprocessWgsl from '../detect/preprocess.wgsl?raw';
 import { PreprocessPass, tensorBytes } from '../detect/preprocess-pass';
+import { BufferPool } from '../gpu/buffer-pool';
 import { readBuffer, uploadRgba } from '../gpu/readback';
 import { decodeOutputs, type Candidate } from '../detect/decode';
 import { decodeFloor, mergeCrops, type DetectorOptions } from '../detect/detector';
@@ -14,35 +15,32 @@ import { videoFrames } from './eval-video-frames';
 
 /**
  * One crop through the app's detector stages, as FaceDetector's wasm path runs it: PreprocessPass (WGSL) into a
- * tensor, read back, ORT wasm, decodeRef. FaceDetector.detect() does this for every crop and merges; the eval
+ * tensor, read back, ORT wasm, decodeOutputs. FaceDetector.detect() does this for every crop and merges; the eval
  * needs the crops one by one to cache them. eval-video.gpu.test.ts checks that merging them equals detect().
  */
 export class CropRunner {
   readonly #preprocess: PreprocessPass;
-  #input: GPUBuffer | undefined;
+  readonly #inputs: BufferPool;
 
   constructor(private readonly device: GPUDevice, private readonly model: FaceModel, private readonly threshold: number) {
     this.#preprocess = new PreprocessPass(device, model.spec.format);
+    this.#inputs = new BufferPool(device, 'eval-video-input', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
   }
 
   async run(frame: GPUTexture, crop: Crop): Promise<Candidate[]> {
     const bytes = tensorBytes(crop.input);
-    if (!this.#input || this.#input.size < bytes) {
-      this.#input?.destroy();
-      this.#input = this.device.createBuffer({
-        label: 'eval-video-input', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-      });
-    }
+    this.#inputs.reset();
+    const input = this.#inputs.take(bytes);
     const encoder = this.device.createCommandEncoder({ label: 'eval-video-preprocess' });
-    this.#preprocess.encode(encoder, frame, crop.rect, crop.input, this.#input);
+    this.#preprocess.encode(encoder, frame, crop.rect, crop.input, input);
     this.device.queue.submit([encoder.finish()]);
-    const tensor = await readBuffer(this.device, this.#input, bytes);
+    const tensor = await readBuffer(this.device, input, bytes);
     const raw = await this.model.runCpu(new Float32Array(tensor), crop.input);
     return decodeOutputs(this.model.spec, raw, crop.input, this.threshold);
   }
 
   destroy(): void {
-    this.#input?.destroy();
+    this.#inputs.destroy();
     this.#preprocess.destroy();
   }
 }
