@@ -1,5 +1,4 @@
 import { LIVE_START_SIDE } from '../app/input-side';
-import { detectorDefaults } from '../detect/detector';
 import { DEFAULT_MODEL, isModelName, MODELS, type ModelSpec } from '../detect/model';
 import { UsageError } from '../node/usage-error';
 
@@ -72,6 +71,5 @@ export function benchDetector(args: BenchArgs): BenchDetector {
   const sideText = args.string('side') ?? String(LIVE_START_SIDE);
   const inputSide = sideText === 'native' ? undefined : Number(sideText);
   if (inputSide !== undefined && !(Number.isInteger(inputSide) && inputSide >= 32)) throw new UsageError(`--side ${sideText}: expected PX >= 32 or native`);
-  const tiled = detectorDefaults(spec).tiles.grids.length > 0;
-  return { spec, inputSide, tilesPerFrame: args.string('tiles') === 'off' ? 0 : args.count('tiles', tiled ? 1 : 0, true) };
+  return { spec, inputSide, tilesPerFrame: args.string('tiles') === 'off' ? 0 : args.count('tiles', spec.tiled ? 1 : 0, true) };
 }

@@ -6,6 +6,12 @@ export interface Rect {
   h: number;
 }
 
+/** A frame's (or picture's) size in pixels. */
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
 export interface Point {
   x: number;
   y: number;
@@ -15,7 +21,8 @@ export interface Point {
 export interface Detection {
   box: Rect;
   score: number;
-  /** BlazeFace's six keypoints: right eye, left eye, nose, mouth, right ear, left ear. */
+  /** The model's keypoints: BlazeFace's six (right eye, left eye, nose, mouth, right ear, left ear), YuNet's five
+   * (right eye, left eye, nose tip, right and left mouth corner). */
   keypoints: Point[];
   /** Kept only by the edge threshold (DetectorOptions.edge): under the threshold, at a frame border. */
   edge?: boolean;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidateToDetection, decodeGrid, decodeRef, type Candidate, type RawOutputs } from './decode';
-import { decodeFloor, keepScore, type FrameSize, type KeepRule } from './detector';
+import { decodeFloor, keepScore, type KeepRule } from './detector';
 import { BLAZEFACE_BACK_256, YUNET_N, type CpuOutputs, type InputSize } from './model';
 import { isCut, type Crop } from './tiling';
-import type { Detection } from '../core/types';
+import type { Detection, FrameSize } from '../core/types';
 import { requestNodeDevice } from '../node/webgpu-node';
 import { anchorCpuOutputs, randomGridRaw, randomRaw, uploadOutputs, uploadRaw } from '../testing/raw-outputs';
 import {

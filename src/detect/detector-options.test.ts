@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLAZEFACE_LIVE_EDGE, chosenDetectorOptions, decodeFloor, detectorDefaults, keepScore, liveDetectorOptions, liveEdge, NO_EDGE, parseEdge, type KeepRule } from './detector';
+import { BLAZEFACE_LIVE_EDGE, chosenDetectorOptions, decodeFloor, detectorDefaults, keepScore, liveDetectorOptions, NO_EDGE, parseEdge, type KeepRule } from './detector';
 import { BLAZEFACE_BACK_256, YUNET_N } from './model';
 import { DEFAULT_TILE_PLAN, NO_TILES } from './tiling';
 
@@ -14,8 +14,7 @@ describe('parseEdge', () => {
   });
 
   it("reads live as the model's live edge", () => {
-    expect(liveEdge(BF)).toEqual(BLAZEFACE_LIVE_EDGE);
-    expect(liveEdge(YUNET_N)).toEqual(YUNET_N.live.edge);
+    expect(parseEdge('live', BF)).toEqual(BF.live.edge);
     expect(parseEdge('live', YUNET_N)).toEqual(YUNET_N.live.edge);
     expect(parseEdge('0.2', YUNET_N)).toEqual({ threshold: 0.2, band: BLAZEFACE_LIVE_EDGE.band });
   });

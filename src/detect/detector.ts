@@ -5,7 +5,7 @@ import { candidateToDetection, decodeOutputs, type Candidate } from './decode';
 import { nms, type NmsOptions } from './nms';
 import { DEFAULT_TILE_PLAN, isCut, NO_TILES, planCrops, type Crop, type TilePlan } from './tiling';
 import { BLAZEFACE_BACK_256, type FaceModel, type InputSize, type ModelSpec } from './model';
-import type { Detection, Rect } from '../core/types';
+import type { Detection, FrameSize, Rect } from '../core/types';
 import { BufferPool } from '../gpu/buffer-pool';
 import type { StageProbe } from '../gpu/stage-probe';
 
@@ -52,11 +52,6 @@ export const NO_EDGE: EdgeOptions = { threshold: 1, band: 0 };
 /** BlazeFace's edge threshold in live mode: it scores a face the border cuts 0.1-0.2. */
 export const BLAZEFACE_LIVE_EDGE: EdgeOptions = BLAZEFACE_BACK_256.live.edge;
 
-/** Live mode's edge threshold for a model (ModelSpec.live). */
-export function liveEdge(spec: ModelSpec): EdgeOptions {
-  return spec.live.edge;
-}
-
 /** A model's detector options in live mode: its defaults with its live keep rule (ModelSpec.live). */
 export function liveDetectorOptions(spec: ModelSpec): DetectorOptions {
   return { ...detectorDefaults(spec), threshold: spec.live.threshold, edge: spec.live.edge };
@@ -68,7 +63,7 @@ export function liveDetectorOptions(spec: ModelSpec): DetectorOptions {
  */
 export function parseEdge(text: string, spec: ModelSpec, floor = 0): EdgeOptions {
   if (text === 'off') return NO_EDGE;
-  if (text === 'live') return liveEdge(spec);
+  if (text === 'live') return spec.live.edge;
   const [t, band, extra] = text.split(':').map(Number);
   const edge = { threshold: t!, band: band ?? BLAZEFACE_LIVE_EDGE.band };
   if (extra !== undefined || !(edge.threshold >= floor && edge.threshold <= 1 && edge.band >= 0)) {
@@ -86,7 +81,7 @@ export function detectorDefaults(spec: ModelSpec): DetectorOptions {
     threshold: spec.score.threshold,
     tall: { px: spec.score.tallPx, threshold: spec.score.tallThreshold },
     nms: { iouThreshold: 0.3, maxFaces: 64, weighted: true },
-    tiles: spec.name === 'blazeface' ? DEFAULT_TILE_PLAN : NO_TILES,
+    tiles: spec.tiled ? DEFAULT_TILE_PLAN : NO_TILES,
     edge: NO_EDGE,
   };
 }
@@ -140,12 +135,6 @@ function inputHeight(box: Rect, crop: Crop): number {
 
 /** How close to an inner tile edge, as a fraction of the tile side, a box counts as cut (4 px of a 256 input). */
 const CUT_MARGIN = 1 / 64;
-
-/** A frame's size in pixels. */
-export interface FrameSize {
-  width: number;
-  height: number;
-}
 
 /**
  * Every crop's candidates mapped to frame pixels (cut faces dropped if the plan says so), then one NMS over all,

@@ -72,6 +72,8 @@ export interface ModelSpec {
   keypoints: number;
   score: ScoreRule;
   live: LiveRule;
+  /** Its defaults run tiles besides the whole frame (BlazeFace's small input misses small faces without them). */
+  tiled: boolean;
 }
 
 /** No lower threshold for tall boxes. */
@@ -84,6 +86,7 @@ const BLAZEFACE = {
   keypoints: 6,
   score: { threshold: 0.3, ...NO_TALL },
   live: { threshold: 0.3, edge: { threshold: 0.1, band: 0.3 } },
+  tiled: true,
 } as const satisfies Partial<ModelSpec>;
 
 /**
@@ -122,6 +125,7 @@ export const YUNET_N: ModelSpec = {
   keypoints: 5,
   score: { threshold: 0.25, tallPx: 64, tallThreshold: 0.06 },
   live: { threshold: 0.15, edge: { threshold: 0.05, band: 0.3 } },
+  tiled: false,
 };
 
 /** The models a user can pick (`?model=`, `--model`), the default first. */

@@ -1,8 +1,8 @@
 import { COVER_FRACTION, coverage } from '../detect/eval-metrics';
-import type { Detection } from '../core/types';
+import type { Detection, FrameSize } from '../core/types';
 import { type FaceVerdict, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
 import type { Luma } from '../track/patch-motion';
-import type { FrameSize, TrackedFace, Tracker } from '../track/tracker';
+import type { TrackedFace, Tracker } from '../track/tracker';
 import { planFrame, type FramePlanOptions } from '../app/frame-plan';
 import { maskFromBox } from '../app/masks';
 

@@ -1,7 +1,7 @@
-import type { Detection, Rect } from '../core/types';
+import type { Detection, FrameSize, Rect } from '../core/types';
 import type { TrackerOptions } from '../track/options';
 import { coveredFraction, iou, union } from '../track/rect';
-import { Tracker, type FrameSize } from '../track/tracker';
+import { Tracker } from '../track/tracker';
 
 export interface OfflineTrackOptions {
   /** Frames per second: the tracker's motion model runs on time, frame i at i / fps seconds. */

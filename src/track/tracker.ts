@@ -1,4 +1,4 @@
-import type { Detection, Rect } from '../core/types';
+import type { Detection, FrameSize, Rect } from '../core/types';
 import { associate } from './associate';
 import { fitMotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
@@ -21,11 +21,6 @@ export interface TrackedFace {
   lastSeenMs: number;
   /** True while coasting: the detector's latest result did not contain this face. */
   held: boolean;
-}
-
-export interface FrameSize {
-  width: number;
-  height: number;
 }
 
 /**
