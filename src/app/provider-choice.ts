@@ -1,4 +1,6 @@
-import { FaceModel, fixedInput, tensorLength, type ModelSpec } from '../detect/model';
+import { FaceModel, tensorLength, type ModelSpec } from '../detect/model';
+import { wholeFrameCrop } from '../detect/tiling';
+import { LIVE_START_SIDE } from './input-side';
 
 export interface ProviderTiming {
   provider: FaceModel['provider'];
@@ -18,12 +20,12 @@ async function medianMs(run: () => Promise<void>, runs: number): Promise<number>
   return times[Math.floor(times.length / 2)];
 }
 
-/** A model of free size is timed on a 16:9 frame at live mode's starting side (InputSideChooser). */
-const FREE_TIMING_INPUT = { width: 640, height: 384 };
+/** A 16:9 camera frame: the model is timed on its whole-frame input at live mode's starting side. */
+const TIMING_FRAME = { width: 1280, height: 720 };
 
 /** Times a model's inference alone, on zeros, the way the live detector calls it. */
 export async function timeModel(model: FaceModel, device: GPUDevice, runs = 3): Promise<ProviderTiming> {
-  const size = fixedInput(model.spec) ?? FREE_TIMING_INPUT;
+  const size = wholeFrameCrop(model.spec, TIMING_FRAME.width, TIMING_FRAME.height, LIVE_START_SIDE).input;
   if (model.provider === 'wasm') {
     const input = new Float32Array(tensorLength(size));
     return { provider: 'wasm', ms: await medianMs(async () => void (await model.runCpu(input, size)), runs) };

@@ -1,18 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { COVER_FRACTION, coverage, onTruth } from '../detect/eval-metrics';
+import { onTruth } from '../detect/eval-metrics';
 import { maskFromBox } from '../app/masks';
 import { trackOfflineFaces } from '../offline/offline-track';
 import { DEFAULT_SETTINGS } from '../app/settings';
 import { liveDetectorOptions, type DetectorOptions } from '../detect/detector';
 import { DEFAULT_MODEL, MODELS, type ModelSpec } from '../detect/model';
 import { formatTilePlan } from '../detect/tiling';
-import { LeakCounter, type LeakSummary } from './leak';
+import { foundIn, LeakCounter, type LeakSummary } from './leak';
 import { detectedFrames, replayLive, type LiveSchedule, type ReplayFrame } from './leak-replay';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../track/options';
 import { Tracker } from '../track/tracker';
 import type { FrameSize } from '../core/types';
-import { detectClip } from './eval-video-detect';
+import { detectClip, type ClipDetections } from './eval-video-detect';
 import { frameLumas } from './eval-video-motion';
 import { MotionGuard } from '../app/motion-guard';
 import { thumbnailOfPicture } from '../track/thumbnail';
@@ -146,17 +146,19 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
     recentMs: Math.max(o.tracker.holdMs ?? DEFAULT_TRACKER_OPTIONS.holdMs, holdAtLeastMs ?? 0),
     onFrame: o.onFrame,
   });
-  const detectorMs = dets.msPerDetection * detected.length;
+  return { clip: clipPath, summary: withTimes(replay.summary, dets, detected.length, replay.trackerMs, frames) };
+}
+
+/** A run's leak summary with its times: the detector's (as measured when its crops ran) and the tracker's. */
+function withTimes(leaks: LeakSummary, dets: ClipDetections, detections: number, trackerMs: number, frames: number): VideoEvalSummary {
+  const detectorMs = dets.msPerDetection * detections;
   return {
-    clip: clipPath,
-    summary: {
-      ...replay.summary,
-      ms_per_frame: frames > 0 ? (detectorMs + replay.trackerMs) / frames : 0,
-      tracker_ms_per_frame: frames > 0 ? replay.trackerMs / frames : 0,
-      detector_ms_per_detection: dets.msPerDetection,
-      crops_per_detection: dets.cropsPerDetection,
-      model_runs: dets.ran,
-    },
+    ...leaks,
+    ms_per_frame: frames > 0 ? (detectorMs + trackerMs) / frames : 0,
+    tracker_ms_per_frame: frames > 0 ? trackerMs / frames : 0,
+    detector_ms_per_detection: dets.msPerDetection,
+    crops_per_detection: dets.cropsPerDetection,
+    model_runs: dets.ran,
   };
 }
 
@@ -177,7 +179,7 @@ async function offlineEval(clipPath: string, truth: VideoTruth, size: FrameSize,
   const found = new Map<number, number[]>();
   all.forEach((i) => {
     for (const f of truth.frames[i]!) {
-      if (f.id !== undefined && perFrame[i]!.some((d) => coverage(f.box, d.box) >= COVER_FRACTION)) (found.get(f.id) ?? found.set(f.id, []).get(f.id)!).push(i);
+      if (f.id !== undefined && foundIn(f, perFrame[i]!)) (found.get(f.id) ?? found.set(f.id, []).get(f.id)!).push(i);
     }
   });
   const near = Math.round(truth.fps);
@@ -193,15 +195,7 @@ async function offlineEval(clipPath: string, truth: VideoTruth, size: FrameSize,
     });
     o.onFrame?.({ i, result: { frame: i, detections: perFrame[i]! }, faces, truth: scored, verdicts, fullFrame: false });
   }
-  const detectorMs = dets.msPerDetection * frames;
-  return {
-    ...counter.summary(),
-    ms_per_frame: frames > 0 ? (detectorMs + trackerMs) / frames : 0,
-    tracker_ms_per_frame: frames > 0 ? trackerMs / frames : 0,
-    detector_ms_per_detection: dets.msPerDetection,
-    crops_per_detection: dets.cropsPerDetection,
-    model_runs: dets.ran,
-  };
+  return withTimes(counter.summary(), dets, frames, trackerMs, frames);
 }
 
 /** One clip of a clip folder's index.json (the motion set's layout: {"name", "mp4", "json"}). */

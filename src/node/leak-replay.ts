@@ -1,6 +1,5 @@
-import { COVER_FRACTION, coverage } from '../detect/eval-metrics';
 import type { Detection, FrameSize } from '../core/types';
-import { type FaceVerdict, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
+import { type FaceVerdict, foundIn, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
 import type { Luma } from '../track/patch-motion';
 import type { TrackedFace, Tracker } from '../track/tracker';
 import { planFrame, type FramePlanOptions } from '../app/frame-plan';
@@ -97,7 +96,7 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       const dets = r.detections(c);
       result = { frame: c, detections: dets };
       for (const f of r.truth(c)) {
-        if (f.id !== undefined && dets.some((d) => coverage(f.box, d.box) >= COVER_FRACTION)) found.set(f.id, c * frameMs);
+        if (f.id !== undefined && foundIn(f, dets)) found.set(f.id, c * frameMs);
       }
       const t0 = performance.now();
       tracker.update(dets, c * frameMs, r.size);

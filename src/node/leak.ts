@@ -1,10 +1,16 @@
-import type { Rect } from '../core/types';
+import type { Detection, Rect } from '../core/types';
+import { COVER_FRACTION, coverage } from '../detect/eval-metrics';
 import { coveredShare, maskArea, type Ellipse } from '../render/mask-area';
 
 /** A ground-truth face on one frame; `id` follows the same person across frames. */
 export interface TruthFace {
   box: Rect;
   id?: number;
+}
+
+/** Whether one of a result's detections found this face, as the photo eval counts a face found (COVER_FRACTION). */
+export function foundIn(face: TruthFace, detections: readonly Detection[]): boolean {
+  return detections.some((d) => coverage(face.box, d.box) >= COVER_FRACTION);
 }
 
 /** A face to score; `undetected` marks one no recent detector result had found (a leak there is the detector's). */
