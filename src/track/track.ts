@@ -15,6 +15,11 @@ const NEW_SIZE_RATE_STD = 0.5;
  * unconfirmed until the next detection.
  */
 const UNCONFIRMED_TURN = 0.25;
+/**
+ * The most a face's size is guessed to grow since its last detection (its own growth, a zoom the found faces
+ * share): a bound, so that a guess cannot compound into a box that sweeps the frame.
+ */
+const MAX_UNSEEN_GROWTH = 2;
 /** The One Euro speed estimate's own cutoff, the value its authors suggest. */
 const D_CUTOFF_HZ = 1;
 
@@ -307,8 +312,11 @@ export class Track {
     const hs = this.#horizon(s);
     const [cx, cy, w, h] = this.#k;
     // Extrapolating a shrink could uncover a face; extrapolating growth only covers more.
-    const pw = Math.max(w.x, w.x + w.v * hs);
-    const ph = Math.max(h.x, h.x + h.v * hs);
+    // Sizes and margins are bounded by the face as last detected: a held face's guessed growth (its own, or a zoom
+    // the found faces shared) must not compound into a box that sweeps the frame.
+    const seen = this.#anchor.box;
+    const pw = Math.min(Math.max(w.x, w.x + w.v * hs), MAX_UNSEEN_GROWTH * seen.w);
+    const ph = Math.min(Math.max(h.x, h.x + h.v * hs), MAX_UNSEEN_GROWTH * seen.h);
     const mean = fromCentre(cx.x + cx.v * hs, cy.x + cy.v * hs, pw, ph);
     // Doubt as of the worst moment of a detection cycle: a box drawn just after a result is as wide as one drawn
     // just before the next. (A held face's doubt simply grows.)
@@ -326,8 +334,8 @@ export class Track {
     const ey = Math.sqrt(variance(cy, ph, this.o.faceSpeed) + variance(h, ph, this.o.maxSizeRate) / 4);
     return {
       mean,
-      mx: Math.min(this.o.nSigma * ex, this.o.maxGrowth * pw),
-      my: Math.min(this.o.nSigma * ey, this.o.maxGrowth * ph),
+      mx: Math.min(this.o.nSigma * ex, this.o.maxGrowth * seen.w),
+      my: Math.min(this.o.nSigma * ey, this.o.maxGrowth * seen.h),
     };
   }
 

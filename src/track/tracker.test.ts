@@ -314,8 +314,17 @@ describe('faces followed in the picture between detections', () => {
   });
 
   it('falls back to the prediction where the face cannot be found in the picture', () => {
-    // Each frame an unrelated picture (the texture elsewhere): no match passes, so the boxes are the blind ones.
-    const elsewhere = (i: number) => scene(320, 180, 1000 + 137 * i, 77 * i);
+    // The view pans as before, but around the face the picture is new texture each frame (something passing in
+    // front): no match passes there, so the boxes are the blind ones.
+    const elsewhere = (i: number) => {
+      const p = picture(i);
+      const other = scene(320, 180, 1000 + 137 * i, 77 * i);
+      const f = face(i);
+      for (let y = Math.floor(f.y / 2) - 20; y < (f.y + f.h) / 2 + 20; y++) {
+        for (let x = Math.floor(f.x / 2) - 20; x < (f.x + f.w) / 2 + 20; x++) p.data[y * 320 + x] = other.data[y * 320 + x]!;
+      }
+      return p;
+    };
     const blind = play(base);
     const lost = play({ ...base, picture: elsewhere });
     expect(lost.map((s) => s.faces.map((f) => f.box))).toEqual(blind.map((s) => s.faces.map((f) => f.box)));
@@ -423,5 +432,34 @@ describe('strips when the result\'s own picture never came back', () => {
     const [skipped] = strip(true);
     expect(seen!.x + seen!.w).toBeCloseTo(FRAME.width);
     expect(skipped!.w).toBeGreaterThan(seen!.w + 4);
+  });
+});
+
+describe('a cut', () => {
+  it('ends the faces of the shot before it once a result from the new shot arrives', () => {
+    // A face at the left until frame 9, then a cut to another view (no face there); pictures every frame.
+    const picture = (i: number) => (i < 10 ? scene(320, 180, 0, 0) : scene(320, 180, 900, -500));
+    const face = { x: 100, y: 120, w: 60, h: 60 };
+    const steps = play({ frames: 20, every: 3, latency: 3, picture, truth: (i) => (i < 10 ? [face] : []) });
+    // The result of frame 12 (the new shot: nothing found) lands before frame 15 is drawn.
+    expect(steps[14]!.faces).toHaveLength(1);
+    expect(steps[15]!.faces).toEqual([]);
+  });
+
+  it('is not read into a flat view (a dark room): a missed face is held there as anywhere', () => {
+    const flat = () => ({ width: 320, height: 180, data: new Float32Array(320 * 180).fill(40) });
+    const face = { x: 100, y: 120, w: 60, h: 60 };
+    const steps = play({ frames: 20, every: 3, latency: 3, picture: flat, truth: () => [face], visible: (i) => i < 10 });
+    expect(steps.slice(3).every((s) => coverage(face, s.faces) === 1)).toBe(true);
+  });
+});
+
+describe('a held face', () => {
+  it('keeps a box bounded by its last detection, however much growth the filter guessed', () => {
+    // Growing fast (a zoom) until frame 9, then missed: the filter's size rate would keep growing it.
+    const truth = (i: number): Rect[] => [{ x: 300 - 2 * i, y: 150 - 2 * i, w: 40 + 4 * i, h: 40 + 4 * i }];
+    const steps = play({ frames: 40, every: 3, latency: 3, truth, visible: (i) => i < 10 });
+    const last = truth(9)[0]!.w;
+    for (const s of steps.slice(13)) for (const f of s.faces) expect(f.box.w, `frame ${s.frame}`).toBeLessThanOrEqual((2 + 2 * DEFAULT_TRACKER_OPTIONS.maxGrowth) * last);
   });
 });

@@ -4,7 +4,7 @@ import { fitMotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
 import { type Luma, matchPatch, type Pyramid, pyramid, textureIn } from './patch-motion';
 import { Track, clipToFrame } from './track';
-import { compose, FIRST_VIEW, uncovered, unseenEdges, type View, type ViewStep, viewStep } from './unseen-edges';
+import { bandsFlat, compose, FIRST_VIEW, uncovered, unseenEdges, type View, type ViewStep, viewStep } from './unseen-edges';
 
 /**
  * How long a picture waits for the result of a detection started on it: most land within a few frames; one that
@@ -66,6 +66,7 @@ export class Tracker {
   update(dets: readonly Detection[], captureMs: number, frame: FrameSize): void {
     this.#frame = { width: frame.width, height: frame.height };
     this.#resultMs = Math.max(this.#resultMs, captureMs);
+    this.#endShot(captureMs);
     const a = associate(this.#tracks.map((t) => t.gateAt(captureMs)), dets.map((d) => d.box), this.#o);
     const diagonal = Math.hypot(frame.width, frame.height);
     for (const [t, d] of a.matches) this.#tracks[t]!.correct(dets[d]!.box, captureMs, diagonal, dets[d]!.edge);
@@ -88,6 +89,17 @@ export class Tracker {
     this.#tracks = this.#tracks.filter((t) => captureMs - t.lastSeenMs <= this.#holdOf(t) && !t.outsideAt(captureMs, frame));
     // The result is frames old: the newest picture already shows where its faces went.
     for (const t of this.#tracks) if (t.anchor.ms === captureMs) this.#look(t, this.#newestPictureMs);
+  }
+
+  /**
+   * Faces last detected before a cut (or a whip the pictures could not follow) are not looked for after it: the
+   * detector has now seen the new shot, and a box from the old one, held in the old view's coordinates, covers a
+   * place that means nothing in the new one. Known only where both pictures are still kept.
+   */
+  #endShot(captureMs: number): void {
+    const shot = this.#pictures.get(captureMs)?.chain;
+    if (shot === undefined) return;
+    this.#tracks = this.#tracks.filter((t) => (this.#pictures.get(t.anchor.ms)?.chain ?? shot) === shot);
   }
 
   #holdOf(t: Track): number {
@@ -116,8 +128,10 @@ export class Tracker {
     const guess = last && { ...last.step, tx: (last.step.tx * dt) / last.ms, ty: (last.step.ty * dt) / last.ms };
     const step = previous && viewStep(previous.levels, levels, guess, PAN_RANGE);
     this.#step = step && { step, ms: dt };
-    this.#pictures.set(frameMs, previous && step
-      ? { levels, chain: previous.chain, view: compose(previous.view, step) }
+    // A flat view (both bands, in either picture) measures no step and shows no cut: the chain and view go on.
+    const unmeasured = previous && !step && (bandsFlat(levels[0]!) || bandsFlat(previous.levels[0]!));
+    this.#pictures.set(frameMs, previous && (step || unmeasured)
+      ? { levels, chain: previous.chain, view: step ? compose(previous.view, step) : previous.view }
       : { levels, chain: ++this.#chains, view: FIRST_VIEW });
     this.#newestPictureMs = frameMs;
     // A picture is kept while a result for it may still arrive, and after that only while it holds a face's anchor.

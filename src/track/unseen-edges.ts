@@ -1,5 +1,5 @@
 import type { Rect } from '../core/types';
-import { matchPatch, type PatchMatchOptions, type Pyramid } from './patch-motion';
+import { type Luma, matchPatch, type PatchMatchOptions, type Pyramid, textureIn } from './patch-motion';
 
 /**
  * While the camera pans or zooms out, new content enters at the borders every frame, and the detector's newest
@@ -66,6 +66,15 @@ export function viewStep(from: Pyramid, to: Pyramid, guess: ViewStep | undefined
   const [a, b = a] = found as [(typeof found)[0], (typeof found)[0]?];
   const s = b.x > a.x ? 1 + (b.dx - a.dx) / (b.x - a.x) : 1;
   return { s, tx: (a.dx + b.dx) / 2, ty: (a.dy + b.dy) / 2, cx: (a.x + b.x) / 2, cy };
+}
+
+/**
+ * True when neither band of `picture` has the texture a step is measured on (a dark room, a wall): viewStep then
+ * says nothing, which is no evidence of a cut.
+ */
+export function bandsFlat(picture: Luma): boolean {
+  const { width, height } = picture;
+  return BANDS.every((b) => textureIn(picture, { x: width * b.x, y: height * BAND_Y, w: width * b.w, h: height * BAND_H }) < MIN_TEXTURE);
 }
 
 /** How far `step` moves the point (x, y). */
