@@ -47,6 +47,19 @@ describe('trackOffline', () => {
     expect(faces.slice(32).every((n) => n === 0)).toBe(true);
   });
 
+  it('covers a face by its detection wherever it was found, and by the held boxes only where it was missed', () => {
+    // Found on every frame but 10-14: the forward pass's box grows through the miss and would shrink only at a
+    // face's pace afterwards, the backward pass's likewise before it.
+    const dets = Array.from({ length: 30 }, (_, i) => (i >= 10 && i < 15 ? [] : [det(faceAt(i))]));
+    const faces = trackOffline(dets, SIZE, { fps: 30, lookahead: true });
+    faces.forEach((f, i) => {
+      expect(f, `frame ${i}`).toHaveLength(1);
+      expect(coveredFraction(faceAt(i), f[0]!), `frame ${i}`).toBe(1);
+      if (i < 10 || i >= 15) expect(f[0]!.w, `frame ${i}`).toBeCloseTo(60 * 1.3);
+    });
+    expect(Math.max(...faces.slice(10, 15).map((f) => f[0]!.w))).toBeGreaterThan(60 * 1.3);
+  });
+
   it('returns one entry per frame, empty for a clip without faces', () => {
     expect(trackOffline([[], [], []], SIZE, { fps: 25, lookahead: true })).toEqual([[], [], []]);
   });

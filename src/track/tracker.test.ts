@@ -318,12 +318,13 @@ describe('faces followed in the picture between detections', () => {
     // front): no match passes there, so the boxes are the blind ones.
     const elsewhere = (i: number) => {
       const p = picture(i);
+      const data = Float32Array.from(p.data);
       const other = scene(320, 180, 1000 + 137 * i, 77 * i);
       const f = face(i);
       for (let y = Math.floor(f.y / 2) - 20; y < (f.y + f.h) / 2 + 20; y++) {
-        for (let x = Math.floor(f.x / 2) - 20; x < (f.x + f.w) / 2 + 20; x++) p.data[y * 320 + x] = other.data[y * 320 + x]!;
+        for (let x = Math.floor(f.x / 2) - 20; x < (f.x + f.w) / 2 + 20; x++) data[y * 320 + x] = other.data[y * 320 + x]!;
       }
-      return p;
+      return { ...p, data };
     };
     const blind = play(base);
     const lost = play({ ...base, picture: elsewhere });
