@@ -1,7 +1,8 @@
-// The layering the frame's path sets: a stage imports only stages before it, and product code imports no tool
-// or test helper. `npm run lint:deps` checks it (part of `npm test`). Tests may wire stages together.
+// The layering the frame's path sets: a stage imports only stages before it, product code imports no tool or test
+// helper, and src/ (its tests too) never imports tools/, which stand outside the product and may import all of it.
+// `npm run lint:deps` checks it (part of `npm test`). Tests may wire stages together.
 const TEST = '\\.test\\.ts$';
-const PRODUCT = '^src/(core|gpu|source|detect|track|render|offline|app|ui|export|call)/';
+const PRODUCT = '^src/(core|gpu|source|detect|track|render|offline|app|ui|export|call|cli)/';
 const above = (...stages) => `^src/(${stages.join('|')})/`;
 const layer = (name, from, ...higher) => ({
   name, severity: 'error', comment: `${from} comes before ${higher.join(', ')} on the frame's path`,
@@ -10,15 +11,20 @@ const layer = (name, from, ...higher) => ({
 
 module.exports = {
   forbidden: [
-    layer('core-is-the-floor', 'core', 'gpu', 'source', 'detect', 'track', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli', 'node', 'bench', 'soak', 'testing'),
+    layer('core-is-the-floor', 'core', 'gpu', 'source', 'detect', 'track', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli', 'testing'),
     layer('gpu-below-stages', 'gpu', 'source', 'detect', 'track', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli'),
     layer('detect-below-track', 'detect', 'track', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli'),
     layer('track-below-render', 'track', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli'),
     layer('render-below-app', 'render', 'offline', 'app', 'ui', 'export', 'call', 'cli'),
     {
       name: 'product-imports-no-tooling', severity: 'error',
-      comment: 'the app ships without evals, benches, Node-only helpers or test helpers',
-      from: { path: PRODUCT, pathNot: TEST }, to: { path: '^src/(node|bench|soak|testing)/' },
+      comment: 'the app and the CLI ship without evals, benches, soak or test helpers',
+      from: { path: PRODUCT, pathNot: TEST }, to: { path: '^(src/testing|tools|tests)/' },
+    },
+    {
+      name: 'src-imports-no-tools', severity: 'error',
+      comment: 'the product and its tests build and run without tools/',
+      from: { path: '^src/' }, to: { path: '^tools/' },
     },
     {
       name: 'no-circular', severity: 'error', comment: 'modules that import each other are one module',

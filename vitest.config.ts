@@ -4,10 +4,10 @@ import { defineConfig } from 'vitest/config';
  * Three kinds of tests, each runnable alone: `unit` (plain TypeScript, seconds), `gpu` (`*.gpu.test.ts`: WGSL passes
  * against their CPU twins and the models, through Dawn on SwiftShader), `media` (`*.media.test.ts`: ffmpeg and the
  * CLI as a process). The unit project sets VEIL_UNIT, under which asking for a Dawn device throws: a unit test
- * that needs the GPU says so by its name.
+ * that needs the GPU says so by its name. Tests sit beside their code: the product's in src/, the tools' in tools/.
  */
-const GPU = 'src/**/*.gpu.test.ts';
-const MEDIA = 'src/**/*.media.test.ts';
+const GPU = '{src,tools}/**/*.gpu.test.ts';
+const MEDIA = '{src,tools}/**/*.media.test.ts';
 
 export default defineConfig({
   test: {
@@ -18,7 +18,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: [GPU, MEDIA], env: { VEIL_UNIT: '1' } } },
+      { extends: true, test: { name: 'unit', include: ['{src,tools}/**/*.test.ts'], exclude: [GPU, MEDIA], env: { VEIL_UNIT: '1' } } },
       { extends: true, test: { name: 'gpu', include: [GPU] } },
       { extends: true, test: { name: 'media', include: [MEDIA] } },
     ],

@@ -23,8 +23,10 @@ const base = app as UserConfig;
 // MediaPipe's peer script is not written for that policy, so it keeps its own plain head.
 const appPlugins = (base.plugins ?? []).filter((p) => !(p && typeof p === 'object' && 'name' in p && p.name === 'veil-shared-head'));
 
-// The bench page (tools/bench/index.html, src/bench/bench-page.ts) with the app's plugins, aliases and
-// cross-origin isolation headers, built into dist-bench-page/ for `npm run bench` (tools/bench.ts).
+// The bench page (tools/bench/index.html, tools/bench/bench-page.ts) with the app's plugins, aliases and
+// cross-origin isolation headers, built into dist-tools/bench-page/ for `npm run bench:chromium`
+// (tools/bench-chromium.ts). A config of its own, not an entry of tools/vite.config.ts: this is a browser build of an
+// HTML page on the app's config, which an SSR build for Node cannot be.
 export default defineConfig({
   plugins: [...appPlugins, mediapipeFiles()],
   resolve: base.resolve,
@@ -33,7 +35,7 @@ export default defineConfig({
   logLevel: 'warn',
   build: {
     target: 'es2022',
-    outDir: 'dist-bench-page',
+    outDir: 'dist-tools/bench-page',
     emptyOutDir: true,
     assetsInlineLimit: 0,
     rollupOptions: { input: { bench: 'tools/bench/index.html' } },

@@ -1,52 +1,81 @@
-// npm run eval:video -- CLIP.mp4 GT.json [--json OUT.json] [--detect-every K] [--latency L] [options]
-// npm run eval:video -- --all DIR [--json OUT.json] [...]
+// npm run eval:video -- CLIP.mp4 GT.json [options]   or   npm run eval:video -- --all DIR [options]   (`--help` lists them)
 // Plays a clip through live mode's detect-and-track path and counts the face-frames the blur leaves uncovered.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { formatTilePlan, parseTilePlan } from '../src/detect/tiling';
 import { parseOption } from './options';
-import { UsageError } from '../src/node/usage-error';
-import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from '../src/node/leak';
+import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type OptionTable } from '../src/cli/command-line';
+import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from './eval/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
 import { detectorDefaults, liveDetectorOptions, parseEdge } from '../src/detect/detector';
 import { isModelName, MODELS } from '../src/detect/model';
-import { CACHE_FLOOR } from '../src/node/eval-video-detect';
-import { readVideoTruth, TruthError } from '../src/node/eval-video-truth';
+import { CACHE_FLOOR } from './eval/eval-video-detect';
+import { readVideoTruth, TruthError } from './eval/eval-video-truth';
 import {
   DEFAULT_VIDEO_EVAL, describeRun, readClipIndex, runVideoEval, type VideoEvalOptions, type VideoEvalSummary,
-} from '../src/node/eval-video';
+} from './eval/eval-video';
 
 const d = DEFAULT_VIDEO_EVAL;
+const OPTIONS = {
+  all: { type: 'string', value: 'DIR', help: 'every clip DIR/index.json lists (e.g. ../shared/data/motion) instead of one' },
+  json: { type: 'string', value: 'OUT.json', help: 'write the result (leak keys; with --all, the totals plus "clips")' },
+  model: {
+    type: 'string', value: Object.keys(MODELS).join('|'), help: `the face detector (default ${d.spec.name}); the defaults below are the model's`,
+  },
+  side: { type: 'string', value: 'PX', help: "a free-size model's input long side (default: the frame's own)" },
+  'detect-every': { type: 'string', value: 'K', help: `the detector looks at every K-th frame (default ${d.schedule.every})` },
+  latency: { type: 'string', value: 'L', help: `its boxes reach the tracker L frames after capture (default ${d.schedule.latency})` },
+  'tiles-per-detection': { type: 'string', value: 'N|all', help: 'tiles run by each detection besides the whole frame, round robin (default all)' },
+  tiles: { type: 'string', value: 'PLAN|off', help: `the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})` },
+  threshold: {
+    type: 'string', value: 'T',
+    help: `detector score threshold (default the model's in live mode, ${d.detector.threshold}; >= ${CACHE_FLOOR}, the cache's floor)`,
+  },
+  edge: {
+    type: 'string', value: 'T[:BAND]|live|off',
+    help: 'keep boxes within BAND of their size from a frame border from score T (default live: the\n'
+      + `model's, ${d.detector.edge.threshold}:${d.detector.edge.band}; off: the threshold everywhere)`,
+  },
+  tracker: { type: 'string', value: 'JSON', help: 'tracker options over the defaults, e.g. \'{"nSigma": 1.5}\'' },
+  limit: { type: 'string', value: 'N', help: 'only the first N frames of each clip' },
+  cache: { type: 'string', value: 'DIR', help: `per-crop detector cache (default ${d.cacheDir})` },
+  'no-cache': { type: 'boolean', help: 'no detector cache' },
+  leaks: { type: 'boolean', help: 'list every leaked face-frame' },
+  'motion-guard': {
+    type: 'string', value: 'D',
+    help: "live mode's motion guard: blur the whole frame while the 32x18 luma thumbnail it sees\n"
+      + "differs from the newest result's frame by more than D (mean, 0..255; default\n"
+      + `${d.motionGuard}, 0: off)`,
+  },
+  'motion-guard-lag': {
+    type: 'string', value: 'L',
+    help: `the guard judges frame i by frame i - L's thumbnail (default ${d.motionGuardLag}: live\n`
+      + "mode's GPU readback lands a frame late)",
+  },
+  'no-picture': {
+    type: 'boolean',
+    help: 'boxes follow only the detections, not the picture between them (live mode looks for\n'
+      + "each face in every frame's 320 px luma image, as it lands, frame i - L as above)",
+  },
+  'ideal-verifier': {
+    type: 'string', value: 'S',
+    help: "a bound, not a mode: keep only the detector's boxes that share S (0..1) of a ground-truth\n"
+      + "face's box or of their own with one, as a verifier that never errs would",
+  },
+  trace: { type: 'string', value: 'OUT.jsonl', help: "every frame's result, boxes, truth and verdicts, one JSON line per frame" },
+  offline: {
+    type: 'boolean',
+    help: "the CLI's and the export page's path instead: every frame detected (photo rule), the\n"
+      + 'offline tracker forward and backward (lookahead), no fail-closed rule or guard',
+  },
+  help: HELP_OPTION,
+} as const satisfies OptionTable;
+
 const USAGE = `usage: npm run eval:video -- CLIP.mp4 GT.json [options]
-       npm run eval:video -- --all DIR [options]      (DIR/index.json lists the clips, e.g. ../shared/data/motion)
+       npm run eval:video -- --all DIR [options]
 options:
-  --json OUT.json             write the result (leak keys; with --all, the totals plus "clips")
-  --model ${Object.keys(MODELS).join('|')}     the face detector (default ${d.spec.name}); the defaults below are the model's
-  --side PX                   a free-size model's input long side (default: the frame's own)
-  --detect-every K            the detector looks at every K-th frame (default ${d.schedule.every})
-  --latency L                 its boxes reach the tracker L frames after capture (default ${d.schedule.latency})
-  --tiles-per-detection N|all tiles run by each detection besides the whole frame, round robin (default all)
-  --tiles PLAN|off            the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})
-  --threshold T               detector score threshold (default the model's in live mode, ${d.detector.threshold}; >= ${CACHE_FLOOR}, the cache's floor)
-  --edge T[:BAND]|live|off    keep boxes within BAND of their size from a frame border from score T (default live: the
-                              model's, ${d.detector.edge.threshold}:${d.detector.edge.band}; off: the threshold everywhere)
-  --tracker JSON              tracker options over the defaults, e.g. '{"nSigma": 1.5}'
-  --limit N                   only the first N frames of each clip
-  --cache DIR | --no-cache    per-crop detector cache (default ${d.cacheDir})
-  --leaks                     list every leaked face-frame
-  --motion-guard D            live mode's motion guard: blur the whole frame while the 32x18 luma thumbnail it sees
-                              differs from the newest result's frame by more than D (mean, 0..255; default
-                              ${d.motionGuard}, 0: off)
-  --motion-guard-lag L        the guard judges frame i by frame i - L's thumbnail (default ${d.motionGuardLag}: live
-                              mode's GPU readback lands a frame late)
-  --no-picture                boxes follow only the detections, not the picture between them (live mode looks for
-                              each face in every frame's 320 px luma image, as it lands, frame i - L as above)
-  --ideal-verifier S          a bound, not a mode: keep only the detector's boxes that share S (0..1) of a ground-truth
-                              face's box or of their own with one, as a verifier that never errs would
-  --trace OUT.jsonl           every frame's result, boxes, truth and verdicts, one JSON line per frame
-  --offline                   the CLI's and the export page's path instead: every frame detected (photo rule), the
-                              offline tracker forward and backward (lookahead), no fail-closed rule or guard
-defaults model live mode on a mid-range GPU at 30 fps (see src/node/eval-video.ts)`;
+${optionsHelp(OPTIONS)}
+defaults model live mode on a mid-range GPU at 30 fps (see tools/eval/eval-video.ts)`;
 
 interface Args {
   clips: { name: string; mp4: string; json: string }[];
@@ -57,31 +86,19 @@ interface Args {
   eval: VideoEvalOptions;
 }
 
-function parseArgs(argv: string[]): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  const switches = new Set(['no-cache', 'leaks', 'no-picture', 'offline']);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (!a.startsWith('--')) positional.push(a);
-    else if (a === '--help' || a === '-h') throw new UsageError('');
-    else if (switches.has(a.slice(2))) flags.set(a.slice(2), '');
-    else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
-    else flags.set(a.slice(2), argv[++i]!);
-  }
-  const known = new Set(['json', 'model', 'side', 'tiles', 'detect-every', 'latency', 'tiles-per-detection', 'threshold', 'edge', 'tracker', 'limit', 'cache',
-    'no-cache', 'leaks', 'all', 'trace', 'motion-guard', 'motion-guard-lag', 'no-picture',
-    'ideal-verifier', 'offline']);
-  for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
-  const int = (name: string, min: number): number | undefined => {
-    const text = flags.get(name);
+/** The run's options, or null when --help asked for the usage. */
+function parseArgs(argv: readonly string[]): Args | null {
+  const { values: flags, positionals: positional } = readCommandLine(argv, OPTIONS);
+  if (flags.help) return null;
+  const int = (name: 'detect-every' | 'latency' | 'side' | 'limit' | 'motion-guard' | 'motion-guard-lag', min: number): number | undefined => {
+    const text = flags[name];
     if (text === undefined) return undefined;
     const v = Number(text);
     if (!Number.isInteger(v) || v < min) throw new UsageError(`--${name} ${text}: expected an integer >= ${min}`);
     return v;
   };
   let tracker: Partial<TrackerOptions> = {};
-  const trackerText = flags.get('tracker');
+  const trackerText = flags.tracker;
   if (trackerText !== undefined) {
     try {
       tracker = JSON.parse(trackerText) as Partial<TrackerOptions>;
@@ -97,27 +114,27 @@ function parseArgs(argv: string[]): Args {
     }
     tracker = merged as Partial<TrackerOptions>;
   }
-  const tilesText = flags.get('tiles-per-detection') ?? 'all';
+  const tilesText = flags['tiles-per-detection'] ?? 'all';
   const tilesPerDetection = tilesText === 'all' ? Infinity : Number(tilesText);
   if (!(tilesPerDetection === Infinity || (Number.isInteger(tilesPerDetection) && tilesPerDetection >= 0))) {
     throw new UsageError(`--tiles-per-detection ${tilesText}: expected an integer >= 0 or all`);
   }
-  const modelName = flags.get('model') ?? d.spec.name;
+  const modelName = flags.model ?? d.spec.name;
   if (!isModelName(modelName)) throw new UsageError(`--model ${modelName}: expected one of ${Object.keys(MODELS).join(', ')}`);
   const spec = MODELS[modelName];
   // Offline (the CLI, the export page) detects with the photo rule, as they do; live mode with its live rule.
-  const detector = flags.has('offline') ? detectorDefaults(spec) : liveDetectorOptions(spec);
-  const threshold = flags.has('threshold') ? Number(flags.get('threshold')) : detector.threshold;
-  if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.get('threshold')}: expected ${CACHE_FLOOR} <= T < 1`);
-  const edge = parseOption('edge', flags.get('edge'), detector.edge, (t) => parseEdge(t, spec, CACHE_FLOOR));
-  const idealVerifier = parseOption('ideal-verifier', flags.get('ideal-verifier'), undefined, (t) => {
+  const detector = flags.offline ? detectorDefaults(spec) : liveDetectorOptions(spec);
+  const threshold = flags.threshold !== undefined ? Number(flags.threshold) : detector.threshold;
+  if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.threshold}: expected ${CACHE_FLOOR} <= T < 1`);
+  const edge = parseOption('edge', flags.edge, detector.edge, (t) => parseEdge(t, spec, CACHE_FLOOR));
+  const idealVerifier = parseOption('ideal-verifier', flags['ideal-verifier'], undefined, (t) => {
     const share = Number(t);
     if (!(share > 0 && share <= 1)) throw new RangeError('expected 0 < S <= 1');
     return share;
   });
-  const tiles = parseOption('tiles', flags.get('tiles'), detector.tiles, (t) => parseTilePlan(t, liveDetectorOptions(MODELS.blazeface).tiles));
+  const tiles = parseOption('tiles', flags.tiles, detector.tiles, (t) => parseTilePlan(t, liveDetectorOptions(MODELS.blazeface).tiles));
 
-  const allDir = flags.get('all');
+  const allDir = flags.all;
   let clips: Args['clips'];
   if (allDir !== undefined) {
     if (positional.length > 0) throw new UsageError('give either CLIP.mp4 GT.json or --all DIR');
@@ -129,9 +146,9 @@ function parseArgs(argv: string[]): Args {
   return {
     clips,
     all: allDir !== undefined,
-    json: flags.get('json'),
-    trace: flags.get('trace'),
-    leaks: flags.has('leaks'),
+    json: flags.json,
+    trace: flags.trace,
+    leaks: flags.leaks === true,
     eval: {
       ...d,
       schedule: { every: int('detect-every', 1) ?? d.schedule.every, latency: int('latency', 0) ?? d.schedule.latency },
@@ -142,10 +159,10 @@ function parseArgs(argv: string[]): Args {
       limit: int('limit', 1),
       motionGuard: int('motion-guard', 0) ?? d.motionGuard,
       motionGuardLag: int('motion-guard-lag', 0) ?? d.motionGuardLag,
-      pictures: !flags.has('no-picture'),
+      pictures: flags['no-picture'] !== true,
       idealVerifier,
-      offline: flags.has('offline'),
-      cacheDir: flags.has('no-cache') ? undefined : flags.get('cache') ?? d.cacheDir,
+      offline: flags.offline === true,
+      cacheDir: flags['no-cache'] ? undefined : flags.cache ?? d.cacheDir,
     },
   };
 }
@@ -169,6 +186,10 @@ function table(rows: string[][]): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (!args) {
+    console.log(USAGE);
+    return;
+  }
   // A missing or malformed file fails here, before any decoding or model work.
   for (const c of args.clips) {
     readVideoTruth(c.json);
@@ -244,7 +265,7 @@ async function main(): Promise<void> {
 
 // Exit explicitly: V8 keeps compiling onnxruntime's wasm in the background after the last run (see tools/eval.ts).
 main().then(() => process.exit(0), (e: unknown) => {
-  if (e instanceof UsageError) console.error(`${e.message ? `eval:video: ${e.message}\n` : ''}${USAGE}`);
+  if (e instanceof UsageError) console.error(`eval:video: ${e.message}\n${USAGE}`);
   else if (e instanceof TruthError) console.error(e.message);
   else console.error(e);
   process.exit(e instanceof UsageError || e instanceof TruthError ? 2 : 1);

@@ -1,23 +1,35 @@
-// npm run eval -- ANNOTATIONS.json [--json OUT.json] [--model yunet|blazeface|front128] [--side PX] [--tiles on|off|PLAN]
-//                                  [--threshold T] [--tall PX:T] [--edge T[:BAND]|live|off] [--nms weighted|plain] [--max-faces N] [--limit N]
+// npm run eval -- ANNOTATIONS.json [options] (`--help` lists them)
 // Runs the app's FaceDetector on every image of an annotation file and prints recall by face height.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { detectorDefaults, parseEdge, type DetectorOptions } from '../src/detect/detector';
 import { HEIGHT_BUCKETS, RECALL_MIN_HEIGHT, summarize, type BucketCounts, type EvalSummary } from '../src/detect/eval-metrics';
 import { DEFAULT_TILE_PLAN, formatTilePlan, parseTilePlan } from '../src/detect/tiling';
-import { AnnotationsError, EVAL_MODELS, readAnnotations, runEval, type EvalModel } from '../src/node/eval-run';
+import { AnnotationsError, EVAL_MODELS, readAnnotations, runEval, type EvalModel } from './eval/eval-run';
 import { parseOption } from './options';
-import { UsageError } from '../src/node/usage-error';
+import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type OptionTable } from '../src/cli/command-line';
 
-const USAGE = `usage: npm run eval -- ANNOTATIONS.json [--json OUT.json] [--model ${Object.keys(EVAL_MODELS).join('|')}] [--side PX]
-                       [--tiles on|off|PLAN] [--threshold T] [--tall PX:T|off] [--edge T[:BAND]|live|off]
-                       [--nms weighted|plain] [--max-faces N] [--limit N]
-  defaults: the model's (YuNet: the image at its own size, no tiles; BlazeFace: tiles)
-  --side PX: a free-size model's input long side (default: the image's own)
-  --tall PX:T: keep boxes at least PX input pixels tall from score T
-  PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame's short side), then /min=PX, /cut=keep|drop
-        (on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`;
+const OPTIONS = {
+  json: { type: 'string', value: 'OUT.json', help: 'also write the summary as JSON' },
+  model: { type: 'string', value: Object.keys(EVAL_MODELS).join('|'), help: "the face detector (default yunet); the defaults below are the model's" },
+  side: { type: 'string', value: 'PX', help: "a free-size model's input long side (default: the image's own)" },
+  tiles: {
+    type: 'string', value: 'on|off|PLAN',
+    help: "the detector's tiles (default the model's: YuNet off, BlazeFace on)\n"
+      + 'PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame\'s short side),\n'
+      + 'then /min=PX, /cut=keep|drop '
+      + `(on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`,
+  },
+  threshold: { type: 'string', value: 'T', help: "detector score threshold, 0 < T < 1 (default the model's)" },
+  tall: { type: 'string', value: 'PX:T|off', help: "keep boxes at least PX input pixels tall from score T (default the model's)" },
+  edge: { type: 'string', value: 'T[:BAND]|live|off', help: "keep boxes within BAND of their size from the border from score T (default the model's)" },
+  nms: { type: 'string', value: 'weighted|plain', help: "a face's box: the score-weighted mean of its cluster, or its strongest box (default the model's)" },
+  'max-faces': { type: 'string', value: 'N', help: "faces kept an image (default the detector's)" },
+  limit: { type: 'string', value: 'N', help: 'only the first N images' },
+  help: HELP_OPTION,
+} as const satisfies OptionTable;
+
+const USAGE = `usage: npm run eval -- ANNOTATIONS.json [options]\n${optionsHelp(OPTIONS)}`;
 
 interface Args {
   annotations: string;
@@ -27,43 +39,35 @@ interface Args {
   limit?: number;
 }
 
-function parseArgs(argv: string[]): Args {
-  const positional: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('--')) positional.push(a);
-    else if (a === '--help' || a === '-h') throw new UsageError('');
-    else if (i + 1 >= argv.length) throw new UsageError(`${a} needs a value`);
-    else flags.set(a.slice(2), argv[++i]);
-  }
+/** The run's options, or null when --help asked for the usage. */
+function parseArgs(argv: readonly string[]): Args | null {
+  const { values: flags, positionals: positional } = readCommandLine(argv, OPTIONS);
+  if (flags.help) return null;
   if (positional.length !== 1) throw new UsageError('give exactly one annotation file');
-  const number = (name: string, ok: (v: number) => boolean): number | undefined => {
-    const text = flags.get(name);
+  const number = (name: 'threshold' | 'max-faces' | 'side' | 'limit', ok: (v: number) => boolean): number | undefined => {
+    const text = flags[name];
     if (text === undefined) return undefined;
     const v = Number(text);
     if (!ok(v)) throw new UsageError(`--${name} ${text} is out of range`);
     return v;
   };
-  const model = flags.get('model') ?? 'yunet';
+  const model = flags.model ?? 'yunet';
   if (!(model in EVAL_MODELS)) throw new UsageError(`--model ${model}: expected one of ${Object.keys(EVAL_MODELS).join(', ')}`);
   const spec = EVAL_MODELS[model as EvalModel];
   const d = detectorDefaults(spec);
-  const tiles = parseOption('tiles', flags.get('tiles'), d.tiles, (t) => (t === 'on' ? DEFAULT_TILE_PLAN : parseTilePlan(t, DEFAULT_TILE_PLAN)));
-  const tall = parseOption('tall', flags.get('tall'), d.tall, (t) => {
+  const tiles = parseOption('tiles', flags.tiles, d.tiles, (t) => (t === 'on' ? DEFAULT_TILE_PLAN : parseTilePlan(t, DEFAULT_TILE_PLAN)));
+  const tall = parseOption('tall', flags.tall, d.tall, (t) => {
     if (t === 'off') return { px: Infinity, threshold: 1 };
     const [px, threshold, extra] = t.split(':').map(Number);
     if (extra !== undefined || !(px! > 0) || !(threshold! > 0 && threshold! <= 1)) throw new RangeError('expected PX:T with PX > 0, 0 < T <= 1, or off');
     return { px: px!, threshold: threshold! };
   });
-  const nms = flags.get('nms') ?? (d.nms.weighted ? 'weighted' : 'plain');
+  const nms = flags.nms ?? (d.nms.weighted ? 'weighted' : 'plain');
   if (nms !== 'weighted' && nms !== 'plain') throw new UsageError(`--nms ${nms}: expected weighted or plain`);
-  const edge = parseOption('edge', flags.get('edge'), d.edge, (t) => parseEdge(t, spec));
-  const known = new Set(['json', 'tiles', 'threshold', 'tall', 'edge', 'model', 'side', 'nms', 'max-faces', 'limit']);
-  for (const k of flags.keys()) if (!known.has(k)) throw new UsageError(`unknown option --${k}`);
+  const edge = parseOption('edge', flags.edge, d.edge, (t) => parseEdge(t, spec));
   return {
     annotations: positional[0],
-    json: flags.get('json'),
+    json: flags.json,
     model: model as EvalModel,
     detector: {
       threshold: number('threshold', (v) => v > 0 && v < 1) ?? d.threshold,
@@ -94,6 +98,10 @@ function table(s: EvalSummary, counts: BucketCounts): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (!args) {
+    console.log(USAGE);
+    return;
+  }
   readAnnotations(args.annotations); // a missing or malformed file fails here, before any GPU or model work
   const { tiles, threshold, nms, edge, tall, inputSide } = args.detector;
   const edgeText = edge.threshold < threshold ? `, edge ${edge.threshold}:${edge.band}` : '';
@@ -119,7 +127,7 @@ async function main(): Promise<void> {
 // Exit explicitly: V8 keeps compiling onnxruntime's wasm in the background for a minute or more after the last
 // run, and Node would wait for it.
 main().then(() => process.exit(0), (e: unknown) => {
-  if (e instanceof UsageError) console.error(`${e.message ? `eval: ${e.message}\n` : ''}${USAGE}`);
+  if (e instanceof UsageError) console.error(`eval: ${e.message}\n${USAGE}`);
   else if (e instanceof AnnotationsError) console.error(e.message);
   else console.error(e);
   process.exit(e instanceof UsageError || e instanceof AnnotationsError ? 2 : 1);

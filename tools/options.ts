@@ -1,5 +1,5 @@
 // What the eval commands share in reading their options.
-import { UsageError } from '../src/node/usage-error';
+import { UsageError } from '../src/cli/command-line';
 
 /** `parse(text)` for option `--name`, or `fallback` when it was not given; a parse error names the option. */
 export function parseOption<T>(name: string, text: string | undefined, fallback: T, parse: (text: string) => T): T {

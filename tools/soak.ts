@@ -1,4 +1,4 @@
-// npm run soak -- [--minutes N] [--every S] [--warmup S] [--params QUERY] [--port P] [--json OUT.json] [--check]
+// npm run soak -- [options] (`--help` lists them)
 // Runs the live pipeline in headless Chromium on a fake camera playing real footage (the bundled demo clip) and
 // reports, every interval: JS heap after forced GCs (all of it; its JS objects; native memory), GPU
 // buffers and textures alive, frames drawn, frame time p50/p95, and frames blurred whole by fail-closed. --check
@@ -10,8 +10,9 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
-import { SOAK_TABLE_HEADER, soakFailures, soakRow, type SoakSample } from '../src/soak/soak-check';
-import { heapBytes, type HeapSnapshot } from '../src/soak/heap-snapshot';
+import { SOAK_TABLE_HEADER, soakFailures, soakRow, type SoakSample } from './soak/soak-check';
+import { heapBytes, type HeapSnapshot } from './soak/heap-snapshot';
+import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type OptionTable } from '../src/cli/command-line';
 
 const CACHE = join(process.cwd(), '.cache', 'soak');
 const CAMERA_Y4M = join(CACHE, 'demo-camera.y4m');
@@ -26,31 +27,45 @@ interface Args {
   check: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = { minutes: 30, everyS: 60, warmupS: 30, params: 'source=camera', port: 4337, json: 'soak-results/soak.json', check: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    const positive = () => {
-      const text = value();
-      const v = Number(text);
-      if (!(v > 0)) throw new Error(`${flag} ${text}: expected a positive number`);
-      return v;
-    };
-    if (flag === '--minutes') args.minutes = positive();
-    else if (flag === '--every') args.everyS = positive();
-    else if (flag === '--warmup') args.warmupS = positive();
-    else if (flag === '--params') args.params = value();
-    else if (flag === '--port') args.port = positive();
-    else if (flag === '--json') args.json = value();
-    else if (flag === '--check') args.check = true;
-    else throw new Error(`unknown option ${flag}`);
-  }
-  return args;
+const DEFAULTS: Args = { minutes: 30, everyS: 60, warmupS: 30, params: 'source=camera', port: 4337, json: 'soak-results/soak.json', check: false };
+
+const OPTIONS = {
+  minutes: { type: 'string', value: 'N', help: `minutes sampled after the warm-up (default ${DEFAULTS.minutes})` },
+  every: { type: 'string', value: 'S', help: `seconds between samples (default ${DEFAULTS.everyS})` },
+  warmup: { type: 'string', value: 'S', help: `seconds the app runs before the baseline sample (default ${DEFAULTS.warmupS})` },
+  params: { type: 'string', value: 'QUERY', help: `the app's URL parameters (default ${DEFAULTS.params})` },
+  port: { type: 'string', value: 'P', help: `the app server's port (default ${DEFAULTS.port})` },
+  json: { type: 'string', value: 'OUT.json', help: `the samples and problems as JSON (default ${DEFAULTS.json})` },
+  check: {
+    type: 'boolean',
+    help: 'exit 1 when GPU objects grew after warm-up, heap objects grew more than 10%,\nthe picture stopped, or the app reported an error',
+  },
+  help: HELP_OPTION,
+} as const satisfies OptionTable;
+
+const USAGE = `usage: npm run soak -- [options]\n${optionsHelp(OPTIONS)}`;
+
+/** The run's options, or null when --help asked for the usage. */
+function parseArgs(argv: readonly string[]): Args | null {
+  const { values, positionals } = readCommandLine(argv, OPTIONS);
+  if (values.help) return null;
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+  const positive = (name: 'minutes' | 'every' | 'warmup' | 'port', fallback: number): number => {
+    const text = values[name];
+    if (typeof text !== 'string') return fallback;
+    const v = Number(text);
+    if (!(v > 0)) throw new UsageError(`--${name} ${text}: expected a positive number`);
+    return v;
+  };
+  return {
+    minutes: positive('minutes', DEFAULTS.minutes),
+    everyS: positive('every', DEFAULTS.everyS),
+    warmupS: positive('warmup', DEFAULTS.warmupS),
+    params: values.params ?? DEFAULTS.params,
+    port: positive('port', DEFAULTS.port),
+    json: values.json ?? DEFAULTS.json,
+    check: values.check === true,
+  };
 }
 
 /**
@@ -123,6 +138,10 @@ async function sample(page: Page, cdp: CDPSession, atS: number): Promise<SoakSam
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (!args) {
+    console.log(USAGE);
+    return;
+  }
   prepareCamera();
   const server = await serveApp(args.port);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(CAMERA_Y4M) });

@@ -8,10 +8,10 @@ import { maskFromBox } from './masks';
  * track, so a face the tracker loses and finds again is a new track and is blurred again.
  */
 export class FaceExclusions {
-  private readonly ids = new Set<number>();
+  readonly #ids = new Set<number>();
 
   get size(): number {
-    return this.ids.size;
+    return this.#ids.size;
   }
 
   /** Toggles the face whose mask holds the point (frame pixels); the smallest mask wins where they overlap. */
@@ -21,7 +21,7 @@ export class FaceExclusions {
       .filter(({ m }) => ((x - m.cx) / m.rx) ** 2 + ((y - m.cy) / m.ry) ** 2 <= 1)
       .sort((a, b) => a.m.rx * a.m.ry - b.m.rx * b.m.ry)[0];
     if (!hit) return null;
-    if (!this.ids.delete(hit.f.id)) this.ids.add(hit.f.id);
+    if (!this.#ids.delete(hit.f.id)) this.#ids.add(hit.f.id);
     return hit.f;
   }
 
@@ -33,7 +33,7 @@ export class FaceExclusions {
     const masks: FaceMask[] = [];
     const shown: Rect[] = [];
     for (const f of faces) {
-      const excluded = this.ids.has(f.id);
+      const excluded = this.#ids.has(f.id);
       if (excluded) shown.push(f.box);
       if (!excluded || outlines) masks.push(maskFromBox(f.box, maskScale, excluded));
     }
@@ -42,10 +42,10 @@ export class FaceExclusions {
 
   /** Forgets ids whose tracks have ended (they never come back), so the set cannot grow over a long run. */
   keepOnly(faces: readonly TrackedFace[]): void {
-    for (const id of this.ids) if (!faces.some((f) => f.id === id)) this.ids.delete(id);
+    for (const id of this.#ids) if (!faces.some((f) => f.id === id)) this.#ids.delete(id);
   }
 
   clear(): void {
-    this.ids.clear();
+    this.#ids.clear();
   }
 }

@@ -12,27 +12,27 @@ export interface FrameStatsWindow {
 
 /** Counts frames and their times in windows; `take()` closes one window and starts the next. */
 export class FrameStats {
-  private frames = 0;
-  private failClosedFrames = 0;
-  private frameMs: number[] = [];
+  #frames = 0;
+  #failClosedFrames = 0;
+  #frameMs: number[] = [];
 
   record(frameMs: number, failClosed: boolean): void {
-    this.frames++;
-    if (failClosed) this.failClosedFrames++;
-    this.frameMs.push(frameMs);
+    this.#frames++;
+    if (failClosed) this.#failClosedFrames++;
+    this.#frameMs.push(frameMs);
   }
 
   take(): FrameStatsWindow {
-    const sorted = this.frameMs.sort((a, b) => a - b);
+    const sorted = this.#frameMs.sort((a, b) => a - b);
     const window = {
-      frames: this.frames,
-      failClosedFrames: this.failClosedFrames,
+      frames: this.#frames,
+      failClosedFrames: this.#failClosedFrames,
       frameMsP50: percentile(sorted, 0.5),
       frameMsP95: percentile(sorted, 0.95),
     };
-    this.frames = 0;
-    this.failClosedFrames = 0;
-    this.frameMs = [];
+    this.#frames = 0;
+    this.#failClosedFrames = 0;
+    this.#frameMs = [];
     return window;
   }
 }

@@ -22,8 +22,10 @@ export class InputSideChooser {
   #index: number;
   #ms = new RollingMedian(SAMPLES);
   #samples = 0;
+  readonly #targetMs: number;
 
-  constructor(private readonly targetMs: number, start = LIVE_START_SIDE) {
+  constructor(targetMs: number, start = LIVE_START_SIDE) {
+    this.#targetMs = targetMs;
     this.#index = Math.max(0, LIVE_SIDES.indexOf(start));
   }
 
@@ -39,8 +41,8 @@ export class InputSideChooser {
     if (++this.#samples < SAMPLES) return;
     const median = this.#ms.value;
     const next = LIVE_SIDES[this.#index + 1];
-    if (median > this.targetMs && this.#index > 0) this.#move(-1);
-    else if (next !== undefined && next <= frameLong && median * (next / side) ** 2 < HEADROOM * this.targetMs) this.#move(1);
+    if (median > this.#targetMs && this.#index > 0) this.#move(-1);
+    else if (next !== undefined && next <= frameLong && median * (next / side) ** 2 < HEADROOM * this.#targetMs) this.#move(1);
   }
 
   #move(step: number): void {

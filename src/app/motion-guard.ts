@@ -35,13 +35,16 @@ export function thumbnailChange(a: ArrayLike<number>, b: ArrayLike<number>): num
  */
 export class MotionGuard {
   #thumbs = new Map<number, ArrayLike<number>>();
+  readonly #threshold: number;
 
   /** `threshold`: mean change 0..255 that trips the guard; 0 turns it off. */
-  constructor(private readonly threshold = DEFAULT_MOTION_GUARD) {}
+  constructor(threshold = DEFAULT_MOTION_GUARD) {
+    this.#threshold = threshold;
+  }
 
   /** Off (threshold 0): no thumbnail needs making. */
   get enabled(): boolean {
-    return this.threshold > 0;
+    return this.#threshold > 0;
   }
 
   /** Records the thumbnail of the frame captured at `frameMs`. */
@@ -73,8 +76,8 @@ export class MotionGuard {
       }
     }
     if (!then || !newest) return false;
-    const moved = newest.ms > resultCaptureMs && thumbnailChange(newest.cells, then.cells) > this.threshold;
-    const moving = previous !== undefined && thumbnailChange(newest.cells, previous.cells) > this.threshold * IN_PROGRESS;
+    const moved = newest.ms > resultCaptureMs && thumbnailChange(newest.cells, then.cells) > this.#threshold;
+    const moving = previous !== undefined && thumbnailChange(newest.cells, previous.cells) > this.#threshold * IN_PROGRESS;
     // Results only get newer: thumbnails before `then` are never a reference again. The newest's predecessor may be
     // older than `then` (a result for the newest frame) and is kept, so asking again before a new thumbnail lands
     // gets the same answer.

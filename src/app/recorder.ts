@@ -11,39 +11,39 @@ export function extensionFor(mimeType: string): string {
 
 /** Records a stream (the anonymized canvas's) into one Blob, in memory: nothing is uploaded anywhere. */
 export class ClipRecorder {
-  private readonly recorder: MediaRecorder;
-  private readonly chunks: Blob[] = [];
-  private startedAt = 0;
-  private stoppedAt = 0;
+  readonly #recorder: MediaRecorder;
+  readonly #chunks: Blob[] = [];
+  #startedAt = 0;
+  #stoppedAt = 0;
   bytes = 0;
 
   constructor(stream: MediaStream, readonly mimeType = pickRecordingType() ?? '') {
-    this.recorder = new MediaRecorder(stream, mimeType ? { mimeType } : {});
-    this.recorder.addEventListener('dataavailable', (e) => {
+    this.#recorder = new MediaRecorder(stream, mimeType ? { mimeType } : {});
+    this.#recorder.addEventListener('dataavailable', (e) => {
       if (e.data.size > 0) {
-        this.chunks.push(e.data);
+        this.#chunks.push(e.data);
         this.bytes += e.data.size;
       }
     });
   }
 
   start(): void {
-    this.startedAt = performance.now();
-    this.recorder.start(1000);
+    this.#startedAt = performance.now();
+    this.#recorder.start(1000);
   }
 
   get durationMs(): number {
-    if (!this.startedAt) return 0;
-    return (this.stoppedAt || performance.now()) - this.startedAt;
+    if (!this.#startedAt) return 0;
+    return (this.#stoppedAt || performance.now()) - this.#startedAt;
   }
 
   stop(): Promise<Blob> {
     return new Promise((resolve) => {
-      this.recorder.addEventListener('stop', () => {
-        this.stoppedAt = performance.now();
-        resolve(new Blob(this.chunks, { type: this.recorder.mimeType || this.mimeType || 'video/webm' }));
+      this.#recorder.addEventListener('stop', () => {
+        this.#stoppedAt = performance.now();
+        resolve(new Blob(this.#chunks, { type: this.#recorder.mimeType || this.mimeType || 'video/webm' }));
       }, { once: true });
-      this.recorder.stop();
+      this.#recorder.stop();
     });
   }
 }

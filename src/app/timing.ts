@@ -1,31 +1,35 @@
 /** Median of the last `size` samples; the status line's numbers should not twitch with every frame. */
 export class RollingMedian {
-  private readonly samples: number[] = [];
-  constructor(private readonly size = 30) {}
+  readonly #samples: number[] = [];
+  readonly #size: number;
+
+  constructor(size = 30) {
+    this.#size = size;
+  }
 
   push(v: number): void {
-    this.samples.push(v);
-    if (this.samples.length > this.size) this.samples.shift();
+    this.#samples.push(v);
+    if (this.#samples.length > this.#size) this.#samples.shift();
   }
 
   get value(): number {
-    if (this.samples.length === 0) return NaN;
-    const sorted = [...this.samples].sort((a, b) => a - b);
+    if (this.#samples.length === 0) return NaN;
+    const sorted = [...this.#samples].sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)];
   }
 }
 
 /** Frames per second over a sliding one-second window of frame times. */
 export class RateMeter {
-  private readonly times: number[] = [];
+  readonly #times: number[] = [];
 
   tick(nowMs: number): void {
-    this.times.push(nowMs);
-    while (this.times.length > 0 && nowMs - this.times[0] > 1000) this.times.shift();
+    this.#times.push(nowMs);
+    while (this.#times.length > 0 && nowMs - this.#times[0] > 1000) this.#times.shift();
   }
 
   get perSecond(): number {
-    return this.times.length;
+    return this.#times.length;
   }
 }
 

@@ -12,32 +12,32 @@ export interface CallStats {
  * side would see it. ICE stays on host candidates (no STUN/TURN server), so nothing crosses the network.
  */
 export class LoopbackCall {
-  private readonly sender = new RTCPeerConnection({ iceServers: [] });
-  private readonly receiver = new RTCPeerConnection({ iceServers: [] });
+  readonly #sender = new RTCPeerConnection({ iceServers: [] });
+  readonly #receiver = new RTCPeerConnection({ iceServers: [] });
 
   readonly remote: Promise<MediaStream>;
 
   constructor(stream: MediaStream) {
-    this.sender.onicecandidate = (e) => void (e.candidate && this.receiver.addIceCandidate(e.candidate));
-    this.receiver.onicecandidate = (e) => void (e.candidate && this.sender.addIceCandidate(e.candidate));
+    this.#sender.onicecandidate = (e) => void (e.candidate && this.#receiver.addIceCandidate(e.candidate));
+    this.#receiver.onicecandidate = (e) => void (e.candidate && this.#sender.addIceCandidate(e.candidate));
     this.remote = new Promise((resolve) => {
-      this.receiver.ontrack = (e) => resolve(e.streams[0] ?? new MediaStream([e.track]));
+      this.#receiver.ontrack = (e) => resolve(e.streams[0] ?? new MediaStream([e.track]));
     });
-    for (const track of stream.getVideoTracks()) this.sender.addTrack(track, stream);
+    for (const track of stream.getVideoTracks()) this.#sender.addTrack(track, stream);
   }
 
   async connect(): Promise<void> {
-    const offer = await this.sender.createOffer();
-    await this.sender.setLocalDescription(offer);
-    await this.receiver.setRemoteDescription(offer);
-    const answer = await this.receiver.createAnswer();
-    await this.receiver.setLocalDescription(answer);
-    await this.sender.setRemoteDescription(answer);
+    const offer = await this.#sender.createOffer();
+    await this.#sender.setLocalDescription(offer);
+    await this.#receiver.setRemoteDescription(offer);
+    const answer = await this.#receiver.createAnswer();
+    await this.#receiver.setLocalDescription(answer);
+    await this.#sender.setRemoteDescription(answer);
   }
 
   async stats(): Promise<CallStats> {
     const out: CallStats = { width: 0, height: 0, fps: 0, rttMs: NaN, codec: '' };
-    const report = await this.receiver.getStats();
+    const report = await this.#receiver.getStats();
     const codecs = new Map<string, string>();
     report.forEach((r: RTCStats & Record<string, unknown>) => {
       if (r.type === 'codec') codecs.set(r.id, String(r.mimeType ?? ''));
@@ -57,7 +57,7 @@ export class LoopbackCall {
   }
 
   close(): void {
-    this.sender.close();
-    this.receiver.close();
+    this.#sender.close();
+    this.#receiver.close();
   }
 }

@@ -9,10 +9,12 @@ import '../ui/veil-app';
 export class VeilCallPreview extends LitElement {
   static override properties = { stats: { state: true }, failure: { state: true } };
 
+  // Lit's reactive state is internal but public: lit makes an accessor for each name in `properties`, which a
+  // #private field cannot have.
   declare stats: CallStats | null;
   declare failure: string;
-  private call: LoopbackCall | null = null;
-  private timer = 0;
+  #call: LoopbackCall | null = null;
+  #timer = 0;
 
   constructor() {
     super();
@@ -33,12 +35,12 @@ export class VeilCallPreview extends LitElement {
     const app = this.renderRoot.querySelector('veil-app')!;
     await app.updateComplete;
     try {
-      this.call = new LoopbackCall(app.captureStream(30));
-      await this.call.connect();
+      this.#call = new LoopbackCall(app.captureStream(30));
+      await this.#call.connect();
       const video = this.renderRoot.querySelector<HTMLVideoElement>('video[data-role="remote"]')!;
-      video.srcObject = await this.call.remote;
+      video.srcObject = await this.#call.remote;
       await video.play();
-      this.timer = window.setInterval(async () => (this.stats = (await this.call?.stats()) ?? null), 1000);
+      this.#timer = window.setInterval(async () => (this.stats = (await this.#call?.stats()) ?? null), 1000);
     } catch (e) {
       this.failure = `The loopback call could not start: ${(e as Error).message}`;
     }
@@ -46,8 +48,8 @@ export class VeilCallPreview extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearInterval(this.timer);
-    this.call?.close();
+    clearInterval(this.#timer);
+    this.#call?.close();
   }
 
   override render() {

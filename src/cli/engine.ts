@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chosenDetectorOptions, FaceDetector } from '../detect/detector';
 import { configureOrt, DEFAULT_MODEL, FaceModel, MODELS, type ModelName } from '../detect/model';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { requestNodeDevice } from '../gpu/webgpu-node';
 import { FrameEngine } from '../offline/frame-engine';
 import { AnonymizePass } from '../render/anonymize-pass';
 

@@ -19,7 +19,7 @@ struct Level {
   stride: f32,
   cols: u32,
   rows: u32,
-  first_anchor: u32,  // cells of the finer strides before this one: a candidate's anchor is unique in its crop
+  firstAnchor: u32, // cells of the finer strides before this one: a candidate's anchor is unique in its crop
 }
 
 struct Candidates {
@@ -57,11 +57,11 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let cy = (row + bbox[4u * i + 1u]) * s;
   let w = exp(bbox[4u * i + 2u]) * s;
   let h = exp(bbox[4u * i + 3u]) * s;
-  let size = crop.input_size;
+  let size = crop.inputSize;
   var kp: array<f32, 12>;
   for (var k = 0u; k < KEYPOINTS; k++) {
     kp[2u * k] = (col + kps[10u * i + 2u * k]) * s / size.x;
     kp[2u * k + 1u] = (row + kps[10u * i + 2u * k + 1u]) * s / size.y;
   }
-  append(crop, level.first_anchor + cell, score, vec4f((cx - w / 2.0) / size.x, (cy - h / 2.0) / size.y, w / size.x, h / size.y), kp);
+  append(crop, level.firstAnchor + cell, score, vec4f((cx - w / 2.0) / size.x, (cy - h / 2.0) / size.y, w / size.x, h / size.y), kp);
 }

@@ -4,7 +4,7 @@ import { decodeFloor, keepScore, type KeepRule } from './detector';
 import { BLAZEFACE_BACK_256, YUNET_N, type CpuOutputs, type InputSize } from './model';
 import { isCut, type Crop } from './tiling';
 import type { Detection, FrameSize } from '../core/types';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { requestNodeDevice } from '../gpu/webgpu-node';
 import { anchorCpuOutputs, randomGridRaw, randomRaw, uploadOutputs, uploadRaw } from '../testing/raw-outputs';
 import {
   AnchorDecodePass, CANDIDATES, DECODE_CROP, DECODE_GRID_WGSL, DECODE_LEVEL, DECODE_WGSL as code, GridDecodePass, readRecord,

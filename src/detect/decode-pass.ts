@@ -16,12 +16,12 @@ export const DECODE_GRID_WGSL = candidateCode + cropKeepCode + gridCode;
 
 /** Byte offsets of `struct Crop` in crop-keep.wgsl (decode-pass.gpu.test.ts checks them against the WGSL). */
 export const DECODE_CROP = {
-  rect: 0, drop_edge: 16, margin: 32, threshold: 40, index: 44, edge_threshold: 48, edge_band: 52,
-  tall_px: 56, tall_threshold: 60, input_size: 64, byteSize: 80,
+  rect: 0, dropEdge: 16, margin: 32, threshold: 40, index: 44, edgeThreshold: 48, edgeBand: 52,
+  tallPx: 56, tallThreshold: 60, inputSize: 64, byteSize: 80,
 } as const;
 
 /** Byte offsets of `struct Level` in decode-grid.wgsl. */
-export const DECODE_LEVEL = { stride: 0, cols: 4, rows: 8, first_anchor: 12, byteSize: 16 } as const;
+export const DECODE_LEVEL = { stride: 0, cols: 4, rows: 8, firstAnchor: 12, byteSize: 16 } as const;
 
 /** Candidate buffer layout, as documented at the top of decode.wgsl. */
 export const CANDIDATES = { countOffset: 0, recordsOffset: 4, recordWords: 7 + 2 * KEYPOINTS } as const;
@@ -157,11 +157,11 @@ function writeCrop(data: ArrayBuffer, at: number, c: DecodeCrop): void {
   const f = new Float32Array(data, at, DECODE_CROP.byteSize / 4);
   const u = new Uint32Array(data, at, DECODE_CROP.byteSize / 4);
   f.set([c.rect.x, c.rect.y, c.rect.w, c.rect.h], DECODE_CROP.rect / 4);
-  u.set(c.dropEdges.map(Number), DECODE_CROP.drop_edge / 4);
+  u.set(c.dropEdges.map(Number), DECODE_CROP.dropEdge / 4);
   f.set([c.margin.x, c.margin.y, c.threshold], DECODE_CROP.margin / 4);
   u[DECODE_CROP.index / 4] = c.index;
   // A rule that never applies (tallPx Infinity) is written as the largest f32: WGSL need not honour infinities.
-  f.set([c.edgeThreshold, c.edgeBand, Math.min(c.tallPx, F32_MAX), c.tallThreshold, c.input.width, c.input.height], DECODE_CROP.edge_threshold / 4);
+  f.set([c.edgeThreshold, c.edgeBand, Math.min(c.tallPx, F32_MAX), c.tallThreshold, c.input.width, c.input.height], DECODE_CROP.edgeThreshold / 4);
 }
 
 /** BlazeFace's SSD anchors (decode.wgsl): one dispatch over every anchor of every crop. */
@@ -202,9 +202,11 @@ export class AnchorDecodePass extends DecodeBase {
 /** YuNet's anchor-free stride grids (decode-grid.wgsl): one dispatch per stride, over its cells of every crop. */
 export class GridDecodePass extends DecodeBase {
   #levels: BufferPool;
+  readonly #strides: readonly number[];
 
-  constructor(device: GPUDevice, private readonly strides: readonly number[], o: DecodePassOptions) {
+  constructor(device: GPUDevice, strides: readonly number[], o: DecodePassOptions) {
     super(device, 'decode-grid', DECODE_GRID_WGSL, {}, o);
+    this.#strides = strides;
     this.#levels = new BufferPool(device, 'decode-grid-level', GPUBufferUsage.UNIFORM);
   }
 
@@ -213,7 +215,7 @@ export class GridDecodePass extends DecodeBase {
   }
 
   encode(encoder: GPUCommandEncoder, outputs: readonly GPUBuffer[], crops: readonly DecodeCrop[]): void {
-    const n = this.strides.length;
+    const n = this.#strides.length;
     if (outputs.length !== 4 * n) throw new RangeError(`decode: needs cls, obj, bbox and kps for ${n} strides, got ${outputs.length} buffers`);
     const size = crops[0]?.input;
     if (!size || crops.some((c) => c.input.width !== size.width || c.input.height !== size.height)) {
@@ -223,7 +225,7 @@ export class GridDecodePass extends DecodeBase {
     const pass = encoder.beginComputePass({ label: 'decode-grid' });
     pass.setPipeline(this.pipeline);
     let first = 0;
-    this.strides.forEach((s, l) => {
+    this.#strides.forEach((s, l) => {
       const cols = size.width / s;
       const rows = size.height / s;
       const data = new ArrayBuffer(DECODE_LEVEL.byteSize);

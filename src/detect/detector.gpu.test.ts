@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadRgba } from '../gpu/readback';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { requestNodeDevice } from '../gpu/webgpu-node';
 import { gridAnchorCount } from './anchors';
 import { BOX_STRIDE, decodeOutputs, decodeRef, type RawOutputs } from './decode';
 import { batchesBySize, decodeFloor, detectorDefaults, FaceDetector, mergeCrops, type DetectorOptions } from './detector';

@@ -228,30 +228,29 @@ export function batchesBySize(crops: readonly Crop[]): { size: InputSize; crops:
  */
 export class FaceDetector {
   readonly options: DetectorOptions;
-  private readonly preprocess: PreprocessPass;
-  private readonly decode: DecodePass;
-  private readonly nms: NmsPass;
+  readonly #preprocess: PreprocessPass;
+  readonly #decode: DecodePass;
+  readonly #nms: NmsPass;
   /** Model inputs by batch (crops of one size back to back), grown to the most a frame has needed. */
-  private readonly inputs: BufferPool;
+  readonly #inputs: BufferPool;
   /** The wasm path's readback staging buffer and CPU copy, grown as needed and reused (one detect() at a time). */
-  private readback: { staging: GPUBuffer; tensors: Float32Array } | undefined;
-  private busy = false;
+  #readback: { staging: GPUBuffer; tensors: Float32Array } | undefined;
+  #busy = false;
   /** Round-robin position in the tile list when a call runs only some tiles. */
-  private nextTile = 0;
+  #nextTile = 0;
+  readonly #device: GPUDevice;
+  readonly #probe: StageProbe<DetectStage> | undefined;
 
   /** `options`: over the model's defaults (detectorDefaults). `probe`: a bench's timing hooks (see StageProbe). */
-  constructor(
-    private readonly device: GPUDevice,
-    readonly model: FaceModel,
-    options: Partial<DetectorOptions> = {},
-    private readonly probe?: StageProbe<DetectStage>,
-  ) {
+  constructor(device: GPUDevice, readonly model: FaceModel, options: Partial<DetectorOptions> = {}, probe?: StageProbe<DetectStage>) {
+    this.#device = device;
+    this.#probe = probe;
     this.options = { ...detectorDefaults(model.spec), ...options };
-    this.preprocess = new PreprocessPass(device, model.spec.format);
-    this.inputs = new BufferPool(device, 'model-input', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+    this.#preprocess = new PreprocessPass(device, model.spec.format);
+    this.#inputs = new BufferPool(device, 'model-input', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     // Appends land in no fixed order, so past the cap faces would drop at random: detect() refuses such a frame.
-    this.decode = createDecodePass(device, model.spec, { maxCandidates: NMS_CAP });
-    this.nms = new NmsPass(device, this.decode.candidates, { maxFaces: this.options.nms.maxFaces, keypoints: model.spec.keypoints });
+    this.#decode = createDecodePass(device, model.spec, { maxCandidates: NMS_CAP });
+    this.#nms = new NmsPass(device, this.#decode.candidates, { maxFaces: this.options.nms.maxFaces, keypoints: model.spec.keypoints });
   }
 
   /** The crops detect() runs on a frame of this size, the whole frame first. */
@@ -270,50 +269,50 @@ export class FaceDetector {
    * the whole frame's long side in model pixels, for a model of free size (DetectorOptions.inputSide).
    */
   detect(frame: GPUTexture, maxTiles = Infinity, inputSide = this.options.inputSide): Promise<Detection[]> {
-    if (this.busy) return Promise.reject(new Error('detect: the previous detect() has not settled (its tensors are in use)'));
-    this.busy = true;
+    if (this.#busy) return Promise.reject(new Error('detect: the previous detect() has not settled (its tensors are in use)'));
+    this.#busy = true;
     try {
-      return this.run(frame, maxTiles, inputSide).finally(() => (this.busy = false));
+      return this.#run(frame, maxTiles, inputSide).finally(() => (this.#busy = false));
     } catch (e) {
-      this.busy = false;
+      this.#busy = false;
       return Promise.reject(e); // callers chain .catch(); a throw here would escape their frame loop
     }
   }
 
-  private run(frame: GPUTexture, maxTiles: number, inputSide: number | undefined): Promise<Detection[]> {
+  #run(frame: GPUTexture, maxTiles: number, inputSide: number | undefined): Promise<Detection[]> {
     const size = { width: frame.width, height: frame.height };
-    const crops = this.rotate(this.crops(size.width, size.height, inputSide), maxTiles);
-    this.inputs.reset();
-    const batches = batchesBySize(crops).map((b): CropBatch => ({ ...b, input: this.inputs.take(b.crops.length * tensorBytes(b.size)) }));
+    const crops = this.#rotate(this.crops(size.width, size.height, inputSide), maxTiles);
+    this.#inputs.reset();
+    const batches = batchesBySize(crops).map((b): CropBatch => ({ ...b, input: this.#inputs.take(b.crops.length * tensorBytes(b.size)) }));
     // PreprocessPass takes its crop through one uniform buffer: one submit per crop.
     for (const b of batches) {
       b.crops.forEach((c, j) => {
-        const encoder = this.device.createCommandEncoder({ label: 'detect-preprocess' });
-        this.probe?.mark('preprocess', 'begin', encoder);
-        this.preprocess.encode(encoder, frame, crops[c].rect, b.size, b.input, j * tensorBytes(b.size));
-        this.probe?.mark('preprocess', 'end', encoder);
-        this.device.queue.submit([encoder.finish()]);
+        const encoder = this.#device.createCommandEncoder({ label: 'detect-preprocess' });
+        this.#probe?.mark('preprocess', 'begin', encoder);
+        this.#preprocess.encode(encoder, frame, crops[c].rect, b.size, b.input, j * tensorBytes(b.size));
+        this.#probe?.mark('preprocess', 'end', encoder);
+        this.#device.queue.submit([encoder.finish()]);
       });
     }
-    return this.model.provider === 'webgpu' ? this.runOnGpu(crops, batches, size) : this.runOnCpu(crops, batches, size);
+    return this.model.provider === 'webgpu' ? this.#runOnGpu(crops, batches, size) : this.#runOnCpu(crops, batches, size);
   }
 
-  private async runOnGpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
+  async #runOnGpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
     const outputs: { release(): void; buffers: GPUBuffer[] }[] = [];
     let read: () => Promise<NmsResult>;
     try {
-      this.probe?.mark('inference', 'begin');
+      this.#probe?.mark('inference', 'begin');
       for (const b of batches) outputs.push(await this.model.runGpuBatch(b.input, b.crops.length, b.size));
-      this.probe?.mark('inference', 'end');
-      const encoder = this.device.createCommandEncoder({ label: 'detect-decode-nms' });
-      this.decode.begin(encoder);
-      this.probe?.mark('decode', 'begin', encoder);
-      batches.forEach((b, i) => this.decode.encode(encoder, outputs[i].buffers, b.crops.map((c) => decodeCrop(crops[c], c, frame, this.options))));
-      this.probe?.mark('decode', 'end', encoder);
-      this.probe?.mark('nms', 'begin', encoder);
-      read = this.nms.encode(encoder, this.options.nms);
-      this.probe?.mark('nms', 'end', encoder);
-      this.device.queue.submit([encoder.finish()]);
+      this.#probe?.mark('inference', 'end');
+      const encoder = this.#device.createCommandEncoder({ label: 'detect-decode-nms' });
+      this.#decode.begin(encoder);
+      this.#probe?.mark('decode', 'begin', encoder);
+      batches.forEach((b, i) => this.#decode.encode(encoder, outputs[i].buffers, b.crops.map((c) => decodeCrop(crops[c], c, frame, this.options))));
+      this.#probe?.mark('decode', 'end', encoder);
+      this.#probe?.mark('nms', 'begin', encoder);
+      read = this.#nms.encode(encoder, this.options.nms);
+      this.#probe?.mark('nms', 'end', encoder);
+      this.#device.queue.submit([encoder.finish()]);
     } finally {
       outputs.forEach((o) => o.release());
     }
@@ -325,22 +324,22 @@ export class FaceDetector {
     });
   }
 
-  private async runOnCpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
+  async #runOnCpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
     const perCrop: Candidate[][] = [];
     for (const b of batches) {
-      this.probe?.mark('readback', 'begin');
-      const tensors = await this.readInput(b.input, b.crops.length * tensorBytes(b.size));
-      this.probe?.mark('readback', 'end');
-      this.probe?.mark('inference', 'begin');
+      this.#probe?.mark('readback', 'begin');
+      const tensors = await this.#readInput(b.input, b.crops.length * tensorBytes(b.size));
+      this.#probe?.mark('readback', 'end');
+      this.#probe?.mark('inference', 'begin');
       const raws = await this.model.runCpuBatch(tensors, b.crops.length, b.size);
-      this.probe?.mark('inference', 'end');
-      this.probe?.mark('decode', 'begin');
+      this.#probe?.mark('inference', 'end');
+      this.#probe?.mark('decode', 'begin');
       b.crops.forEach((c, j) => (perCrop[c] = decodeOutputs(this.model.spec, raws[j], b.size, decodeFloor(this.options))));
-      this.probe?.mark('decode', 'end');
+      this.#probe?.mark('decode', 'end');
     }
-    this.probe?.mark('nms', 'begin');
+    this.#probe?.mark('nms', 'begin');
     const detections = mergeCrops(perCrop, crops, frame, this.options);
-    this.probe?.mark('nms', 'end');
+    this.#probe?.mark('nms', 'end');
     return detections;
   }
 
@@ -348,18 +347,18 @@ export class FaceDetector {
    * `input`'s first `bytes` on the CPU, through a staging buffer and an array that are made once and reused: a
    * fresh multi-megabyte staging buffer and copy per detection (9 crops: 7 MB) was allocation churn at video rate.
    */
-  private async readInput(input: GPUBuffer, bytes: number): Promise<Float32Array> {
-    if (!this.readback || this.readback.staging.size < bytes) {
-      this.readback?.staging.destroy();
-      this.readback = {
-        staging: this.device.createBuffer({ label: 'model-input-readback', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }),
+  async #readInput(input: GPUBuffer, bytes: number): Promise<Float32Array> {
+    if (!this.#readback || this.#readback.staging.size < bytes) {
+      this.#readback?.staging.destroy();
+      this.#readback = {
+        staging: this.#device.createBuffer({ label: 'model-input-readback', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }),
         tensors: new Float32Array(bytes / Float32Array.BYTES_PER_ELEMENT),
       };
     }
-    const { staging, tensors } = this.readback;
-    const encoder = this.device.createCommandEncoder({ label: 'model-input-readback' });
+    const { staging, tensors } = this.#readback;
+    const encoder = this.#device.createCommandEncoder({ label: 'model-input-readback' });
     encoder.copyBufferToBuffer(input, 0, staging, 0, bytes);
-    this.device.queue.submit([encoder.finish()]);
+    this.#device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ, 0, bytes);
     const view = tensors.subarray(0, bytes / Float32Array.BYTES_PER_ELEMENT);
     view.set(new Float32Array(staging.getMappedRange(0, bytes)));
@@ -367,19 +366,19 @@ export class FaceDetector {
     return view;
   }
 
-  private rotate(crops: Crop[], maxTiles: number): Crop[] {
+  #rotate(crops: Crop[], maxTiles: number): Crop[] {
     const [whole, ...tiles] = crops;
     if (tiles.length <= maxTiles) return crops;
-    const picked = Array.from({ length: Math.max(0, maxTiles) }, (_, i) => tiles[(this.nextTile + i) % tiles.length]);
-    this.nextTile = (this.nextTile + picked.length) % tiles.length;
+    const picked = Array.from({ length: Math.max(0, maxTiles) }, (_, i) => tiles[(this.#nextTile + i) % tiles.length]);
+    this.#nextTile = (this.#nextTile + picked.length) % tiles.length;
     return [whole, ...picked];
   }
 
   destroy(): void {
-    this.inputs.destroy();
-    this.readback?.staging.destroy();
-    this.preprocess.destroy();
-    this.decode.destroy();
-    this.nms.destroy();
+    this.#inputs.destroy();
+    this.#readback?.staging.destroy();
+    this.#preprocess.destroy();
+    this.#decode.destroy();
+    this.#nms.destroy();
   }
 }

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readImageRgba } from '../node/image-io';
+import { readImageRgba } from '../testing/image-io';
 import { BLAZEFACE_BACK_256, BLAZEFACE_FRONT_128, configureOrt, FaceModel, fixedInput, tensorLength, type CpuOutputs, type ModelSpec } from './model';
 import { letterboxCrop, preprocessRef } from './preprocess';
 import type { Rect } from '../core/types';
 import { random } from '../testing/random';
-import { summarize } from '../bench/stats';
+import { percentile } from '../app/timing';
 
 // The batched models (tools/batch-model.py) only free the batch dimension: per crop they must compute what the
 // originals compute. Measured here: max |difference| 0 (bit-identical) on back-256 and front-128, n = 1, 3 and 8.
@@ -52,7 +52,7 @@ async function open(spec: ModelSpec, path: string): Promise<FaceModel> {
   return FaceModel.create(spec, new Uint8Array(readFileSync(resolve(path))), 'wasm');
 }
 
-const median = (xs: readonly number[]) => summarize(xs).median;
+const median = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
 
 describe.each([
   { spec: BLAZEFACE_BACK_256, batches: [1, 3, 8] },

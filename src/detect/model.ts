@@ -205,12 +205,15 @@ export function fixedInput(spec: ModelSpec): InputSize | undefined {
 
 /** One onnxruntime-web session of a face model on one execution provider. */
 export class FaceModel {
-  private constructor(
-    readonly spec: ModelSpec,
-    readonly provider: Provider,
-    private readonly ort: OrtRuntime,
-    private readonly session: Ort.InferenceSession,
-  ) {}
+  readonly #ort: OrtRuntime;
+  readonly #session: Ort.InferenceSession;
+
+  // ECMAScript has no private constructors: TypeScript's keeps every caller on create(), which turns a session
+  // onnxruntime-web refuses into a ModelLoadError.
+  private constructor(readonly spec: ModelSpec, readonly provider: Provider, ort: OrtRuntime, session: Ort.InferenceSession) {
+    this.#ort = ort;
+    this.#session = session;
+  }
 
   /** `device` is required for 'webgpu': the provider then runs on the same GPUDevice as our passes. */
   static async create(spec: ModelSpec, bytes: Uint8Array, provider: Provider, device?: GPUDevice): Promise<FaceModel> {
@@ -225,11 +228,11 @@ export class FaceModel {
     }
   }
 
-  private get inputName(): string {
-    return this.session.inputNames[0];
+  get #inputName(): string {
+    return this.#session.inputNames[0];
   }
 
-  private dims(n: number, size: InputSize): number[] {
+  #dims(n: number, size: InputSize): number[] {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`batch size ${n} is not a positive integer`);
     const fixed = fixedInput(this.spec);
     if (fixed && (size.width !== fixed.width || size.height !== fixed.height)) {
@@ -249,7 +252,7 @@ export class FaceModel {
     if (input.length !== n * tensorLength(size)) {
       throw new RangeError(`input holds ${input.length} floats, not ${n} tensors of ${tensorLength(size)}`);
     }
-    const out = await this.session.run({ [this.inputName]: new this.ort.Tensor('float32', input, this.dims(n, size)) });
+    const out = await this.#session.run({ [this.#inputName]: new this.#ort.Tensor('float32', input, this.#dims(n, size)) });
     const split = (name: string) => {
       const data = out[name].data as Float32Array;
       const each = data.length / n;
@@ -275,8 +278,8 @@ export class FaceModel {
     if (!size) throw new RangeError(`${this.spec.name} takes inputs of any size: say which`);
     const bytes = n * tensorLength(size) * Float32Array.BYTES_PER_ELEMENT;
     if (input.size < bytes) throw new RangeError(`input buffer has ${input.size} bytes, ${n} tensors need ${bytes}`);
-    const tensor = this.ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims: this.dims(n, size) });
-    const out = await this.session.run({ [this.inputName]: tensor });
+    const tensor = this.#ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims: this.#dims(n, size) });
+    const out = await this.#session.run({ [this.#inputName]: tensor });
     const buffers = this.spec.outputs.map((name) => {
       const t = out[name];
       if (t.location !== 'gpu-buffer') throw new Error(`onnxruntime-web returned ${name} on ${t.location}, not on the GPU`);
@@ -286,6 +289,6 @@ export class FaceModel {
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    await this.#session.release();
   }
 }

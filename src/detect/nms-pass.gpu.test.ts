@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYPOINTS } from './decode';
 import { nms, type NmsOptions } from './nms';
 import type { Detection } from '../core/types';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { requestNodeDevice } from '../gpu/webgpu-node';
 import { random } from '../testing/random';
 import { CANDIDATES, type CandidateRecord } from './decode-pass';
 import { NMS_CAP, NMS_PARAMS, NMS_RESULT, NMS_WGSL as code, NmsPass } from './nms-pass';

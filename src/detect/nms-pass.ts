@@ -10,7 +10,7 @@ import { StagingPool } from '../gpu/readback';
 export const NMS_WGSL = candidateCode + nmsCode;
 
 /** Byte offsets of `struct Params` in nms.wgsl (nms-pass.gpu.test.ts checks them against the WGSL). */
-export const NMS_PARAMS = { iou_threshold: 0, weighted: 4, byteSize: 8 } as const;
+export const NMS_PARAMS = { iouThreshold: 0, weighted: 4, byteSize: 8 } as const;
 
 /** Result buffer layout, as documented at the top of nms.wgsl. */
 export const NMS_RESULT = { keptOffset: 0, candidatesOffset: 4, facesOffset: 8, faceWords: CANDIDATES.recordWords } as const;
@@ -83,7 +83,7 @@ export class NmsPass {
 
   /** Encodes the NMS into `encoder`; returns the read to start once the encoder is submitted. */
   encode(encoder: GPUCommandEncoder, o: Pick<NmsOptions, 'iouThreshold' | 'weighted'>): () => Promise<NmsResult> {
-    new Float32Array(this.#paramsData)[NMS_PARAMS.iou_threshold / 4] = o.iouThreshold;
+    new Float32Array(this.#paramsData)[NMS_PARAMS.iouThreshold / 4] = o.iouThreshold;
     new Uint32Array(this.#paramsData)[NMS_PARAMS.weighted / 4] = Number(o.weighted);
     this.#device.queue.writeBuffer(this.#params, 0, this.#paramsData);
 

@@ -24,7 +24,7 @@ const KEYPOINTS2 = 12u;
 const SUMS = 16u;                // x, y, w, h, keypoints[12], each times the score
 
 struct Params {
-  iou_threshold: f32,
+  iouThreshold: f32,
   weighted: u32,
 }
 
@@ -136,7 +136,7 @@ fn build_mask(@builtin(global_invocation_id) id: vec3u) {
   var bits = 0u;
   for (var b = 0u; b < 32u; b++) {
     let col = word * 32u + b;
-    if (col > row && col < n && iou(seed, box_of(col)) > params.iou_threshold) {
+    if (col > row && col < n && iou(seed, box_of(col)) > params.iouThreshold) {
       bits |= 1u << b;
     }
   }

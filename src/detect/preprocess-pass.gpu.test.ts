@@ -3,7 +3,7 @@ import code from './preprocess.wgsl?raw';
 import { BLAZEFACE_BACK_256, YUNET_N, type InputSize, type TensorFormat } from './model';
 import { letterboxCrop, preprocessRef } from './preprocess';
 import type { Rect, RgbaImage } from '../core/types';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { requestNodeDevice } from '../gpu/webgpu-node';
 import { PREPROCESS_PARAMS, PreprocessPass, tensorBytes } from './preprocess-pass';
 import { structLayout } from '../gpu/wgsl-layout';
 import { randomImage } from '../testing/anonymize-test-utils';

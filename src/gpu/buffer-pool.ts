@@ -6,7 +6,15 @@ export class BufferPool {
   #buffers: GPUBuffer[] = [];
   #next = 0;
 
-  constructor(private readonly device: GPUDevice, private readonly label: string, private readonly usage: GPUBufferUsageFlags) {}
+  readonly #device: GPUDevice;
+  readonly #label: string;
+  readonly #usage: GPUBufferUsageFlags;
+
+  constructor(device: GPUDevice, label: string, usage: GPUBufferUsageFlags) {
+    this.#device = device;
+    this.#label = label;
+    this.#usage = usage;
+  }
 
   reset(): void {
     this.#next = 0;
@@ -18,7 +26,7 @@ export class BufferPool {
     const old = this.#buffers[i];
     if (old && old.size >= size) return old;
     old?.destroy();
-    return (this.#buffers[i] = this.device.createBuffer({ label: `${this.label}-${i}`, size, usage: this.usage | GPUBufferUsage.COPY_DST }));
+    return (this.#buffers[i] = this.#device.createBuffer({ label: `${this.#label}-${i}`, size, usage: this.#usage | GPUBufferUsage.COPY_DST }));
   }
 
   destroy(): void {

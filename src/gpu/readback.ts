@@ -51,18 +51,20 @@ export async function readRgba(device: GPUDevice, texture: GPUTexture): Promise<
 export class StagingPool {
   #free: GPUBuffer[] = [];
   #all: GPUBuffer[] = [];
+  readonly #device: GPUDevice;
+  readonly #label: string;
+  readonly #max: number;
 
-  constructor(
-    private readonly device: GPUDevice,
-    private readonly label: string,
-    readonly size: number,
-    private readonly max = Infinity,
-  ) {}
+  constructor(device: GPUDevice, label: string, readonly size: number, max = Infinity) {
+    this.#device = device;
+    this.#label = label;
+    this.#max = max;
+  }
 
   take(): GPUBuffer | null {
     const free = this.#free.pop();
-    if (free || this.#all.length >= this.max) return free ?? null;
-    const b = this.device.createBuffer({ label: `${this.label}-${this.#all.length}`, size: this.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    if (free || this.#all.length >= this.#max) return free ?? null;
+    const b = this.#device.createBuffer({ label: `${this.#label}-${this.#all.length}`, size: this.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
     this.#all.push(b);
     return b;
   }

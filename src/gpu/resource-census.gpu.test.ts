@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { requestNodeDevice } from './webgpu-node';
 import { GpuCensus } from './resource-census';
 
 let device: GPUDevice;

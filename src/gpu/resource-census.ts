@@ -19,26 +19,26 @@ const FACTORIES: Record<Kind, 'createBuffer' | 'createTexture' | 'createQuerySet
  * it is destroyed, when the garbage collector frees it, or when its device is gone.
  */
 export class GpuCensus {
-  private readonly devices = new Map<GPUDevice, GpuObjectCounts>();
-  private readonly collected = new FinalizationRegistry<() => void>((release) => release());
+  readonly #devices = new Map<GPUDevice, GpuObjectCounts>();
+  readonly #collected = new FinalizationRegistry<() => void>((release) => release());
 
   watch(device: GPUDevice): void {
     const counts: GpuObjectCounts = { buffers: 0, textures: 0, querySets: 0 };
-    this.devices.set(device, counts);
-    for (const kind of Object.keys(FACTORIES) as Kind[]) this.countCreations(device, kind, counts);
-    void device.lost.then(() => this.devices.delete(device));
+    this.#devices.set(device, counts);
+    for (const kind of Object.keys(FACTORIES) as Kind[]) this.#countCreations(device, kind, counts);
+    void device.lost.then(() => this.#devices.delete(device));
   }
 
   /** Sums over the watched devices that are not lost. */
   alive(): GpuObjectCounts {
     const total: GpuObjectCounts = { buffers: 0, textures: 0, querySets: 0 };
-    for (const counts of this.devices.values()) {
+    for (const counts of this.#devices.values()) {
       for (const kind of Object.keys(total) as Kind[]) total[kind] += counts[kind];
     }
     return total;
   }
 
-  private countCreations(device: GPUDevice, kind: Kind, counts: GpuObjectCounts): void {
+  #countCreations(device: GPUDevice, kind: Kind, counts: GpuObjectCounts): void {
     const name = FACTORIES[kind];
     const create = device[name].bind(device) as (descriptor: never) => { destroy(): void };
     const counted = (descriptor: never) => {
@@ -50,7 +50,7 @@ export class GpuCensus {
         release();
         destroy();
       };
-      this.collected.register(object, release);
+      this.#collected.register(object, release);
       return object;
     };
     Object.assign(device, { [name]: counted });

@@ -25,16 +25,22 @@ export class FrameEngine {
   #output: GPUTexture | null = null;
   #gpuError: string | null = null;
   readonly #importer: FrameImporter;
+  readonly #device: GPUDevice;
+  readonly #detector: FaceDetector;
+  readonly #pass: AnonymizePass;
 
   constructor(
-    private readonly device: GPUDevice,
-    private readonly detector: FaceDetector,
-    private readonly pass: AnonymizePass,
+    device: GPUDevice,
+    detector: FaceDetector,
+    pass: AnonymizePass,
     /** Human-readable adapter name. */
     readonly adapter: string,
     /** How browser pictures reach the GPU (chooseImportPath); RGBA bytes are written as they are. */
     importPath: FrameImportPath = 'gpu',
   ) {
+    this.#device = device;
+    this.#detector = detector;
+    this.#pass = pass;
     this.#importer = new FrameImporter(device, importPath);
     device.addEventListener('uncapturederror', (ev) => { this.#gpuError ??= (ev as GPUUncapturedErrorEvent).error.message; });
     void device.lost.then((lost) => { if (lost.reason !== 'destroyed') this.#gpuError ??= `GPU device lost: ${lost.message}`; });
@@ -42,7 +48,7 @@ export class FrameEngine {
 
   /** The largest frame side the GPU takes. */
   get maxSide(): number {
-    return this.device.limits.maxTextureDimension2D;
+    return this.#device.limits.maxTextureDimension2D;
   }
 
   /** How browser pictures reach the GPU now (the CPU path falls back to the GPU copy where a browser refuses it). */
@@ -58,13 +64,13 @@ export class FrameEngine {
       this.#frame?.destroy();
       this.#output?.destroy();
       const size = [width, height];
-      this.#frame = this.device.createTexture({ label: 'file-frame', size, format: 'rgba8unorm', usage: frameTextureUsage() });
-      this.#output = this.device.createTexture({
+      this.#frame = this.#device.createTexture({ label: 'file-frame', size, format: 'rgba8unorm', usage: frameTextureUsage() });
+      this.#output = this.#device.createTexture({
         label: 'file-anonymized', size, format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC,
       });
     }
     if ('data' in img) {
-      this.device.queue.writeTexture({ texture: this.#frame }, img.data, { bytesPerRow: width * 4 }, [width, height]);
+      this.#device.queue.writeTexture({ texture: this.#frame }, img.data, { bytesPerRow: width * 4 }, [width, height]);
     } else {
       await this.#importer.import(img.source, this.#frame);
     }
@@ -78,7 +84,7 @@ export class FrameEngine {
 
   /** Faces in the frame, as FaceDetector.detect (the whole frame and every tile of its plan). */
   async detect(img: FrameImage): Promise<Detection[]> {
-    const dets = await this.detector.detect(await this.#upload(img));
+    const dets = await this.#detector.detect(await this.#upload(img));
     this.#check();
     return dets;
   }
@@ -86,20 +92,20 @@ export class FrameEngine {
   /** The frame with AnonymizePass applied. */
   async render(img: FrameImage, params: AnonymizeParams): Promise<RgbaImage> {
     const frame = await this.#upload(img);
-    const encoder = this.device.createCommandEncoder({ label: 'file-render' });
-    this.pass.encode(encoder, frame, this.#output!, params);
-    this.device.queue.submit([encoder.finish()]);
-    const out = await readRgba(this.device, this.#output!);
+    const encoder = this.#device.createCommandEncoder({ label: 'file-render' });
+    this.#pass.encode(encoder, frame, this.#output!, params);
+    this.#device.queue.submit([encoder.finish()]);
+    const out = await readRgba(this.#device, this.#output!);
     this.#check();
     return out;
   }
 
   async destroy(): Promise<void> {
-    this.detector.destroy();
-    this.pass.destroy();
+    this.#detector.destroy();
+    this.#pass.destroy();
     this.#frame?.destroy();
     this.#output?.destroy();
-    await this.detector.model.release();
-    this.device.destroy();
+    await this.#detector.model.release();
+    this.#device.destroy();
   }
 }

@@ -10,8 +10,8 @@ import { BLAZEFACE_BACK_256, FaceModel, configureOrt, fixedInput } from '../dete
 import { iou, nms } from '../detect/nms';
 import { letterboxCrop, preprocessRef } from '../detect/preprocess';
 import type { Detection, Rect, RgbaImage } from '../core/types';
-import { readImageRgba, writeImageRgba } from '../node/image-io';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { readImageRgba, writeImageRgba } from '../testing/image-io';
+import { requestNodeDevice } from '../gpu/webgpu-node';
 import type { AnonymizeEffect } from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';
 import { anonymizeRef } from './anonymize-ref';

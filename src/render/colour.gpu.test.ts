@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { maskFromBox } from '../app/masks';
 import type { RgbaImage } from '../core/types';
-import { readImageRgba } from '../node/image-io';
+import { readImageRgba } from '../testing/image-io';
 import { planAnonymize, sigmaForFace, type FaceMask } from './anonymize-plan';
 import { anonymizeRef, runPlanRef } from './anonymize-ref';
 import { FACE_SET, readFaceCrops } from '../testing/anonymize-test-faces';

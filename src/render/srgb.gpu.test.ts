@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import code from './anonymize.wgsl?raw';
 import { readBuffer } from '../gpu/readback';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { requestNodeDevice } from '../gpu/webgpu-node';
 import { ALPHA_FIXED, FIXED_ONE, decode, encodeChannel, fromFixed, linearToSrgb, srgbTables, srgbToLinear } from './srgb';
 
 describe('sRGB tables', () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Rect, RgbaImage } from '../core/types';
-import { readImageRgba } from '../node/image-io';
+import { readImageRgba } from './image-io';
 
 /** dlib's frontal face boxes on PASCAL photos. */
 export const FACE_SET = '../shared/data/faces/dlib_pascal/annotations.json';

@@ -4,7 +4,7 @@ import type { RgbaImage } from '../core/types';
 import { readRgba, uploadRgba } from '../gpu/readback';
 import { FaceFlag, planAnonymize, type AnonymizeParams, type FaceMask } from '../render/anonymize-plan';
 import { AnonymizePass } from '../render/anonymize-pass';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { requestNodeDevice } from '../gpu/webgpu-node';
 import { anonymizeRef } from '../render/anonymize-ref';
 import { coverage, maskDistance, onOutline } from '../render/mask-shape';
 import { inSpan } from '../render/span';

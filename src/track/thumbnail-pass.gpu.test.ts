@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { thumbnailRef } from './thumbnail';
-import { requestNodeDevice } from '../node/webgpu-node';
+import { requestNodeDevice } from '../gpu/webgpu-node';
 import { randomImage } from '../testing/anonymize-test-utils';
 import { uploadRgba } from '../gpu/readback';
 import { ThumbnailPass } from './thumbnail-pass';

@@ -28,31 +28,33 @@ export class VeilApp extends LitElement {
     sourceError: { state: true },
   };
 
+  // Lit's reactive state is internal but public: lit makes an accessor for each name in `properties`, which a
+  // #private field cannot have.
   declare status: LiveStatus;
   declare sources: SourceOption[];
   declare source: string;
   declare notices: string[];
   declare sourceError: ReturnType<typeof toAppError> | null;
 
-  private readonly settings: Settings & LiveSettings;
-  private readonly video = document.createElement('video');
-  private pipeline: LivePipeline | null = null;
-  private open: OpenSource | null = null;
-  private openSeq = 0;
+  readonly #settings: Settings & LiveSettings;
+  readonly #video = document.createElement('video');
+  #pipeline: LivePipeline | null = null;
+  #open: OpenSource | null = null;
+  #openSeq = 0;
 
   constructor() {
     super();
     // An embedding page may pass its own query string in the `params` attribute; otherwise the page URL's is used.
     const parsed = settingsFromUrl(this.getAttribute('params') ?? location.search);
-    this.settings = { ...DEFAULT_SETTINGS, ...loadStoredSettings(), ...parsed.settings, paused: false };
+    this.#settings = { ...DEFAULT_SETTINGS, ...loadStoredSettings(), ...parsed.settings, paused: false };
     this.notices = parsed.notices;
     this.status = INITIAL_STATUS;
     this.sources = [{ value: DEMO, label: 'Demo clip' }];
     this.source = '';
     this.sourceError = null;
     // The raw video is never shown: it only feeds the GPU. It stays in the DOM so frame callbacks keep firing.
-    this.video.setAttribute('aria-hidden', 'true');
-    this.video.className = 'raw-source';
+    this.#video.setAttribute('aria-hidden', 'true');
+    this.#video.className = 'raw-source';
   }
 
   static override styles = css`
@@ -77,9 +79,9 @@ export class VeilApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.reflectState('starting');
-    this.toggleAttribute('obs', this.settings.obs);
-    if (this.settings.obs) document.documentElement.classList.add('veil-obs');
+    this.#reflectState('starting');
+    this.toggleAttribute('obs', this.#settings.obs);
+    if (this.#settings.obs) document.documentElement.classList.add('veil-obs');
   }
 
   /**
@@ -87,97 +89,97 @@ export class VeilApp extends LitElement {
    * the canvas shows, which is never a raw frame: blank until the first anonymized frame is drawn.
    */
   captureStream(fps = 30): MediaStream {
-    return this.outputCanvas().captureStream(fps);
+    return this.#outputCanvas().captureStream(fps);
   }
 
-  private outputCanvas(): HTMLCanvasElement {
+  #outputCanvas(): HTMLCanvasElement {
     return this.renderRoot.querySelector<HTMLCanvasElement>('canvas[data-role="output"]')!;
   }
 
   override firstUpdated(): void {
-    this.renderRoot.querySelector('.stage')!.append(this.video);
-    this.pipeline = new LivePipeline(this.outputCanvas(), this.video, this.settings, (s) => this.onStatus(s));
+    this.renderRoot.querySelector('.stage')!.append(this.#video);
+    this.#pipeline = new LivePipeline(this.#outputCanvas(), this.#video, this.#settings, (s) => this.#onStatus(s));
     window.veil = {
       status: () => this.status,
-      loseDevice: () => this.pipeline?.loseDevice(),
-      injectDetectorFaults: (count: number) => this.pipeline?.injectDetectorFaults(count),
-      slowDetections: (ms: number) => this.pipeline?.slowDetections(ms),
-      takeStats: () => this.pipeline?.takeStats() ?? null,
+      loseDevice: () => this.#pipeline?.testHooks.loseDevice(),
+      injectDetectorFaults: (count: number) => this.#pipeline?.testHooks.injectDetectorFaults(count),
+      slowDetections: (ms: number) => this.#pipeline?.testHooks.slowDetections(ms),
+      takeStats: () => this.#pipeline?.takeStats() ?? null,
       captureStream: (fps?: number) => this.captureStream(fps),
     };
-    void this.pipeline.start();
-    void this.startSource();
+    void this.#pipeline.start();
+    void this.#startSource();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.open?.stop();
-    this.pipeline?.stop();
+    this.#open?.stop();
+    this.#pipeline?.stop();
   }
 
-  private onStatus(s: LiveStatus): void {
+  #onStatus(s: LiveStatus): void {
     this.status = s;
-    this.reflectState(s.state);
+    this.#reflectState(s.state);
   }
 
   /** data-veil-state on the app and the document root: the contract outside checks read. */
-  private reflectState(state: LiveStatus['state']): void {
+  #reflectState(state: LiveStatus['state']): void {
     this.dataset.veilState = state;
     document.documentElement.dataset.veilState = state;
   }
 
   /** `?source=` wins; otherwise the camera, and the demo clip when there is none. */
-  private async startSource(): Promise<void> {
-    const wanted = this.settings.source;
+  async #startSource(): Promise<void> {
+    const wanted = this.#settings.source;
     if (wanted === 'demo') {
-      await this.switchSource(DEMO);
+      await this.#switchSource(DEMO);
       return;
     }
-    const ok = await this.switchSource('camera:');
+    const ok = await this.#switchSource('camera:');
     if (!ok && wanted === null) {
       this.notices = [...this.notices, 'No usable camera, so the demo clip is playing. Pick a camera in the source list when one is connected.'];
-      await this.switchSource(DEMO);
+      await this.#switchSource(DEMO);
     }
   }
 
-  private async switchSource(value: string): Promise<boolean> {
-    const seq = ++this.openSeq;
-    this.open?.stop();
-    this.open = null;
-    this.pipeline?.resetTracking();
+  async #switchSource(value: string): Promise<boolean> {
+    const seq = ++this.#openSeq;
+    this.#open?.stop();
+    this.#open = null;
+    this.#pipeline?.resetTracking();
     this.source = value;
     try {
-      const opened = await openSource(choiceFromValue(value), this.video);
-      if (seq !== this.openSeq) {
+      const opened = await openSource(choiceFromValue(value), this.#video);
+      if (seq !== this.#openSeq) {
         opened.stop();
         return false;
       }
-      this.open = opened;
+      this.#open = opened;
       this.sourceError = null;
-      void opened.ended.then((e) => this.onCameraLost(seq, value, e));
-      if (value !== DEMO) await this.refreshCameras();
+      void opened.ended.then((e) => this.#onCameraLost(seq, value, e));
+      if (value !== DEMO) await this.#refreshCameras();
       return true;
     } catch (e) {
-      if (seq !== this.openSeq) return false;
+      if (seq !== this.#openSeq) return false;
       this.sourceError = toAppError(e);
-      if (value !== DEMO) void this.reopenWhenCameraBack(seq, value);
+      if (value !== DEMO) void this.#reopenWhenCameraBack(seq, value);
       return false;
     }
   }
 
-  private async onCameraLost(seq: number, value: string, e: Error): Promise<void> {
-    if (seq !== this.openSeq) return;
+  async #onCameraLost(seq: number, value: string, e: Error): Promise<void> {
+    if (seq !== this.#openSeq) return;
     this.sourceError = toAppError(e);
-    await this.reopenWhenCameraBack(seq, value);
+    await this.#reopenWhenCameraBack(seq, value);
   }
 
   /** A camera that failed or went away is taken up again when it may be back, unless the user has moved on. */
-  private async reopenWhenCameraBack(seq: number, value: string): Promise<void> {
+  async #reopenWhenCameraBack(seq: number, value: string): Promise<void> {
     await cameraMayBeBack();
-    if (seq === this.openSeq) await this.switchSource(value);
+    if (seq === this.#openSeq) await this.#switchSource(value);
   }
 
-  private async refreshCameras(): Promise<void> {
+  async #refreshCameras(): Promise<void> {
     const cams = await listCameras();
     this.sources = [
       ...cams.map((c, i) => ({ value: `camera:${c.deviceId}`, label: c.label || `Camera ${i + 1}` })),
@@ -186,85 +188,85 @@ export class VeilApp extends LitElement {
     if (this.source === 'camera:' && cams[0]) this.source = `camera:${cams[0].deviceId}`;
   }
 
-  private onControl(e: CustomEvent<ControlChange>): void {
+  #onControl(e: CustomEvent<ControlChange>): void {
     const c = e.detail;
     if (c.name === 'source') {
-      void this.switchSource(c.value);
+      void this.#switchSource(c.value);
       return;
     }
-    Object.assign(this.settings, { [c.name]: c.value });
-    storeSettings(this.settings);
+    Object.assign(this.#settings, { [c.name]: c.value });
+    storeSettings(this.#settings);
     // The provider is chosen when the detector starts: a reload with the new parameter applies it.
-    if (c.name === 'provider') location.search = settingsToUrl({ ...this.settings, source: this.settings.source });
+    if (c.name === 'provider') location.search = settingsToUrl({ ...this.#settings, source: this.#settings.source });
     this.requestUpdate();
   }
 
-  private renderProblem() {
+  #renderProblem() {
     const problem = this.sourceError ?? this.status.error;
     if (!problem) return nothing;
     const m = describeError(problem);
     return html`<div class="error" role="alert" data-error=${problem.kind}>
       <p><strong>${m.title}</strong></p><p>${m.action}</p>
       ${this.sourceError && this.source !== DEMO ? html`<p>
-        <button class="link" @click=${() => this.switchSource(this.source)}>Try the camera again</button>
-        <button class="link" @click=${() => this.switchSource(DEMO)}>Play the demo clip</button></p>` : nothing}
+        <button class="link" @click=${() => this.#switchSource(this.source)}>Try the camera again</button>
+        <button class="link" @click=${() => this.#switchSource(DEMO)}>Play the demo clip</button></p>` : nothing}
     </div>`;
   }
 
   /** OBS browser source: the output alone, filling the source; only a problem is ever written over it. */
-  private renderObs() {
-    return html`${this.renderProblem()}<div class="stage"><canvas data-role="output" aria-label="Anonymized video"></canvas></div>`;
+  #renderObs() {
+    return html`${this.#renderProblem()}<div class="stage"><canvas data-role="output" aria-label="Anonymized video"></canvas></div>`;
   }
 
   /** Where the frame's pixels lie in the canvas element, which letterboxes them (object-fit: contain). */
-  private frameLayout(canvas: HTMLCanvasElement): { scale: number; padX: number; padY: number } | null {
+  #frameLayout(canvas: HTMLCanvasElement): { scale: number; padX: number; padY: number } | null {
     if (!canvas.width || !canvas.height) return null;
     const scale = Math.min(canvas.clientWidth / canvas.width, canvas.clientHeight / canvas.height);
     return { scale, padX: (canvas.clientWidth - canvas.width * scale) / 2, padY: (canvas.clientHeight - canvas.height * scale) / 2 };
   }
 
   /** A click on a face leaves that person unblurred (and a second click blurs them again). */
-  private onCanvasClick(e: MouseEvent): void {
-    const layout = this.frameLayout(e.currentTarget as HTMLCanvasElement);
-    if (layout) this.pipeline?.toggleFaceAt((e.offsetX - layout.padX) / layout.scale, (e.offsetY - layout.padY) / layout.scale);
+  #onCanvasClick(e: MouseEvent): void {
+    const layout = this.#frameLayout(e.currentTarget as HTMLCanvasElement);
+    if (layout) this.#pipeline?.toggleFaceAt((e.offsetX - layout.padX) / layout.scale, (e.offsetY - layout.padY) / layout.scale);
   }
 
   /** Dashed rings over the preview (not in the output) around the faces left unblurred. */
-  private renderShownFaces() {
+  #renderShownFaces() {
     const canvas = this.renderRoot.querySelector<HTMLCanvasElement>('canvas[data-role="output"]');
-    const layout = canvas && this.frameLayout(canvas);
+    const layout = canvas && this.#frameLayout(canvas);
     if (!canvas || !layout) return nothing;
-    const k = layout.scale * this.settings.maskScale;
+    const k = layout.scale * this.#settings.maskScale;
     return this.status.shown.map((b) => html`<div class="shown-face" data-role="shown-face" style=${
       `left:${canvas.offsetLeft + layout.padX + (b.x + b.w / 2) * layout.scale - (b.w * k) / 2}px;`
       + `top:${canvas.offsetTop + layout.padY + (b.y + b.h / 2) * layout.scale - (b.h * k) / 2}px;width:${b.w * k}px;height:${b.h * k}px`}></div>`);
   }
 
   override render() {
-    if (this.settings.obs) return this.renderObs();
+    if (this.#settings.obs) return this.#renderObs();
     const s = this.status;
     const ms = Number.isFinite(s.detectorMs) ? `${s.detectorMs.toFixed(1)} ms` : '–';
     return html`
-      <veil-controls .sources=${this.sources} .source=${this.source} .effect=${this.settings.effect} .strength=${this.settings.strength}
-        .maskScale=${this.settings.maskScale} .shape=${this.settings.shape} .budgetMs=${this.settings.budgetMs}
-        .provider=${this.settings.provider} .showBoxes=${this.settings.showBoxes} .paused=${this.settings.paused}
-        .obsUrl=${settingsToUrl({ ...this.settings, obs: true, source: this.source === DEMO ? 'demo' : 'camera' })}
-        @control-change=${this.onControl}>
+      <veil-controls .sources=${this.sources} .source=${this.source} .effect=${this.#settings.effect} .strength=${this.#settings.strength}
+        .maskScale=${this.#settings.maskScale} .shape=${this.#settings.shape} .budgetMs=${this.#settings.budgetMs}
+        .provider=${this.#settings.provider} .showBoxes=${this.#settings.showBoxes} .paused=${this.#settings.paused}
+        .obsUrl=${settingsToUrl({ ...this.#settings, obs: true, source: this.source === DEMO ? 'demo' : 'camera' })}
+        @control-change=${this.#onControl}>
         <veil-recorder slot="end" .stream=${() => this.captureStream(30)}></veil-recorder>
         <a slot="end" class="link" href="export.html" data-role="export-link">Anonymize a file…</a>
       </veil-controls>
-      ${this.renderProblem()}
+      ${this.#renderProblem()}
       ${this.notices.map((n) => html`<div class="notice" role="status">${n}</div>`)}
       <div class="stage">
         <canvas data-role="output" aria-label="Anonymized video" title="Click a face to leave it unblurred; click it again to blur it"
-          @click=${this.onCanvasClick}></canvas>
-        ${this.renderShownFaces()}
-        ${s.failClosed ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.settings.budgetMs)}</div>` : nothing}
+          @click=${this.#onCanvasClick}></canvas>
+        ${this.#renderShownFaces()}
+        ${s.failClosed ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.#settings.budgetMs)}</div>` : nothing}
       </div>
       <div class="status" data-role="status">
-        GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · ${s.faces} face${s.faces === 1 ? '' : 's'}${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.settings.paused ? ' · paused' : ''}
+        GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · ${s.faces} face${s.faces === 1 ? '' : 's'}${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.#settings.paused ? ' · paused' : ''}
         ${s.shown.length ? html`· <span data-role="shown-count">${s.shown.length} left unblurred</span>
-          <button class="link" data-control="blur-all" @click=${() => this.pipeline?.clearExclusions()}>Blur everyone</button>` : nothing}
+          <button class="link" data-control="blur-all" @click=${() => this.#pipeline?.clearExclusions()}>Blur everyone</button>` : nothing}
       </div>
     `;
   }

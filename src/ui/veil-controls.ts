@@ -71,40 +71,40 @@ export class VeilControls extends LitElement {
     a { color: #8cf; }
   `;
 
-  private emit(change: ControlChange): void {
+  #emit(change: ControlChange): void {
     this.dispatchEvent(new CustomEvent<ControlChange>('control-change', { detail: change, bubbles: true, composed: true }));
   }
 
-  private value(e: Event): string {
+  #value(e: Event): string {
     return (e.target as HTMLInputElement | HTMLSelectElement).value;
   }
 
-  private number(e: Event): number {
+  #number(e: Event): number {
     return (e.target as HTMLInputElement).valueAsNumber;
   }
 
   override render() {
     return html`
       <label>Source
-        <select data-control="source" @change=${(e: Event) => this.emit({ name: 'source', value: this.value(e) })}>
+        <select data-control="source" @change=${(e: Event) => this.#emit({ name: 'source', value: this.#value(e) })}>
           ${this.sources.map((s) => html`<option value=${s.value} ?selected=${s.value === this.source}>${s.label}</option>`)}
         </select>
       </label>
       <label>Effect
-        <select data-control="effect" @change=${(e: Event) => this.emit({ name: 'effect', value: this.value(e) as Effect })}>
+        <select data-control="effect" @change=${(e: Event) => this.#emit({ name: 'effect', value: this.#value(e) as Effect })}>
           ${ANONYMIZE_EFFECTS.map((v) => html`<option value=${v} ?selected=${v === this.effect}>${v}</option>`)}
         </select>
       </label>
       <label>Strength
         <input data-control="strength" type="range" min="0" max="1" step="0.05" .valueAsNumber=${this.strength}
-          @input=${(e: Event) => this.emit({ name: 'strength', value: this.number(e) })}>
+          @input=${(e: Event) => this.#emit({ name: 'strength', value: this.#number(e) })}>
       </label>
       <label>
         <input data-control="boxes" type="checkbox" .checked=${this.showBoxes}
-          @change=${(e: Event) => this.emit({ name: 'showBoxes', value: (e.target as HTMLInputElement).checked })}>
+          @change=${(e: Event) => this.#emit({ name: 'showBoxes', value: (e.target as HTMLInputElement).checked })}>
         Show boxes
       </label>
-      <button data-control="pause" @click=${() => this.emit({ name: 'paused', value: !this.paused })}>
+      <button data-control="pause" @click=${() => this.#emit({ name: 'paused', value: !this.paused })}>
         ${this.paused ? 'Resume' : 'Pause'}
       </button>
       <slot name="end"></slot>
@@ -112,20 +112,20 @@ export class VeilControls extends LitElement {
         <summary>More settings</summary>
         <div>
           <label>Mask
-            <select data-control="mask" @change=${(e: Event) => this.emit({ name: 'shape', value: this.value(e) as MaskShape })}>
+            <select data-control="mask" @change=${(e: Event) => this.#emit({ name: 'shape', value: this.#value(e) as MaskShape })}>
               ${(['ellipse', 'box'] as const).map((v) => html`<option value=${v} ?selected=${v === this.shape}>${v}</option>`)}
             </select>
           </label>
           <label>Mask scale
             <input data-control="scale" type="range" min="1" max="3" step="0.05" .valueAsNumber=${this.maskScale}
-              @input=${(e: Event) => this.emit({ name: 'maskScale', value: this.number(e) })}>
+              @input=${(e: Event) => this.#emit({ name: 'maskScale', value: this.#number(e) })}>
           </label>
           <label title="Detections older than this are not trusted: the whole frame is blurred">Detector budget (ms)
             <input data-control="budget" type="number" min="50" max="5000" step="50" .valueAsNumber=${this.budgetMs}
-              @change=${(e: Event) => this.emit({ name: 'budgetMs', value: this.number(e) })}>
+              @change=${(e: Event) => this.#emit({ name: 'budgetMs', value: this.#number(e) })}>
           </label>
           <label title="Applies after a reload">Detector provider
-            <select data-control="ep" @change=${(e: Event) => this.emit({ name: 'provider', value: this.value(e) as ProviderPreference })}>
+            <select data-control="ep" @change=${(e: Event) => this.#emit({ name: 'provider', value: this.#value(e) as ProviderPreference })}>
               ${(['auto', 'webgpu', 'wasm'] as const).map((v) => html`<option value=${v} ?selected=${v === this.provider}>${v}</option>`)}
             </select>
           </label>

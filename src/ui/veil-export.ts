@@ -43,6 +43,8 @@ export class VeilExport extends LitElement {
     status: { state: true },
   };
 
+  // Lit's reactive state is internal but public: lit makes an accessor for each name in `properties`, which a
+  // #private field cannot have.
   declare phase: Phase;
   declare problem: Problem | null;
   declare notice: string;

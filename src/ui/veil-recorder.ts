@@ -12,12 +12,14 @@ export class VeilRecorder extends LitElement {
 
   /** Supplies the anonymized stream when recording starts. */
   declare stream: (() => MediaStream) | null;
+  // Lit's reactive state is internal but public: lit makes an accessor for each name in `properties`, which a
+  // #private field cannot have.
   declare elapsed: number;
   declare download: { url: string; name: string; size: number } | null;
   declare failure: string;
 
-  private recorder: ClipRecorder | null = null;
-  private timer = 0;
+  #recorder: ClipRecorder | null = null;
+  #timer = 0;
 
   constructor() {
     super();
@@ -34,26 +36,26 @@ export class VeilRecorder extends LitElement {
     a { color: #8cf; }
   `;
 
-  private start(): void {
+  #start(): void {
     if (!this.stream) return;
     if (this.download) URL.revokeObjectURL(this.download.url);
     this.download = null;
     try {
-      this.recorder = new ClipRecorder(this.stream());
-      this.recorder.start();
+      this.#recorder = new ClipRecorder(this.stream());
+      this.#recorder.start();
       this.failure = '';
     } catch (e) {
       this.failure = `Recording is not available in this browser: ${(e as Error).message}`;
       return;
     }
-    this.timer = window.setInterval(() => (this.elapsed = this.recorder?.durationMs ?? 0), 250);
+    this.#timer = window.setInterval(() => (this.elapsed = this.#recorder?.durationMs ?? 0), 250);
   }
 
-  private async stop(): Promise<void> {
-    const recorder = this.recorder;
+  async #stop(): Promise<void> {
+    const recorder = this.#recorder;
     if (!recorder) return;
-    this.recorder = null;
-    clearInterval(this.timer);
+    this.#recorder = null;
+    clearInterval(this.#timer);
     const blob = await recorder.stop();
     this.elapsed = recorder.durationMs;
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
@@ -62,16 +64,16 @@ export class VeilRecorder extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    void this.stop();
+    void this.#stop();
     if (this.download) URL.revokeObjectURL(this.download.url);
   }
 
   override render() {
     const secs = (this.elapsed / 1000).toFixed(1);
     return html`
-      ${this.recorder
-        ? html`<button data-control="record-stop" @click=${this.stop}>Stop</button><span class="rec">● ${secs} s</span>`
-        : html`<button data-control="record" ?disabled=${!this.stream} @click=${this.start}>Record</button>`}
+      ${this.#recorder
+        ? html`<button data-control="record-stop" @click=${this.#stop}>Stop</button><span class="rec">● ${secs} s</span>`
+        : html`<button data-control="record" ?disabled=${!this.stream} @click=${this.#start}>Record</button>`}
       ${this.download ? html`<a data-role="download" href=${this.download.url} download=${this.download.name}>
         Download ${secs} s (${(this.download.size / 1e6).toFixed(1)} MB)</a>` : nothing}
       ${this.failure ? html`<span role="alert">${this.failure}</span>` : nothing}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { DetectSchedule, tilesPerDetection } from './detect-schedule';
+
+const HD = { width: 1280, height: 720 };
+
+describe('tilesPerDetection', () => {
+  it('runs the whole frame alone until a run has been timed', () => {
+    expect(tilesPerDetection(8, NaN)).toBe(0);
+  });
+
+  it('adds as many tiles as fit in the 100 ms target besides the whole frame, at least one, at most all', () => {
+    expect(tilesPerDetection(8, 20)).toBe(4); // 5 runs of 20 ms
+    expect(tilesPerDetection(8, 80)).toBe(1); // over the target already: still one, so every tile's turn comes
+    expect(tilesPerDetection(8, 5)).toBe(8);
+  });
+});
+
+describe('DetectSchedule', () => {
+  it('keeps one detection in flight: a frame arriving meanwhile starts none, and asks for no tile count', () => {
+    const schedule = new DetectSchedule();
+    let counted = 0;
+    const count = () => (counted++, 4);
+    expect(schedule.begin(HD, count)).not.toBeNull();
+    expect(schedule.begin(HD, count)).toBeNull();
+    expect(counted).toBe(1);
+    schedule.end();
+    expect(schedule.begin(HD, count)).not.toBeNull();
+  });
+
+  it('plans the first detection at the starting side with no tiles, then spreads the tiles by the measured time', () => {
+    const schedule = new DetectSchedule();
+    const first = schedule.begin(HD, () => 6)!;
+    expect(first).toEqual({ tiles: 6, perCall: 0, side: 640, frameLong: 1280 });
+    expect(schedule.answered(first, 40)).toBeNull(); // no tile ran: nothing to hold for
+    schedule.end();
+    expect(schedule.detectionMs).toBe(40);
+    const second = schedule.begin(HD, () => 6)!;
+    expect(second.perCall).toBe(1); // 40 ms a crop: the whole frame and one tile
+    // 6 tiles one at a time: a tile-only face is found every 6 detections of 80 ms; held for 1.5 of those cycles.
+    expect(schedule.answered(second, 80)).toBe(1.5 * 6 * 80);
+  });
+
+  it('moves the input side down when detections run over the target, never past the frame', () => {
+    const schedule = new DetectSchedule();
+    for (let i = 0; i < 3; i++) {
+      const plan = schedule.begin(HD, () => 0)!;
+      schedule.answered(plan, 250);
+      schedule.end();
+    }
+    expect(schedule.side(1280)).toBe(480);
+    expect(schedule.side(400)).toBe(400);
+  });
+});

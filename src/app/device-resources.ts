@@ -1,0 +1,75 @@
+import { acquireGpu, type Gpu } from '../gpu/device';
+import { chooseImportPath, FrameImporter, frameTextureUsage } from '../gpu/frame-import';
+import type { GpuCensus } from '../gpu/resource-census';
+import { ThumbnailPass } from '../track/thumbnail-pass';
+import { AnonymizePass } from '../render/anonymize-pass';
+import type { Settings } from './settings';
+
+const OUTPUT_USAGE = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING;
+
+/** Everything the live loop keeps on one GPUDevice; rebuilt as a whole when the device is lost. */
+export interface DeviceResources {
+  gpu: Gpu;
+  context: GPUCanvasContext;
+  importer: FrameImporter;
+  anonymize: AnonymizePass;
+  /**
+   * The tracker's picture of each frame (lumaSize()), where it looks for faces between detections; the motion
+   * guard's thumbnail is made from it.
+   */
+  picture: ThumbnailPass;
+  frame: GPUTexture | null;
+  output: GPUTexture | null;
+}
+
+/** The frame as imported, and the anonymized frame the canvas is copied from. */
+export interface FrameTargets {
+  frame: GPUTexture;
+  output: GPUTexture;
+}
+
+/**
+ * A device (counted by `census`) and what the live loop draws with on it, the canvas configured for it.
+ * `lost` hears of the device's loss.
+ */
+export async function createDeviceResources(
+  canvas: HTMLCanvasElement, settings: Pick<Settings, 'transparent' | 'frameImport'>, census: GpuCensus,
+  lost: (gpu: Gpu, info: GPUDeviceLostInfo) => void,
+): Promise<DeviceResources> {
+  const gpu = await acquireGpu();
+  census.watch(gpu.device);
+  const context = canvas.getContext('webgpu');
+  if (!context) throw new Error('The output canvas refused a WebGPU context.');
+  // Transparent output (OBS overlays) is premultiplied by the anonymize pass; otherwise the canvas is opaque.
+  const alphaMode = settings.transparent ? 'premultiplied' : 'opaque';
+  context.configure({ device: gpu.device, format: 'rgba8unorm', usage: GPUTextureUsage.COPY_DST, alphaMode });
+  void gpu.device.lost.then((info) => lost(gpu, info));
+  gpu.device.addEventListener('uncapturederror', (ev) => console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message));
+  return {
+    gpu, context, importer: new FrameImporter(gpu.device, chooseImportPath(settings.frameImport, gpu.software)),
+    anonymize: new AnonymizePass(gpu.device), picture: new ThumbnailPass(gpu.device), frame: null, output: null,
+  };
+}
+
+/** The frame and output textures for a frame of this size, made anew (and the canvas resized) when it changes. */
+export function frameTargets(res: DeviceResources, canvas: HTMLCanvasElement, width: number, height: number): FrameTargets {
+  if (!res.frame || res.frame.width !== width || res.frame.height !== height) {
+    res.frame?.destroy();
+    res.output?.destroy();
+    const device = res.gpu.device;
+    res.frame = device.createTexture({ label: 'camera-frame', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
+    res.output = device.createTexture({ label: 'anonymized-frame', size: [width, height], format: 'rgba8unorm', usage: OUTPUT_USAGE });
+    canvas.width = width;
+    canvas.height = height;
+  }
+  return { frame: res.frame, output: res.output! };
+}
+
+/** Frees the passes and textures and destroys the device. */
+export function destroyDeviceResources(res: DeviceResources): void {
+  res.anonymize.destroy();
+  res.picture.destroy();
+  res.frame?.destroy();
+  res.output?.destroy();
+  res.gpu.device.destroy();
+}

@@ -1,0 +1,43 @@
+import type { Detection } from '../core/types';
+
+/**
+ * Failures a real machine has, on demand (window.veil, src/ui/veil-app.ts), so that end-to-end tests and a console
+ * can drive the live loop into its fail-closed and recovery paths: a lost GPU, a detector that throws, a GPU whose
+ * detections lag the picture more.
+ */
+export class LiveTestHooks {
+  /** Detections still to fail on purpose. */
+  #faults = 0;
+  /** Extra milliseconds before each detection's result is used. */
+  #delayMs = 0;
+  readonly #device: () => GPUDevice | undefined;
+
+  /** `device`: the live loop's device now (none while it is being rebuilt). */
+  constructor(device: () => GPUDevice | undefined) {
+    this.#device = device;
+  }
+
+  /** Simulates a lost GPU: a destroyed device reports itself lost, as one whose driver crashed does. */
+  loseDevice(): void {
+    this.#device()?.destroy();
+  }
+
+  /** The next `count` detections throw, as a broken model or driver would. */
+  injectDetectorFaults(count: number): void {
+    this.#faults = count;
+  }
+
+  /** Each detection's result is used `ms` later, as on a GPU whose detections lag the picture more. */
+  slowDetections(ms: number): void {
+    this.#delayMs = ms;
+  }
+
+  /** A detection as the hooks leave it: refused without running while faults remain, its result held back by the delay. */
+  detect(run: () => Promise<Detection[]>): Promise<Detection[]> {
+    const delay = this.#delayMs;
+    const detection = this.#faults > 0
+      ? (this.#faults--, Promise.reject(new Error('injected detector fault (test hook)')))
+      : run();
+    return delay > 0 ? detection.then((dets) => new Promise<Detection[]>((r) => setTimeout(() => r(dets), delay))) : detection;
+  }
+}
