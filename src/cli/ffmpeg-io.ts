@@ -141,8 +141,11 @@ export class VideoWriter {
   #stderr = '';
   #failed: Error | null = null;
 
+  readonly #label: string;
+
   /** Writes `path`; errors name `label` (the final name of a temporary file). */
-  constructor(path: string, info: VideoInfo, container: string, private readonly label = path) {
+  constructor(path: string, info: VideoInfo, container: string, label = path) {
+    this.#label = label;
     const c = VIDEO_CONTAINERS[container]!;
     // 4:2:0 needs even sides: an odd side gets one black row or column rather than lose one.
     const even = info.width % 2 || info.height % 2 ? 'pad=ceil(iw/2)*2:ceil(ih/2)*2,' : '';
@@ -162,7 +165,7 @@ export class VideoWriter {
   }
 
   #error(what: string, code: number | null): Error {
-    return new CliError(`${this.label}: ${what} (ffmpeg: ${errorLines(this.#stderr)[0] ?? `exit ${code}`})`, 'output');
+    return new CliError(`${this.#label}: ${what} (ffmpeg: ${errorLines(this.#stderr)[0] ?? `exit ${code}`})`, 'output');
   }
 
   async write(frame: Uint8Array): Promise<void> {

@@ -33,26 +33,31 @@ export class Progress {
   #lastDraw = -Infinity;
   #done = 0;
 
-  constructor(
-    private readonly label: string,
-    private readonly sink: ProgressSink | null,
-    private readonly now: () => number = () => performance.now(),
-    private readonly logEveryMs = 5000,
-  ) {}
+  readonly #label: string;
+  readonly #sink: ProgressSink | null;
+  readonly #now: () => number;
+  readonly #logEveryMs: number;
+
+  constructor(label: string, sink: ProgressSink | null, now: () => number = () => performance.now(), logEveryMs = 5000) {
+    this.#label = label;
+    this.#sink = sink;
+    this.#now = now;
+    this.#logEveryMs = logEveryMs;
+  }
 
   phase(name: string, total: number | null): void {
     this.#phase = name;
     this.#total = total;
-    this.#start = this.now();
+    this.#start = this.#now();
     this.#lastDraw = -Infinity;
     this.#done = 0;
   }
 
   tick(done: number): void {
     this.#done = done;
-    const t = this.now();
-    const tty = this.sink?.isTTY === true;
-    if (t - this.#lastDraw < (tty ? 100 : this.logEveryMs)) return;
+    const t = this.#now();
+    const tty = this.#sink?.isTTY === true;
+    if (t - this.#lastDraw < (tty ? 100 : this.#logEveryMs)) return;
     this.#lastDraw = t;
     this.#draw(false);
   }
@@ -61,19 +66,19 @@ export class Progress {
   end(total = this.#done): number {
     this.#done = total;
     this.#total = total;
-    const seconds = (this.now() - this.#start) / 1000;
+    const seconds = (this.#now() - this.#start) / 1000;
     this.#draw(true);
     return seconds > 0 ? total / seconds : 0;
   }
 
   #draw(final: boolean): void {
-    if (!this.sink) return;
-    const line = formatProgress(this.label, this.#phase, this.#done, this.#total, (this.now() - this.#start) / 1000);
-    if (this.sink.isTTY) {
-      const cols = this.sink.columns ?? 100;
-      this.sink.write(`\r${line.slice(0, cols - 1).padEnd(cols - 1)}${final ? '\n' : ''}`);
+    if (!this.#sink) return;
+    const line = formatProgress(this.#label, this.#phase, this.#done, this.#total, (this.#now() - this.#start) / 1000);
+    if (this.#sink.isTTY) {
+      const cols = this.#sink.columns ?? 100;
+      this.#sink.write(`\r${line.slice(0, cols - 1).padEnd(cols - 1)}${final ? '\n' : ''}`);
     } else {
-      this.sink.write(`${line}\n`);
+      this.#sink.write(`${line}\n`);
     }
   }
 }

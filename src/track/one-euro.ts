@@ -13,7 +13,11 @@ export class OneEuro {
   #dx = 0;
   #t = Number.NaN;
 
-  constructor(private o: OneEuroOptions) {}
+  readonly #o: OneEuroOptions;
+
+  constructor(o: OneEuroOptions) {
+    this.#o = o;
+  }
 
   filter(x: number, tMs: number): number {
     if (Number.isNaN(this.#t)) {
@@ -24,8 +28,8 @@ export class OneEuro {
     const dt = (tMs - this.#t) / 1000;
     if (dt <= 0) return this.#x; // repeated or out-of-order timestamps carry no speed information
     const dx = (x - this.#x) / dt;
-    this.#dx += alpha(this.o.dCutoff, dt) * (dx - this.#dx);
-    const cutoff = this.o.minCutoff + this.o.beta * Math.abs(this.#dx);
+    this.#dx += alpha(this.#o.dCutoff, dt) * (dx - this.#dx);
+    const cutoff = this.#o.minCutoff + this.#o.beta * Math.abs(this.#dx);
     this.#x += alpha(cutoff, dt) * (x - this.#x);
     this.#t = tMs;
     return this.#x;

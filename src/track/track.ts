@@ -72,8 +72,11 @@ export class Track {
   #drawn: Rect | undefined;
   #drawnMs = -Infinity;
 
+  readonly #o: TrackerOptions;
+
   /** `field`: the motion the found faces share; a new face in a moving scene most likely moves with it. */
-  constructor(readonly id: number, box: Rect, tMs: number, private o: TrackerOptions, field?: MotionField, edge = false) {
+  constructor(readonly id: number, box: Rect, tMs: number, o: TrackerOptions, field?: MotionField, edge = false) {
+    this.#o = o;
     this.edgeOnly = edge;
     const r = o.noise.measurement;
     const cx = box.x + box.w / 2;
@@ -143,34 +146,34 @@ export class Track {
     const faded = (a: Axis): Axis => ({ ...a, v: a.v * fade, pxv: a.pxv * fade, pvv: a.pvv * fade * fade });
     const z = [box.x + box.w / 2, box.y + box.h / 2, box.w, box.h];
     const sizes = [this.#k[2].x, this.#k[3].x, this.#k[2].x, this.#k[3].x];
-    const r = (i: number) => (this.o.noise.measurement * z[i < 2 ? i + 2 : i]!) ** 2;
+    const r = (i: number) => (this.#o.noise.measurement * z[i < 2 ? i + 2 : i]!) ** 2;
     const predict = (lambda: number) => this.#k.map((a, i) => predictAxis(faded(a), elapsed, lambda * this.#q(sizes[i]!))) as Axis[];
-    this.#lambda = 1 + (this.#lambda - 1) * Math.exp(-elapsed / (this.o.maneuver.decayMs / 1000));
+    this.#lambda = 1 + (this.#lambda - 1) * Math.exp(-elapsed / (this.#o.maneuver.decayMs / 1000));
     const p = predict(this.#lambda);
     // Normalised innovation of the centre (chi-square, 2 dof): how surprising this detection is to the filter.
     const nis = (a: Axis, i: number) => (z[i]! - a.x) ** 2 / (a.pxx + r(i));
     const surprise = nis(p[0]!, 0) + nis(p[1]!, 1);
-    if (this.hits >= 2 && surprise > this.o.maneuver.gate) {
+    if (this.hits >= 2 && surprise > this.#o.maneuver.gate) {
       // The face (or the camera) changed pace, or this detection is wild: either way, as much more process noise
       // as would have made it ordinary widens the margin from now on. The velocity is not thrown at it: one wild
       // box must not fling the track, while a real manoeuvre is confirmed by the next detection, which then
       // meets the raised noise and moves the velocity with a high gain.
-      this.#lambda = Math.min(this.o.maneuver.maxBoost, (this.#lambda * surprise) / this.o.maneuver.gate);
+      this.#lambda = Math.min(this.#o.maneuver.maxBoost, (this.#lambda * surprise) / this.#o.maneuver.gate);
     }
     const k = p.map((a, i) => correctAxis(a, z[i]!, r(i))) as [Axis, Axis, Axis, Axis];
     // A wild detection that still passed the gate must not fling the box: cap speed and growth rate.
     const speed = Math.hypot(k[0].v, k[1].v);
-    const maxSpeed = this.o.maxSpeed * frameDiagonal;
+    const maxSpeed = this.#o.maxSpeed * frameDiagonal;
     if (speed > maxSpeed) {
       k[0] = { ...k[0], v: (k[0].v * maxSpeed) / speed };
       k[1] = { ...k[1], v: (k[1].v * maxSpeed) / speed };
     }
     for (const i of [2, 3] as const) {
       const a = k[i];
-      const limit = this.o.maxSizeRate * Math.max(1, a.x);
+      const limit = this.#o.maxSizeRate * Math.max(1, a.x);
       k[i] = { ...a, x: Math.max(1, a.x), v: Math.min(limit, Math.max(-limit, a.v)) };
     }
-    const turn = Math.hypot(k[0].v - p[0]!.v, k[1].v - p[1]!.v) * (this.o.predictMs + this.o.velocityDecayMs) / 1000;
+    const turn = Math.hypot(k[0].v - p[0]!.v, k[1].v - p[1]!.v) * (this.#o.predictMs + this.#o.velocityDecayMs) / 1000;
     this.#unconfirmed = turn > UNCONFIRMED_TURN * Math.max(k[2].x, k[3].x);
     this.#k = k;
     this.#seenMs = Math.max(this.#seenMs, tMs);
@@ -200,7 +203,7 @@ export class Track {
     const rate = field.sizeRate;
     // The velocity is now the field's, known as well as the faces agree with it: that doubt, not the generic
     // process noise, is what widens the box while the scene's motion keeps being measured.
-    const doubt = (size: number) => (Math.max(this.o.sharedMotion.minSpread, field.spread) * size) ** 2;
+    const doubt = (size: number) => (Math.max(this.#o.sharedMotion.minSpread, field.spread) * size) ** 2;
     const move = (a: Axis, vel: number, size: number): Axis =>
       predictAxis({ ...a, v: vel, pxv: 0, pvv: doubt(size) }, dt, 0);
     const k: [Axis, Axis, Axis, Axis] = [move(cx, v.vx, w.x), move(cy, v.vy, h.x), move(w, rate * w.x, w.x), move(h, rate * h.x, h.x)];
@@ -216,7 +219,7 @@ export class Track {
 
   /** White-noise acceleration density for a coordinate of a face of this size. */
   #q(size: number): number {
-    return (this.o.noise.process * size) ** 2;
+    return (this.#o.noise.process * size) ** 2;
   }
 
   /** Where the association step should look for this face at `tMs`. */
@@ -259,12 +262,12 @@ export class Track {
   #pictureCover(tMs: number): Rect | undefined {
     const img = this.#image;
     if (!img) return undefined;
-    const o = this.o.picture;
+    const o = this.#o.picture;
     const s = Math.max(0, tMs - img.ms) / 1000;
     // The match's own error, the detector's box noise it inherits, and how far the face may stray from its
     // measured velocity in the time since the frame the picture came from.
     const margin = (size: number) => Math.max(o.minMargin * size,
-      this.o.nSigma * Math.hypot(img.errPx, this.o.noise.measurement * size, o.speedDoubt * size * s));
+      this.#o.nSigma * Math.hypot(img.errPx, this.#o.noise.measurement * size, o.speedDoubt * size * s));
     return grow(movedOn(img, tMs), margin(img.box.w), margin(img.box.h));
   }
 
@@ -291,7 +294,7 @@ export class Track {
     }
     if (tMs <= this.#drawnMs) return (this.#drawn = union(this.#drawn, cover));
     const [sx, sy, sw, sh] = c.map((v, i) => this.#smooth[i]!.filter(v, tMs)) as [number, number, number, number];
-    const smoothed = grow(fromCentre(sx, sy, sw, sh), this.o.pad * this.#k[2].x, this.o.pad * this.#k[3].x);
+    const smoothed = grow(fromCentre(sx, sy, sw, sh), this.#o.pad * this.#k[2].x, this.#o.pad * this.#k[3].x);
     const target = union(smoothed, cover);
     // Where an unseen face may be only widens with time, so a held box never retreats (unless the picture shows
     // where the face is); this also keeps covering the old spot when the last detection before the miss was a bad one.
@@ -300,8 +303,8 @@ export class Track {
       return (this.#drawn = union(this.#drawn, target));
     }
     const dt = (tMs - this.#drawnMs) / 1000;
-    const stepX = (this.o.faceSpeed * this.#k[2].x + Math.abs(this.#k[0].v)) * dt;
-    const stepY = (this.o.faceSpeed * this.#k[3].x + Math.abs(this.#k[1].v)) * dt;
+    const stepX = (this.#o.faceSpeed * this.#k[2].x + Math.abs(this.#k[0].v)) * dt;
+    const stepY = (this.#o.faceSpeed * this.#k[3].x + Math.abs(this.#k[1].v)) * dt;
     this.#drawn = retreatAtMost(this.#drawn, target, stepX, stepY);
     this.#drawnMs = tMs;
     return this.#drawn;
@@ -330,19 +333,19 @@ export class Track {
       const sv = Math.sqrt(pvv);
       return Math.max(0, sx * sx + 2 * rho * t * sx * sv + t * t * pvv) + (this.#lambda * this.#q(size) * t ** 3) / 3;
     };
-    const ex = Math.sqrt(variance(cx, pw, this.o.faceSpeed) + variance(w, pw, this.o.maxSizeRate) / 4);
-    const ey = Math.sqrt(variance(cy, ph, this.o.faceSpeed) + variance(h, ph, this.o.maxSizeRate) / 4);
+    const ex = Math.sqrt(variance(cx, pw, this.#o.faceSpeed) + variance(w, pw, this.#o.maxSizeRate) / 4);
+    const ey = Math.sqrt(variance(cy, ph, this.#o.faceSpeed) + variance(h, ph, this.#o.maxSizeRate) / 4);
     return {
       mean,
-      mx: Math.min(this.o.nSigma * ex, this.o.maxGrowth * seen.w),
-      my: Math.min(this.o.nSigma * ey, this.o.maxGrowth * seen.h),
+      mx: Math.min(this.#o.nSigma * ex, this.#o.maxGrowth * seen.w),
+      my: Math.min(this.#o.nSigma * ey, this.#o.maxGrowth * seen.h),
     };
   }
 
   /** Seconds of velocity to apply after `s` seconds: full up to predictMs, then fading, so a held box comes to rest. */
   #horizon(s: number): number {
-    const full = this.o.predictMs / 1000;
-    const tau = this.o.velocityDecayMs / 1000;
+    const full = this.#o.predictMs / 1000;
+    const tau = this.#o.velocityDecayMs / 1000;
     if (s <= full) return Math.max(s, -full);
     return full + tau * (1 - Math.exp(-(s - full) / tau));
   }

@@ -22,7 +22,14 @@ export class CropRunner {
   readonly #preprocess: PreprocessPass;
   readonly #inputs: BufferPool;
 
-  constructor(private readonly device: GPUDevice, private readonly model: FaceModel, private readonly threshold: number) {
+  readonly #device: GPUDevice;
+  readonly #model: FaceModel;
+  readonly #threshold: number;
+
+  constructor(device: GPUDevice, model: FaceModel, threshold: number) {
+    this.#device = device;
+    this.#model = model;
+    this.#threshold = threshold;
     this.#preprocess = new PreprocessPass(device, model.spec.format);
     this.#inputs = new BufferPool(device, 'eval-video-input', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
   }
@@ -31,12 +38,12 @@ export class CropRunner {
     const bytes = tensorBytes(crop.input);
     this.#inputs.reset();
     const input = this.#inputs.take(bytes);
-    const encoder = this.device.createCommandEncoder({ label: 'eval-video-preprocess' });
+    const encoder = this.#device.createCommandEncoder({ label: 'eval-video-preprocess' });
     this.#preprocess.encode(encoder, frame, crop.rect, crop.input, input);
-    this.device.queue.submit([encoder.finish()]);
-    const tensor = await readBuffer(this.device, input, bytes);
-    const raw = await this.model.runCpu(new Float32Array(tensor), crop.input);
-    return decodeOutputs(this.model.spec, raw, crop.input, this.threshold);
+    this.#device.queue.submit([encoder.finish()]);
+    const tensor = await readBuffer(this.#device, input, bytes);
+    const raw = await this.#model.runCpu(new Float32Array(tensor), crop.input);
+    return decodeOutputs(this.#model.spec, raw, crop.input, this.#threshold);
   }
 
   destroy(): void {
@@ -96,6 +103,7 @@ export class CropCache {
   #data: CacheFile;
   #dirty = 0;
 
+  // ECMAScript has no private constructors: TypeScript's keeps every caller on open(), which reads the cache.
   private constructor(readonly path: string, clip: string) {
     this.#data = { version: CACHE_VERSION, clip, crops: {} };
     if (existsSync(path)) {
