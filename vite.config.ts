@@ -3,8 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 const ORT_DIST = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/', import.meta.url));
-const ORT_RUNTIME = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm',
-  'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.wasm'];
+const ORT_RUNTIME = [
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+];
 
 /**
  * Serves onnxruntime-web's wasm runtime from our own origin under /ort/. Its ".bundle" build would be inlined into
@@ -23,7 +27,8 @@ function ortRuntime(): Plugin {
       });
     },
     generateBundle() {
-      for (const file of ORT_RUNTIME) this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(ORT_DIST + file) });
+      for (const file of ORT_RUNTIME)
+        this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(ORT_DIST + file) });
     },
   };
 }
@@ -45,7 +50,8 @@ function sharedHead(): Plugin {
     transformIndexHtml: {
       order: 'pre',
       handler(html, ctx) {
-        if (!html.includes('<!-- veil:head -->')) throw new Error(`${ctx.filename} lacks <!-- veil:head -->: every page must carry the shared head`);
+        if (!html.includes('<!-- veil:head -->'))
+          throw new Error(`${ctx.filename} lacks <!-- veil:head -->: every page must carry the shared head`);
         return html.replace('<!-- veil:head -->', PAGE_HEAD);
       },
     },

@@ -18,7 +18,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['{src,tools}/**/*.test.ts'], exclude: [GPU, MEDIA], env: { VEIL_UNIT: '1' } } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['{src,tools}/**/*.test.ts'], exclude: [GPU, MEDIA], env: { VEIL_UNIT: '1' } },
+      },
       { extends: true, test: { name: 'gpu', include: [GPU] } },
       { extends: true, test: { name: 'media', include: [MEDIA] } },
     ],

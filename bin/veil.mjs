@@ -27,14 +27,18 @@ function stale() {
 function build() {
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) {
-    process.stderr.write('veil: the CLI is not built and Vite is missing: run `npm install` in the veil folder first\n');
+    process.stderr.write(
+      'veil: the CLI is not built and Vite is missing: run `npm install` in the veil folder first\n',
+    );
     process.exit(1);
   }
   process.stderr.write('veil: building the command-line tool (dist-cli/veil.js)...\n');
   // Into a private folder, then renamed into place: two veils starting at once never run a half-written bundle.
   const outDir = join('dist-cli', `.build-${process.pid}`);
   const r = spawnSync(process.execPath, [vite, 'build', '-c', config], {
-    cwd: root, env: { ...process.env, VEIL_CLI_OUT_DIR: outDir }, stdio: ['ignore', 2, 2],
+    cwd: root,
+    env: { ...process.env, VEIL_CLI_OUT_DIR: outDir },
+    stdio: ['ignore', 2, 2],
   });
   try {
     if (r.status !== 0) {

@@ -26,11 +26,27 @@ const OPTIONS = {
   frames: { type: 'string', value: 'N', help: 'frames timed at each size (default 100)' },
   warmup: { type: 'string', value: 'N', help: 'frames run first, untimed (default 5)' },
   grid: { type: 'string', value: '1|2', help: 'copies of the demo clip a side in each frame (default 2: four faces)' },
-  'webgpu-frames': { type: 'string', value: 'N', help: "frames of the pipeline on onnxruntime's WebGPU provider (default 3; 0 skips it)" },
-  peers: { type: 'string', value: 'short,full|none', help: "MediaPipe Face Detection's models to compare with (default short,full)" },
+  'webgpu-frames': {
+    type: 'string',
+    value: 'N',
+    help: "frames of the pipeline on onnxruntime's WebGPU provider (default 3; 0 skips it)",
+  },
+  peers: {
+    type: 'string',
+    value: 'short,full|none',
+    help: "MediaPipe Face Detection's models to compare with (default short,full)",
+  },
   canvas: { type: 'string', value: 'on|off', help: "the blur against Canvas2D's filter: blur() (default on)" },
-  'import-frames': { type: 'string', value: 'N', help: 'imports a path in the frame-import comparison (default 20; 0 skips it)' },
-  blur: { type: 'string', value: 'auto|quick|full|off', help: 'the blur bench in Chromium (default auto: quick on a software adapter)' },
+  'import-frames': {
+    type: 'string',
+    value: 'N',
+    help: 'imports a path in the frame-import comparison (default 20; 0 skips it)',
+  },
+  blur: {
+    type: 'string',
+    value: 'auto|quick|full|off',
+    help: 'the blur bench in Chromium (default auto: quick on a software adapter)',
+  },
   port: { type: 'string', value: 'P', help: `the bench page's port (default ${DEFAULT_PORT})` },
   out: { type: 'string', value: 'FILE', help: 'the report as JSON (default bench-results/chromium.json)' },
   help: HELP_OPTION,
@@ -57,7 +73,7 @@ function config(args: BenchArgs<typeof OPTIONS>): ChromiumBenchConfig {
     peers: peers as PeerModel[],
     canvasBlur: args.string('canvas') !== 'off',
     importFrames: args.count('import-frames', 20),
-    blur: blur === 'off' ? null : blur as ChromiumBenchConfig['blur'],
+    blur: blur === 'off' ? null : (blur as ChromiumBenchConfig['blur']),
   };
 }
 
@@ -92,25 +108,46 @@ async function main(): Promise<void> {
     await browser.close();
     await new Promise<void>((done) => server.httpServer.close(() => done()));
   }
-  console.log(`\nChromium ${report.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? report.userAgent}, adapter: ${report.adapter}`
-    + `${report.software ? ' (software)' : ''}; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  console.log(`\nFull pipeline (${cfg.grid}x${cfg.grid} copies of the demo clip; ${cfg.tilesPerFrame} tiles a frame besides the whole frame)`);
+  console.log(
+    `\nChromium ${report.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? report.userAgent}, adapter: ${report.adapter}` +
+      `${report.software ? ' (software)' : ''}; ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
+  console.log(
+    `\nFull pipeline (${cfg.grid}x${cfg.grid} copies of the demo clip; ${cfg.tilesPerFrame} tiles a frame besides the whole frame)`,
+  );
   console.log(`${pipelineTable(report.pipeline)}\n${pipelineLegend(report.timestamps)}`);
-  if (report.peers.length) console.log(`\nDetection against MediaPipe Face Detection (same frames)\n${peerTable(report.wholeFrame, report.peers)}`);
-  if (report.canvasBlur.length) console.log(`\nBlur against Canvas2D filter: blur() (same faces)\n${canvasBlurTable(report.canvasBlur)}`);
-  if (report.imports.length) console.log(`\nFrame import, both paths (same frames; wall ms to queue done)\n${importTable(report.imports, report.frameImport)}`);
+  if (report.peers.length)
+    console.log(
+      `\nDetection against MediaPipe Face Detection (same frames)\n${peerTable(report.wholeFrame, report.peers)}`,
+    );
+  if (report.canvasBlur.length)
+    console.log(`\nBlur against Canvas2D filter: blur() (same faces)\n${canvasBlurTable(report.canvasBlur)}`);
+  if (report.imports.length)
+    console.log(
+      `\nFrame import, both paths (same frames; wall ms to queue done)\n${importTable(report.imports, report.frameImport)}`,
+    );
   console.log(`\n${comparisonLines(report).join('\n')}`);
   if (report.blur) {
-    console.log(`\nBlur bench in Chromium (${report.blur.timing}${report.blur.quantized ? ', QUANTIZED timestamps' : ''})`);
+    console.log(
+      `\nBlur bench in Chromium (${report.blur.timing}${report.blur.quantized ? ', QUANTIZED timestamps' : ''})`,
+    );
     console.log([TABLE_HEADER, ...report.blur.results.map(formatRow)].join('\n'));
   }
   const out = args.string('out') ?? 'bench-results/chromium.json';
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ bench: 'chromium', date: new Date().toISOString(), config: cfg, ...report }, null, 1)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ bench: 'chromium', date: new Date().toISOString(), config: cfg, ...report }, null, 1)}\n`,
+  );
   console.log(`wrote ${out}`);
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(`bench:chromium: ${e instanceof Error ? e.message : String(e)}${e instanceof UsageError ? `\n${USAGE}` : ''}`);
-  process.exit(e instanceof UsageError ? 2 : 1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(
+      `bench:chromium: ${e instanceof Error ? e.message : String(e)}${e instanceof UsageError ? `\n${USAGE}` : ''}`,
+    );
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);

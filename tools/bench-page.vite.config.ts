@@ -21,7 +21,9 @@ const base = app as UserConfig;
 
 // The app's pages share a head with a Content-Security-Policy; the bench page is a tool, not an app page, and
 // MediaPipe's peer script is not written for that policy, so it keeps its own plain head.
-const appPlugins = (base.plugins ?? []).filter((p) => !(p && typeof p === 'object' && 'name' in p && p.name === 'veil-shared-head'));
+const appPlugins = (base.plugins ?? []).filter(
+  (p) => !(p && typeof p === 'object' && 'name' in p && p.name === 'veil-shared-head'),
+);
 
 // The bench page (tools/bench/index.html, tools/bench/bench-page.ts) with the app's plugins, aliases and
 // cross-origin isolation headers, built into dist-tools/bench-page/ for `npm run bench:chromium`

@@ -12,29 +12,63 @@ import { isModelName, MODELS } from '../src/detect/model';
 import { CACHE_FLOOR } from './eval/eval-video-detect';
 import { readVideoTruth, TruthError } from './eval/eval-video-truth';
 import {
-  DEFAULT_VIDEO_EVAL, describeRun, readClipIndex, runVideoEval, type VideoEvalOptions, type VideoEvalSummary,
+  DEFAULT_VIDEO_EVAL,
+  describeRun,
+  readClipIndex,
+  runVideoEval,
+  type VideoEvalOptions,
+  type VideoEvalSummary,
 } from './eval/eval-video';
 
 const d = DEFAULT_VIDEO_EVAL;
 const OPTIONS = {
-  all: { type: 'string', value: 'DIR', help: 'every clip DIR/index.json lists (e.g. ../shared/data/motion) instead of one' },
-  json: { type: 'string', value: 'OUT.json', help: 'write the result (leak keys; with --all, the totals plus "clips")' },
+  all: {
+    type: 'string',
+    value: 'DIR',
+    help: 'every clip DIR/index.json lists (e.g. ../shared/data/motion) instead of one',
+  },
+  json: {
+    type: 'string',
+    value: 'OUT.json',
+    help: 'write the result (leak keys; with --all, the totals plus "clips")',
+  },
   model: {
-    type: 'string', value: Object.keys(MODELS).join('|'), help: `the face detector (default ${d.spec.name}); the defaults below are the model's`,
+    type: 'string',
+    value: Object.keys(MODELS).join('|'),
+    help: `the face detector (default ${d.spec.name}); the defaults below are the model's`,
   },
   side: { type: 'string', value: 'PX', help: "a free-size model's input long side (default: the frame's own)" },
-  'detect-every': { type: 'string', value: 'K', help: `the detector looks at every K-th frame (default ${d.schedule.every})` },
-  latency: { type: 'string', value: 'L', help: `its boxes reach the tracker L frames after capture (default ${d.schedule.latency})` },
-  'tiles-per-detection': { type: 'string', value: 'N|all', help: 'tiles run by each detection besides the whole frame, round robin (default all)' },
-  tiles: { type: 'string', value: 'PLAN|off', help: `the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})` },
+  'detect-every': {
+    type: 'string',
+    value: 'K',
+    help: `the detector looks at every K-th frame (default ${d.schedule.every})`,
+  },
+  latency: {
+    type: 'string',
+    value: 'L',
+    help: `its boxes reach the tracker L frames after capture (default ${d.schedule.latency})`,
+  },
+  'tiles-per-detection': {
+    type: 'string',
+    value: 'N|all',
+    help: 'tiles run by each detection besides the whole frame, round robin (default all)',
+  },
+  tiles: {
+    type: 'string',
+    value: 'PLAN|off',
+    help: `the detector's tiles, as npm run eval takes them (default ${formatTilePlan(d.detector.tiles)})`,
+  },
   threshold: {
-    type: 'string', value: 'T',
+    type: 'string',
+    value: 'T',
     help: `detector score threshold (default the model's in live mode, ${d.detector.threshold}; >= ${CACHE_FLOOR}, the cache's floor)`,
   },
   edge: {
-    type: 'string', value: 'T[:BAND]|live|off',
-    help: 'keep boxes within BAND of their size from a frame border from score T (default live: the\n'
-      + `model's, ${d.detector.edge.threshold}:${d.detector.edge.band}; off: the threshold everywhere)`,
+    type: 'string',
+    value: 'T[:BAND]|live|off',
+    help:
+      'keep boxes within BAND of their size from a frame border from score T (default live: the\n' +
+      `model's, ${d.detector.edge.threshold}:${d.detector.edge.band}; off: the threshold everywhere)`,
   },
   tracker: { type: 'string', value: 'JSON', help: 'tracker options over the defaults, e.g. \'{"nSigma": 1.5}\'' },
   limit: { type: 'string', value: 'N', help: 'only the first N frames of each clip' },
@@ -42,31 +76,43 @@ const OPTIONS = {
   'no-cache': { type: 'boolean', help: 'no detector cache' },
   leaks: { type: 'boolean', help: 'list every leaked face-frame' },
   'motion-guard': {
-    type: 'string', value: 'D',
-    help: "live mode's motion guard: blur the whole frame while the 32x18 luma thumbnail it sees\n"
-      + "differs from the newest result's frame by more than D (mean, 0..255; default\n"
-      + `${d.motionGuard}, 0: off)`,
+    type: 'string',
+    value: 'D',
+    help:
+      "live mode's motion guard: blur the whole frame while the 32x18 luma thumbnail it sees\n" +
+      "differs from the newest result's frame by more than D (mean, 0..255; default\n" +
+      `${d.motionGuard}, 0: off)`,
   },
   'motion-guard-lag': {
-    type: 'string', value: 'L',
-    help: `the guard judges frame i by frame i - L's thumbnail (default ${d.motionGuardLag}: live\n`
-      + "mode's GPU readback lands a frame late)",
+    type: 'string',
+    value: 'L',
+    help:
+      `the guard judges frame i by frame i - L's thumbnail (default ${d.motionGuardLag}: live\n` +
+      "mode's GPU readback lands a frame late)",
   },
   'no-picture': {
     type: 'boolean',
-    help: 'boxes follow only the detections, not the picture between them (live mode looks for\n'
-      + "each face in every frame's 320 px luma image, as it lands, frame i - L as above)",
+    help:
+      'boxes follow only the detections, not the picture between them (live mode looks for\n' +
+      "each face in every frame's 320 px luma image, as it lands, frame i - L as above)",
   },
   'ideal-verifier': {
-    type: 'string', value: 'S',
-    help: "a bound, not a mode: keep only the detector's boxes that share S (0..1) of a ground-truth\n"
-      + "face's box or of their own with one, as a verifier that never errs would",
+    type: 'string',
+    value: 'S',
+    help:
+      "a bound, not a mode: keep only the detector's boxes that share S (0..1) of a ground-truth\n" +
+      "face's box or of their own with one, as a verifier that never errs would",
   },
-  trace: { type: 'string', value: 'OUT.jsonl', help: "every frame's result, boxes, truth and verdicts, one JSON line per frame" },
+  trace: {
+    type: 'string',
+    value: 'OUT.jsonl',
+    help: "every frame's result, boxes, truth and verdicts, one JSON line per frame",
+  },
   offline: {
     type: 'boolean',
-    help: "the CLI's and the export page's path instead: every frame detected (photo rule), the\n"
-      + 'offline tracker forward and backward (lookahead), no fail-closed rule or guard',
+    help:
+      "the CLI's and the export page's path instead: every frame detected (photo rule), the\n" +
+      'offline tracker forward and backward (lookahead), no fail-closed rule or guard',
   },
   help: HELP_OPTION,
 } as const satisfies OptionTable;
@@ -90,7 +136,10 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args | null {
   const { values: flags, positionals: positional } = readCommandLine(argv, OPTIONS);
   if (flags.help) return null;
-  const int = (name: 'detect-every' | 'latency' | 'side' | 'limit' | 'motion-guard' | 'motion-guard-lag', min: number): number | undefined => {
+  const int = (
+    name: 'detect-every' | 'latency' | 'side' | 'limit' | 'motion-guard' | 'motion-guard-lag',
+    min: number,
+  ): number | undefined => {
     const text = flags[name];
     if (text === undefined) return undefined;
     const v = Number(text);
@@ -120,19 +169,23 @@ function parseArgs(argv: readonly string[]): Args | null {
     throw new UsageError(`--tiles-per-detection ${tilesText}: expected an integer >= 0 or all`);
   }
   const modelName = flags.model ?? d.spec.name;
-  if (!isModelName(modelName)) throw new UsageError(`--model ${modelName}: expected one of ${Object.keys(MODELS).join(', ')}`);
+  if (!isModelName(modelName))
+    throw new UsageError(`--model ${modelName}: expected one of ${Object.keys(MODELS).join(', ')}`);
   const spec = MODELS[modelName];
   // Offline (the CLI, the export page) detects with the photo rule, as they do; live mode with its live rule.
   const detector = flags.offline ? detectorDefaults(spec) : liveDetectorOptions(spec);
   const threshold = flags.threshold !== undefined ? Number(flags.threshold) : detector.threshold;
-  if (!(threshold >= CACHE_FLOOR && threshold < 1)) throw new UsageError(`--threshold ${flags.threshold}: expected ${CACHE_FLOOR} <= T < 1`);
+  if (!(threshold >= CACHE_FLOOR && threshold < 1))
+    throw new UsageError(`--threshold ${flags.threshold}: expected ${CACHE_FLOOR} <= T < 1`);
   const edge = parseOption('edge', flags.edge, detector.edge, (t) => parseEdge(t, spec, CACHE_FLOOR));
   const idealVerifier = parseOption('ideal-verifier', flags['ideal-verifier'], undefined, (t) => {
     const share = Number(t);
     if (!(share > 0 && share <= 1)) throw new RangeError('expected 0 < S <= 1');
     return share;
   });
-  const tiles = parseOption('tiles', flags.tiles, detector.tiles, (t) => parseTilePlan(t, liveDetectorOptions(MODELS.blazeface).tiles));
+  const tiles = parseOption('tiles', flags.tiles, detector.tiles, (t) =>
+    parseTilePlan(t, liveDetectorOptions(MODELS.blazeface).tiles),
+  );
 
   const allDir = flags.all;
   let clips: Args['clips'];
@@ -162,7 +215,7 @@ function parseArgs(argv: readonly string[]): Args | null {
       pictures: flags['no-picture'] !== true,
       idealVerifier,
       offline: flags.offline === true,
-      cacheDir: flags['no-cache'] ? undefined : flags.cache ?? d.cacheDir,
+      cacheDir: flags['no-cache'] ? undefined : (flags.cache ?? d.cacheDir),
     },
   };
 }
@@ -170,18 +223,48 @@ function parseArgs(argv: readonly string[]): Args | null {
 const pct = (r: number) => `${(100 * r).toFixed(2)}%`;
 
 function row(name: string, s: VideoEvalSummary | Omit<VideoEvalSummary, 'model_runs'>): string[] {
-  return [name, String(s.frames), String(s.face_frames), String(s.leaked_face_frames), pct(s.leak_rate),
-    String(s.leaked_undetected), String(s.frames_with_any_leak), String(s.longest_leak_run), String(s.leak_runs_over_1),
-    pct(s.all_faces.leak_rate), s.mask_area_ratio.toFixed(2), s.full_frame_ratio.toFixed(2), s.detector_mask_ratio.toFixed(2),
-    String(s.full_frames), s.ms_per_frame.toFixed(1)];
+  return [
+    name,
+    String(s.frames),
+    String(s.face_frames),
+    String(s.leaked_face_frames),
+    pct(s.leak_rate),
+    String(s.leaked_undetected),
+    String(s.frames_with_any_leak),
+    String(s.longest_leak_run),
+    String(s.leak_runs_over_1),
+    pct(s.all_faces.leak_rate),
+    s.mask_area_ratio.toFixed(2),
+    s.full_frame_ratio.toFixed(2),
+    s.detector_mask_ratio.toFixed(2),
+    String(s.full_frames),
+    s.ms_per_frame.toFixed(1),
+  ];
 }
 
 function table(rows: string[][]): string {
-  const head = ['clip', 'frames', `faces>=${DEFAULT_LEAK_OPTIONS.minHeight}`, 'leaked', 'leak_rate', 'undetected', 'leak_frames',
-    'max_run', 'runs>1', 'all_faces', 'mask_ratio', 'of_it_full', 'det_ratio', 'full', 'ms/frame'];
+  const head = [
+    'clip',
+    'frames',
+    `faces>=${DEFAULT_LEAK_OPTIONS.minHeight}`,
+    'leaked',
+    'leak_rate',
+    'undetected',
+    'leak_frames',
+    'max_run',
+    'runs>1',
+    'all_faces',
+    'mask_ratio',
+    'of_it_full',
+    'det_ratio',
+    'full',
+    'ms/frame',
+  ];
   const all = [head, ...rows];
   const widths = head.map((_, c) => Math.max(...all.map((r) => r[c]!.length)));
-  return all.map((r) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  ')).join('\n');
+  return all
+    .map((r) => r.map((v, c) => (c === 0 ? v.padEnd(widths[c]!) : v.padStart(widths[c]!))).join('  '))
+    .join('\n');
 }
 
 async function main(): Promise<void> {
@@ -196,12 +279,14 @@ async function main(): Promise<void> {
     if (!existsSync(c.mp4)) throw new TruthError(c.mp4, 'no such video file');
   }
   const o = args.eval;
-  console.log(o.offline
-    ? `eval:video --offline: every frame detected (${o.spec.name}, threshold ${o.detector.threshold}), offline tracker with lookahead, `
-      + `mask scale ${o.maskScale}, cache ${o.cacheDir ?? 'off'}`
-    : `eval:video: detect every ${o.schedule.every} frame(s), latency ${o.schedule.latency} frame(s), `
-    + `tiles per detection ${Number.isFinite(o.tilesPerDetection) ? o.tilesPerDetection : 'all'}, mask scale ${o.maskScale}, `
-    + `budget ${o.budgetMs} ms, cache ${o.cacheDir ?? 'off'}`);
+  console.log(
+    o.offline
+      ? `eval:video --offline: every frame detected (${o.spec.name}, threshold ${o.detector.threshold}), offline tracker with lookahead, ` +
+          `mask scale ${o.maskScale}, cache ${o.cacheDir ?? 'off'}`
+      : `eval:video: detect every ${o.schedule.every} frame(s), latency ${o.schedule.latency} frame(s), ` +
+          `tiles per detection ${Number.isFinite(o.tilesPerDetection) ? o.tilesPerDetection : 'all'}, mask scale ${o.maskScale}, ` +
+          `budget ${o.budgetMs} ms, cache ${o.cacheDir ?? 'off'}`,
+  );
   const tty = process.stderr.isTTY;
   const results: { name: string; summary: VideoEvalSummary }[] = [];
   const trace: unknown[] = [];
@@ -210,16 +295,20 @@ async function main(): Promise<void> {
     const leaks: string[] = [];
     const r = await runVideoEval(c.mp4, c.json, {
       ...o,
-      onProgress: (n, total) => { if (tty) process.stderr.write(`\r${c.name}: ${n}/${total} model runs`); },
+      onProgress: (n, total) => {
+        if (tty) process.stderr.write(`\r${c.name}: ${n}/${total} model runs`);
+      },
       onFrame: (f) => {
         if (args.trace) trace.push({ clip: c.name, ...f });
         if (!args.leaks) return;
         f.verdicts.forEach((v, k) => {
           const b = f.truth[k]!.box;
           if (v.leaked) {
-            leaks.push(`  frame ${f.i} face ${v.id ?? '?'} (${b.w.toFixed(0)}x${b.h.toFixed(0)} at ${b.x.toFixed(0)},${b.y.toFixed(0)}): `
-              + `${(100 * v.covered).toFixed(0)}% covered${v.counted ? '' : ' (small)'}${v.undetected ? ' (undetected)' : ''}, `
-              + `${f.faces.length} boxes`);
+            leaks.push(
+              `  frame ${f.i} face ${v.id ?? '?'} (${b.w.toFixed(0)}x${b.h.toFixed(0)} at ${b.x.toFixed(0)},${b.y.toFixed(0)}): ` +
+                `${(100 * v.covered).toFixed(0)}% covered${v.counted ? '' : ' (small)'}${v.undetected ? ' (undetected)' : ''}, ` +
+                `${f.faces.length} boxes`,
+            );
           }
         });
       },
@@ -230,7 +319,8 @@ async function main(): Promise<void> {
   }
   const total = addLeakSummaries(results.map((r) => r.summary));
   const frames = total.frames;
-  const sum = (k: 'ms_per_frame' | 'tracker_ms_per_frame') => results.reduce((n, r) => n + r.summary[k] * r.summary.frames, 0);
+  const sum = (k: 'ms_per_frame' | 'tracker_ms_per_frame') =>
+    results.reduce((n, r) => n + r.summary[k] * r.summary.frames, 0);
   const totals = {
     ...total,
     ms_per_frame: frames > 0 ? sum('ms_per_frame') / frames : 0,
@@ -240,14 +330,18 @@ async function main(): Promise<void> {
   if (results.length > 1) rows.push(row('total', { ...totals, detector_ms_per_detection: 0, crops_per_detection: 0 }));
   console.log(table(rows));
   const runs = results.reduce((n, r) => n + r.summary.model_runs, 0);
-  console.log(`leak_rate counts faces >= ${DEFAULT_LEAK_OPTIONS.minHeight} px tall (all_faces: every face); a face leaks when < `
-    + `${100 * DEFAULT_LEAK_OPTIONS.minCovered}% of its box is blurred; undetected: leaks of faces no result within the hold `
-    + `had found (the detector's). of_it_full: the part of mask_ratio `
-    + `blurred whole-frame; det_ratio: the same `
-    + `whole frames, and elsewhere only the newest result's own boxes as masks, untracked (what the tracker adds to). ms/frame: detector (as measured when its crops ran here) `
-    + `+ tracker (${totals.tracker_ms_per_frame.toFixed(3)} ms). ${runs} model runs now, ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
-  console.log(`on frames not blurred whole, boxes a frame: ${totals.boxes_per_frame.toFixed(1)} drawn, `
-    + `${totals.detector_boxes_per_frame.toFixed(1)} in the newest result; faces a frame: ${(totals.all_faces.face_frames / frames).toFixed(1)}.`);
+  console.log(
+    `leak_rate counts faces >= ${DEFAULT_LEAK_OPTIONS.minHeight} px tall (all_faces: every face); a face leaks when < ` +
+      `${100 * DEFAULT_LEAK_OPTIONS.minCovered}% of its box is blurred; undetected: leaks of faces no result within the hold ` +
+      `had found (the detector's). of_it_full: the part of mask_ratio ` +
+      `blurred whole-frame; det_ratio: the same ` +
+      `whole frames, and elsewhere only the newest result's own boxes as masks, untracked (what the tracker adds to). ms/frame: detector (as measured when its crops ran here) ` +
+      `+ tracker (${totals.tracker_ms_per_frame.toFixed(3)} ms). ${runs} model runs now, ${((performance.now() - t0) / 1000).toFixed(1)} s.`,
+  );
+  console.log(
+    `on frames not blurred whole, boxes a frame: ${totals.boxes_per_frame.toFixed(1)} drawn, ` +
+      `${totals.detector_boxes_per_frame.toFixed(1)} in the newest result; faces a frame: ${(totals.all_faces.face_frames / frames).toFixed(1)}.`,
+  );
   if (args.trace) {
     mkdirSync(dirname(args.trace), { recursive: true });
     writeFileSync(args.trace, `${trace.map((t) => JSON.stringify(t)).join('\n')}\n`);
@@ -264,9 +358,12 @@ async function main(): Promise<void> {
 }
 
 // Exit explicitly: V8 keeps compiling onnxruntime's wasm in the background after the last run (see tools/eval.ts).
-main().then(() => process.exit(0), (e: unknown) => {
-  if (e instanceof UsageError) console.error(`eval:video: ${e.message}\n${USAGE}`);
-  else if (e instanceof TruthError) console.error(e.message);
-  else console.error(e);
-  process.exit(e instanceof UsageError || e instanceof TruthError ? 2 : 1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    if (e instanceof UsageError) console.error(`eval:video: ${e.message}\n${USAGE}`);
+    else if (e instanceof TruthError) console.error(e.message);
+    else console.error(e);
+    process.exit(e instanceof UsageError || e instanceof TruthError ? 2 : 1);
+  },
+);

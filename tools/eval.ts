@@ -3,7 +3,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { detectorDefaults, parseEdge, type DetectorOptions } from '../src/detect/detector';
-import { HEIGHT_BUCKETS, RECALL_MIN_HEIGHT, summarize, type BucketCounts, type EvalSummary } from '../src/detect/eval-metrics';
+import {
+  HEIGHT_BUCKETS,
+  RECALL_MIN_HEIGHT,
+  summarize,
+  type BucketCounts,
+  type EvalSummary,
+} from '../src/detect/eval-metrics';
 import { DEFAULT_TILE_PLAN, formatTilePlan, parseTilePlan } from '../src/detect/tiling';
 import { AnnotationsError, EVAL_MODELS, readAnnotations, runEval, type EvalModel } from './eval/eval-run';
 import { parseOption } from './options';
@@ -11,19 +17,37 @@ import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type OptionTable
 
 const OPTIONS = {
   json: { type: 'string', value: 'OUT.json', help: 'also write the summary as JSON' },
-  model: { type: 'string', value: Object.keys(EVAL_MODELS).join('|'), help: "the face detector (default yunet); the defaults below are the model's" },
+  model: {
+    type: 'string',
+    value: Object.keys(EVAL_MODELS).join('|'),
+    help: "the face detector (default yunet); the defaults below are the model's",
+  },
   side: { type: 'string', value: 'PX', help: "a free-size model's input long side (default: the image's own)" },
   tiles: {
-    type: 'string', value: 'on|off|PLAN',
-    help: "the detector's tiles (default the model's: YuNet off, BlazeFace on)\n"
-      + 'PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame\'s short side),\n'
-      + 'then /min=PX, /cut=keep|drop '
-      + `(on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`,
+    type: 'string',
+    value: 'on|off|PLAN',
+    help:
+      "the detector's tiles (default the model's: YuNet off, BlazeFace on)\n" +
+      "PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame's short side),\n" +
+      'then /min=PX, /cut=keep|drop ' +
+      `(on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`,
   },
   threshold: { type: 'string', value: 'T', help: "detector score threshold, 0 < T < 1 (default the model's)" },
-  tall: { type: 'string', value: 'PX:T|off', help: "keep boxes at least PX input pixels tall from score T (default the model's)" },
-  edge: { type: 'string', value: 'T[:BAND]|live|off', help: "keep boxes within BAND of their size from the border from score T (default the model's)" },
-  nms: { type: 'string', value: 'weighted|plain', help: "a face's box: the score-weighted mean of its cluster, or its strongest box (default the model's)" },
+  tall: {
+    type: 'string',
+    value: 'PX:T|off',
+    help: "keep boxes at least PX input pixels tall from score T (default the model's)",
+  },
+  edge: {
+    type: 'string',
+    value: 'T[:BAND]|live|off',
+    help: "keep boxes within BAND of their size from the border from score T (default the model's)",
+  },
+  nms: {
+    type: 'string',
+    value: 'weighted|plain',
+    help: "a face's box: the score-weighted mean of its cluster, or its strongest box (default the model's)",
+  },
   'max-faces': { type: 'string', value: 'N', help: "faces kept an image (default the detector's)" },
   limit: { type: 'string', value: 'N', help: 'only the first N images' },
   help: HELP_OPTION,
@@ -44,7 +68,10 @@ function parseArgs(argv: readonly string[]): Args | null {
   const { values: flags, positionals: positional } = readCommandLine(argv, OPTIONS);
   if (flags.help) return null;
   if (positional.length !== 1) throw new UsageError('give exactly one annotation file');
-  const number = (name: 'threshold' | 'max-faces' | 'side' | 'limit', ok: (v: number) => boolean): number | undefined => {
+  const number = (
+    name: 'threshold' | 'max-faces' | 'side' | 'limit',
+    ok: (v: number) => boolean,
+  ): number | undefined => {
     const text = flags[name];
     if (text === undefined) return undefined;
     const v = Number(text);
@@ -52,14 +79,18 @@ function parseArgs(argv: readonly string[]): Args | null {
     return v;
   };
   const model = flags.model ?? 'yunet';
-  if (!(model in EVAL_MODELS)) throw new UsageError(`--model ${model}: expected one of ${Object.keys(EVAL_MODELS).join(', ')}`);
+  if (!(model in EVAL_MODELS))
+    throw new UsageError(`--model ${model}: expected one of ${Object.keys(EVAL_MODELS).join(', ')}`);
   const spec = EVAL_MODELS[model as EvalModel];
   const d = detectorDefaults(spec);
-  const tiles = parseOption('tiles', flags.tiles, d.tiles, (t) => (t === 'on' ? DEFAULT_TILE_PLAN : parseTilePlan(t, DEFAULT_TILE_PLAN)));
+  const tiles = parseOption('tiles', flags.tiles, d.tiles, (t) =>
+    t === 'on' ? DEFAULT_TILE_PLAN : parseTilePlan(t, DEFAULT_TILE_PLAN),
+  );
   const tall = parseOption('tall', flags.tall, d.tall, (t) => {
     if (t === 'off') return { px: Infinity, threshold: 1 };
     const [px, threshold, extra] = t.split(':').map(Number);
-    if (extra !== undefined || !(px! > 0) || !(threshold! > 0 && threshold! <= 1)) throw new RangeError('expected PX:T with PX > 0, 0 < T <= 1, or off');
+    if (extra !== undefined || !(px! > 0) || !(threshold! > 0 && threshold! <= 1))
+      throw new RangeError('expected PX:T with PX > 0, 0 < T <= 1, or off');
     return { px: px!, threshold: threshold! };
   });
   const nms = flags.nms ?? (d.nms.weighted ? 'weighted' : 'plain');
@@ -71,7 +102,11 @@ function parseArgs(argv: readonly string[]): Args | null {
     model: model as EvalModel,
     detector: {
       threshold: number('threshold', (v) => v > 0 && v < 1) ?? d.threshold,
-      nms: { ...d.nms, weighted: nms === 'weighted', maxFaces: number('max-faces', (v) => Number.isInteger(v) && v > 0) ?? d.nms.maxFaces },
+      nms: {
+        ...d.nms,
+        weighted: nms === 'weighted',
+        maxFaces: number('max-faces', (v) => Number.isInteger(v) && v > 0) ?? d.nms.maxFaces,
+      },
       tall,
       tiles,
       edge,
@@ -83,13 +118,16 @@ function parseArgs(argv: readonly string[]): Args | null {
 
 function table(s: EvalSummary, counts: BucketCounts): string {
   const pct = (r: number | null) => (r === null ? '     -' : `${(100 * r).toFixed(1).padStart(5)}%`);
-  const row = (a: string, b: string | number, c: string | number, d: string) => `${a.padEnd(14)}${String(b).padStart(7)}${String(c).padStart(9)}  ${d}`;
+  const row = (a: string, b: string | number, c: string | number, d: string) =>
+    `${a.padEnd(14)}${String(b).padStart(7)}${String(c).padStart(9)}  ${d}`;
   const tall = HEIGHT_BUCKETS.filter((b) => b.lo >= RECALL_MIN_HEIGHT).map((b) => counts[b.name]);
   const tallFaces = tall.reduce((n, c) => n + c.faces, 0);
   const tallCovered = tall.reduce((n, c) => n + c.covered, 0);
   return [
     row('face height', 'faces', 'covered', 'recall'),
-    ...HEIGHT_BUCKETS.map((b) => row(`${b.name} px`, counts[b.name].faces, counts[b.name].covered, pct(s.recall_by_height[b.name]))),
+    ...HEIGHT_BUCKETS.map((b) =>
+      row(`${b.name} px`, counts[b.name].faces, counts[b.name].covered, pct(s.recall_by_height[b.name])),
+    ),
     row(`>= ${RECALL_MIN_HEIGHT} px`, tallFaces, tallCovered, `${pct(s.recall_h20)}  (recall_h20)`),
     `unmatched boxes per image  ${s.unmatched_per_image.toFixed(2)}`,
     `ms per image               ${s.ms_per_image.toFixed(1)}  (${String(s.config.runtime)}; ${Number(s.config.crops_per_image).toFixed(1)} crops per image)`,
@@ -106,12 +144,18 @@ async function main(): Promise<void> {
   const { tiles, threshold, nms, edge, tall, inputSide } = args.detector;
   const edgeText = edge.threshold < threshold ? `, edge ${edge.threshold}:${edge.band}` : '';
   const tallText = tall.threshold < threshold ? `, tall ${tall.px}:${tall.threshold}` : '';
-  console.log(`eval ${args.annotations}: model ${args.model} (side ${inputSide ?? 'native'}), threshold ${threshold}${tallText}${edgeText}, tiles ${formatTilePlan(tiles)}, `
-    + `NMS IoU ${nms.iouThreshold} max ${nms.maxFaces}${nms.weighted ? ' weighted' : ''}`);
+  console.log(
+    `eval ${args.annotations}: model ${args.model} (side ${inputSide ?? 'native'}), threshold ${threshold}${tallText}${edgeText}, tiles ${formatTilePlan(tiles)}, ` +
+      `NMS IoU ${nms.iouThreshold} max ${nms.maxFaces}${nms.weighted ? ' weighted' : ''}`,
+  );
   const tty = process.stderr.isTTY;
   const run = await runEval(args.annotations, {
-    model: args.model, detector: args.detector, limit: args.limit,
-    onImage: (i, n) => { if (tty) process.stderr.write(`\r${i + 1}/${n} images`); },
+    model: args.model,
+    detector: args.detector,
+    limit: args.limit,
+    onImage: (i, n) => {
+      if (tty) process.stderr.write(`\r${i + 1}/${n} images`);
+    },
   });
   if (tty) process.stderr.write('\n');
   const { summary, counts } = summarize(run.results, { ...run.config, tiles: formatTilePlan(tiles) });
@@ -126,9 +170,12 @@ async function main(): Promise<void> {
 
 // Exit explicitly: V8 keeps compiling onnxruntime's wasm in the background for a minute or more after the last
 // run, and Node would wait for it.
-main().then(() => process.exit(0), (e: unknown) => {
-  if (e instanceof UsageError) console.error(`eval: ${e.message}\n${USAGE}`);
-  else if (e instanceof AnnotationsError) console.error(e.message);
-  else console.error(e);
-  process.exit(e instanceof UsageError || e instanceof AnnotationsError ? 2 : 1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    if (e instanceof UsageError) console.error(`eval: ${e.message}\n${USAGE}`);
+    else if (e instanceof AnnotationsError) console.error(e.message);
+    else console.error(e);
+    process.exit(e instanceof UsageError || e instanceof AnnotationsError ? 2 : 1);
+  },
+);

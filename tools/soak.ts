@@ -27,12 +27,24 @@ interface Args {
   check: boolean;
 }
 
-const DEFAULTS: Args = { minutes: 30, everyS: 60, warmupS: 30, params: 'source=camera', port: 4337, json: 'soak-results/soak.json', check: false };
+const DEFAULTS: Args = {
+  minutes: 30,
+  everyS: 60,
+  warmupS: 30,
+  params: 'source=camera',
+  port: 4337,
+  json: 'soak-results/soak.json',
+  check: false,
+};
 
 const OPTIONS = {
   minutes: { type: 'string', value: 'N', help: `minutes sampled after the warm-up (default ${DEFAULTS.minutes})` },
   every: { type: 'string', value: 'S', help: `seconds between samples (default ${DEFAULTS.everyS})` },
-  warmup: { type: 'string', value: 'S', help: `seconds the app runs before the baseline sample (default ${DEFAULTS.warmupS})` },
+  warmup: {
+    type: 'string',
+    value: 'S',
+    help: `seconds the app runs before the baseline sample (default ${DEFAULTS.warmupS})`,
+  },
   params: { type: 'string', value: 'QUERY', help: `the app's URL parameters (default ${DEFAULTS.params})` },
   port: { type: 'string', value: 'P', help: `the app server's port (default ${DEFAULTS.port})` },
   json: { type: 'string', value: 'OUT.json', help: `the samples and problems as JSON (default ${DEFAULTS.json})` },
@@ -76,7 +88,18 @@ function prepareCamera(): void {
   if (existsSync(CAMERA_Y4M)) return;
   mkdirSync(CACHE, { recursive: true });
   const partial = `${CAMERA_Y4M}.${process.pid}.partial.y4m`;
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', 'public/demo/demo-webcam.webm', '-t', '30', '-pix_fmt', 'yuv420p', partial]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    'public/demo/demo-webcam.webm',
+    '-t',
+    '30',
+    '-pix_fmt',
+    'yuv420p',
+    partial,
+  ]);
   renameSync(partial, CAMERA_Y4M);
 }
 
@@ -84,7 +107,11 @@ function prepareCamera(): void {
 async function serveApp(port: number): Promise<ChildProcess> {
   const outDir = join(CACHE, 'dist');
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir], { stdio: 'inherit' });
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir], { stdio: 'ignore' });
+  const server = spawn(
+    'npx',
+    ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir],
+    { stdio: 'ignore' },
+  );
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return server;
@@ -156,11 +183,17 @@ async function main(): Promise<void> {
     });
     const cdp = await page.context().newCDPSession(page);
     await page.goto(`http://127.0.0.1:${args.port}/?${args.params}`);
-    await page.waitForFunction(() => ['running', 'fail-closed'].includes(document.documentElement.dataset.veilState ?? ''), undefined, { timeout: 120_000 });
+    await page.waitForFunction(
+      () => ['running', 'fail-closed'].includes(document.documentElement.dataset.veilState ?? ''),
+      undefined,
+      { timeout: 120_000 },
+    );
     await page.waitForTimeout(args.warmupS * 1000);
     const baseline = await sample(page, cdp, 0);
     const status = await page.evaluate(() => window.veil!.status());
-    console.log(`soak: ${args.minutes} min on ${status.adapter}, detector ${status.provider}, ${cpus().length} CPU cores, ?${args.params}`);
+    console.log(
+      `soak: ${args.minutes} min on ${status.adapter}, detector ${status.provider}, ${cpus().length} CPU cores, ?${args.params}`,
+    );
     console.log(SOAK_TABLE_HEADER);
     console.log(`${soakRow(baseline)}   (after ${args.warmupS} s warm-up)`);
     const samples: SoakSample[] = [];
@@ -175,9 +208,23 @@ async function main(): Promise<void> {
     const failures = [...soakFailures(baseline, samples), ...pageErrors.map((e) => `page error: ${e}`)];
     mkdirSync(dirname(args.json), { recursive: true });
     const consoleErrorCounts = Object.fromEntries(consoleErrors);
-    writeFileSync(args.json, `${JSON.stringify({
-      args, adapter: status.adapter, provider: status.provider, cpus: cpus().length, baseline, samples, failures, consoleErrors: consoleErrorCounts,
-    }, null, 2)}\n`);
+    writeFileSync(
+      args.json,
+      `${JSON.stringify(
+        {
+          args,
+          adapter: status.adapter,
+          provider: status.provider,
+          cpus: cpus().length,
+          baseline,
+          samples,
+          failures,
+          consoleErrors: consoleErrorCounts,
+        },
+        null,
+        2,
+      )}\n`,
+    );
     console.log(`wrote ${args.json}`);
     for (const [text, n] of consoleErrors) console.log(`console error x${n}: ${text.slice(0, 200)}`);
     if (failures.length > 0) {

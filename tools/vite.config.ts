@@ -14,15 +14,20 @@ const TOOLS = {
 
 const ORT_DIST = fileURLToPath(new URL('../node_modules/onnxruntime-web/dist/', import.meta.url));
 /** The wasm and its glue of onnxruntime-web's plain (wasm provider) and asyncify (WebGPU provider) builds. */
-const ORT_WASM = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.asyncify.wasm',
-  'ort-wasm-simd-threaded.asyncify.mjs'];
+const ORT_WASM = [
+  'ort-wasm-simd-threaded.wasm',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+];
 
 /** onnxruntime's bundles load these from beside themselves in Node (new URL(name, import.meta.url)): put them there. */
 function ortWasm(): Plugin {
   return {
     name: 'veil-tools-ort-wasm',
     generateBundle() {
-      for (const file of ORT_WASM) this.emitFile({ type: 'asset', fileName: file, source: readFileSync(ORT_DIST + file) });
+      for (const file of ORT_WASM)
+        this.emitFile({ type: 'asset', fileName: file, source: readFileSync(ORT_DIST + file) });
     },
   };
 }

@@ -51,7 +51,12 @@ export class DetectSchedule {
     this.#inFlight = true;
     const tiles = countTiles();
     const frameLong = Math.max(size.width, size.height);
-    return { tiles, perCall: tilesPerDetection(tiles, this.#cropMs.value), side: this.#inputSide.side(frameLong), frameLong };
+    return {
+      tiles,
+      perCall: tilesPerDetection(tiles, this.#cropMs.value),
+      side: this.#inputSide.side(frameLong),
+      frameLong,
+    };
   }
 
   /**

@@ -33,7 +33,9 @@ export interface FrameTargets {
  * `lost` hears of the device's loss.
  */
 export async function createDeviceResources(
-  canvas: HTMLCanvasElement, settings: Pick<Settings, 'transparent' | 'frameImport'>, census: GpuCensus,
+  canvas: HTMLCanvasElement,
+  settings: Pick<Settings, 'transparent' | 'frameImport'>,
+  census: GpuCensus,
   lost: (gpu: Gpu, info: GPUDeviceLostInfo) => void,
 ): Promise<DeviceResources> {
   const gpu = await acquireGpu();
@@ -44,21 +46,43 @@ export async function createDeviceResources(
   const alphaMode = settings.transparent ? 'premultiplied' : 'opaque';
   context.configure({ device: gpu.device, format: 'rgba8unorm', usage: GPUTextureUsage.COPY_DST, alphaMode });
   void gpu.device.lost.then((info) => lost(gpu, info));
-  gpu.device.addEventListener('uncapturederror', (ev) => console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message));
+  gpu.device.addEventListener('uncapturederror', (ev) =>
+    console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message),
+  );
   return {
-    gpu, context, importer: new FrameImporter(gpu.device, chooseImportPath(settings.frameImport, gpu.software)),
-    anonymize: new AnonymizePass(gpu.device), picture: new ThumbnailPass(gpu.device), frame: null, output: null,
+    gpu,
+    context,
+    importer: new FrameImporter(gpu.device, chooseImportPath(settings.frameImport, gpu.software)),
+    anonymize: new AnonymizePass(gpu.device),
+    picture: new ThumbnailPass(gpu.device),
+    frame: null,
+    output: null,
   };
 }
 
 /** The frame and output textures for a frame of this size, made anew (and the canvas resized) when it changes. */
-export function frameTargets(res: DeviceResources, canvas: HTMLCanvasElement, width: number, height: number): FrameTargets {
+export function frameTargets(
+  res: DeviceResources,
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+): FrameTargets {
   if (!res.frame || res.frame.width !== width || res.frame.height !== height) {
     res.frame?.destroy();
     res.output?.destroy();
     const device = res.gpu.device;
-    res.frame = device.createTexture({ label: 'camera-frame', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
-    res.output = device.createTexture({ label: 'anonymized-frame', size: [width, height], format: 'rgba8unorm', usage: OUTPUT_USAGE });
+    res.frame = device.createTexture({
+      label: 'camera-frame',
+      size: [width, height],
+      format: 'rgba8unorm',
+      usage: frameTextureUsage(),
+    });
+    res.output = device.createTexture({
+      label: 'anonymized-frame',
+      size: [width, height],
+      format: 'rgba8unorm',
+      usage: OUTPUT_USAGE,
+    });
     canvas.width = width;
     canvas.height = height;
   }

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { TrackedFace } from '../track/tracker';
 import { FaceExclusions } from './exclusions';
 
-const face = (id: number, x: number, y: number, w: number, h: number): TrackedFace => ({ id, box: { x, y, w, h }, lastSeenMs: 0, held: false });
+const face = (id: number, x: number, y: number, w: number, h: number): TrackedFace => ({
+  id,
+  box: { x, y, w, h },
+  lastSeenMs: 0,
+  held: false,
+});
 
 describe('FaceExclusions', () => {
   const faces = [face(1, 100, 100, 40, 40), face(2, 110, 110, 10, 10), face(3, 300, 100, 40, 40)];

@@ -6,7 +6,9 @@ describe('failClosedReason', () => {
 
   it('blurs everything before the detector is ready or has answered', () => {
     expect(failClosedReason({ ...healthy, ready: false }, 1000, 250)).toBe('detector-starting');
-    expect(failClosedReason({ ...healthy, answered: false, lastResultCaptureMs: null }, 1000, 250)).toBe('detector-starting');
+    expect(failClosedReason({ ...healthy, answered: false, lastResultCaptureMs: null }, 1000, 250)).toBe(
+      'detector-starting',
+    );
   });
 
   it('blurs everything after the picture changed (new source or frame size) until it has been searched', () => {

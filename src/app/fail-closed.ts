@@ -1,5 +1,11 @@
 /** Why the whole frame is anonymized instead of only the faces; null when face masks can be trusted. */
-export type FailClosedReason = 'detector-starting' | 'new-picture' | 'detector-stalled' | 'detector-error' | 'fast-motion' | 'gpu-lost';
+export type FailClosedReason =
+  | 'detector-starting'
+  | 'new-picture'
+  | 'detector-stalled'
+  | 'detector-error'
+  | 'fast-motion'
+  | 'gpu-lost';
 
 export interface DetectorHealth {
   ready: boolean;

@@ -21,7 +21,7 @@ function fakeTracker() {
 const fresh = { ready: true, answered: true, lastResultCaptureMs: 100, failing: false };
 
 describe('planFrame', () => {
-  it("covers the tracked faces and the unseen strips while detections are fresh", () => {
+  it('covers the tracked faces and the unseen strips while detections are fresh', () => {
     const { tracker } = fakeTracker();
     const plan = planFrame(tracker, fresh, 200, O);
     expect(plan.reason).toBeNull();
@@ -45,7 +45,7 @@ describe('planFrame', () => {
     expect(asked).toEqual({ faces: 4, unseen: 0 });
   });
 
-  it('leaves the strips out when unseen edges are off, and takes the caller\'s face masks', () => {
+  it("leaves the strips out when unseen edges are off, and takes the caller's face masks", () => {
     const { tracker, asked } = fakeTracker();
     const plan = planFrame(tracker, fresh, 200, { ...O, unseenEdges: false }, () => []);
     expect(plan.masks).toEqual([]);

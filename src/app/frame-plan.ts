@@ -32,7 +32,10 @@ export interface FramePlan {
  * (live mode leaves out the faces a user clicked); by default each face's ellipse at the mask scale.
  */
 export function planFrame(
-  tracker: Tracker, health: DetectorHealth, nowMs: number, o: FramePlanOptions,
+  tracker: Tracker,
+  health: DetectorHealth,
+  nowMs: number,
+  o: FramePlanOptions,
   faceMasks: (faces: TrackedFace[]) => FaceMask[] = (faces) => faces.map((f) => maskFromBox(f.box, o.maskScale)),
 ): FramePlan {
   const reason = failClosedReason(health, nowMs, o.budgetMs);

@@ -42,7 +42,8 @@ export class InputSideChooser {
     const median = this.#ms.value;
     const next = LIVE_SIDES[this.#index + 1];
     if (median > this.#targetMs && this.#index > 0) this.#move(-1);
-    else if (next !== undefined && next <= frameLong && median * (next / side) ** 2 < HEADROOM * this.#targetMs) this.#move(1);
+    else if (next !== undefined && next <= frameLong && median * (next / side) ** 2 < HEADROOM * this.#targetMs)
+      this.#move(1);
   }
 
   #move(step: number): void {

@@ -19,7 +19,13 @@ import { DetectSchedule } from './detect-schedule';
 import { FramePacer } from './frame-pacer';
 import { rebuild, RecoveryState, type VeilState } from './recovery';
 import { LiveTestHooks } from './test-hooks';
-import { createDeviceResources, destroyDeviceResources, frameTargets, type DeviceResources, type FrameTargets } from './device-resources';
+import {
+  createDeviceResources,
+  destroyDeviceResources,
+  frameTargets,
+  type DeviceResources,
+  type FrameTargets,
+} from './device-resources';
 import type { Settings } from './settings';
 
 export interface LiveStatus {
@@ -50,7 +56,24 @@ export interface LiveStats extends FrameStatsWindow {
 }
 
 /** What the pipeline reads each frame; the UI owns it and changes it in place. */
-export type LiveSettings = Pick<Settings, 'effect' | 'transparent' | 'strength' | 'maskScale' | 'shape' | 'showBoxes' | 'budgetMs' | 'provider' | 'frameImport' | 'model' | 'tiles' | 'threshold' | 'nms' | 'motionGuard' | 'unseenEdges'> & {
+export type LiveSettings = Pick<
+  Settings,
+  | 'effect'
+  | 'transparent'
+  | 'strength'
+  | 'maskScale'
+  | 'shape'
+  | 'showBoxes'
+  | 'budgetMs'
+  | 'provider'
+  | 'frameImport'
+  | 'model'
+  | 'tiles'
+  | 'threshold'
+  | 'nms'
+  | 'motionGuard'
+  | 'unseenEdges'
+> & {
   paused: boolean;
 };
 
@@ -88,7 +111,12 @@ export class LivePipeline {
   readonly #settings: LiveSettings;
   readonly #onStatus: (s: LiveStatus) => void;
 
-  constructor(canvas: HTMLCanvasElement, video: HTMLVideoElement, settings: LiveSettings, onStatus: (s: LiveStatus) => void) {
+  constructor(
+    canvas: HTMLCanvasElement,
+    video: HTMLVideoElement,
+    settings: LiveSettings,
+    onStatus: (s: LiveStatus) => void,
+  ) {
     this.#canvas = canvas;
     this.#video = video;
     this.#settings = settings;
@@ -111,7 +139,9 @@ export class LivePipeline {
   }
 
   #createResources(): Promise<DeviceResources> {
-    return createDeviceResources(this.#canvas, this.#settings, this.#census, (gpu, info) => this.#onDeviceLost(gpu, info));
+    return createDeviceResources(this.#canvas, this.#settings, this.#census, (gpu, info) =>
+      this.#onDeviceLost(gpu, info),
+    );
   }
 
   async #startDetector(): Promise<void> {
@@ -141,7 +171,10 @@ export class LivePipeline {
 
   #makeDetector(res: DeviceResources, model: FaceModel): FaceDetector {
     const chosen = chosenDetectorOptions(model.spec, this.#settings, liveDetectorOptions(model.spec));
-    return new FaceDetector(res.gpu.device, model, { ...chosen, nms: { ...chosen.nms, weighted: this.#settings.nms === 'weighted' } });
+    return new FaceDetector(res.gpu.device, model, {
+      ...chosen,
+      nms: { ...chosen.nms, weighted: this.#settings.nms === 'weighted' },
+    });
   }
 
   /** Measures the other provider in the background and switches when it is faster on this machine. */
@@ -178,7 +211,8 @@ export class LivePipeline {
   #renderFrame(now: number): void {
     const res = this.#res;
     const { videoWidth: width, videoHeight: height } = this.#video;
-    if (!res || this.#recovery.rebuilding || this.#settings.paused || width === 0 || height === 0 || !this.#pacer.ready) return;
+    if (!res || this.#recovery.rebuilding || this.#settings.paused || width === 0 || height === 0 || !this.#pacer.ready)
+      return;
     // Boxes found at one size mean nothing at another (a camera switching modes crops and scales differently).
     if (res.frame && (res.frame.width !== width || res.frame.height !== height)) this.resetTracking();
     const targets = frameTargets(res, this.#canvas, width, height);
@@ -189,14 +223,19 @@ export class LivePipeline {
       this.#frameSkipped(now, e, 'frames-refused');
       return;
     }
-    if (!pending) return this.#drawOrSkip(res, targets, now);
+    if (!pending) {
+      this.#drawOrSkip(res, targets, now);
+      return;
+    }
     this.#pacer.importStarted();
-    pending.then(
-      () => {
-        if (this.#res === res && res.frame === targets.frame && !this.#stopped) this.#drawOrSkip(res, targets, now);
-      },
-      (e: unknown) => this.#frameSkipped(now, e, 'frames-refused'),
-    ).finally(() => this.#pacer.importEnded());
+    pending
+      .then(
+        () => {
+          if (this.#res === res && res.frame === targets.frame && !this.#stopped) this.#drawOrSkip(res, targets, now);
+        },
+        (e: unknown) => this.#frameSkipped(now, e, 'frames-refused'),
+      )
+      .finally(() => this.#pacer.importEnded());
   }
 
   /** A throw while drawing (after an asynchronous import it used to be an unhandled rejection) skips the frame. */
@@ -228,12 +267,18 @@ export class LivePipeline {
 
     const health = this.#recovery.detectorHealth(this.#detector !== null, (ms) => this.#motion.tripped(ms));
     const { maskScale, showBoxes, unseenEdges, budgetMs } = this.#settings;
-    const { reason, faces, masks, unseen } = planFrame(this.#tracker, health, now, { budgetMs, maskScale, unseenEdges }, (tracked) => {
-      this.#exclusions.keepOnly(tracked);
-      const applied = this.#exclusions.apply(tracked, maskScale, showBoxes);
-      this.#shown = applied.shown;
-      return applied.masks;
-    });
+    const { reason, faces, masks, unseen } = planFrame(
+      this.#tracker,
+      health,
+      now,
+      { budgetMs, maskScale, unseenEdges },
+      (tracked) => {
+        this.#exclusions.keepOnly(tracked);
+        const applied = this.#exclusions.apply(tracked, maskScale, showBoxes);
+        this.#shown = applied.shown;
+        return applied.masks;
+      },
+    );
     this.#unseen = unseen;
     this.#faces = faces;
     const encoder = device.createCommandEncoder({ label: 'render' });
@@ -254,12 +299,15 @@ export class LivePipeline {
     device.queue.submit([encoder.finish()]);
     const epoch = this.#recovery.epoch;
     // A lost device reports itself through device.lost, so a failed read is dropped here.
-    readPicture?.().then((data) => {
-      if (this.#res !== res) return;
-      const picture = { ...pictureSize, data };
-      if (this.#motion.enabled) this.#motion.see(now, thumbnailOfPicture(picture));
-      if (this.#recovery.epoch === epoch) this.#tracker.see(now, picture);
-    }, () => undefined);
+    readPicture?.().then(
+      (data) => {
+        if (this.#res !== res) return;
+        const picture = { ...pictureSize, data };
+        if (this.#motion.enabled) this.#motion.see(now, thumbnailOfPicture(picture));
+        if (this.#recovery.epoch === epoch) this.#tracker.see(now, picture);
+      },
+      () => undefined,
+    );
     this.#pacer.renderSubmitted();
     void device.queue.onSubmittedWorkDone().finally(() => {
       if (this.#res !== res) return;
@@ -281,7 +329,8 @@ export class LivePipeline {
     if (!plan) return;
     const epoch = this.#recovery.epoch;
     const t0 = performance.now();
-    this.testHooks.detect(() => detector.detect(frame, plan.perCall, plan.side))
+    this.testHooks
+      .detect(() => detector.detect(frame, plan.perCall, plan.side))
       .then((dets) => {
         // The device was lost meanwhile (these boxes belong to the old session), or the picture changed.
         if (this.#res !== res || this.#recovery.epoch !== epoch) return;
@@ -328,11 +377,15 @@ export class LivePipeline {
   #modelLabel(detector: FaceDetector): string {
     const spec = detector.model.spec;
     const frame = this.#res?.frame;
-    return spec.input.kind === 'free' && frame ? `${spec.name} ${this.#schedule.side(Math.max(frame.width, frame.height))} px` : spec.name;
+    return spec.input.kind === 'free' && frame
+      ? `${spec.name} ${this.#schedule.side(Math.max(frame.width, frame.height))} px`
+      : spec.name;
   }
 
   #emit(): void {
-    const provider = this.#detector ? `${this.#modelLabel(this.#detector)} on ${this.#detector.model.provider}` : 'loading';
+    const provider = this.#detector
+      ? `${this.#modelLabel(this.#detector)} on ${this.#detector.model.provider}`
+      : 'loading';
     this.#onStatus({
       state: this.#recovery.state(this.#res !== null),
       adapter: this.#res?.gpu.description ?? '',

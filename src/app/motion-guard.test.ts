@@ -25,7 +25,7 @@ describe('MotionGuard', () => {
     expect(g.tripped(166)).toBe(false);
   });
 
-  it('trips while the picture is moving fast, even when the newest result is for the newest thumbnail\'s frame', () => {
+  it("trips while the picture is moving fast, even when the newest result is for the newest thumbnail's frame", () => {
     const g = new MotionGuard(40);
     g.see(100, flat(50));
     g.see(133, flat(65));

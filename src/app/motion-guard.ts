@@ -77,7 +77,8 @@ export class MotionGuard {
     }
     if (!then || !newest) return false;
     const moved = newest.ms > resultCaptureMs && thumbnailChange(newest.cells, then.cells) > this.#threshold;
-    const moving = previous !== undefined && thumbnailChange(newest.cells, previous.cells) > this.#threshold * IN_PROGRESS;
+    const moving =
+      previous !== undefined && thumbnailChange(newest.cells, previous.cells) > this.#threshold * IN_PROGRESS;
     // Results only get newer: thumbnails before `then` are never a reference again. The newest's predecessor may be
     // older than `then` (a result for the newest frame) and is kept, so asking again before a new thumbnail lands
     // gets the same answer.

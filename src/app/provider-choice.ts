@@ -31,7 +31,8 @@ export async function timeModel(model: FaceModel, device: GPUDevice, runs = 3): 
     return { provider: 'wasm', ms: await medianMs(async () => void (await model.runCpu(input, size)), runs) };
   }
   const input = device.createBuffer({
-    label: 'provider-timing-input', size: tensorLength(size) * 4,
+    label: 'provider-timing-input',
+    size: tensorLength(size) * 4,
     usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
   });
   try {
@@ -48,7 +49,10 @@ export async function timeModel(model: FaceModel, device: GPUDevice, runs = 3): 
 
 /** Creates and times the other provider; resolves with it when it is faster, else releases it. */
 export async function tryFasterProvider(
-  spec: ModelSpec, bytes: Uint8Array, device: GPUDevice, current: ProviderTiming,
+  spec: ModelSpec,
+  bytes: Uint8Array,
+  device: GPUDevice,
+  current: ProviderTiming,
 ): Promise<{ model: FaceModel | null; timing: ProviderTiming }> {
   const other = current.provider === 'wasm' ? 'webgpu' : 'wasm';
   const model = await FaceModel.create(spec, bytes, other, device);

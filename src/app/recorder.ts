@@ -1,5 +1,11 @@
 /** Container/codec pairs to try, best first; the browser's MediaRecorder decides which it can write. */
-const RECORDING_TYPES = ['video/mp4;codecs=avc1', 'video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm', 'video/mp4'];
+const RECORDING_TYPES = [
+  'video/mp4;codecs=avc1',
+  'video/webm;codecs=vp9',
+  'video/webm;codecs=vp8',
+  'video/webm',
+  'video/mp4',
+];
 
 export function pickRecordingType(isSupported = (t: string) => MediaRecorder.isTypeSupported(t)): string | undefined {
   return RECORDING_TYPES.find(isSupported);
@@ -17,7 +23,10 @@ export class ClipRecorder {
   #stoppedAt = 0;
   bytes = 0;
 
-  constructor(stream: MediaStream, readonly mimeType = pickRecordingType() ?? '') {
+  constructor(
+    stream: MediaStream,
+    readonly mimeType = pickRecordingType() ?? '',
+  ) {
     this.#recorder = new MediaRecorder(stream, mimeType ? { mimeType } : {});
     this.#recorder.addEventListener('dataavailable', (e) => {
       if (e.data.size > 0) {
@@ -39,10 +48,14 @@ export class ClipRecorder {
 
   stop(): Promise<Blob> {
     return new Promise((resolve) => {
-      this.#recorder.addEventListener('stop', () => {
-        this.#stoppedAt = performance.now();
-        resolve(new Blob(this.#chunks, { type: this.#recorder.mimeType || this.mimeType || 'video/webm' }));
-      }, { once: true });
+      this.#recorder.addEventListener(
+        'stop',
+        () => {
+          this.#stoppedAt = performance.now();
+          resolve(new Blob(this.#chunks, { type: this.#recorder.mimeType || this.mimeType || 'video/webm' }));
+        },
+        { once: true },
+      );
       this.#recorder.stop();
     });
   }

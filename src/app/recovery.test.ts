@@ -4,7 +4,8 @@ import { rebuild, rebuildDelayMs, RecoveryState } from './recovery';
 
 const still: (captureMs: number) => boolean = () => false;
 /** The reason planFrame gives a frame at `nowMs` (budget 250 ms) with the detector ready. */
-const reason = (r: RecoveryState, nowMs: number, moved = still) => failClosedReason(r.detectorHealth(true, moved), nowMs, 250);
+const reason = (r: RecoveryState, nowMs: number, moved = still) =>
+  failClosedReason(r.detectorHealth(true, moved), nowMs, 250);
 
 describe('RecoveryState', () => {
   it('starts blurred whole, and runs once a detection has answered', () => {
@@ -42,7 +43,7 @@ describe('RecoveryState', () => {
     expect(reason(r, 130)).toBeNull();
   });
 
-  it('drops the old picture\'s results: a new picture is blurred whole until it has been searched', () => {
+  it("drops the old picture's results: a new picture is blurred whole until it has been searched", () => {
     const r = new RecoveryState();
     r.detectionAnswered(100);
     const epoch = r.epoch;
@@ -51,7 +52,7 @@ describe('RecoveryState', () => {
     expect(reason(r, 110)).toBe('new-picture');
   });
 
-  it('asks the motion guard about the newest result\'s frame', () => {
+  it("asks the motion guard about the newest result's frame", () => {
     const r = new RecoveryState();
     const asked: number[] = [];
     const moved = (ms: number) => (asked.push(ms), true);
@@ -92,7 +93,7 @@ describe('RecoveryState', () => {
     expect(reason(r, 200)).toBe('detector-starting'); // the old device's answers count for nothing
   });
 
-  it('clears the loss\'s message once rebuilt', () => {
+  it("clears the loss's message once rebuilt", () => {
     const r = new RecoveryState();
     r.deviceLost('destroyed: gone');
     r.rebuildStarted();
@@ -106,10 +107,13 @@ describe('rebuild', () => {
     const waits: number[] = [];
     const failures: unknown[] = [];
     let attempts = 0;
-    const made = await rebuild(async () => {
-      if (++attempts < 7) throw new Error(`attempt ${attempts}`);
-      return 'device';
-    }, { stopped: () => false, failed: (e) => failures.push(e), wait: async (ms) => waits.push(ms) });
+    const made = await rebuild(
+      async () => {
+        if (++attempts < 7) throw new Error(`attempt ${attempts}`);
+        return 'device';
+      },
+      { stopped: () => false, failed: (e) => failures.push(e), wait: async (ms) => waits.push(ms) },
+    );
     expect(made).toBe('device');
     expect(waits).toEqual([250, 500, 1000, 2000, 4000, 5000]);
     expect(failures).toHaveLength(6);
@@ -118,9 +122,12 @@ describe('rebuild', () => {
 
   it('gives up when stopped', async () => {
     let stopped = false;
-    const made = await rebuild(async () => {
-      throw new Error('no GPU');
-    }, { stopped: () => stopped, failed: () => (stopped = true), wait: async () => undefined });
+    const made = await rebuild(
+      async () => {
+        throw new Error('no GPU');
+      },
+      { stopped: () => stopped, failed: () => (stopped = true), wait: async () => undefined },
+    );
     expect(made).toBeNull();
   });
 });

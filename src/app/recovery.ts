@@ -46,7 +46,13 @@ export class RecoveryState {
   /** The detector's side of the fail-closed rule; `movedSince` asks the motion guard about a result's frame. */
   detectorHealth(ready: boolean, movedSince: (captureMs: number) => boolean): DetectorHealth {
     const last = this.#lastResultCaptureMs;
-    return { ready, answered: this.#answered, lastResultCaptureMs: last, failing: this.#failing, moved: last !== null && movedSince(last) };
+    return {
+      ready,
+      answered: this.#answered,
+      lastResultCaptureMs: last,
+      failing: this.#failing,
+      moved: last !== null && movedSince(last),
+    };
   }
 
   /** The page state outside checks read; `hasDevice`: the GPU resources exist. */
@@ -139,8 +145,14 @@ export function rebuildDelayMs(attempt: number): number {
  */
 export async function rebuild<T>(
   create: () => Promise<T>,
-  { stopped, failed, wait = (ms) => new Promise((r) => setTimeout(r, ms)) }: {
-    stopped: () => boolean; failed: (e: unknown) => void; wait?: (ms: number) => Promise<unknown>;
+  {
+    stopped,
+    failed,
+    wait = (ms) => new Promise((r) => setTimeout(r, ms)),
+  }: {
+    stopped: () => boolean;
+    failed: (e: unknown) => void;
+    wait?: (ms: number) => Promise<unknown>;
   },
 ): Promise<T | null> {
   for (let attempt = 0; !stopped(); attempt++) {

@@ -1,11 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, settingsToUrl, storeSettings, type Settings } from './settings';
+import {
+  DEFAULT_SETTINGS,
+  loadStoredSettings,
+  settingsFromUrl,
+  settingsToUrl,
+  storeSettings,
+  type Settings,
+} from './settings';
 
 describe('settingsFromUrl', () => {
   it('reads the documented parameters', () => {
-    const { settings, notices } = settingsFromUrl('?source=demo&strength=0.8&scale=1.5&mask=box&boxes=1&budget=400&ep=wasm&edges=0');
+    const { settings, notices } = settingsFromUrl(
+      '?source=demo&strength=0.8&scale=1.5&mask=box&boxes=1&budget=400&ep=wasm&edges=0',
+    );
     expect(settings).toEqual({
-      source: 'demo', strength: 0.8, maskScale: 1.5, shape: 'box', showBoxes: true, budgetMs: 400, provider: 'wasm', unseenEdges: false,
+      source: 'demo',
+      strength: 0.8,
+      maskScale: 1.5,
+      shape: 'box',
+      showBoxes: true,
+      budgetMs: 400,
+      provider: 'wasm',
+      unseenEdges: false,
     });
     expect(notices).toEqual([]);
   });
@@ -38,8 +54,23 @@ describe('settingsFromUrl', () => {
 describe('settings round trips', () => {
   it('every setting survives settingsToUrl -> settingsFromUrl', () => {
     const s: Settings = {
-      source: 'demo', effect: 'mosaic', strength: 0.75, maskScale: 2, shape: 'box', showBoxes: true, budgetMs: 900, provider: 'webgpu', frameImport: 'cpu',
-      model: 'blazeface', tiles: 'off', threshold: 0.3, nms: 'plain', motionGuard: 25, unseenEdges: false, obs: true, transparent: true,
+      source: 'demo',
+      effect: 'mosaic',
+      strength: 0.75,
+      maskScale: 2,
+      shape: 'box',
+      showBoxes: true,
+      budgetMs: 900,
+      provider: 'webgpu',
+      frameImport: 'cpu',
+      model: 'blazeface',
+      tiles: 'off',
+      threshold: 0.3,
+      nms: 'plain',
+      motionGuard: 25,
+      unseenEdges: false,
+      obs: true,
+      transparent: true,
     };
     expect({ ...DEFAULT_SETTINGS, ...settingsFromUrl(settingsToUrl(s)).settings }).toEqual(s);
   });
@@ -53,9 +84,18 @@ describe('settings round trips', () => {
 
   it('stores what the control bar changes and re-validates it on load', () => {
     const mem = new Map<string, string>();
-    const storage = { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) };
+    const storage = {
+      getItem: (k: string) => mem.get(k) ?? null,
+      setItem: (k: string, v: string) => void mem.set(k, v),
+    };
     storeSettings({ ...DEFAULT_SETTINGS, strength: 0.9, shape: 'box', obs: true }, storage);
-    expect(loadStoredSettings(storage)).toEqual({ effect: 'gaussian', strength: 0.9, maskScale: 1.3, shape: 'box', showBoxes: false });
+    expect(loadStoredSettings(storage)).toEqual({
+      effect: 'gaussian',
+      strength: 0.9,
+      maskScale: 1.3,
+      shape: 'box',
+      showBoxes: false,
+    });
     mem.set('veil.settings', '{"strength": 40, "shape": "<b>"}');
     expect(loadStoredSettings(storage)).toEqual({ strength: 1 });
     mem.set('veil.settings', 'not json');

@@ -64,7 +64,10 @@ export const DEFAULT_SETTINGS: Settings = {
   transparent: false,
 };
 
-interface NumberRule { min: number; max: number }
+interface NumberRule {
+  min: number;
+  max: number;
+}
 const NUMBERS: Partial<Record<keyof Settings, NumberRule>> = {
   strength: { min: 0, max: 1 },
   maskScale: { min: 1, max: 3 },
@@ -86,8 +89,22 @@ const FLAGS: readonly (keyof Settings)[] = ['showBoxes', 'unseenEdges', 'obs', '
 
 /** URL parameter names, short as people type them. */
 export const PARAM_NAMES: Record<keyof Settings, string> = {
-  source: 'source', effect: 'effect', strength: 'strength', maskScale: 'scale', shape: 'mask', showBoxes: 'boxes', budgetMs: 'budget',
-  provider: 'ep', frameImport: 'import', model: 'model', tiles: 'tiles', threshold: 'threshold', nms: 'nms', motionGuard: 'guard', unseenEdges: 'edges', obs: 'obs',
+  source: 'source',
+  effect: 'effect',
+  strength: 'strength',
+  maskScale: 'scale',
+  shape: 'mask',
+  showBoxes: 'boxes',
+  budgetMs: 'budget',
+  provider: 'ep',
+  frameImport: 'import',
+  model: 'model',
+  tiles: 'tiles',
+  threshold: 'threshold',
+  nms: 'nms',
+  motionGuard: 'guard',
+  unseenEdges: 'edges',
+  obs: 'obs',
   transparent: 'transparent',
 };
 
@@ -134,7 +151,9 @@ export const PERSISTED: readonly (keyof Settings)[] = ['effect', 'strength', 'ma
 const STORAGE_KEY = 'veil.settings';
 
 /** Settings saved by an earlier visit, re-validated like URL parameters (storage can hold anything). */
-export function loadStoredSettings(storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage): Partial<Settings> {
+export function loadStoredSettings(
+  storage: Pick<Storage, 'getItem'> | undefined = globalThis.localStorage,
+): Partial<Settings> {
   try {
     const stored = JSON.parse(storage?.getItem(STORAGE_KEY) ?? '{}') as Record<string, unknown>;
     const query = new URLSearchParams();
@@ -149,7 +168,10 @@ export function loadStoredSettings(storage: Pick<Storage, 'getItem'> | undefined
   }
 }
 
-export function storeSettings(s: Settings, storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage): void {
+export function storeSettings(
+  s: Settings,
+  storage: Pick<Storage, 'setItem'> | undefined = globalThis.localStorage,
+): void {
   try {
     storage?.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(PERSISTED.map((k) => [k, s[k]]))));
   } catch {

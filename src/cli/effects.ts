@@ -12,5 +12,7 @@ export function parseColor(text: string): Rgb | null {
   const hex = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(text.trim());
   if (hex) return [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16), parseInt(hex[3]!, 16)];
   const parts = text.split(',').map((p) => Number(p.trim()));
-  return parts.length === 3 && parts.every((v) => Number.isInteger(v) && v >= 0 && v <= 255) ? [parts[0]!, parts[1]!, parts[2]!] : null;
+  return parts.length === 3 && parts.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)
+    ? [parts[0]!, parts[1]!, parts[2]!]
+    : null;
 }

@@ -4,7 +4,10 @@
  * (exit 1, with a stack trace).
  */
 export class CliError extends Error {
-  constructor(message: string, readonly kind: 'usage' | 'input' | 'output' = 'input') {
+  constructor(
+    message: string,
+    readonly kind: 'usage' | 'input' | 'output' = 'input',
+  ) {
     super(message);
     this.name = 'CliError';
   }

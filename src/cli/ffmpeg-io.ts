@@ -11,7 +11,9 @@ let fpsModeFlag: string[] | undefined;
 /** Keep every decoded frame as it is (no duplicates or drops for a constant rate): -fps_mode from 5.1, -vsync before. */
 function passthroughFrames(): string[] {
   if (!fpsModeFlag) {
-    const m = /ffmpeg version n?(\d+)\.(\d+)/.exec(String(spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' }).stdout));
+    const m = /ffmpeg version n?(\d+)\.(\d+)/.exec(
+      String(spawnSync('ffmpeg', ['-version'], { encoding: 'utf8' }).stdout),
+    );
     const modern = !m || Number(m[1]) > 5 || (Number(m[1]) === 5 && Number(m[2]) >= 1);
     fpsModeFlag = modern ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'];
   }
@@ -20,7 +22,10 @@ function passthroughFrames(): string[] {
 
 /** ffmpeg's error lines (it runs at -v error), without the "[decoder @ 0x...]" prefixes. */
 function errorLines(stderr: string): string[] {
-  return stderr.split('\n').map((l) => l.replace(/^\[[^\]]*\]\s*/, '').trim()).filter(Boolean);
+  return stderr
+    .split('\n')
+    .map((l) => l.replace(/^\[[^\]]*\]\s*/, '').trim())
+    .filter(Boolean);
 }
 
 function uprightChain(upright: string | null, rest: string): string {
@@ -28,8 +33,25 @@ function uprightChain(upright: string | null, rest: string): string {
 }
 
 function decodeArgs(path: string, filter: string, frames?: number): string[] {
-  return ['-v', 'error', '-nostdin', '-noautorotate', '-i', path, '-map', '0:v:0', ...passthroughFrames(),
-    ...(frames ? ['-frames:v', String(frames)] : []), '-vf', filter, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'];
+  return [
+    '-v',
+    'error',
+    '-nostdin',
+    '-noautorotate',
+    '-i',
+    path,
+    '-map',
+    '0:v:0',
+    ...passthroughFrames(),
+    ...(frames ? ['-frames:v', String(frames)] : []),
+    '-vf',
+    filter,
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgba',
+    '-',
+  ];
 }
 
 function colorFilter(c: VideoColor, direction: 'in' | 'out'): string {
@@ -39,29 +61,69 @@ function colorFilter(c: VideoColor, direction: 'in' | 'out'): string {
 /** A photo, upright, as RGBA8. Any decoder error (a truncated JPEG decodes half grey) rejects it. */
 export function readPhoto(info: PhotoInfo): RgbaImage {
   const { width, height } = info;
-  const r = spawnSync('ffmpeg', decodeArgs(info.path, uprightChain(info.upright, 'format=rgba'), 1),
-    { maxBuffer: width * height * 4 + 4096 });
+  const r = spawnSync('ffmpeg', decodeArgs(info.path, uprightChain(info.upright, 'format=rgba'), 1), {
+    maxBuffer: width * height * 4 + 4096,
+  });
   const errors = errorLines(String(r.stderr));
   if (r.status !== 0 || errors.length > 0 || r.stdout.length !== width * height * 4) {
     throw new CliError(`${info.path}: the photo is truncated or damaged (ffmpeg: ${errors[0] ?? `exit ${r.status}`})`);
   }
-  return { width, height, data: new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength) as Uint8Array<ArrayBuffer> };
+  return {
+    width,
+    height,
+    data: new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength) as Uint8Array<ArrayBuffer>,
+  };
 }
 
 const PHOTO_ENCODERS: Record<PhotoFormat, (info: PhotoInfo) => string[]> = {
   jpeg: (i) => ['-c:v', 'mjpeg', '-q:v', '2', '-pix_fmt', i.chroma === '444' ? 'yuvj444p' : 'yuvj420p', '-f', 'image2'],
   png: (i) => ['-c:v', 'png', '-pix_fmt', i.alpha ? 'rgba' : 'rgb24', '-f', 'image2'],
-  webp: (i) => ['-c:v', 'libwebp', ...(i.lossless ? ['-lossless', '1', '-pix_fmt', 'bgra']
-    : ['-quality', '90', '-pix_fmt', i.alpha ? 'yuva420p' : 'yuv420p']), '-f', 'webp'],
+  webp: (i) => [
+    '-c:v',
+    'libwebp',
+    ...(i.lossless
+      ? ['-lossless', '1', '-pix_fmt', 'bgra']
+      : ['-quality', '90', '-pix_fmt', i.alpha ? 'yuva420p' : 'yuv420p']),
+    '-f',
+    'webp',
+  ],
 };
 
 /** Encodes RGBA8 as `format` at `path` with no metadata at all (no EXIF, GPS, comments or encoder tag); errors name `label`. */
 export function writePhoto(path: string, img: RgbaImage, format: PhotoFormat, info: PhotoInfo, label = path): void {
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgba',
-    '-s', `${img.width}x${img.height}`, '-i', '-', '-frames:v', '1', '-map_metadata', '-1',
-    '-fflags', '+bitexact', '-flags:v', '+bitexact', ...PHOTO_ENCODERS[format](info), path], { input: img.data });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-nostdin',
+      '-y',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgba',
+      '-s',
+      `${img.width}x${img.height}`,
+      '-i',
+      '-',
+      '-frames:v',
+      '1',
+      '-map_metadata',
+      '-1',
+      '-fflags',
+      '+bitexact',
+      '-flags:v',
+      '+bitexact',
+      ...PHOTO_ENCODERS[format](info),
+      path,
+    ],
+    { input: img.data },
+  );
   if (r.status !== 0) {
-    throw new CliError(`${label}: could not be written (ffmpeg: ${errorLines(String(r.stderr))[0] ?? `exit ${r.status}`})`, 'output');
+    throw new CliError(
+      `${label}: could not be written (ffmpeg: ${errorLines(String(r.stderr))[0] ?? `exit ${r.status}`})`,
+      'output',
+    );
   }
 }
 
@@ -76,13 +138,21 @@ export interface DecodeReport {
  * by checking the decode: a failed ffmpeg, a partial last frame, or decoder errors with frames missing against
  * what the container declares reject the file as truncated or damaged. `report` is filled in at the end.
  */
-export async function* videoFrames(info: VideoInfo, report: DecodeReport = { frames: 0, errors: [] }): AsyncGenerator<RgbaImage> {
+export async function* videoFrames(
+  info: VideoInfo,
+  report: DecodeReport = { frames: 0, errors: [] },
+): AsyncGenerator<RgbaImage> {
   const { width, height, path } = info;
   const frameBytes = width * height * 4;
-  const ffmpeg = spawn('ffmpeg', decodeArgs(path, uprightChain(info.upright, `${colorFilter(info.color, 'in')},format=rgba`)),
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ffmpeg = spawn(
+    'ffmpeg',
+    decodeArgs(path, uprightChain(info.upright, `${colorFilter(info.color, 'in')},format=rgba`)),
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let stderr = '';
-  ffmpeg.stderr.on('data', (d: Buffer) => { if (stderr.length < 1 << 16) stderr += String(d); });
+  ffmpeg.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 1 << 16) stderr += String(d);
+  });
   const exited = exitOf(ffmpeg);
   let pending: Buffer = Buffer.alloc(0);
   report.frames = 0;
@@ -106,8 +176,10 @@ export async function* videoFrames(info: VideoInfo, report: DecodeReport = { fra
     if (report.frames === 0) throw new CliError(`${path}: has no video frames (nothing could be decoded)`);
     const expected = info.declaredFrames ?? (info.expectedFrames === null ? null : info.expectedFrames - 1);
     if (report.errors.length > 0 && expected !== null && report.frames < expected) {
-      throw new CliError(`${path}: the video is truncated or damaged: ${report.frames} of ${info.declaredFrames ?? info.expectedFrames} `
-        + `frames decoded (ffmpeg: ${first})`);
+      throw new CliError(
+        `${path}: the video is truncated or damaged: ${report.frames} of ${info.declaredFrames ?? info.expectedFrames} ` +
+          `frames decoded (ffmpeg: ${first})`,
+      );
     }
   } finally {
     if (ffmpeg.exitCode === null) ffmpeg.kill();
@@ -122,14 +194,15 @@ function exitOf(child: ChildProcess): Promise<{ code: number | null; error?: Err
 }
 
 /** Output containers veil writes video into, by extension, with the video and fallback audio codecs they get. */
-export const VIDEO_CONTAINERS: Record<string, { muxer: string; vp9?: boolean; audio: string[]; faststart?: boolean }> = {
-  mp4: { muxer: 'mp4', audio: ['-c:a', 'aac', '-b:a', '192k'], faststart: true },
-  m4v: { muxer: 'mp4', audio: ['-c:a', 'aac', '-b:a', '192k'], faststart: true },
-  mov: { muxer: 'mov', audio: ['-c:a', 'aac', '-b:a', '192k'], faststart: true },
-  mkv: { muxer: 'matroska', audio: ['-c:a', 'flac'] },
-  webm: { muxer: 'webm', vp9: true, audio: ['-c:a', 'libopus', '-b:a', '160k'] },
-  avi: { muxer: 'avi', audio: ['-c:a', 'libmp3lame', '-q:a', '2'] },
-};
+export const VIDEO_CONTAINERS: Record<string, { muxer: string; vp9?: boolean; audio: string[]; faststart?: boolean }> =
+  {
+    mp4: { muxer: 'mp4', audio: ['-c:a', 'aac', '-b:a', '192k'], faststart: true },
+    m4v: { muxer: 'mp4', audio: ['-c:a', 'aac', '-b:a', '192k'], faststart: true },
+    mov: { muxer: 'mov', audio: ['-c:a', 'aac', '-b:a', '192k'], faststart: true },
+    mkv: { muxer: 'matroska', audio: ['-c:a', 'flac'] },
+    webm: { muxer: 'webm', vp9: true, audio: ['-c:a', 'libopus', '-b:a', '160k'] },
+    avi: { muxer: 'avi', audio: ['-c:a', 'libmp3lame', '-q:a', '2'] },
+  };
 
 /**
  * ffmpeg encoding RGBA8 frames from its stdin into a video-only file. write() resolves when the pipe takes the
@@ -152,15 +225,48 @@ export class VideoWriter {
     const codec = c.vp9
       ? ['-c:v', 'libvpx-vp9', '-crf', '32', '-b:v', '0', '-row-mt', '1', '-deadline', 'good', '-cpu-used', '4']
       : ['-c:v', 'libx264', '-preset', 'medium', '-crf', '18'];
-    const tags = info.color.matrix === 'bt709'
-      ? ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709'] : ['-colorspace', 'smpte170m'];
-    this.#ffmpeg = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgba',
-      '-s', `${info.width}x${info.height}`, '-framerate', `${info.fps.num}/${info.fps.den}`, '-i', '-',
-      '-vf', `${even}${colorFilter(info.color, 'out')},format=yuv420p`, ...codec, ...tags, '-color_range', info.color.range,
-      '-map_metadata', '-1', '-f', c.muxer, ...(c.faststart ? ['-movflags', '+faststart'] : []), path],
-    { stdio: ['pipe', 'ignore', 'pipe'] });
-    this.#ffmpeg.stderr!.on('data', (d: Buffer) => { if (this.#stderr.length < 1 << 16) this.#stderr += String(d); });
-    this.#ffmpeg.stdin!.on('error', (e) => { this.#failed ??= e; });
+    const tags =
+      info.color.matrix === 'bt709'
+        ? ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709']
+        : ['-colorspace', 'smpte170m'];
+    this.#ffmpeg = spawn(
+      'ffmpeg',
+      [
+        '-v',
+        'error',
+        '-nostdin',
+        '-y',
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgba',
+        '-s',
+        `${info.width}x${info.height}`,
+        '-framerate',
+        `${info.fps.num}/${info.fps.den}`,
+        '-i',
+        '-',
+        '-vf',
+        `${even}${colorFilter(info.color, 'out')},format=yuv420p`,
+        ...codec,
+        ...tags,
+        '-color_range',
+        info.color.range,
+        '-map_metadata',
+        '-1',
+        '-f',
+        c.muxer,
+        ...(c.faststart ? ['-movflags', '+faststart'] : []),
+        path,
+      ],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
+    this.#ffmpeg.stderr!.on('data', (d: Buffer) => {
+      if (this.#stderr.length < 1 << 16) this.#stderr += String(d);
+    });
+    this.#ffmpeg.stdin!.on('error', (e) => {
+      this.#failed ??= e;
+    });
     this.#exited = exitOf(this.#ffmpeg);
   }
 
@@ -173,7 +279,11 @@ export class VideoWriter {
     if (this.#failed || stdin.destroyed) throw this.#error('the encoder stopped', (await this.#exited).code);
     if (!stdin.write(frame)) {
       await new Promise<void>((resolve) => {
-        const done = () => { stdin.off('drain', done); stdin.off('close', done); resolve(); };
+        const done = () => {
+          stdin.off('drain', done);
+          stdin.off('close', done);
+          resolve();
+        };
         stdin.on('drain', done);
         stdin.on('close', done);
       });
@@ -196,16 +306,52 @@ export class VideoWriter {
  * Writes `output`: the video of `videoOnly` and every audio stream of `input`, copied, or re-encoded when the
  * container cannot hold the input's codec. No metadata or chapters are carried over.
  */
-export function muxAudio(videoOnly: string, input: string, output: string, container: string, label = output): { reencoded: boolean } {
+export function muxAudio(
+  videoOnly: string,
+  input: string,
+  output: string,
+  container: string,
+  label = output,
+): { reencoded: boolean } {
   const c = VIDEO_CONTAINERS[container]!;
-  const run = (audio: string[]) => spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-y', '-i', videoOnly, '-i', input,
-    '-map', '0:v:0', '-map', '1:a', '-c:v', 'copy', ...audio, '-map_metadata', '-1', '-map_chapters', '-1',
-    '-f', c.muxer, ...(c.faststart ? ['-movflags', '+faststart'] : []), output], { encoding: 'utf8' });
+  const run = (audio: string[]) =>
+    spawnSync(
+      'ffmpeg',
+      [
+        '-v',
+        'error',
+        '-nostdin',
+        '-y',
+        '-i',
+        videoOnly,
+        '-i',
+        input,
+        '-map',
+        '0:v:0',
+        '-map',
+        '1:a',
+        '-c:v',
+        'copy',
+        ...audio,
+        '-map_metadata',
+        '-1',
+        '-map_chapters',
+        '-1',
+        '-f',
+        c.muxer,
+        ...(c.faststart ? ['-movflags', '+faststart'] : []),
+        output,
+      ],
+      { encoding: 'utf8' },
+    );
   if (run(['-c:a', 'copy']).status === 0) return { reencoded: false };
   const r = run(c.audio);
   if (r.status !== 0) {
-    throw new CliError(`${label}: the audio could not be added (ffmpeg: ${errorLines(r.stderr)[0] ?? `exit ${r.status}`}); `
-      + 'try --no-audio', 'output');
+    throw new CliError(
+      `${label}: the audio could not be added (ffmpeg: ${errorLines(r.stderr)[0] ?? `exit ${r.status}`}); ` +
+        'try --no-audio',
+      'output',
+    );
   }
   return { reencoded: true };
 }

@@ -9,17 +9,25 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'veil-jobs-'));
   mkdirSync(join(dir, 'in', 'sub'), { recursive: true });
-  for (const f of ['a.jpg', 'b.MP4', 'sub/c.webp', 'sub/d.mpg', 'notes.txt', '.hidden.jpg']) writeFileSync(join(dir, 'in', f), '');
+  for (const f of ['a.jpg', 'b.MP4', 'sub/c.webp', 'sub/d.mpg', 'notes.txt', '.hidden.jpg'])
+    writeFileSync(join(dir, 'in', f), '');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('planJobs', () => {
   it('maps a file to INPUT_anonymized.EXT, or into an existing folder', () => {
     const input = join(dir, 'in', 'a.jpg');
-    expect(planJobs(input, undefined, undefined).jobs).toEqual([{ input, output: join(dir, 'in', 'a_anonymized.jpg'), boxes: undefined, createDir: false }]);
-    expect(planJobs(input, join(dir, 'in', 'sub'), 'x.json').jobs[0]).toMatchObject({ output: join(dir, 'in', 'sub', 'a.jpg'), boxes: 'x.json' });
+    expect(planJobs(input, undefined, undefined).jobs).toEqual([
+      { input, output: join(dir, 'in', 'a_anonymized.jpg'), boxes: undefined, createDir: false },
+    ]);
+    expect(planJobs(input, join(dir, 'in', 'sub'), 'x.json').jobs[0]).toMatchObject({
+      output: join(dir, 'in', 'sub', 'a.jpg'),
+      boxes: 'x.json',
+    });
     // A container we do not write becomes .mp4.
-    expect(planJobs(join(dir, 'in', 'sub', 'd.mpg'), undefined, undefined).jobs[0]!.output).toBe(join(dir, 'in', 'sub', 'd_anonymized.mp4'));
+    expect(planJobs(join(dir, 'in', 'sub', 'd.mpg'), undefined, undefined).jobs[0]!.output).toBe(
+      join(dir, 'in', 'sub', 'd_anonymized.mp4'),
+    );
   });
 
   it('maps a folder to a folder with the same names, skipping what is not media', () => {
@@ -38,14 +46,18 @@ describe('planJobs', () => {
   it('skips an output folder inside the input folder', () => {
     mkdirSync(join(dir, 'in', 'anon'), { recursive: true });
     writeFileSync(join(dir, 'in', 'anon', 'a.jpg'), '');
-    expect(planJobs(join(dir, 'in'), join(dir, 'in', 'anon'), undefined).jobs.map((j) => j.input)).not.toContain(join(dir, 'in', 'anon', 'a.jpg'));
+    expect(planJobs(join(dir, 'in'), join(dir, 'in', 'anon'), undefined).jobs.map((j) => j.input)).not.toContain(
+      join(dir, 'in', 'anon', 'a.jpg'),
+    );
     rmSync(join(dir, 'in', 'anon'), { recursive: true });
   });
 
   it('refuses to overwrite the input or mix files and folders', () => {
     const input = join(dir, 'in', 'a.jpg');
     expect(() => planJobs(input, input, undefined)).toThrow(/must not overwrite the input/);
-    expect(() => planJobs(join(dir, 'in'), input, undefined)).toThrow(/is a file; a folder input needs an output folder/);
+    expect(() => planJobs(join(dir, 'in'), input, undefined)).toThrow(
+      /is a file; a folder input needs an output folder/,
+    );
     expect(() => planJobs(join(dir, 'nope'), undefined, undefined)).toThrow(/no such file or folder/);
   });
 });
@@ -85,12 +97,21 @@ describe('PendingFiles', () => {
 
 describe('boxes file', () => {
   it('is the motion ground truth format, one frame a line, 0.01 px', () => {
-    const text = formatBoxesFile(boxesFile({ width: 64, height: 48 }, 30, [[{ x: 1.234, y: 2, w: 10.005, h: 12 }], []],
-      [[{ box: { x: 1, y: 2, w: 3, h: 4 }, score: 0.87654, keypoints: [] }], []], { shape: 'ellipse', scale: 1.3 },
-      { mean: 0.0123456, worst: 0.0246912, worstFrame: 0 }));
-    expect(text).toBe('{"width":64,"height":48,"fps":30,"frame_count":2,"mask":{"shape":"ellipse","scale":1.3},'
-      + '"blurred":{"mean":0.0123,"worst":0.0247,"worst_frame":0},"frames":[\n'
-      + '{"faces":[[1.23,2,10.01,12]],"detections":[[1,2,3,4,0.877]]},\n{"faces":[],"detections":[]}\n]}\n');
+    const text = formatBoxesFile(
+      boxesFile(
+        { width: 64, height: 48 },
+        30,
+        [[{ x: 1.234, y: 2, w: 10.005, h: 12 }], []],
+        [[{ box: { x: 1, y: 2, w: 3, h: 4 }, score: 0.87654, keypoints: [] }], []],
+        { shape: 'ellipse', scale: 1.3 },
+        { mean: 0.0123456, worst: 0.0246912, worstFrame: 0 },
+      ),
+    );
+    expect(text).toBe(
+      '{"width":64,"height":48,"fps":30,"frame_count":2,"mask":{"shape":"ellipse","scale":1.3},' +
+        '"blurred":{"mean":0.0123,"worst":0.0247,"worst_frame":0},"frames":[\n' +
+        '{"faces":[[1.23,2,10.01,12]],"detections":[[1,2,3,4,0.877]]},\n{"faces":[],"detections":[]}\n]}\n',
+    );
     expect(JSON.parse(text).frames).toHaveLength(2);
   });
 });

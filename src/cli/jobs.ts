@@ -15,7 +15,23 @@ export interface Job {
 
 export const PHOTO_EXTENSIONS: Record<string, PhotoFormat> = { jpg: 'jpeg', jpeg: 'jpeg', png: 'png', webp: 'webp' };
 /** Videos we read whose own container we do not write: their output is an .mp4 of the same name. */
-const OTHER_VIDEO_EXTENSIONS = new Set(['mpg', 'mpeg', 'ts', 'mts', 'm2ts', 'wmv', 'asf', 'flv', '3gp', '3g2', 'ogv', 'vob', 'mxf', 'dv', 'gif']);
+const OTHER_VIDEO_EXTENSIONS = new Set([
+  'mpg',
+  'mpeg',
+  'ts',
+  'mts',
+  'm2ts',
+  'wmv',
+  'asf',
+  'flv',
+  '3gp',
+  '3g2',
+  'ogv',
+  'vob',
+  'mxf',
+  'dv',
+  'gif',
+]);
 
 export function extensionOf(path: string): string {
   return extname(path).slice(1).toLowerCase();
@@ -56,9 +72,13 @@ export function planJobs(input: string, output: string | undefined, boxes: strin
     if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
       throw new CliError(`${outDir}: is a file; a folder input needs an output folder`, 'output');
     }
-    if (resolve(outDir) === resolve(input)) throw new CliError(`${outDir}: the output folder must not be the input folder`, 'output');
+    if (resolve(outDir) === resolve(input))
+      throw new CliError(`${outDir}: the output folder must not be the input folder`, 'output');
     if (boxes !== undefined && existsSync(boxes) && !statSync(boxes).isDirectory()) {
-      throw new CliError(`${boxes}: is a file; for a folder input, --boxes names a folder (one JSON file per input)`, 'output');
+      throw new CliError(
+        `${boxes}: is a file; for a folder input, --boxes names a folder (one JSON file per input)`,
+        'output',
+      );
     }
     const files: string[] = [];
     walk(input, resolve(outDir), files);
@@ -74,7 +94,8 @@ export function planJobs(input: string, output: string | undefined, boxes: strin
     };
   }
   if (!stat.isFile()) throw new CliError(`${input}: not a regular file`);
-  let out = output ?? writableName(`${input.slice(0, input.length - extname(input).length)}_anonymized${extname(input)}`);
+  let out =
+    output ?? writableName(`${input.slice(0, input.length - extname(input).length)}_anonymized${extname(input)}`);
   if (existsSync(out) && statSync(out).isDirectory()) out = join(out, writableName(basename(input)));
   if (resolve(out) === resolve(input)) throw new CliError(`${out}: the output must not overwrite the input`, 'output');
   return { folder: false, skipped: [], jobs: [{ input, output: out, boxes, createDir: false }] };
@@ -84,14 +105,19 @@ export function planJobs(input: string, output: string | undefined, boxes: strin
 export function checkWritable(path: string, createDir: boolean): void {
   const dir = dirname(resolve(path));
   if (!existsSync(dir)) {
-    if (!createDir) throw new CliError(`${path}: cannot write here: the folder ${dirname(path)} does not exist`, 'output');
+    if (!createDir)
+      throw new CliError(`${path}: cannot write here: the folder ${dirname(path)} does not exist`, 'output');
     try {
       mkdirSync(dir, { recursive: true });
     } catch (e) {
-      throw new CliError(`${path}: cannot create its folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'output');
+      throw new CliError(
+        `${path}: cannot create its folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        'output',
+      );
     }
   }
-  if (!statSync(dir).isDirectory()) throw new CliError(`${path}: cannot write here: ${dirname(path)} is not a folder`, 'output');
+  if (!statSync(dir).isDirectory())
+    throw new CliError(`${path}: cannot write here: ${dirname(path)} is not a folder`, 'output');
   try {
     accessSync(dir, constants.W_OK);
   } catch {
@@ -129,7 +155,10 @@ export class PendingFiles {
       try {
         renameSync(temp, final);
       } catch (e) {
-        throw new CliError(`${final}: could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'output');
+        throw new CliError(
+          `${final}: could not be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+          'output',
+        );
       }
       this.#temps.delete(temp);
       PendingFiles.#all.delete(temp);

@@ -12,7 +12,9 @@ describe('readExifOrientation', () => {
 
   it('reads the tag from an APP1 EXIF segment, beside a GPS IFD', () => {
     for (const orientation of [1, 3, 6, 8]) {
-      expect(readExifOrientation(withExif(jpeg, { orientation, gps: { lat: 48.8584, lon: 2.2945 } }))).toBe(orientation);
+      expect(readExifOrientation(withExif(jpeg, { orientation, gps: { lat: 48.8584, lon: 2.2945 } }))).toBe(
+        orientation,
+      );
     }
     expect(readExifOrientation(withExif(jpeg, { gps: { lat: 1, lon: 2 } }))).toBeNull();
   });
@@ -21,7 +23,23 @@ describe('readExifOrientation', () => {
     const app1 = withExif(jpeg, { orientation: 8 });
     const tiffBytes = app1.subarray(2 + 4 + 6, 2 + 2 + ((app1[4]! << 8) | app1[5]!)); // the APP1 segment's TIFF block
     const u32be = (n: number) => [n >>> 24, (n >> 16) & 255, (n >> 8) & 255, n & 255];
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10, ...u32be(tiffBytes.length), ...Buffer.from('eXIf'), ...tiffBytes, 0, 0, 0, 0]);
+    const png = new Uint8Array([
+      0x89,
+      0x50,
+      0x4e,
+      0x47,
+      13,
+      10,
+      26,
+      10,
+      ...u32be(tiffBytes.length),
+      ...Buffer.from('eXIf'),
+      ...tiffBytes,
+      0,
+      0,
+      0,
+      0,
+    ]);
     expect(readExifOrientation(png)).toBe(8);
     const u32le = (n: number) => [n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24];
     const chunk = [...Buffer.from('EXIF'), ...u32le(tiffBytes.length), ...tiffBytes];

@@ -8,11 +8,18 @@ export type UprightFilter = string | null;
 
 /** EXIF orientation 1..8 -> filter (ffmpeg transpose: 0 = transpose, 1 = clock, 2 = cclock, 3 = transverse). */
 const EXIF_FILTERS: Record<number, UprightFilter> = {
-  1: null, 2: 'hflip', 3: 'hflip,vflip', 4: 'vflip', 5: 'transpose=0', 6: 'transpose=1', 7: 'transpose=3', 8: 'transpose=2',
+  1: null,
+  2: 'hflip',
+  3: 'hflip,vflip',
+  4: 'vflip',
+  5: 'transpose=0',
+  6: 'transpose=1',
+  7: 'transpose=3',
+  8: 'transpose=2',
 };
 
 export function exifOrientationFilter(orientation: number | null): UprightFilter {
-  return orientation === null ? null : EXIF_FILTERS[orientation] ?? null;
+  return orientation === null ? null : (EXIF_FILTERS[orientation] ?? null);
 }
 
 /**
@@ -21,12 +28,16 @@ export function exifOrientationFilter(orientation: number | null): UprightFilter
  */
 export function rotationFilter(rotation: number): UprightFilter {
   const clockwise = (((Math.round(-rotation / 90) * 90) % 360) + 360) % 360;
-  return ({ 0: null, 90: 'transpose=1', 180: 'hflip,vflip', 270: 'transpose=2' } as Record<number, UprightFilter>)[clockwise] ?? null;
+  return (
+    ({ 0: null, 90: 'transpose=1', 180: 'hflip,vflip', 270: 'transpose=2' } as Record<number, UprightFilter>)[
+      clockwise
+    ] ?? null
+  );
 }
 
 /** Whether the filter swaps width and height. */
 export function swapsAxes(filter: UprightFilter): boolean {
-  return filter !== null && filter.startsWith('transpose');
+  return filter?.startsWith('transpose') === true;
 }
 
 /** Orientation tag (0x0112) of the first IFD of a TIFF block (EXIF's payload), or null. */
@@ -66,7 +77,7 @@ function ascii(b: Uint8Array, at: number, n: number): string {
 export function readExifOrientation(b: Uint8Array): number | null {
   if (b[0] === 0xff && b[1] === 0xd8) {
     // JPEG: marker segments up to the start of scan.
-    for (let at = 2; at + 4 <= b.length && b[at] === 0xff;) {
+    for (let at = 2; at + 4 <= b.length && b[at] === 0xff; ) {
       const marker = b[at + 1]!;
       if (marker === 0xda || marker === 0xd9) break;
       const length = (b[at + 2]! << 8) | b[at + 3]!;
@@ -79,7 +90,7 @@ export function readExifOrientation(b: Uint8Array): number | null {
     return null;
   }
   if (startsWith(b, 0, [0x89, 0x50, 0x4e, 0x47])) {
-    for (let at = 8; at + 8 <= b.length;) {
+    for (let at = 8; at + 8 <= b.length; ) {
       const length = new DataView(b.buffer, b.byteOffset + at, 4).getUint32(0);
       const type = ascii(b, at + 4, 4);
       if (type === 'eXIf') return tiffOrientation(b, at + 8, Math.min(b.length, at + 8 + length));
@@ -89,7 +100,7 @@ export function readExifOrientation(b: Uint8Array): number | null {
     return null;
   }
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') {
-    for (let at = 12; at + 8 <= b.length;) {
+    for (let at = 12; at + 8 <= b.length; ) {
       const length = new DataView(b.buffer, b.byteOffset + at + 4, 4).getUint32(0, true);
       if (ascii(b, at, 4) === 'EXIF') {
         const payload = startsWith(b, at + 8, EXIF_HEADER) ? at + 14 : at + 8;

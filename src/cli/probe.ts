@@ -2,7 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { EMPTY_FILE } from '../offline/empty-file';
 import { CliError } from './errors';
-import { exifOrientationFilter, readExifOrientation, rotationFilter, swapsAxes, type UprightFilter } from './orientation';
+import {
+  exifOrientationFilter,
+  readExifOrientation,
+  rotationFilter,
+  swapsAxes,
+  type UprightFilter,
+} from './orientation';
 
 export type PhotoFormat = 'jpeg' | 'png' | 'webp';
 
@@ -83,7 +89,11 @@ function fraction(text: string | undefined): { num: number; den: number } | null
 
 /** ffprobe's error lines, without their "[demuxer @ 0x...]" prefixes and the path it repeats. */
 function errorLines(text: string, path: string): string[] {
-  return text.trim().split('\n').filter(Boolean).map((l) => l.replace(/^\[[^\]]*\]\s*/, '').replace(`${path}: `, ''));
+  return text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/^\[[^\]]*\]\s*/, '').replace(`${path}: `, ''));
 }
 
 /** Whether the file starts like an MP4/MOV (a box header of a known type): then a missing index means it was cut off. */
@@ -100,46 +110,67 @@ function isoMediaStart(path: string): boolean {
 
 /** ffprobe's view of a file, or a CliError naming the file and what is wrong with it. */
 export function probeMedia(path: string): MediaInfo {
-  if (existsSync(path) && statSync(path).size === 0) throw new CliError(`${path}: ${EMPTY_FILE.title('the file')} ${EMPTY_FILE.action}`);
-  const r = spawnSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
-    { encoding: 'utf8', maxBuffer: 64 << 20 });
-  if (r.error) throw new Error(`ffprobe could not be started (${r.error.message}); veil needs ffmpeg and ffprobe on the PATH`);
+  if (existsSync(path) && statSync(path).size === 0)
+    throw new CliError(`${path}: ${EMPTY_FILE.title('the file')} ${EMPTY_FILE.action}`);
+  const r = spawnSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  if (r.error)
+    throw new Error(`ffprobe could not be started (${r.error.message}); veil needs ffmpeg and ffprobe on the PATH`);
   if (r.status !== 0) {
     const lines = errorLines(r.stderr, path);
-    const cut = /end of file|partial file|truncat/i.test(r.stderr) || (/moov atom not found/.test(r.stderr) && isoMediaStart(path));
+    const cut =
+      /end of file|partial file|truncat/i.test(r.stderr) ||
+      (/moov atom not found/.test(r.stderr) && isoMediaStart(path));
     // The first line says what is missing from a cut file; the last one is ffprobe's verdict on anything else.
     const why = (cut ? lines[0] : lines.at(-1)) ?? `ffprobe exit ${r.status}`;
-    throw new CliError(cut
-      ? `${path}: the file is truncated or damaged (${why}; was it cut off while being recorded or copied?)`
-      : `${path}: not a video or photo that ffmpeg can read (${why})`);
+    throw new CliError(
+      cut
+        ? `${path}: the file is truncated or damaged (${why}; was it cut off while being recorded or copied?)`
+        : `${path}: not a video or photo that ffmpeg can read (${why})`,
+    );
   }
   const info = JSON.parse(r.stdout) as ProbeResult;
   const streams = info.streams ?? [];
   const container = info.format?.format_name ?? '';
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
-  const audio = streams.filter((s) => s.codec_type === 'audio').map((s) => ({ index: s.index, codec: s.codec_name ?? '?' }));
+  const audio = streams
+    .filter((s) => s.codec_type === 'audio')
+    .map((s) => ({ index: s.index, codec: s.codec_name ?? '?' }));
   if (!video) {
-    throw new CliError(audio.length > 0
-      ? `${path}: has no video frames, only audio: there is nothing to anonymize`
-      : `${path}: has no video frames (no video stream in ${container || 'the file'})`);
+    throw new CliError(
+      audio.length > 0
+        ? `${path}: has no video frames, only audio: there is nothing to anonymize`
+        : `${path}: has no video frames (no video stream in ${container || 'the file'})`,
+    );
   }
   const storedW = video.width ?? 0;
   const storedH = video.height ?? 0;
   if (!(storedW > 0 && storedH > 0) || !video.codec_name) {
-    throw new CliError(`${path}: ffmpeg cannot decode its video (codec ${video.codec_name ?? 'unknown'}, size unknown)`);
+    throw new CliError(
+      `${path}: ffmpeg cannot decode its video (codec ${video.codec_name ?? 'unknown'}, size unknown)`,
+    );
   }
 
   const isStill = container === 'image2' || container.endsWith('_pipe');
   if (isStill) {
     const format = PHOTO_CODECS[video.codec_name];
     if (!format) {
-      throw new CliError(`${path}: ${video.codec_name.toUpperCase()} photos are not supported (JPEG, PNG and WebP are)`);
+      throw new CliError(
+        `${path}: ${video.codec_name.toUpperCase()} photos are not supported (JPEG, PNG and WebP are)`,
+      );
     }
     const upright = exifOrientationFilter(readExifOrientation(readFileSync(path)));
     const pixFmt = video.pix_fmt ?? '';
     const [width, height] = swapsAxes(upright) ? [storedH, storedW] : [storedW, storedH];
     return {
-      kind: 'photo', path, width, height, upright, format,
+      kind: 'photo',
+      path,
+      width,
+      height,
+      upright,
+      format,
       alpha: /^(rgba|bgra|argb|abgr|ya|yuva|pal8|gbrap)/.test(pixFmt),
       lossless: format === 'webp' && /^(argb|bgra|rgba)/.test(pixFmt),
       chroma: /444/.test(pixFmt) ? '444' : '420',
@@ -148,8 +179,9 @@ export function probeMedia(path: string): MediaInfo {
 
   const fps = fraction(video.avg_frame_rate) ?? fraction(video.r_frame_rate);
   if (!fps) throw new CliError(`${path}: its frame rate is unknown, so frames cannot be timed`);
-  const rotation = video.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation
-    ?? (video.tags?.rotate ? -Number(video.tags.rotate) : 0);
+  const rotation =
+    video.side_data_list?.find((d) => typeof d.rotation === 'number')?.rotation ??
+    (video.tags?.rotate ? -Number(video.tags.rotate) : 0);
   const upright = rotationFilter(rotation);
   const [width, height] = swapsAxes(upright) ? [storedH, storedW] : [storedW, storedH];
   const declared = Number(video.nb_frames);
@@ -160,8 +192,14 @@ export function probeMedia(path: string): MediaInfo {
   const space = video.color_space ?? '';
   const color: VideoColor = {
     // Untagged video is what players assume: BT.709 from HD up, BT.601 below.
-    matrix: space === 'bt709' ? 'bt709' : ['bt470bg', 'smpte170m', 'fcc'].includes(space) ? 'bt601'
-      : storedW >= 1280 || storedH >= 720 ? 'bt709' : 'bt601',
+    matrix:
+      space === 'bt709'
+        ? 'bt709'
+        : ['bt470bg', 'smpte170m', 'fcc'].includes(space)
+          ? 'bt601'
+          : storedW >= 1280 || storedH >= 720
+            ? 'bt709'
+            : 'bt601',
     range: video.color_range === 'pc' || (video.pix_fmt ?? '').startsWith('yuvj') ? 'pc' : 'tv',
   };
   return { kind: 'video', path, width, height, upright, fps, declaredFrames, expectedFrames, audio, color, container };

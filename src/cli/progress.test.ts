@@ -3,7 +3,9 @@ import { formatDuration, formatProgress, Progress } from './progress';
 
 describe('progress', () => {
   it('formats frames, rate and time left', () => {
-    expect(formatProgress('a.mp4', 'detect', 30, 120, 10, 8)).toBe('a.mp4 detect [##------] 30/120 frames  3.0 fps  ETA 0:30');
+    expect(formatProgress('a.mp4', 'detect', 30, 120, 10, 8)).toBe(
+      'a.mp4 detect [##------] 30/120 frames  3.0 fps  ETA 0:30',
+    );
     expect(formatProgress('a.mp4', 'render', 5, null, 1)).toBe('a.mp4 render 5 frames  5.0 fps  ETA -:--');
     expect(formatDuration(3725)).toBe('1:02:05');
     expect(formatDuration(NaN)).toBe('-:--');

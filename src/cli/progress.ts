@@ -11,7 +11,14 @@ export interface ProgressSink {
 }
 
 /** One progress line: label, phase, bar, frames done of total, frames per second, time left. */
-export function formatProgress(label: string, phase: string, done: number, total: number | null, seconds: number, width = 24): string {
+export function formatProgress(
+  label: string,
+  phase: string,
+  done: number,
+  total: number | null,
+  seconds: number,
+  width = 24,
+): string {
   const { fps, secondsLeft } = rateOf(done, total, seconds);
   const known = total !== null && total > 0;
   const fraction = known ? Math.min(1, done / total) : 0;
@@ -38,7 +45,12 @@ export class Progress {
   readonly #now: () => number;
   readonly #logEveryMs: number;
 
-  constructor(label: string, sink: ProgressSink | null, now: () => number = () => performance.now(), logEveryMs = 5000) {
+  constructor(
+    label: string,
+    sink: ProgressSink | null,
+    now: () => number = () => performance.now(),
+    logEveryMs = 5000,
+  ) {
     this.#label = label;
     this.#sink = sink;
     this.#now = now;

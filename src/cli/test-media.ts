@@ -7,11 +7,25 @@ export const ASTRONAUT = 'tests/fixtures/astronaut.jpg';
 /** The astronaut's face in the 512x512 photo. */
 export const ASTRONAUT_FACE: Rect = { x: 178, y: 80, w: 94, h: 100 };
 
-export const scaled = (b: Rect, sx: number, sy: number): Rect => ({ x: b.x * sx, y: b.y * sy, w: b.w * sx, h: b.h * sy });
+export const scaled = (b: Rect, sx: number, sy: number): Rect => ({
+  x: b.x * sx,
+  y: b.y * sy,
+  w: b.w * sx,
+  h: b.h * sy,
+});
 /** `b` grown by `f` of its size, around its centre. */
-export const grown = (b: Rect, f: number): Rect => ({ x: b.x - (b.w * f) / 2, y: b.y - (b.h * f) / 2, w: b.w * (1 + f), h: b.h * (1 + f) });
+export const grown = (b: Rect, f: number): Rect => ({
+  x: b.x - (b.w * f) / 2,
+  y: b.y - (b.h * f) / 2,
+  w: b.w * (1 + f),
+  h: b.h * (1 + f),
+});
 
-export function run(cmd: string, args: string[], input?: Uint8Array): { status: number | null; stdout: Buffer; stderr: string } {
+export function run(
+  cmd: string,
+  args: string[],
+  input?: Uint8Array,
+): { status: number | null; stdout: Buffer; stderr: string } {
   const r = spawnSync(cmd, args, { input, maxBuffer: 256 << 20 });
   return { status: r.status, stdout: r.stdout, stderr: String(r.stderr) };
 }
@@ -22,18 +36,49 @@ export function ffmpeg(...args: string[]): void {
 }
 
 /** ffprobe -show_streams -show_format (-count_frames with `count`) as JSON. */
-export function probe(path: string, count = false): { streams: Record<string, string | number>[]; format: Record<string, string> } {
-  const r = run('ffprobe', ['-v', 'error', ...(count ? ['-count_frames'] : []), '-print_format', 'json', '-show_streams', '-show_format', path]);
+export function probe(
+  path: string,
+  count = false,
+): { streams: Record<string, string | number>[]; format: Record<string, string> } {
+  const r = run('ffprobe', [
+    '-v',
+    'error',
+    ...(count ? ['-count_frames'] : []),
+    '-print_format',
+    'json',
+    '-show_streams',
+    '-show_format',
+    path,
+  ]);
   if (r.status !== 0) throw new Error(`ffprobe ${path}: ${r.stderr}`);
   return JSON.parse(String(r.stdout));
 }
 
 /** A still photo looped into a clip at `fps`, scaled to width x height, with a 440 Hz sine as AAC audio. */
-export function makeClip(path: string, o: { seconds: number; fps: number; width: number; height: number; audio: boolean }): void {
-  ffmpeg('-loop', '1', '-framerate', String(o.fps), '-i', ASTRONAUT,
-    ...(o.audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100'] : []), '-t', String(o.seconds),
-    '-vf', `scale=${o.width}:${o.height},setsar=1`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', ...(o.audio ? ['-c:a', 'aac'] : []),
-    '-shortest', path);
+export function makeClip(
+  path: string,
+  o: { seconds: number; fps: number; width: number; height: number; audio: boolean },
+): void {
+  ffmpeg(
+    '-loop',
+    '1',
+    '-framerate',
+    String(o.fps),
+    '-i',
+    ASTRONAUT,
+    ...(o.audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100'] : []),
+    '-t',
+    String(o.seconds),
+    '-vf',
+    `scale=${o.width}:${o.height},setsar=1`,
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    ...(o.audio ? ['-c:a', 'aac'] : []),
+    '-shortest',
+    path,
+  );
 }
 
 /** Every frame of a video or photo as 8-bit grey, rows top to bottom. */
@@ -41,7 +86,10 @@ export function greyFrames(path: string, width: number, height: number): Uint8Ar
   const r = run('ffmpeg', ['-v', 'error', '-nostdin', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
   if (r.status !== 0) throw new Error(`decode ${path}: ${r.stderr}`);
   const size = width * height;
-  return Array.from({ length: Math.floor(r.stdout.length / size) }, (_, i) => new Uint8Array(r.stdout.subarray(i * size, (i + 1) * size)));
+  return Array.from(
+    { length: Math.floor(r.stdout.length / size) },
+    (_, i) => new Uint8Array(r.stdout.subarray(i * size, (i + 1) * size)),
+  );
 }
 
 /** High-frequency energy of a grey image inside `box`: the mean squared Laplacian. Blurring removes most of it. */
@@ -122,7 +170,14 @@ export function withExif(jpeg: Uint8Array, tags: ExifTags): Uint8Array {
     const d = Math.floor(deg);
     const m = Math.floor((deg - d) * 60);
     const s = Math.round(((deg - d) * 60 - m) * 60 * 100);
-    [[d, 1], [m, 1], [s, 100]].forEach(([num, den], i) => { v.setUint32(at + i * 8, num!); v.setUint32(at + i * 8 + 4, den!); });
+    [
+      [d, 1],
+      [m, 1],
+      [s, 100],
+    ].forEach(([num, den], i) => {
+      v.setUint32(at + i * 8, num!);
+      v.setUint32(at + i * 8 + 4, den!);
+    });
     data += 24;
     return at;
   };
@@ -146,7 +201,14 @@ export function withExif(jpeg: Uint8Array, tags: ExifTags): Uint8Array {
   }
   const payload = [...'Exif\0\0'].map((c) => c.charCodeAt(0));
   const segmentLength = 2 + payload.length + data;
-  const app1 = new Uint8Array([0xff, 0xe1, segmentLength >> 8, segmentLength & 0xff, ...payload, ...tiff.subarray(0, data)]);
+  const app1 = new Uint8Array([
+    0xff,
+    0xe1,
+    segmentLength >> 8,
+    segmentLength & 0xff,
+    ...payload,
+    ...tiff.subarray(0, data),
+  ]);
   const out = new Uint8Array(jpeg.length + app1.length);
   out.set(jpeg.subarray(0, 2));
   out.set(app1, 2);
@@ -157,5 +219,7 @@ export function withExif(jpeg: Uint8Array, tags: ExifTags): Uint8Array {
 /** Whether the bytes hold an EXIF block (APP1 "Exif", PNG eXIf or WebP EXIF) or a GPS IFD tag anywhere. */
 export function hasExif(bytes: Uint8Array): boolean {
   const text = Buffer.from(bytes).toString('latin1');
-  return text.includes('Exif\0\0') || text.includes('eXIf') || /EXIF/.test(text.slice(0, 64)) || text.includes('VeilTest');
+  return (
+    text.includes('Exif\0\0') || text.includes('eXIf') || /EXIF/.test(text.slice(0, 64)) || text.includes('VeilTest')
+  );
 }

@@ -7,8 +7,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoxesFile } from './boxes-json';
 import {
-  ASTRONAUT, ASTRONAUT_FACE, astronautChange, detailEnergy, ffmpeg, greyFrames, grown, hasExif, makeClip, meanDiffOutside, probe, run,
-  scaled, withExif,
+  ASTRONAUT,
+  ASTRONAUT_FACE,
+  astronautChange,
+  detailEnergy,
+  ffmpeg,
+  greyFrames,
+  grown,
+  hasExif,
+  makeClip,
+  meanDiffOutside,
+  probe,
+  run,
+  scaled,
+  withExif,
 } from './test-media';
 
 const CLIP = { seconds: 1, fps: 10, width: 160, height: 120, audio: true };
@@ -22,10 +34,11 @@ function veil(...args: string[]): { status: number | null; stdout: string; stder
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-
 /** The GPS tags ffmpeg's own EXIF reader finds in a photo. */
 function gpsTags(path: string): string[] {
-  return String(run('ffprobe', ['-v', 'error', '-show_frames', path]).stdout).split('\n').filter((l) => /TAG:GPS/.test(l));
+  return String(run('ffprobe', ['-v', 'error', '-show_frames', path]).stdout)
+    .split('\n')
+    .filter((l) => /TAG:GPS/.test(l));
 }
 
 beforeAll(() => {
@@ -40,104 +53,144 @@ afterAll(() => {
 });
 
 describe('veil anonymize (video)', () => {
-  it('keeps every frame, the duration and the audio, blurs the face, and writes --boxes', () => {
-    const input = join(dir, 'clip.mp4');
-    const output = join(dir, 'clip-out.mp4');
-    const boxes = join(dir, 'clip-boxes.json');
-    const r = veil('anonymize', input, '-o', output, '--boxes', boxes);
-    expect(r.stderr).toMatch(/detect .*10\/10 frames .* fps {2}ETA/);
-    expect(r.stderr).toMatch(/render .*10\/10 frames/);
-    expect(r.status, r.stderr).toBe(0);
+  it(
+    'keeps every frame, the duration and the audio, blurs the face, and writes --boxes',
+    () => {
+      const input = join(dir, 'clip.mp4');
+      const output = join(dir, 'clip-out.mp4');
+      const boxes = join(dir, 'clip-boxes.json');
+      const r = veil('anonymize', input, '-o', output, '--boxes', boxes);
+      expect(r.stderr).toMatch(/detect .*10\/10 frames .* fps {2}ETA/);
+      expect(r.stderr).toMatch(/render .*10\/10 frames/);
+      expect(r.status, r.stderr).toBe(0);
 
-    // Plays: decodes with no error at all.
-    const decode = run('ffmpeg', ['-v', 'error', '-nostdin', '-i', output, '-f', 'null', '-']);
-    expect(decode.status).toBe(0);
-    expect(decode.stderr).toBe('');
-    const before = probe(input, true);
-    const after = probe(output, true);
-    const video = (p: typeof before) => p.streams.find((s) => s.codec_type === 'video')!;
-    expect(video(after).codec_name).toBe('h264');
-    expect(video(after).nb_read_frames).toBe(video(before).nb_read_frames);
-    expect(Math.abs(Number(video(after).duration) - Number(video(before).duration))).toBeLessThanOrEqual(1 / CLIP.fps);
-    expect(after.streams.filter((s) => s.codec_type === 'audio').map((s) => s.codec_name)).toEqual(['aac']);
+      // Plays: decodes with no error at all.
+      const decode = run('ffmpeg', ['-v', 'error', '-nostdin', '-i', output, '-f', 'null', '-']);
+      expect(decode.status).toBe(0);
+      expect(decode.stderr).toBe('');
+      const before = probe(input, true);
+      const after = probe(output, true);
+      const video = (p: typeof before) => p.streams.find((s) => s.codec_type === 'video')!;
+      expect(video(after).codec_name).toBe('h264');
+      expect(video(after).nb_read_frames).toBe(video(before).nb_read_frames);
+      expect(Math.abs(Number(video(after).duration) - Number(video(before).duration))).toBeLessThanOrEqual(
+        1 / CLIP.fps,
+      );
+      expect(after.streams.filter((s) => s.codec_type === 'audio').map((s) => s.codec_name)).toEqual(['aac']);
 
-    const { width, height } = CLIP;
-    const face = scaled(ASTRONAUT_FACE, width / 512, height / 512);
-    const inFrames = greyFrames(input, width, height);
-    const outFrames = greyFrames(output, width, height);
-    expect(outFrames).toHaveLength(inFrames.length);
-    for (const i of [0, 5, 9]) {
-      const ratio = detailEnergy(inFrames[i]!, width, face) / detailEnergy(outFrames[i]!, width, face);
-      expect(ratio, `frame ${i}: detail in the face down ${ratio.toFixed(1)}x`).toBeGreaterThanOrEqual(5);
-      // Away from the face, only the re-encode changes pixels.
-      expect(meanDiffOutside(inFrames[i]!, outFrames[i]!, width, grown(face, 1.2))).toBeLessThan(4);
-    }
+      const { width, height } = CLIP;
+      const face = scaled(ASTRONAUT_FACE, width / 512, height / 512);
+      const inFrames = greyFrames(input, width, height);
+      const outFrames = greyFrames(output, width, height);
+      expect(outFrames).toHaveLength(inFrames.length);
+      for (const i of [0, 5, 9]) {
+        const ratio = detailEnergy(inFrames[i]!, width, face) / detailEnergy(outFrames[i]!, width, face);
+        expect(ratio, `frame ${i}: detail in the face down ${ratio.toFixed(1)}x`).toBeGreaterThanOrEqual(5);
+        // Away from the face, only the re-encode changes pixels.
+        expect(meanDiffOutside(inFrames[i]!, outFrames[i]!, width, grown(face, 1.2))).toBeLessThan(4);
+      }
 
-    const json = JSON.parse(readFileSync(boxes, 'utf8')) as BoxesFile;
-    expect(json).toMatchObject({ width, height, fps: CLIP.fps, frame_count: 10, mask: { shape: 'ellipse', scale: 1.3 } });
-    expect(json.frames).toHaveLength(10);
-    // One face on a 160x120 clip: its ellipse blurs a few percent of the picture, and the summary says so.
-    expect(json.blurred.mean).toBeGreaterThan(0.01);
-    expect(json.blurred.worst).toBeLessThan(0.5);
-    expect(json.blurred.worst).toBeGreaterThanOrEqual(json.blurred.mean);
-    expect(r.stdout).toContain(`blurred ${(100 * json.blurred.mean).toFixed(1)} % of the picture on average`);
-    for (const f of json.frames) {
-      expect(f.faces).toHaveLength(1);
-      const [x, y, w, h] = f.faces[0]!;
-      // The mask's box holds the face's centre.
-      expect(x! < face.x + face.w / 2 && face.x + face.w / 2 < x! + w! && y! < face.y + face.h / 2 && face.y + face.h / 2 < y! + h!).toBe(true);
-      expect(f.detections[0]).toHaveLength(5);
-    }
-    expect(readdirSync(dir).filter((f) => f.includes('.veil-'))).toEqual([]);
-  }, SLOW);
+      const json = JSON.parse(readFileSync(boxes, 'utf8')) as BoxesFile;
+      expect(json).toMatchObject({
+        width,
+        height,
+        fps: CLIP.fps,
+        frame_count: 10,
+        mask: { shape: 'ellipse', scale: 1.3 },
+      });
+      expect(json.frames).toHaveLength(10);
+      // One face on a 160x120 clip: its ellipse blurs a few percent of the picture, and the summary says so.
+      expect(json.blurred.mean).toBeGreaterThan(0.01);
+      expect(json.blurred.worst).toBeLessThan(0.5);
+      expect(json.blurred.worst).toBeGreaterThanOrEqual(json.blurred.mean);
+      expect(r.stdout).toContain(`blurred ${(100 * json.blurred.mean).toFixed(1)} % of the picture on average`);
+      for (const f of json.frames) {
+        expect(f.faces).toHaveLength(1);
+        const [x, y, w, h] = f.faces[0]!;
+        // The mask's box holds the face's centre.
+        expect(
+          x! < face.x + face.w / 2 &&
+            face.x + face.w / 2 < x! + w! &&
+            y! < face.y + face.h / 2 &&
+            face.y + face.h / 2 < y! + h!,
+        ).toBe(true);
+        expect(f.detections[0]).toHaveLength(5);
+      }
+      expect(readdirSync(dir).filter((f) => f.includes('.veil-'))).toEqual([]);
+    },
+    SLOW,
+  );
 });
 
 describe('veil anonymize (folder of photos)', () => {
-  it('writes the same names, upright, with EXIF and GPS stripped and the face blurred', () => {
-    // The photo stored sideways with EXIF orientation 6 (shown upright) and a GPS position.
-    const photos = join(dir, 'photos');
-    mkdirSync(join(photos, 'trip'), { recursive: true });
-    ffmpeg('-i', ASTRONAUT, '-vf', 'transpose=2', '-q:v', '2', join(dir, 'sideways.jpg'));
-    const input = join(photos, 'trip', 'portrait.jpg');
-    writeFileSync(input, withExif(readFileSync(join(dir, 'sideways.jpg')), { orientation: 6, gps: { lat: 48.8584, lon: 2.2945 } }));
-    writeFileSync(join(photos, 'notes.txt'), 'not a photo');
-    expect(gpsTags(input).length).toBeGreaterThan(0);
+  it(
+    'writes the same names, upright, with EXIF and GPS stripped and the face blurred',
+    () => {
+      // The photo stored sideways with EXIF orientation 6 (shown upright) and a GPS position.
+      const photos = join(dir, 'photos');
+      mkdirSync(join(photos, 'trip'), { recursive: true });
+      ffmpeg('-i', ASTRONAUT, '-vf', 'transpose=2', '-q:v', '2', join(dir, 'sideways.jpg'));
+      const input = join(photos, 'trip', 'portrait.jpg');
+      writeFileSync(
+        input,
+        withExif(readFileSync(join(dir, 'sideways.jpg')), { orientation: 6, gps: { lat: 48.8584, lon: 2.2945 } }),
+      );
+      writeFileSync(join(photos, 'notes.txt'), 'not a photo');
+      expect(gpsTags(input).length).toBeGreaterThan(0);
 
-    const out = join(dir, 'photos-out');
-    const r = veil('anonymize', photos, '-o', out);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/skipping 1 file/);
-    expect(readdirSync(out, { recursive: true }).map(String).sort()).toEqual(['trip', join('trip', 'portrait.jpg')]);
+      const out = join(dir, 'photos-out');
+      const r = veil('anonymize', photos, '-o', out);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/skipping 1 file/);
+      expect(readdirSync(out, { recursive: true }).map(String).sort()).toEqual(['trip', join('trip', 'portrait.jpg')]);
 
-    const output = join(out, 'trip', 'portrait.jpg');
-    expect(hasExif(readFileSync(output))).toBe(false);
-    expect(gpsTags(output)).toEqual([]);
-    expect(probe(output).streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 512, height: 512 });
-    const { faceDetailDrop, diffAway } = astronautChange(output);
-    expect(faceDetailDrop, `detail in the face down ${faceDetailDrop.toFixed(1)}x`).toBeGreaterThanOrEqual(5);
-    // Upright: away from the face it is the original photo (a sideways output would differ everywhere).
-    expect(diffAway).toBeLessThan(4);
-  }, SLOW);
+      const output = join(out, 'trip', 'portrait.jpg');
+      expect(hasExif(readFileSync(output))).toBe(false);
+      expect(gpsTags(output)).toEqual([]);
+      expect(probe(output).streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 512, height: 512 });
+      const { faceDetailDrop, diffAway } = astronautChange(output);
+      expect(faceDetailDrop, `detail in the face down ${faceDetailDrop.toFixed(1)}x`).toBeGreaterThanOrEqual(5);
+      // Upright: away from the face it is the original photo (a sideways output would differ everywhere).
+      expect(diffAway).toBeLessThan(4);
+    },
+    SLOW,
+  );
 });
 
 describe('veil anonymize (effects)', () => {
-  it('passes --effect, --color and --mask through: a PNG face covered by a solid box', () => {
-    const input = join(dir, 'portrait.png');
-    ffmpeg('-i', ASTRONAUT, input);
-    const output = join(dir, 'portrait-solid.png');
-    const r = veil('anonymize', input, '-o', output, '--effect', 'solid', '--color', '255,0,255', '--mask', 'box', '-q');
-    expect(r.status, r.stderr).toBe(0);
-    expect(probe(output).streams[0]).toMatchObject({ codec_name: 'png', width: 512, height: 512, pix_fmt: 'rgb24' });
-    const rgb = run('ffmpeg', ['-v', 'error', '-i', output, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']).stdout;
-    // The middle half of the face box is all fill.
-    const { x, y, w, h } = ASTRONAUT_FACE;
-    for (let py = Math.round(y + h / 4); py < y + (3 * h) / 4; py++) {
-      for (let px = Math.round(x + w / 4); px < x + (3 * w) / 4; px++) {
-        const i = (py * 512 + px) * 3;
-        expect([rgb[i], rgb[i + 1], rgb[i + 2]], `pixel ${px},${py}`).toEqual([255, 0, 255]);
+  it(
+    'passes --effect, --color and --mask through: a PNG face covered by a solid box',
+    () => {
+      const input = join(dir, 'portrait.png');
+      ffmpeg('-i', ASTRONAUT, input);
+      const output = join(dir, 'portrait-solid.png');
+      const r = veil(
+        'anonymize',
+        input,
+        '-o',
+        output,
+        '--effect',
+        'solid',
+        '--color',
+        '255,0,255',
+        '--mask',
+        'box',
+        '-q',
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(probe(output).streams[0]).toMatchObject({ codec_name: 'png', width: 512, height: 512, pix_fmt: 'rgb24' });
+      const rgb = run('ffmpeg', ['-v', 'error', '-i', output, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']).stdout;
+      // The middle half of the face box is all fill.
+      const { x, y, w, h } = ASTRONAUT_FACE;
+      for (let py = Math.round(y + h / 4); py < y + (3 * h) / 4; py++) {
+        for (let px = Math.round(x + w / 4); px < x + (3 * w) / 4; px++) {
+          const i = (py * 512 + px) * 3;
+          expect([rgb[i], rgb[i + 1], rgb[i + 2]], `pixel ${px},${py}`).toEqual([255, 0, 255]);
+        }
       }
-    }
-  }, SLOW);
+    },
+    SLOW,
+  );
 });
 
 interface BadCase {
@@ -150,15 +203,25 @@ interface BadCase {
 const BAD: BadCase[] = [
   {
     // The export page says the same (EMPTY_FILE): an empty file is a copy that never finished, not a format.
-    name: 'empty', message: /empty\.mp4: the file is empty \(0 bytes\)\. There is nothing in it to anonymize: it was probably not copied/,
-    make: () => { writeFileSync(join(dir, 'empty.mp4'), ''); return [join(dir, 'empty.mp4')]; },
+    name: 'empty',
+    message:
+      /empty\.mp4: the file is empty \(0 bytes\)\. There is nothing in it to anonymize: it was probably not copied/,
+    make: () => {
+      writeFileSync(join(dir, 'empty.mp4'), '');
+      return [join(dir, 'empty.mp4')];
+    },
   },
   {
-    name: 'not a video', message: /notes\.mp4: not a video or photo that ffmpeg can read \(Invalid data found/,
-    make: () => { writeFileSync(join(dir, 'notes.mp4'), 'hello, not a video\n'); return [join(dir, 'notes.mp4')]; },
+    name: 'not a video',
+    message: /notes\.mp4: not a video or photo that ffmpeg can read \(Invalid data found/,
+    make: () => {
+      writeFileSync(join(dir, 'notes.mp4'), 'hello, not a video\n');
+      return [join(dir, 'notes.mp4')];
+    },
   },
   {
-    name: 'truncated (index at the end)', message: /cut\.mp4: the file is truncated or damaged \(moov atom not found/,
+    name: 'truncated (index at the end)',
+    message: /cut\.mp4: the file is truncated or damaged \(moov atom not found/,
     make: () => {
       const bytes = readFileSync(join(dir, 'clip.mp4'));
       writeFileSync(join(dir, 'cut.mp4'), bytes.subarray(0, Math.floor(bytes.length * 0.6)));
@@ -166,7 +229,8 @@ const BAD: BadCase[] = [
     },
   },
   {
-    name: 'truncated (index first)', message: /cut-fast\.mp4: the video is truncated or damaged: \d of 10 frames decoded \(ffmpeg: .*partial file/,
+    name: 'truncated (index first)',
+    message: /cut-fast\.mp4: the video is truncated or damaged: \d of 10 frames decoded \(ffmpeg: .*partial file/,
     make: () => {
       ffmpeg('-i', join(dir, 'clip.mp4'), '-c', 'copy', '-movflags', '+faststart', join(dir, 'fast.mp4'));
       const bytes = readFileSync(join(dir, 'fast.mp4'));
@@ -175,54 +239,79 @@ const BAD: BadCase[] = [
     },
   },
   {
-    name: 'truncated photo', message: /cut\.jpg: the photo is truncated or damaged/,
-    make: () => { writeFileSync(join(dir, 'cut.jpg'), readFileSync(ASTRONAUT).subarray(0, 20_000)); return [join(dir, 'cut.jpg')]; },
+    name: 'truncated photo',
+    message: /cut\.jpg: the photo is truncated or damaged/,
+    make: () => {
+      writeFileSync(join(dir, 'cut.jpg'), readFileSync(ASTRONAUT).subarray(0, 20_000));
+      return [join(dir, 'cut.jpg')];
+    },
   },
   {
-    name: 'zero frames', message: /empty\.mp4: has no video frames/,
-    make: () => { ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=64x48', '-frames:v', '0', join(dir, 'empty.mp4')); return [join(dir, 'empty.mp4')]; },
+    name: 'zero frames',
+    message: /empty\.mp4: has no video frames/,
+    make: () => {
+      ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=64x48', '-frames:v', '0', join(dir, 'empty.mp4'));
+      return [join(dir, 'empty.mp4')];
+    },
   },
   {
-    name: 'audio only', message: /tone\.m4a: has no video frames, only audio/,
-    make: () => { ffmpeg('-f', 'lavfi', '-i', 'sine', '-t', '0.5', join(dir, 'tone.m4a')); return [join(dir, 'tone.m4a'), '-o', join(dir, 'tone-out.mp4')]; },
+    name: 'audio only',
+    message: /tone\.m4a: has no video frames, only audio/,
+    make: () => {
+      ffmpeg('-f', 'lavfi', '-i', 'sine', '-t', '0.5', join(dir, 'tone.m4a'));
+      return [join(dir, 'tone.m4a'), '-o', join(dir, 'tone-out.mp4')];
+    },
   },
   {
-    name: 'unsupported photo format', message: /photo\.bmp: BMP photos are not supported \(JPEG, PNG and WebP are\)/,
-    make: () => { ffmpeg('-i', ASTRONAUT, join(dir, 'photo.bmp')); return [join(dir, 'photo.bmp')]; },
+    name: 'unsupported photo format',
+    message: /photo\.bmp: BMP photos are not supported \(JPEG, PNG and WebP are\)/,
+    make: () => {
+      ffmpeg('-i', ASTRONAUT, join(dir, 'photo.bmp'));
+      return [join(dir, 'photo.bmp')];
+    },
   },
   {
-    name: 'output folder missing', message: /no\/such\/folder\/out\.mp4: cannot write here: the folder .* does not exist/,
+    name: 'output folder missing',
+    message: /no\/such\/folder\/out\.mp4: cannot write here: the folder .* does not exist/,
     make: () => [join(dir, 'clip.mp4'), '-o', join(dir, 'no', 'such', 'folder', 'out.mp4')],
   },
   {
-    name: 'output type', message: /clip\.txt: a video is written as \.mp4, .*not \.txt/,
+    name: 'output type',
+    message: /clip\.txt: a video is written as \.mp4, .*not \.txt/,
     make: () => [join(dir, 'clip.mp4'), '-o', join(dir, 'clip.txt')],
   },
   {
-    name: 'missing input', message: /nothing-here\.mp4: no such file or folder/,
+    name: 'missing input',
+    message: /nothing-here\.mp4: no such file or folder/,
     make: () => [join(dir, 'nothing-here.mp4')],
   },
 ];
 
 describe('veil anonymize (bad inputs)', () => {
-  it.each(BAD)('$name: one message, exit 2, nothing written', ({ make, message }) => {
-    const before = new Set(readdirSync(dir));
-    const args = make();
-    const made = readdirSync(dir).filter((f) => !before.has(f));
-    const r = veil('anonymize', ...args, '-q');
-    expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
-    expect(r.stdout).toBe('');
-    // No output and no temporary file: only the inputs this case made are new.
-    expect(readdirSync(dir).filter((f) => !before.has(f) && !made.includes(f))).toEqual([]);
-  }, SLOW);
+  it.each(BAD)(
+    '$name: one message, exit 2, nothing written',
+    ({ make, message }) => {
+      const before = new Set(readdirSync(dir));
+      const args = make();
+      const made = readdirSync(dir).filter((f) => !before.has(f));
+      const r = veil('anonymize', ...args, '-q');
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+      expect(r.stdout).toBe('');
+      // No output and no temporary file: only the inputs this case made are new.
+      expect(readdirSync(dir).filter((f) => !before.has(f) && !made.includes(f))).toEqual([]);
+    },
+    SLOW,
+  );
 
   it('rejects a bad command line with exit 2', () => {
     copyFileSync(join(dir, 'clip.mp4'), join(dir, 'c.mp4'));
     const r = veil('anonymize', join(dir, 'c.mp4'), '--blur', '3');
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown option --blur/);
-    expect(veil('anonymize', join(dir, 'c.mp4'), '--threshold', '2').stderr).toMatch(/--threshold 2: expected a number from/);
+    expect(veil('anonymize', join(dir, 'c.mp4'), '--threshold', '2').stderr).toMatch(
+      /--threshold 2: expected a number from/,
+    );
   });
 });

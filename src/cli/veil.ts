@@ -11,11 +11,12 @@ import { PendingFiles, planJobs } from './jobs';
 
 declare const __VEIL_VERSION__: string | undefined;
 
-function describe(r: FileResult): string {
+function summary(r: FileResult): string {
   const blurred = describeBlurred(r.blurred, r.frames);
-  const faces = r.kind === 'photo'
-    ? `${r.maxFaces} face${r.maxFaces === 1 ? '' : 's'}, ${blurred}`
-    : `${r.frames} frames, masks in ${r.framesWithFaces} (up to ${r.maxFaces} a frame), ${blurred}, ${(r.frames / r.seconds).toFixed(1)} fps overall`;
+  const faces =
+    r.kind === 'photo'
+      ? `${r.maxFaces} face${r.maxFaces === 1 ? '' : 's'}, ${blurred}`
+      : `${r.frames} frames, masks in ${r.framesWithFaces} (up to ${r.maxFaces} a frame), ${blurred}, ${(r.frames / r.seconds).toFixed(1)} fps overall`;
   return `${faces}, ${r.seconds.toFixed(1)} s`;
 }
 
@@ -33,10 +34,11 @@ async function anonymize(o: AnonymizeOptions): Promise<number> {
   let engine: Promise<FrameEngine> | null = null;
   const ctx: RunContext = {
     options: o,
-    engine: () => (engine ??= openEngine({ model: o.model, threshold: o.threshold, tiles: o.tiles }).then((e) => {
-      if (!o.quiet) note(`veil: WebGPU on ${e.adapter}`);
-      return e;
-    })),
+    engine: () =>
+      (engine ??= openEngine({ model: o.model, threshold: o.threshold, tiles: o.tiles }).then((e) => {
+        if (!o.quiet) note(`veil: WebGPU on ${e.adapter}`);
+        return e;
+      })),
     progress: o.quiet ? null : process.stderr,
     note,
   };
@@ -46,7 +48,9 @@ async function anonymize(o: AnonymizeOptions): Promise<number> {
       try {
         const info = prepare(job);
         const result = await anonymizeFile(job, info, ctx);
-        process.stdout.write(`${job.input} -> ${job.output}${job.boxes ? ` (+ ${job.boxes})` : ''}: ${describe(result)}\n`);
+        process.stdout.write(
+          `${job.input} -> ${job.output}${job.boxes ? ` (+ ${job.boxes})` : ''}: ${summary(result)}\n`,
+        );
       } catch (e) {
         // A bad file in a folder is reported and skipped; anything else (a GPU failure) stops the run.
         if (!(e instanceof CliError) || !plan.folder) throw e;
@@ -59,7 +63,9 @@ async function anonymize(o: AnonymizeOptions): Promise<number> {
     await opened?.destroy();
   }
   if (failed.length > 0) {
-    note(`veil: ${failed.length} of ${plan.jobs.length} files were not anonymized (see above); their outputs were not written`);
+    note(
+      `veil: ${failed.length} of ${plan.jobs.length} files were not anonymized (see above); their outputs were not written`,
+    );
     return EXIT_BAD_INPUT;
   }
   return 0;
@@ -88,12 +94,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 // Exit explicitly: onnxruntime's wasm keeps compiling in the background for a while after the last run, and
 // Node would wait for it (as tools/eval.ts does).
-main(process.argv.slice(2)).then((code) => process.exit(code), (e: unknown) => {
-  PendingFiles.discardAll();
-  if (e instanceof CliError) {
-    process.stderr.write(`${e.message.startsWith('veil:') ? '' : 'veil: '}${e.message}\n`);
-    process.exit(EXIT_BAD_INPUT);
-  }
-  process.stderr.write(`veil: failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
-  process.exit(EXIT_FAILED);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    PendingFiles.discardAll();
+    if (e instanceof CliError) {
+      process.stderr.write(`${e.message.startsWith('veil:') ? '' : 'veil: '}${e.message}\n`);
+      process.exit(EXIT_BAD_INPUT);
+    }
+    process.stderr.write(`veil: failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(EXIT_FAILED);
+  },
+);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { anchorCentres, anchorCount, BLAZEFACE_BACK_256_ANCHORS, BLAZEFACE_FRONT_128_ANCHORS, blazeFaceAnchors } from './anchors';
+import {
+  anchorCentres,
+  anchorCount,
+  BLAZEFACE_BACK_256_ANCHORS,
+  BLAZEFACE_FRONT_128_ANCHORS,
+  blazeFaceAnchors,
+} from './anchors';
 
 function centre(anchors: Float32Array, i: number): [number, number] {
   return [anchors[2 * i], anchors[2 * i + 1]];

@@ -15,12 +15,18 @@ export interface AnchorSpec {
 // 1, so only centres matter.
 export const BLAZEFACE_BACK_256_ANCHORS: AnchorSpec = {
   inputSize: 256,
-  grids: [{ stride: 16, anchorsPerCell: 2 }, { stride: 32, anchorsPerCell: 6 }],
+  grids: [
+    { stride: 16, anchorsPerCell: 2 },
+    { stride: 32, anchorsPerCell: 6 },
+  ],
 };
 
 export const BLAZEFACE_FRONT_128_ANCHORS: AnchorSpec = {
   inputSize: 128,
-  grids: [{ stride: 8, anchorsPerCell: 2 }, { stride: 16, anchorsPerCell: 6 }],
+  grids: [
+    { stride: 8, anchorsPerCell: 2 },
+    { stride: 16, anchorsPerCell: 6 },
+  ],
 };
 
 export function gridCells(spec: AnchorSpec, grid: AnchorGrid): number {

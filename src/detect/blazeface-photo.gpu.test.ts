@@ -34,7 +34,10 @@ let device: GPUDevice;
 beforeAll(async () => {
   ort.env.wasm.numThreads = 1;
   ort.env.logLevel = 'error';
-  session = await ort.InferenceSession.create(readFileSync(MODEL), { executionProviders: ['wasm'], logSeverityLevel: 3 });
+  session = await ort.InferenceSession.create(readFileSync(MODEL), {
+    executionProviders: ['wasm'],
+    logSeverityLevel: 3,
+  });
   device = await requestNodeDevice();
 });
 afterAll(async () => {
@@ -49,7 +52,10 @@ async function infer(input: Float32Array): Promise<RawOutputs> {
 }
 
 function faces(raw: RawOutputs): Detection[] {
-  return nms(decodeRef(raw, THRESHOLD, ANCHORS).map((c) => candidateToDetection(c, crop)), NMS);
+  return nms(
+    decodeRef(raw, THRESHOLD, ANCHORS).map((c) => candidateToDetection(c, crop)),
+    NMS,
+  );
 }
 
 describe('BlazeFace on a real photo', () => {
@@ -68,7 +74,11 @@ describe('BlazeFace on a real photo', () => {
   it('gets the same top face from the GPU preprocess', async () => {
     const pass = new PreprocessPass(device, BLAZEFACE_BACK_256.format);
     const frame = uploadRgba(device, photo);
-    const tensor = device.createBuffer({ label: 'tensor', size: tensorBytes(INPUT), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    const tensor = device.createBuffer({
+      label: 'tensor',
+      size: tensorBytes(INPUT),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    });
     const encoder = device.createCommandEncoder();
     pass.encode(encoder, frame, crop, INPUT, tensor);
     device.queue.submit([encoder.finish()]);
@@ -85,11 +95,16 @@ describe('BlazeFace on a real photo', () => {
 
   it('decodes and suppresses the real outputs on the GPU as on the CPU', async () => {
     const decode = new AnchorDecodePass(device, ANCHORS, { maxCandidates: NMS_CAP });
-    const suppress = new NmsPass(device, decode.candidates, { maxFaces: NMS.maxFaces, keypoints: BLAZEFACE_BACK_256.keypoints });
+    const suppress = new NmsPass(device, decode.candidates, {
+      maxFaces: NMS.maxFaces,
+      keypoints: BLAZEFACE_BACK_256.keypoints,
+    });
     const raw = uploadRaw(device, [cpuRaw]);
     const encoder = device.createCommandEncoder();
     decode.begin(encoder);
-    decode.encode(encoder, raw.buffers, [decodeCrop({ rect: crop, inner: [false, false, false, false], input: INPUT }, 0, photo, OPTIONS)]);
+    decode.encode(encoder, raw.buffers, [
+      decodeCrop({ rect: crop, inner: [false, false, false, false], input: INPUT }, 0, photo, OPTIONS),
+    ]);
     const read = suppress.encode(encoder, NMS);
     device.queue.submit([encoder.finish()]);
     const { faces: gpu, candidates } = await read();
@@ -99,7 +114,12 @@ describe('BlazeFace on a real photo', () => {
 
     expect(candidates).toBe(decodeRef(cpuRaw, THRESHOLD, ANCHORS).length);
     expect(gpu).toHaveLength(1);
-    const box = { x: gpu[0].box.x * photo.width, y: gpu[0].box.y * photo.height, w: gpu[0].box.w * photo.width, h: gpu[0].box.h * photo.height };
+    const box = {
+      x: gpu[0].box.x * photo.width,
+      y: gpu[0].box.y * photo.height,
+      w: gpu[0].box.w * photo.width,
+      h: gpu[0].box.h * photo.height,
+    };
     expect(iou(box, cpuFaces[0].box)).toBeGreaterThan(0.999);
   });
 });

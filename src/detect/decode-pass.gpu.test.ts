@@ -7,8 +7,17 @@ import type { Detection, FrameSize } from '../core/types';
 import { requestNodeDevice } from '../gpu/webgpu-node';
 import { anchorCpuOutputs, randomGridRaw, randomRaw, uploadOutputs, uploadRaw } from '../testing/raw-outputs';
 import {
-  AnchorDecodePass, CANDIDATES, DECODE_CROP, DECODE_GRID_WGSL, DECODE_LEVEL, DECODE_WGSL as code, GridDecodePass, readRecord,
-  type CandidateRecord, type DecodeCrop, type DecodePass,
+  AnchorDecodePass,
+  CANDIDATES,
+  DECODE_CROP,
+  DECODE_GRID_WGSL,
+  DECODE_LEVEL,
+  DECODE_WGSL as code,
+  GridDecodePass,
+  readRecord,
+  type CandidateRecord,
+  type DecodeCrop,
+  type DecodePass,
 } from './decode-pass';
 import { readBuffer } from '../gpu/readback';
 import { structLayout } from '../gpu/wgsl-layout';
@@ -26,16 +35,22 @@ beforeAll(async () => {
 afterAll(() => device?.destroy());
 
 /** The candidate buffer as records, ordered by (crop, anchor): the GPU appends in any order. */
-async function readCandidateRecord(pass: DecodePass, keypoints?: number): Promise<{ count: number; found: CandidateRecord[] }> {
+async function readCandidateRecord(
+  pass: DecodePass,
+  keypoints?: number,
+): Promise<{ count: number; found: CandidateRecord[] }> {
   const words = await readBuffer(device, pass.candidates);
   const count = new Uint32Array(words)[CANDIDATES.countOffset / 4];
-  const found = Array.from({ length: Math.min(count, pass.maxCandidates) },
-    (_, i) => readRecord(words, CANDIDATES.recordsOffset / 4 + i * CANDIDATES.recordWords, keypoints));
+  const found = Array.from({ length: Math.min(count, pass.maxCandidates) }, (_, i) =>
+    readRecord(words, CANDIDATES.recordsOffset / 4 + i * CANDIDATES.recordWords, keypoints),
+  );
   return { count, found: found.sort((a, b) => a.crop - b.crop || a.anchor - b.anchor) };
 }
 
 const ruleOf = (c: DecodeCrop): KeepRule => ({
-  threshold: c.threshold, tall: { px: c.tallPx, threshold: c.tallThreshold }, edge: { threshold: c.edgeThreshold, band: c.edgeBand },
+  threshold: c.threshold,
+  tall: { px: c.tallPx, threshold: c.tallThreshold },
+  edge: { threshold: c.edgeThreshold, band: c.edgeBand },
 });
 
 /** A kept candidate of the CPU twin, and its height in its crop's input pixels. */
@@ -47,7 +62,12 @@ type Expected = CandidateRecord & { inputHeight: number };
  * fractions of the frame, as the GPU writes them.
  */
 function expectedFor(decode: (floor: number) => Candidate[], c: DecodeCrop, frame: FrameSize): Expected[] {
-  const px = (x: number, y: number, w: number, h: number) => ({ x: x * frame.width, y: y * frame.height, w: w * frame.width, h: h * frame.height });
+  const px = (x: number, y: number, w: number, h: number) => ({
+    x: x * frame.width,
+    y: y * frame.height,
+    w: w * frame.width,
+    h: h * frame.height,
+  });
   const rect = px(c.rect.x, c.rect.y, c.rect.w, c.rect.h);
   const margin = c.margin.x * frame.width;
   expect(c.margin.y * frame.height, 'one margin in pixels along both axes').toBeCloseTo(margin, 9);
@@ -59,7 +79,10 @@ function expectedFor(decode: (floor: number) => Candidate[], c: DecodeCrop, fram
     const inputHeight = (d.box.h * c.input.height) / rect.h;
     if (!keepScore(d.score, d.box, frame, inputHeight, rule) || isCut(d.box, crop, margin)) continue;
     out.push({
-      anchor: cand.anchor, crop: c.index, score: d.score, inputHeight,
+      anchor: cand.anchor,
+      crop: c.index,
+      score: d.score,
+      inputHeight,
       box: { x: d.box.x / frame.width, y: d.box.y / frame.height, w: d.box.w / frame.width, h: d.box.h / frame.height },
       keypoints: d.keypoints.map((p) => ({ x: p.x / frame.width, y: p.y / frame.height })),
     });
@@ -95,11 +118,29 @@ function expectSame(gpu: CandidateRecord[], cpu: CandidateRecord[]): void {
 const NO_TALL = { tallPx: Infinity, tallThreshold: 1 };
 const BLAZEFACE_INPUT: InputSize = { width: 256, height: 256 };
 
-const WHOLE: DecodeCrop = { rect: { x: 0, y: 0, w: 1, h: 1 }, dropEdges: [false, false, false, false], margin: { x: 0, y: 0 }, threshold: 0.7,
-  edgeThreshold: 0.5, edgeBand: 0.3, ...NO_TALL, input: BLAZEFACE_INPUT, index: 0 };
+const WHOLE: DecodeCrop = {
+  rect: { x: 0, y: 0, w: 1, h: 1 },
+  dropEdges: [false, false, false, false],
+  margin: { x: 0, y: 0 },
+  threshold: 0.7,
+  edgeThreshold: 0.5,
+  edgeBand: 0.3,
+  ...NO_TALL,
+  input: BLAZEFACE_INPUT,
+  index: 0,
+};
 // A tile whose left, right and bottom edges lie inside the frame; a square frame, so one margin serves both axes.
-const TILE: DecodeCrop = { rect: { x: 0.25, y: 0, w: 0.5, h: 0.5 }, dropEdges: [true, false, true, true], margin: { x: 0.02, y: 0.02 }, threshold: 0.6,
-  edgeThreshold: 0.4, edgeBand: 0.3, ...NO_TALL, input: BLAZEFACE_INPUT, index: 3 };
+const TILE: DecodeCrop = {
+  rect: { x: 0.25, y: 0, w: 0.5, h: 0.5 },
+  dropEdges: [true, false, true, true],
+  margin: { x: 0.02, y: 0.02 },
+  threshold: 0.6,
+  edgeThreshold: 0.4,
+  edgeBand: 0.3,
+  ...NO_TALL,
+  input: BLAZEFACE_INPUT,
+  index: 3,
+};
 
 describe('AnchorDecodePass', () => {
   it('lays out crops and records as the WGSL structs do', () => {
@@ -126,8 +167,9 @@ describe('AnchorDecodePass', () => {
     expect(cpu.length).toBeGreaterThan(300);
     const edgeOnly = cpu.filter((c) => c.score < crops.find((k) => k.index === c.crop)!.threshold);
     expect(edgeOnly.length, 'some faces pass only by the edge threshold').toBeGreaterThan(0);
-    expect(cpu.length, 'the edge threshold applies only near the borders')
-      .toBeLessThan(raws.reduce((n, raw, i) => n + decodeRef(raw, crops[i].edgeThreshold, ANCHOR_SPEC).length, 0));
+    expect(cpu.length, 'the edge threshold applies only near the borders').toBeLessThan(
+      raws.reduce((n, raw, i) => n + decodeRef(raw, crops[i].edgeThreshold, ANCHOR_SPEC).length, 0),
+    );
     const { count, found } = await readCandidateRecord(pass, BLAZEFACE_BACK_256.keypoints);
     expect(count).toBe(cpu.length);
     expectSame(found, cpu);
@@ -156,7 +198,10 @@ describe('AnchorDecodePass', () => {
     const { count, found } = await readCandidateRecord(pass);
     expect(count).toBe(cpu.size);
     expect(found).toHaveLength(16);
-    expectSame(found, found.map((g) => cpu.get(g.anchor) ?? { ...g, anchor: -1 }));
+    expectSame(
+      found,
+      found.map((g) => cpu.get(g.anchor) ?? { ...g, anchor: -1 }),
+    );
     pass.destroy();
   });
 });
@@ -166,12 +211,29 @@ describe('AnchorDecodePass', () => {
 const FRAME: FrameSize = { width: 90, height: 60 };
 const GRID_INPUT: InputSize = { width: 96, height: 64 };
 const GRID_RULE = { threshold: 0.5, tallPx: 40, tallThreshold: 0.06, edgeThreshold: 0.2, edgeBand: 0.3 };
-const fractions = (x: number, y: number, w: number, h: number) => ({ x: x / FRAME.width, y: y / FRAME.height, w: w / FRAME.width, h: h / FRAME.height });
-const GRID_WHOLE: DecodeCrop = { rect: fractions(0, 0, 96, 64), dropEdges: [false, false, false, false], margin: { x: 0, y: 0 },
-  ...GRID_RULE, input: GRID_INPUT, index: 0 };
+const fractions = (x: number, y: number, w: number, h: number) => ({
+  x: x / FRAME.width,
+  y: y / FRAME.height,
+  w: w / FRAME.width,
+  h: h / FRAME.height,
+});
+const GRID_WHOLE: DecodeCrop = {
+  rect: fractions(0, 0, 96, 64),
+  dropEdges: [false, false, false, false],
+  margin: { x: 0, y: 0 },
+  ...GRID_RULE,
+  input: GRID_INPUT,
+  index: 0,
+};
 const TILE_MARGIN_PX = 45 / 64;
-const GRID_TILE: DecodeCrop = { rect: fractions(30, 0, 45, 30), dropEdges: [true, false, true, true],
-  margin: { x: TILE_MARGIN_PX / FRAME.width, y: TILE_MARGIN_PX / FRAME.height }, ...GRID_RULE, input: GRID_INPUT, index: 2 };
+const GRID_TILE: DecodeCrop = {
+  rect: fractions(30, 0, 45, 30),
+  dropEdges: [true, false, true, true],
+  margin: { x: TILE_MARGIN_PX / FRAME.width, y: TILE_MARGIN_PX / FRAME.height },
+  ...GRID_RULE,
+  input: GRID_INPUT,
+  index: 2,
+};
 
 describe('GridDecodePass', () => {
   it('lays out crops and levels as the WGSL structs do', () => {
@@ -193,18 +255,27 @@ describe('GridDecodePass', () => {
     const cpu = raws.flatMap((raw, i) => expectedGrid(raw, crops[i], FRAME));
     expect(cpu.length).toBeGreaterThan(40);
     const cells = STRIDES.map((s) => (GRID_INPUT.width / s) * (GRID_INPUT.height / s));
-    expect(new Set(cpu.map((c) => STRIDES[c.anchor < cells[0] ? 0 : c.anchor < cells[0] + cells[1] ? 1 : 2])).size, 'every stride finds some')
-      .toBe(STRIDES.length);
+    expect(
+      new Set(cpu.map((c) => STRIDES[c.anchor < cells[0] ? 0 : c.anchor < cells[0] + cells[1] ? 1 : 2])).size,
+      'every stride finds some',
+    ).toBe(STRIDES.length);
     const tile = cpu.filter((c) => c.crop === GRID_TILE.index);
     const uncut = expectedGrid(raws[1], { ...GRID_TILE, dropEdges: [false, false, false, false] }, FRAME);
     expect(tile.length, 'some tile faces are cut, some are not').toBeLessThan(uncut.length);
     expect(tile.length).toBeGreaterThan(0);
     const below = cpu.filter((c) => c.score < GRID_RULE.threshold);
-    expect(below.filter((c) => c.score < GRID_RULE.edgeThreshold).length, 'some faces pass only by the tall threshold').toBeGreaterThan(0);
-    expect(below.filter((c) => c.inputHeight < GRID_RULE.tallPx).length, 'some faces pass only by the edge threshold').toBeGreaterThan(0);
+    expect(
+      below.filter((c) => c.score < GRID_RULE.edgeThreshold).length,
+      'some faces pass only by the tall threshold',
+    ).toBeGreaterThan(0);
+    expect(
+      below.filter((c) => c.inputHeight < GRID_RULE.tallPx).length,
+      'some faces pass only by the edge threshold',
+    ).toBeGreaterThan(0);
     const floor = decodeFloor(ruleOf(GRID_WHOLE));
-    expect(cpu.length, 'the lower thresholds apply only to tall boxes and near the borders')
-      .toBeLessThan(raws.reduce((n, raw) => n + decodeGrid(raw, STRIDES, GRID_INPUT, floor).length, 0));
+    expect(cpu.length, 'the lower thresholds apply only to tall boxes and near the borders').toBeLessThan(
+      raws.reduce((n, raw) => n + decodeGrid(raw, STRIDES, GRID_INPUT, floor).length, 0),
+    );
     const { count, found } = await readCandidateRecord(pass, YUNET_N.keypoints);
     expect(count).toBe(cpu.length);
     expectSame(found, cpu);
@@ -231,8 +302,12 @@ describe('GridDecodePass', () => {
     const raws = [randomGridRaw(25, GRID_INPUT)];
     const encoder = device.createCommandEncoder();
     pass.begin(encoder);
-    expect(() => pass.encode(encoder, uploadOutputs(device, raws), [GRID_WHOLE, { ...GRID_TILE, input: { width: 64, height: 64 } }]))
-      .toThrow(RangeError);
+    expect(() =>
+      pass.encode(encoder, uploadOutputs(device, raws), [
+        GRID_WHOLE,
+        { ...GRID_TILE, input: { width: 64, height: 64 } },
+      ]),
+    ).toThrow(RangeError);
     pass.destroy();
   });
 });

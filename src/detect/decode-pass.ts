@@ -16,8 +16,17 @@ export const DECODE_GRID_WGSL = candidateCode + cropKeepCode + gridCode;
 
 /** Byte offsets of `struct Crop` in crop-keep.wgsl (decode-pass.gpu.test.ts checks them against the WGSL). */
 export const DECODE_CROP = {
-  rect: 0, dropEdge: 16, margin: 32, threshold: 40, index: 44, edgeThreshold: 48, edgeBand: 52,
-  tallPx: 56, tallThreshold: 60, inputSize: 64, byteSize: 80,
+  rect: 0,
+  dropEdge: 16,
+  margin: 32,
+  threshold: 40,
+  index: 44,
+  edgeThreshold: 48,
+  edgeBand: 52,
+  tallPx: 56,
+  tallThreshold: 60,
+  inputSize: 64,
+  byteSize: 80,
 } as const;
 
 /** Byte offsets of `struct Level` in decode-grid.wgsl. */
@@ -85,7 +94,9 @@ export interface DecodePass {
 
 /** The decode pass for a model's head. */
 export function createDecodePass(device: GPUDevice, spec: ModelSpec, o: DecodePassOptions): DecodePass {
-  return spec.head.kind === 'anchors' ? new AnchorDecodePass(device, spec.head.anchors, o) : new GridDecodePass(device, spec.head.strides, o);
+  return spec.head.kind === 'anchors'
+    ? new AnchorDecodePass(device, spec.head.anchors, o)
+    : new GridDecodePass(device, spec.head.strides, o);
 }
 
 /** What both decoders share: the candidate list, the crops' parameters and bind groups over ORT's buffers. */
@@ -98,14 +109,22 @@ abstract class DecodeBase implements DecodePass {
   // ORT hands out buffers from its own pool, so a few distinct sets recur; keyed weakly by the first.
   #groups = new WeakMap<GPUBuffer, { buffers: GPUBuffer[]; group: GPUBindGroup }[]>();
 
-  constructor(device: GPUDevice, label: string, code: string, constants: Record<string, number>, { maxCandidates }: DecodePassOptions) {
-    if (!Number.isInteger(maxCandidates) || maxCandidates < 1) throw new RangeError(`decode: maxCandidates must be a positive integer, got ${maxCandidates}`);
+  constructor(
+    device: GPUDevice,
+    label: string,
+    code: string,
+    constants: Record<string, number>,
+    { maxCandidates }: DecodePassOptions,
+  ) {
+    if (!Number.isInteger(maxCandidates) || maxCandidates < 1)
+      throw new RangeError(`decode: maxCandidates must be a positive integer, got ${maxCandidates}`);
     this.maxCandidates = maxCandidates;
     this.device = device;
     this.pipeline = computePipeline(device, label, code, { WG, MAX_CANDIDATES: maxCandidates, ...constants });
     this.#crops = new BufferPool(device, `${label}-crops`, GPUBufferUsage.STORAGE);
     this.candidates = device.createBuffer({
-      label: 'decode-candidates', size: CANDIDATES.recordsOffset + CANDIDATES.recordWords * 4 * maxCandidates,
+      label: 'decode-candidates',
+      size: CANDIDATES.recordsOffset + CANDIDATES.recordWords * 4 * maxCandidates,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
   }
@@ -161,7 +180,10 @@ function writeCrop(data: ArrayBuffer, at: number, c: DecodeCrop): void {
   f.set([c.margin.x, c.margin.y, c.threshold], DECODE_CROP.margin / 4);
   u[DECODE_CROP.index / 4] = c.index;
   // A rule that never applies (tallPx Infinity) is written as the largest f32: WGSL need not honour infinities.
-  f.set([c.edgeThreshold, c.edgeBand, Math.min(c.tallPx, F32_MAX), c.tallThreshold, c.input.width, c.input.height], DECODE_CROP.edgeThreshold / 4);
+  f.set(
+    [c.edgeThreshold, c.edgeBand, Math.min(c.tallPx, F32_MAX), c.tallThreshold, c.input.width, c.input.height],
+    DECODE_CROP.edgeThreshold / 4,
+  );
 }
 
 /** BlazeFace's SSD anchors (decode.wgsl): one dispatch over every anchor of every crop. */
@@ -170,21 +192,34 @@ export class AnchorDecodePass extends DecodeBase {
   #anchors: GPUBuffer;
 
   constructor(device: GPUDevice, spec: AnchorSpec, o: DecodePassOptions) {
-    if (spec.grids.length !== 2) throw new RangeError(`decode: decode.wgsl reads 2 anchor grids, spec has ${spec.grids.length}`);
-    super(device, 'decode', DECODE_WGSL, {
-      GRID0_ANCHORS: gridAnchorCount(spec, spec.grids[0]), ANCHORS: anchorCount(spec), INPUT_SIZE: spec.inputSize,
-    }, o);
+    if (spec.grids.length !== 2)
+      throw new RangeError(`decode: decode.wgsl reads 2 anchor grids, spec has ${spec.grids.length}`);
+    super(
+      device,
+      'decode',
+      DECODE_WGSL,
+      {
+        GRID0_ANCHORS: gridAnchorCount(spec, spec.grids[0]),
+        ANCHORS: anchorCount(spec),
+        INPUT_SIZE: spec.inputSize,
+      },
+      o,
+    );
     this.#anchorCount = anchorCount(spec);
     const centres = anchorCentres(spec);
     this.#anchors = device.createBuffer({
-      label: 'decode-anchors', size: centres.byteLength, usage: GPUBufferUsage.STORAGE, mappedAtCreation: true,
+      label: 'decode-anchors',
+      size: centres.byteLength,
+      usage: GPUBufferUsage.STORAGE,
+      mappedAtCreation: true,
     });
     new Float32Array(this.#anchors.getMappedRange()).set(centres);
     this.#anchors.unmap();
   }
 
   encode(encoder: GPUCommandEncoder, outputs: readonly GPUBuffer[], crops: readonly DecodeCrop[]): void {
-    if (outputs.length !== 4) throw new RangeError(`decode: needs 2 score and 2 box buffers, got ${outputs.length} buffers`);
+    if (outputs.length !== 4)
+      throw new RangeError(`decode: needs 2 score and 2 box buffers, got ${outputs.length} buffers`);
     const cropBuffer = this.writeCrops(crops);
     const pass = encoder.beginComputePass({ label: 'decode' });
     pass.setPipeline(this.pipeline);
@@ -216,7 +251,8 @@ export class GridDecodePass extends DecodeBase {
 
   encode(encoder: GPUCommandEncoder, outputs: readonly GPUBuffer[], crops: readonly DecodeCrop[]): void {
     const n = this.#strides.length;
-    if (outputs.length !== 4 * n) throw new RangeError(`decode: needs cls, obj, bbox and kps for ${n} strides, got ${outputs.length} buffers`);
+    if (outputs.length !== 4 * n)
+      throw new RangeError(`decode: needs cls, obj, bbox and kps for ${n} strides, got ${outputs.length} buffers`);
     const size = crops[0]?.input;
     if (!size || crops.some((c) => c.input.width !== size.width || c.input.height !== size.height)) {
       throw new RangeError('decode: the crops of one model run share one input size');

@@ -26,9 +26,13 @@ describe('decodeRef', () => {
     expect(rest).toEqual([]);
     expect(c.anchor).toBe(519);
     expect(c.score).toBeCloseTo(sigmoid(3), 12);
-    expect([c.cx, c.cy, c.w, c.h]).toEqual([1.5 / 8 + 0.1, 0.5 / 8 - 0.05, 0.25, 0.125].map((v) => expect.closeTo(v, 6)));
+    expect([c.cx, c.cy, c.w, c.h]).toEqual(
+      [1.5 / 8 + 0.1, 0.5 / 8 - 0.05, 0.25, 0.125].map((v) => expect.closeTo(v, 6)),
+    );
     expect(c.keypoints).toHaveLength(12);
-    expect(c.keypoints.slice(0, 4)).toEqual([1.5 / 8 + 0.01, 0.5 / 8, 1.5 / 8, 0.5 / 8 + 0.01].map((v) => expect.closeTo(v, 6)));
+    expect(c.keypoints.slice(0, 4)).toEqual(
+      [1.5 / 8 + 0.01, 0.5 / 8, 1.5 / 8, 0.5 / 8 + 0.01].map((v) => expect.closeTo(v, 6)),
+    );
     expect(c.keypoints[11]).toBeCloseTo(0.5 / 8 - 0.1, 6);
   });
 
@@ -49,11 +53,23 @@ describe('decodeRef', () => {
 
 describe('candidateToDetection', () => {
   it('maps normalised coordinates through the crop into frame pixels', () => {
-    const c = { anchor: 0, score: 0.9, cx: 0.5, cy: 0.25, w: 0.2, h: 0.1, keypoints: [0, 0, 1, 1, 0.5, 0.5, 0, 0, 0, 0, 0, 0] };
+    const c = {
+      anchor: 0,
+      score: 0.9,
+      cx: 0.5,
+      cy: 0.25,
+      w: 0.2,
+      h: 0.1,
+      keypoints: [0, 0, 1, 1, 0.5, 0.5, 0, 0, 0, 0, 0, 0],
+    };
     const d = candidateToDetection(c, { x: -80, y: 10, w: 640, h: 640 });
     expect(d.score).toBe(0.9);
     expect(d.box).toEqual({ x: 176, y: 138, w: 128, h: 64 });
-    expect(d.keypoints.slice(0, 3)).toEqual([{ x: -80, y: 10 }, { x: 560, y: 650 }, { x: 240, y: 330 }]);
+    expect(d.keypoints.slice(0, 3)).toEqual([
+      { x: -80, y: 10 },
+      { x: 560, y: 650 },
+      { x: 240, y: 330 },
+    ]);
     expect(d.keypoints).toHaveLength(6);
   });
 });

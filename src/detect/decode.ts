@@ -45,20 +45,28 @@ function cachedAnchors(spec: AnchorSpec): Float32Array {
 
 function validate(raw: RawOutputs, spec: AnchorSpec): void {
   if (raw.scores.length !== spec.grids.length || raw.boxes.length !== spec.grids.length) {
-    throw new RangeError(`decode: expected ${spec.grids.length} score and box outputs, `
-      + `got ${raw.scores.length} and ${raw.boxes.length}`);
+    throw new RangeError(
+      `decode: expected ${spec.grids.length} score and box outputs, ` +
+        `got ${raw.scores.length} and ${raw.boxes.length}`,
+    );
   }
   spec.grids.forEach((g, i) => {
     const n = gridAnchorCount(spec, g);
     if (raw.scores[i]?.length !== n || raw.boxes[i]?.length !== n * BOX_STRIDE) {
-      throw new RangeError(`decode: grid ${i} needs ${n} scores and ${n * BOX_STRIDE} box values, `
-        + `got ${raw.scores[i]?.length ?? 'none'} and ${raw.boxes[i]?.length ?? 'none'}`);
+      throw new RangeError(
+        `decode: grid ${i} needs ${n} scores and ${n * BOX_STRIDE} box values, ` +
+          `got ${raw.scores[i]?.length ?? 'none'} and ${raw.boxes[i]?.length ?? 'none'}`,
+      );
     }
   });
 }
 
 /** CPU twin of decode.wgsl: every anchor whose score reaches `threshold`, in anchor order. */
-export function decodeRef(raw: RawOutputs, threshold: number, spec: AnchorSpec = BLAZEFACE_BACK_256_ANCHORS): Candidate[] {
+export function decodeRef(
+  raw: RawOutputs,
+  threshold: number,
+  spec: AnchorSpec = BLAZEFACE_BACK_256_ANCHORS,
+): Candidate[] {
   validate(raw, spec);
   const anchors = cachedAnchors(spec);
   const scale = 1 / spec.inputSize;
@@ -75,7 +83,15 @@ export function decodeRef(raw: RawOutputs, threshold: number, spec: AnchorSpec =
       const b = boxes.subarray(i * BOX_STRIDE, (i + 1) * BOX_STRIDE);
       const keypoints: number[] = [];
       for (let k = 0; k < KEYPOINTS; k++) keypoints.push(ax + b[4 + 2 * k] * scale, ay + b[5 + 2 * k] * scale);
-      out.push({ anchor, score, cx: ax + b[0] * scale, cy: ay + b[1] * scale, w: b[2] * scale, h: b[3] * scale, keypoints });
+      out.push({
+        anchor,
+        score,
+        cx: ax + b[0] * scale,
+        cy: ay + b[1] * scale,
+        w: b[2] * scale,
+        h: b[3] * scale,
+        keypoints,
+      });
     }
   });
   return out;
@@ -92,7 +108,12 @@ export function anchorOutputs(outputs: CpuOutputs): RawOutputs {
  * input of `size`) whose score cls * obj reaches `threshold`, in anchor order (finer strides first), in fractions
  * of the input.
  */
-export function decodeGrid(outputs: CpuOutputs, strides: readonly number[], size: InputSize, threshold: number): Candidate[] {
+export function decodeGrid(
+  outputs: CpuOutputs,
+  strides: readonly number[],
+  size: InputSize,
+  threshold: number,
+): Candidate[] {
   const n = strides.length;
   if (outputs.length !== 4 * n) throw new RangeError(`decode: expected ${4 * n} outputs, got ${outputs.length}`);
   const out: Candidate[] = [];
@@ -113,11 +134,19 @@ export function decodeGrid(outputs: CpuOutputs, strides: readonly number[], size
       const h = (Math.exp(bbox[4 * i + 3]) * s) / size.height;
       const keypoints: number[] = [];
       for (let k = 0; k < 5; k++) {
-        keypoints.push(((col + kps[10 * i + 2 * k]) * s) / size.width, ((row + kps[10 * i + 2 * k + 1]) * s) / size.height);
+        keypoints.push(
+          ((col + kps[10 * i + 2 * k]) * s) / size.width,
+          ((row + kps[10 * i + 2 * k + 1]) * s) / size.height,
+        );
       }
       out.push({
-        anchor: first + i, score, w, h, keypoints,
-        cx: ((col + bbox[4 * i]) * s) / size.width, cy: ((row + bbox[4 * i + 1]) * s) / size.height,
+        anchor: first + i,
+        score,
+        w,
+        h,
+        keypoints,
+        cx: ((col + bbox[4 * i]) * s) / size.width,
+        cy: ((row + bbox[4 * i + 1]) * s) / size.height,
       });
     }
     first += cells;

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { BLAZEFACE_LIVE_EDGE, chosenDetectorOptions, decodeFloor, detectorDefaults, keepScore, liveDetectorOptions, NO_EDGE, parseEdge, type KeepRule } from './detector';
+import {
+  BLAZEFACE_LIVE_EDGE,
+  chosenDetectorOptions,
+  decodeFloor,
+  detectorDefaults,
+  keepScore,
+  liveDetectorOptions,
+  NO_EDGE,
+  parseEdge,
+  type KeepRule,
+} from './detector';
 import { BLAZEFACE_BACK_256, YUNET_N } from './model';
 import { DEFAULT_TILE_PLAN, NO_TILES } from './tiling';
 
@@ -46,13 +56,22 @@ describe('chosenDetectorOptions', () => {
   it("reads a user's tiles and threshold over the model's defaults", () => {
     expect(chosenDetectorOptions(YUNET_N, {})).toEqual(detectorDefaults(YUNET_N));
     expect(chosenDetectorOptions(YUNET_N, { tiles: 'auto', threshold: null })).toEqual(detectorDefaults(YUNET_N));
-    expect(chosenDetectorOptions(YUNET_N, { tiles: 'on', threshold: 0.5 })).toMatchObject({ tiles: DEFAULT_TILE_PLAN, threshold: 0.5 });
-    expect(chosenDetectorOptions(BF, { tiles: 'off' })).toMatchObject({ tiles: NO_TILES, threshold: BF.score.threshold });
+    expect(chosenDetectorOptions(YUNET_N, { tiles: 'on', threshold: 0.5 })).toMatchObject({
+      tiles: DEFAULT_TILE_PLAN,
+      threshold: 0.5,
+    });
+    expect(chosenDetectorOptions(BF, { tiles: 'off' })).toMatchObject({
+      tiles: NO_TILES,
+      threshold: BF.score.threshold,
+    });
     expect(chosenDetectorOptions(BF, { tiles: 'auto' }).tiles).toEqual(DEFAULT_TILE_PLAN);
     const live = liveDetectorOptions(YUNET_N);
     expect(live).toMatchObject({ threshold: YUNET_N.live.threshold, edge: YUNET_N.live.edge, tiles: NO_TILES });
     expect(chosenDetectorOptions(YUNET_N, { threshold: null }, live)).toEqual(live);
-    expect(chosenDetectorOptions(YUNET_N, { threshold: 0.4 }, live)).toMatchObject({ threshold: 0.4, edge: YUNET_N.live.edge });
+    expect(chosenDetectorOptions(YUNET_N, { threshold: 0.4 }, live)).toMatchObject({
+      threshold: 0.4,
+      edge: YUNET_N.live.edge,
+    });
   });
 });
 

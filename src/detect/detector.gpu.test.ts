@@ -3,8 +3,24 @@ import { uploadRgba } from '../gpu/readback';
 import { requestNodeDevice } from '../gpu/webgpu-node';
 import { gridAnchorCount } from './anchors';
 import { BOX_STRIDE, decodeOutputs, decodeRef, type RawOutputs } from './decode';
-import { batchesBySize, decodeFloor, detectorDefaults, FaceDetector, mergeCrops, type DetectorOptions } from './detector';
-import { BLAZEFACE_BACK_256, tensorLength, YUNET_N, type CpuOutputs, type FaceModel, type GpuOutputs, type InputSize, type ModelSpec } from './model';
+import {
+  batchesBySize,
+  decodeFloor,
+  detectorDefaults,
+  FaceDetector,
+  mergeCrops,
+  type DetectorOptions,
+} from './detector';
+import {
+  BLAZEFACE_BACK_256,
+  tensorLength,
+  YUNET_N,
+  type CpuOutputs,
+  type FaceModel,
+  type GpuOutputs,
+  type InputSize,
+  type ModelSpec,
+} from './model';
 import { randomGridRaw, randomRaw, uploadOutputs, uploadRaw } from '../testing/raw-outputs';
 import { preprocessRef } from './preprocess';
 import type { Crop } from './tiling';
@@ -18,7 +34,10 @@ function noFaces(spec: ModelSpec, size: InputSize): CpuOutputs {
     const anchors = spec.head.anchors;
     const counts = anchors.grids.map((g) => gridAnchorCount(anchors, g));
     // Every score logit -10.
-    return [...counts.map((n) => new Float32Array(n).fill(-10)), ...counts.map((n) => new Float32Array(n * BOX_STRIDE))];
+    return [
+      ...counts.map((n) => new Float32Array(n).fill(-10)),
+      ...counts.map((n) => new Float32Array(n * BOX_STRIDE)),
+    ];
   }
   // cls and obj 0: every score 0.
   const cells = spec.head.strides.map((s) => (size.width / s) * (size.height / s));
@@ -33,7 +52,8 @@ interface RecordedBatch {
 // A stand-in for onnxruntime: records each batch's input tensors and size, and answers "no face".
 function recordingModel(batches: RecordedBatch[], gate?: Promise<void>, spec: ModelSpec = BF): FaceModel {
   return {
-    spec, provider: 'wasm',
+    spec,
+    provider: 'wasm',
     runCpuBatch: async (input: Float32Array, n: number, size: InputSize) => {
       await gate;
       const each = tensorLength(size);
@@ -49,7 +69,8 @@ function recordingModel(batches: RecordedBatch[], gate?: Promise<void>, spec: Mo
 function gpuModel(spec: ModelSpec, perBatch: CpuOutputs[][], device: GPUDevice): FaceModel {
   let call = 0;
   return {
-    spec, provider: 'webgpu',
+    spec,
+    provider: 'webgpu',
     runGpuBatch: async (_input: GPUBuffer, n: number): Promise<GpuOutputs> => {
       const outputs = perBatch[call++];
       expect(n).toBe(outputs.length);
@@ -62,7 +83,8 @@ function gpuModel(spec: ModelSpec, perBatch: CpuOutputs[][], device: GPUDevice):
 // BlazeFace's stand-in for the WebGPU provider, as the tests of its decode pass upload them.
 function blazefaceGpuModel(raws: RawOutputs[], device: GPUDevice): FaceModel {
   return {
-    spec: BF, provider: 'webgpu',
+    spec: BF,
+    provider: 'webgpu',
     runGpuBatch: async (_input: GPUBuffer, n: number): Promise<GpuOutputs> => {
       expect(n).toBe(raws.length);
       const { buffers } = uploadRaw(device, raws);
@@ -179,7 +201,10 @@ describe('FaceDetector on a model of free input size', () => {
     expect(detector.crops(img.width, img.height).map((c) => c.input)).toEqual([{ width: 320, height: 192 }]);
     await detector.detect(frame);
     await detector.detect(frame, Infinity, 160);
-    expect(batches.map((b) => b.size)).toEqual([{ width: 320, height: 192 }, { width: 160, height: 96 }]);
+    expect(batches.map((b) => b.size)).toEqual([
+      { width: 320, height: 192 },
+      { width: 160, height: 96 },
+    ]);
     expectCrops(img, YUNET_N, batches[1].tensors, detector.crops(img.width, img.height, 160));
     detector.destroy();
     frame.destroy();
@@ -228,7 +253,12 @@ describe('FaceDetector on the WebGPU provider', () => {
     const raws = crops.map((_, i) => randomRaw(100 + i, 8));
     const detector = new FaceDetector(device, blazefaceGpuModel(raws, device), options);
     const gpu = await detector.detect(frame);
-    const cpu = mergeCrops(raws.map((r) => decodeRef(r, decodeFloor(options))), crops, { width, height }, options);
+    const cpu = mergeCrops(
+      raws.map((r) => decodeRef(r, decodeFloor(options))),
+      crops,
+      { width, height },
+      options,
+    );
     expect(cpu.length).toBeGreaterThan(10);
     expectSameFaces(gpu, cpu, width);
     detector.destroy();
@@ -245,7 +275,12 @@ describe('FaceDetector on the WebGPU provider', () => {
     const raws = crops.map((_, i) => randomRaw(200 + i, 8));
     const detector = new FaceDetector(device, blazefaceGpuModel(raws, device), options);
     const gpu = await detector.detect(frame);
-    const cpu = mergeCrops(raws.map((r) => decodeRef(r, decodeFloor(options))), crops, { width, height }, options);
+    const cpu = mergeCrops(
+      raws.map((r) => decodeRef(r, decodeFloor(options))),
+      crops,
+      { width, height },
+      options,
+    );
     expect(cpu.some((d) => d.edge)).toBe(true);
     expect(cpu.some((d) => !d.edge)).toBe(true);
     expectSameFacesAnyOrder(gpu, cpu, width);
@@ -263,9 +298,22 @@ describe('FaceDetector on the WebGPU provider', () => {
     const batches = batchesBySize(crops);
     expect(batches).toHaveLength(2);
     const raws = crops.map((c, i) => randomGridRaw(300 + i, c.input));
-    const detector = new FaceDetector(device, gpuModel(YUNET_N, batches.map((b) => b.crops.map((c) => raws[c])), device), options);
+    const detector = new FaceDetector(
+      device,
+      gpuModel(
+        YUNET_N,
+        batches.map((b) => b.crops.map((c) => raws[c])),
+        device,
+      ),
+      options,
+    );
     const gpu = await detector.detect(frame);
-    const cpu = mergeCrops(raws.map((r, i) => decodeOutputs(YUNET_N, r, crops[i].input, decodeFloor(options))), crops, { width, height }, options);
+    const cpu = mergeCrops(
+      raws.map((r, i) => decodeOutputs(YUNET_N, r, crops[i].input, decodeFloor(options))),
+      crops,
+      { width, height },
+      options,
+    );
     expect(cpu.length).toBeGreaterThan(10);
     // Some faces are kept only because they are tall, some whatever their height.
     expect(cpu.some((d) => d.score < options.threshold)).toBe(true);

@@ -99,7 +99,11 @@ export interface DetectorChoices {
  * The detector options a user's choices give over `base` (a model's defaults, or its live options): one reading
  * for live mode, the export page and the CLI.
  */
-export function chosenDetectorOptions(spec: ModelSpec, c: DetectorChoices, base = detectorDefaults(spec)): DetectorOptions {
+export function chosenDetectorOptions(
+  spec: ModelSpec,
+  c: DetectorChoices,
+  base = detectorDefaults(spec),
+): DetectorOptions {
   const tiles = { auto: base.tiles, on: DEFAULT_TILE_PLAN, off: NO_TILES }[c.tiles ?? 'auto'];
   return { ...base, tiles, threshold: c.threshold ?? base.threshold };
 }
@@ -116,11 +120,22 @@ export function decodeFloor(o: KeepRule): number {
  * Whether a candidate of this score is kept: above the threshold, above the tall threshold when it is at least
  * `tall.px` tall in its crop's input (`inputHeight`), or above the edge threshold at a frame border.
  */
-export function keepScore(score: number, box: Rect, frame: { width: number; height: number }, inputHeight: number, o: KeepRule): boolean {
+export function keepScore(
+  score: number,
+  box: Rect,
+  frame: { width: number; height: number },
+  inputHeight: number,
+  o: KeepRule,
+): boolean {
   if (keptByScore(score, inputHeight, o)) return true;
   if (score < o.edge.threshold) return false;
   const b = o.edge.band;
-  return box.x <= b * box.w || box.y <= b * box.h || box.x + box.w >= frame.width - b * box.w || box.y + box.h >= frame.height - b * box.h;
+  return (
+    box.x <= b * box.w ||
+    box.y <= b * box.h ||
+    box.x + box.w >= frame.width - b * box.w ||
+    box.y + box.h >= frame.height - b * box.h
+  );
 }
 
 /** Kept whatever its place: the edge threshold did not decide it. */
@@ -141,7 +156,12 @@ const CUT_MARGIN = 1 / 64;
  * so that a face seen by several crops comes out once. `perCrop[i]` belongs to `crops[i]`. The CPU path, and
  * the CPU twin of the GPU path (the decode passes, then nms.wgsl).
  */
-export function mergeCrops(perCrop: readonly Candidate[][], crops: readonly Crop[], frame: FrameSize, options: DetectorOptions): Detection[] {
+export function mergeCrops(
+  perCrop: readonly Candidate[][],
+  crops: readonly Crop[],
+  frame: FrameSize,
+  options: DetectorOptions,
+): Detection[] {
   const all: Detection[] = [];
   perCrop.forEach((candidates, i) => {
     const crop = crops[i];
@@ -194,7 +214,9 @@ function toPixels(d: Detection, frame: FrameSize): Detection {
 /** The GPU path could not rank every candidate: the frame's faces are not known, so it is treated as a failure. */
 export class TooManyCandidatesError extends Error {
   constructor(readonly candidates: number) {
-    super(`detect: ${candidates} face candidates, more than the ${NMS_CAP} the GPU NMS ranks (is the threshold very low?)`);
+    super(
+      `detect: ${candidates} face candidates, more than the ${NMS_CAP} the GPU NMS ranks (is the threshold very low?)`,
+    );
     this.name = 'TooManyCandidatesError';
   }
 }
@@ -242,7 +264,12 @@ export class FaceDetector {
   readonly #probe: StageProbe<DetectStage> | undefined;
 
   /** `options`: over the model's defaults (detectorDefaults). `probe`: a bench's timing hooks (see StageProbe). */
-  constructor(device: GPUDevice, readonly model: FaceModel, options: Partial<DetectorOptions> = {}, probe?: StageProbe<DetectStage>) {
+  constructor(
+    device: GPUDevice,
+    readonly model: FaceModel,
+    options: Partial<DetectorOptions> = {},
+    probe?: StageProbe<DetectStage>,
+  ) {
     this.#device = device;
     this.#probe = probe;
     this.options = { ...detectorDefaults(model.spec), ...options };
@@ -250,7 +277,10 @@ export class FaceDetector {
     this.#inputs = new BufferPool(device, 'model-input', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     // Appends land in no fixed order, so past the cap faces would drop at random: detect() refuses such a frame.
     this.#decode = createDecodePass(device, model.spec, { maxCandidates: NMS_CAP });
-    this.#nms = new NmsPass(device, this.#decode.candidates, { maxFaces: this.options.nms.maxFaces, keypoints: model.spec.keypoints });
+    this.#nms = new NmsPass(device, this.#decode.candidates, {
+      maxFaces: this.options.nms.maxFaces,
+      keypoints: model.spec.keypoints,
+    });
   }
 
   /** The crops detect() runs on a frame of this size, the whole frame first. */
@@ -269,7 +299,8 @@ export class FaceDetector {
    * the whole frame's long side in model pixels, for a model of free size (DetectorOptions.inputSide).
    */
   detect(frame: GPUTexture, maxTiles = Infinity, inputSide = this.options.inputSide): Promise<Detection[]> {
-    if (this.#busy) return Promise.reject(new Error('detect: the previous detect() has not settled (its tensors are in use)'));
+    if (this.#busy)
+      return Promise.reject(new Error('detect: the previous detect() has not settled (its tensors are in use)'));
     this.#busy = true;
     try {
       return this.#run(frame, maxTiles, inputSide).finally(() => (this.#busy = false));
@@ -283,7 +314,9 @@ export class FaceDetector {
     const size = { width: frame.width, height: frame.height };
     const crops = this.#rotate(this.crops(size.width, size.height, inputSide), maxTiles);
     this.#inputs.reset();
-    const batches = batchesBySize(crops).map((b): CropBatch => ({ ...b, input: this.#inputs.take(b.crops.length * tensorBytes(b.size)) }));
+    const batches = batchesBySize(crops).map(
+      (b): CropBatch => ({ ...b, input: this.#inputs.take(b.crops.length * tensorBytes(b.size)) }),
+    );
     // PreprocessPass takes its crop through one uniform buffer: one submit per crop.
     for (const b of batches) {
       b.crops.forEach((c, j) => {
@@ -294,7 +327,9 @@ export class FaceDetector {
         this.#device.queue.submit([encoder.finish()]);
       });
     }
-    return this.model.provider === 'webgpu' ? this.#runOnGpu(crops, batches, size) : this.#runOnCpu(crops, batches, size);
+    return this.model.provider === 'webgpu'
+      ? this.#runOnGpu(crops, batches, size)
+      : this.#runOnCpu(crops, batches, size);
   }
 
   async #runOnGpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
@@ -307,7 +342,13 @@ export class FaceDetector {
       const encoder = this.#device.createCommandEncoder({ label: 'detect-decode-nms' });
       this.#decode.begin(encoder);
       this.#probe?.mark('decode', 'begin', encoder);
-      batches.forEach((b, i) => this.#decode.encode(encoder, outputs[i].buffers, b.crops.map((c) => decodeCrop(crops[c], c, frame, this.options))));
+      batches.forEach((b, i) =>
+        this.#decode.encode(
+          encoder,
+          outputs[i].buffers,
+          b.crops.map((c) => decodeCrop(crops[c], c, frame, this.options)),
+        ),
+      );
       this.#probe?.mark('decode', 'end', encoder);
       this.#probe?.mark('nms', 'begin', encoder);
       read = this.#nms.encode(encoder, this.options.nms);
@@ -334,7 +375,9 @@ export class FaceDetector {
       const raws = await this.model.runCpuBatch(tensors, b.crops.length, b.size);
       this.#probe?.mark('inference', 'end');
       this.#probe?.mark('decode', 'begin');
-      b.crops.forEach((c, j) => (perCrop[c] = decodeOutputs(this.model.spec, raws[j], b.size, decodeFloor(this.options))));
+      b.crops.forEach(
+        (c, j) => (perCrop[c] = decodeOutputs(this.model.spec, raws[j], b.size, decodeFloor(this.options))),
+      );
       this.#probe?.mark('decode', 'end');
     }
     this.#probe?.mark('nms', 'begin');
@@ -351,7 +394,11 @@ export class FaceDetector {
     if (!this.#readback || this.#readback.staging.size < bytes) {
       this.#readback?.staging.destroy();
       this.#readback = {
-        staging: this.#device.createBuffer({ label: 'model-input-readback', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ }),
+        staging: this.#device.createBuffer({
+          label: 'model-input-readback',
+          size: bytes,
+          usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+        }),
         tensors: new Float32Array(bytes / Float32Array.BYTES_PER_ELEMENT),
       };
     }

@@ -22,16 +22,40 @@ describe('scoreImage', () => {
 
 describe('summarize', () => {
   it('writes exactly the documented fields, recall by height bucket and over faces >= 20 px', () => {
-    expect([9.9, 10, 19, 20, 40, 80, 159, 160].map(bucketOf)).toEqual(['0-10', '10-20', '10-20', '20-40', '40-80', '80-160', '80-160', '160+']);
-    const { summary } = summarize([
-      { faces: [box(0, 0, 5, 5), box(50, 50, 30, 30)], boxes: [box(50, 50, 30, 30)], ms: 10 },
-      { faces: [box(0, 0, 30, 30)], boxes: [box(500, 500, 9, 9)], ms: 30 },
-    ], { model: 'test' });
-    expect(Object.keys(summary)).toEqual(['images', 'faces', 'recall_by_height', 'recall_h20', 'unmatched_per_image', 'ms_per_image', 'config']);
+    expect([9.9, 10, 19, 20, 40, 80, 159, 160].map(bucketOf)).toEqual([
+      '0-10',
+      '10-20',
+      '10-20',
+      '20-40',
+      '40-80',
+      '80-160',
+      '80-160',
+      '160+',
+    ]);
+    const { summary } = summarize(
+      [
+        { faces: [box(0, 0, 5, 5), box(50, 50, 30, 30)], boxes: [box(50, 50, 30, 30)], ms: 10 },
+        { faces: [box(0, 0, 30, 30)], boxes: [box(500, 500, 9, 9)], ms: 30 },
+      ],
+      { model: 'test' },
+    );
+    expect(Object.keys(summary)).toEqual([
+      'images',
+      'faces',
+      'recall_by_height',
+      'recall_h20',
+      'unmatched_per_image',
+      'ms_per_image',
+      'config',
+    ]);
     expect(summary).toEqual({
-      images: 2, faces: 3,
+      images: 2,
+      faces: 3,
       recall_by_height: { '0-10': 0, '10-20': null, '20-40': 0.5, '40-80': null, '80-160': null, '160+': null },
-      recall_h20: 0.5, unmatched_per_image: 0.5, ms_per_image: 20, config: { model: 'test' },
+      recall_h20: 0.5,
+      unmatched_per_image: 0.5,
+      ms_per_image: 20,
+      config: { model: 'test' },
     });
   });
 });

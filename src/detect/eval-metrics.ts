@@ -3,8 +3,12 @@ import type { Rect } from '../core/types';
 
 /** Face-height buckets of the eval, [lo, hi) in pixels of the stored image. */
 export const HEIGHT_BUCKETS = [
-  { name: '0-10', lo: 0, hi: 10 }, { name: '10-20', lo: 10, hi: 20 }, { name: '20-40', lo: 20, hi: 40 },
-  { name: '40-80', lo: 40, hi: 80 }, { name: '80-160', lo: 80, hi: 160 }, { name: '160+', lo: 160, hi: Infinity },
+  { name: '0-10', lo: 0, hi: 10 },
+  { name: '10-20', lo: 10, hi: 20 },
+  { name: '20-40', lo: 20, hi: 40 },
+  { name: '40-80', lo: 40, hi: 80 },
+  { name: '80-160', lo: 80, hi: 160 },
+  { name: '160+', lo: 160, hi: Infinity },
 ] as const;
 export type HeightBucket = (typeof HEIGHT_BUCKETS)[number]['name'];
 
@@ -70,7 +74,10 @@ export function bucketOf(height: number): HeightBucket {
   return HEIGHT_BUCKETS.find((b) => height >= b.lo && height < b.hi)!.name;
 }
 
-export function summarize(results: readonly ImageResult[], config: Record<string, unknown>): { summary: EvalSummary; counts: BucketCounts } {
+export function summarize(
+  results: readonly ImageResult[],
+  config: Record<string, unknown>,
+): { summary: EvalSummary; counts: BucketCounts } {
   const counts = Object.fromEntries(HEIGHT_BUCKETS.map((b) => [b.name, { faces: 0, covered: 0 }])) as BucketCounts;
   let tall = 0;
   let tallCovered = 0;
@@ -95,7 +102,9 @@ export function summarize(results: readonly ImageResult[], config: Record<string
   const summary: EvalSummary = {
     images: n,
     faces: HEIGHT_BUCKETS.reduce((s, b) => s + counts[b.name].faces, 0),
-    recall_by_height: Object.fromEntries(HEIGHT_BUCKETS.map((b) => [b.name, ratio(counts[b.name].covered, counts[b.name].faces)])) as Record<HeightBucket, number | null>,
+    recall_by_height: Object.fromEntries(
+      HEIGHT_BUCKETS.map((b) => [b.name, ratio(counts[b.name].covered, counts[b.name].faces)]),
+    ) as Record<HeightBucket, number | null>,
     recall_h20: ratio(tallCovered, tall),
     unmatched_per_image: n > 0 ? unmatched / n : 0,
     ms_per_image: n > 0 ? ms / n : 0,

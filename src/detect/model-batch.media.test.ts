@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageRgba } from '../testing/image-io';
-import { BLAZEFACE_BACK_256, BLAZEFACE_FRONT_128, configureOrt, FaceModel, fixedInput, tensorLength, type CpuOutputs, type ModelSpec } from './model';
+import {
+  BLAZEFACE_BACK_256,
+  BLAZEFACE_FRONT_128,
+  configureOrt,
+  FaceModel,
+  fixedInput,
+  tensorLength,
+  type CpuOutputs,
+  type ModelSpec,
+} from './model';
 import { letterboxCrop, preprocessRef } from './preprocess';
 import type { Rect } from '../core/types';
 import { random } from '../testing/random';
@@ -14,7 +23,11 @@ const TOLERANCE = 1e-4;
 
 const photo = readImageRgba('tests/fixtures/astronaut.jpg');
 // The whole photo as the detector's first crop, and two tiles as the tiling adds them: one on the face, one beside.
-const PHOTO_CROPS: Rect[] = [letterboxCrop(photo.width, photo.height), { x: 128, y: 32, w: 256, h: 256 }, { x: 256, y: 256, w: 256, h: 256 }];
+const PHOTO_CROPS: Rect[] = [
+  letterboxCrop(photo.width, photo.height),
+  { x: 128, y: 32, w: 256, h: 256 },
+  { x: 256, y: 256, w: 256, h: 256 },
+];
 
 /** Seeded, so that a failure repeats. */
 function noise(length: number, seed: number): Float32Array {
@@ -25,9 +38,11 @@ function noise(length: number, seed: number): Float32Array {
 /** n input tensors of a fixed-size model: the photo's crops first, then noise in [-1, 1]. */
 function crops(n: number, spec: ModelSpec): Float32Array[] {
   const size = fixedInput(spec)!;
-  return Array.from({ length: n }, (_, i) => i < PHOTO_CROPS.length
-    ? preprocessRef(photo, PHOTO_CROPS[i], size, spec.format)
-    : noise(tensorLength(size), 1000 + i));
+  return Array.from({ length: n }, (_, i) =>
+    i < PHOTO_CROPS.length
+      ? preprocessRef(photo, PHOTO_CROPS[i], size, spec.format)
+      : noise(tensorLength(size), 1000 + i),
+  );
 }
 
 function pack(tensors: Float32Array[]): Float32Array {
@@ -52,7 +67,11 @@ async function open(spec: ModelSpec, path: string): Promise<FaceModel> {
   return FaceModel.create(spec, new Uint8Array(readFileSync(resolve(path))), 'wasm');
 }
 
-const median = (xs: readonly number[]) => percentile([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: readonly number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
 describe.each([
   { spec: BLAZEFACE_BACK_256, batches: [1, 3, 8] },
@@ -112,13 +131,19 @@ describe.runIf(process.env.VEIL_BATCH_TIMING)('batch-8 timing, back-256, wasm, o
     const rounds = { warmup: 3, measured: 11 };
     const ms: Record<string, number[]> = { original: [], batchModelSingly: [], batch8: [] };
     for (let r = 0; r < rounds.warmup + rounds.measured; r++) {
-      const t = [await time(separate(single)), await time(separate(batched)), await time(() => batched.runCpuBatch(packed, 8))];
+      const t = [
+        await time(separate(single)),
+        await time(separate(batched)),
+        await time(() => batched.runCpuBatch(packed, 8)),
+      ];
       if (r >= rounds.warmup) Object.values(ms).forEach((list, k) => list.push(t[k]));
     }
-    console.log(`median of ${rounds.measured} after ${rounds.warmup} warm-up rounds: `
-      + `8 runs of the original ${median(ms.original).toFixed(1)} ms, `
-      + `8 batch-1 runs of the batched model ${median(ms.batchModelSingly).toFixed(1)} ms, `
-      + `one batch-8 run ${median(ms.batch8).toFixed(1)} ms`);
+    console.log(
+      `median of ${rounds.measured} after ${rounds.warmup} warm-up rounds: ` +
+        `8 runs of the original ${median(ms.original).toFixed(1)} ms, ` +
+        `8 batch-1 runs of the batched model ${median(ms.batchModelSingly).toFixed(1)} ms, ` +
+        `one batch-8 run ${median(ms.batch8).toFixed(1)} ms`,
+    );
     await single.release();
     await batched.release();
   }, 300_000);

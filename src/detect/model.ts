@@ -5,7 +5,10 @@ export type Provider = 'webgpu' | 'wasm';
 
 /** The model could not be fetched or parsed: the UI says so and keeps the frame fully blurred. */
 export class ModelLoadError extends Error {
-  constructor(readonly url: string, reason: string) {
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
     super(`The face model ${url} could not be loaded: ${reason}`);
     this.name = 'ModelLoadError';
   }
@@ -145,7 +148,10 @@ export interface InputSize {
 /** Raw outputs of one crop, in ModelSpec.outputs order. */
 export type CpuOutputs = Float32Array[];
 /** Output buffers of a batch, in ModelSpec.outputs order, the crops' outputs back to back in each. */
-export interface GpuOutputs { buffers: GPUBuffer[]; release(): void }
+export interface GpuOutputs {
+  buffers: GPUBuffer[];
+  release(): void;
+}
 
 type OrtRuntime = typeof Ort;
 
@@ -176,8 +182,8 @@ async function loadRuntime(provider: Provider): Promise<OrtRuntime> {
   // Threads need cross-origin isolation, and on two cores they slow inference down (they share the cores with the
   // GPU's own work on a software adapter): use half the cores, at most four.
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-  ort.env.wasm.numThreads = setup.wasmThreads
-    ?? (globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, Math.floor(cores / 2))) : 1);
+  ort.env.wasm.numThreads =
+    setup.wasmThreads ?? (globalThis.crossOriginIsolated ? Math.max(1, Math.min(4, Math.floor(cores / 2))) : 1);
   return ort;
 }
 
@@ -210,16 +216,26 @@ export class FaceModel {
 
   // ECMAScript has no private constructors: TypeScript's keeps every caller on create(), which turns a session
   // onnxruntime-web refuses into a ModelLoadError.
-  private constructor(readonly spec: ModelSpec, readonly provider: Provider, ort: OrtRuntime, session: Ort.InferenceSession) {
+  private constructor(
+    readonly spec: ModelSpec,
+    readonly provider: Provider,
+    ort: OrtRuntime,
+    session: Ort.InferenceSession,
+  ) {
     this.#ort = ort;
     this.#session = session;
   }
 
   /** `device` is required for 'webgpu': the provider then runs on the same GPUDevice as our passes. */
   static async create(spec: ModelSpec, bytes: Uint8Array, provider: Provider, device?: GPUDevice): Promise<FaceModel> {
-    const options: Ort.InferenceSession.SessionOptions = provider === 'webgpu'
-      ? { executionProviders: [{ name: 'webgpu', device }], preferredOutputLocation: 'gpu-buffer', logSeverityLevel: 3 }
-      : { executionProviders: ['wasm'], logSeverityLevel: 3 };
+    const options: Ort.InferenceSession.SessionOptions =
+      provider === 'webgpu'
+        ? {
+            executionProviders: [{ name: 'webgpu', device }],
+            preferredOutputLocation: 'gpu-buffer',
+            logSeverityLevel: 3,
+          }
+        : { executionProviders: ['wasm'], logSeverityLevel: 3 };
     try {
       const ort = await loadRuntime(provider);
       return new FaceModel(spec, provider, ort, await ort.InferenceSession.create(bytes, options));
@@ -236,7 +252,9 @@ export class FaceModel {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`batch size ${n} is not a positive integer`);
     const fixed = fixedInput(this.spec);
     if (fixed && (size.width !== fixed.width || size.height !== fixed.height)) {
-      throw new RangeError(`${this.spec.name} takes ${fixed.width}x${fixed.height} inputs, not ${size.width}x${size.height}`);
+      throw new RangeError(
+        `${this.spec.name} takes ${fixed.width}x${fixed.height} inputs, not ${size.width}x${size.height}`,
+      );
     }
     return this.spec.format.layout === 'nhwc' ? [n, size.height, size.width, 3] : [n, 3, size.height, size.width];
   }
@@ -252,7 +270,9 @@ export class FaceModel {
     if (input.length !== n * tensorLength(size)) {
       throw new RangeError(`input holds ${input.length} floats, not ${n} tensors of ${tensorLength(size)}`);
     }
-    const out = await this.#session.run({ [this.#inputName]: new this.#ort.Tensor('float32', input, this.#dims(n, size)) });
+    const out = await this.#session.run({
+      [this.#inputName]: new this.#ort.Tensor('float32', input, this.#dims(n, size)),
+    });
     const split = (name: string) => {
       const data = out[name].data as Float32Array;
       const each = data.length / n;
@@ -282,7 +302,8 @@ export class FaceModel {
     const out = await this.#session.run({ [this.#inputName]: tensor });
     const buffers = this.spec.outputs.map((name) => {
       const t = out[name];
-      if (t.location !== 'gpu-buffer') throw new Error(`onnxruntime-web returned ${name} on ${t.location}, not on the GPU`);
+      if (t.location !== 'gpu-buffer')
+        throw new Error(`onnxruntime-web returned ${name} on ${t.location}, not on the GPU`);
       return t.gpuBuffer as GPUBuffer;
     });
     return { buffers, release: () => Object.values(out).forEach((t) => t.dispose()) };

@@ -27,14 +27,20 @@ function scene(seed: number, faces: number, perFace: number, noise: number, leve
   const next = random(seed);
   const score = () => (levels > 0 ? 0.5 + Math.floor(next() * levels) / (2 * levels) : 0.5 + next() / 2);
   const out: Candidate[] = [];
-  const box = (cx: number, cy: number, s: number) => ({ x: cx - s / 2, y: cy - s / 2, w: s, h: s * (1 + 0.3 * next()) });
+  const box = (cx: number, cy: number, s: number) => ({
+    x: cx - s / 2,
+    y: cy - s / 2,
+    w: s,
+    h: s * (1 + 0.3 * next()),
+  });
   const add = (b: Detection['box']) => {
     const keypoints = Array.from({ length: KEYPOINTS }, () => ({ x: b.x + next() * b.w, y: b.y + next() * b.h }));
     out.push({ box: b, score: Math.fround(score()), keypoints, crop: Math.floor(next() * 9), anchor: out.length });
   };
   for (let f = 0; f < faces; f++) {
     const [cx, cy, s] = [next(), next(), 0.02 + 0.2 * next()];
-    for (let k = 0; k < perFace; k++) add(box(cx + (next() - 0.5) * s * 0.3, cy + (next() - 0.5) * s * 0.3, s * (0.8 + 0.4 * next())));
+    for (let k = 0; k < perFace; k++)
+      add(box(cx + (next() - 0.5) * s * 0.3, cy + (next() - 0.5) * s * 0.3, s * (0.8 + 0.4 * next())));
   }
   for (let k = 0; k < noise; k++) add(box(next(), next(), 0.01 + 0.1 * next()));
   return out;
@@ -58,7 +64,11 @@ function upload(cands: readonly Candidate[], count = cands.length): GPUBuffer {
     u[r + 1] = c.crop;
     f.set([c.score, c.box.x, c.box.y, c.box.w, c.box.h, ...c.keypoints.flatMap((p) => [p.x, p.y])], r + 2);
   });
-  const buffer = device.createBuffer({ label: 'candidates', size: words.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+  const buffer = device.createBuffer({
+    label: 'candidates',
+    size: words.byteLength,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(buffer, 0, words);
   return buffer;
 }
@@ -77,7 +87,10 @@ async function gpuNms(cands: readonly Candidate[], o: NmsOptions, count?: number
 
 /** The CPU twin sees the candidates as the CPU path lists them: crop by crop, in anchor order (lexicographic). */
 function cpuNms(cands: readonly Candidate[], o: NmsOptions): Detection[] {
-  return nms([...cands].sort((a, b) => a.crop - b.crop || a.anchor - b.anchor), o);
+  return nms(
+    [...cands].sort((a, b) => a.crop - b.crop || a.anchor - b.anchor),
+    o,
+  );
 }
 
 function expectSameFaces(gpu: Detection[], cpu: Detection[]): void {
@@ -93,7 +106,11 @@ describe('NmsPass', () => {
   it('lays out params and results as the WGSL structs do', () => {
     expect(structLayout(code, 'Params')).toEqual(NMS_PARAMS);
     const result = structLayout(code, 'Result', WORDS);
-    expect([result.kept, result.candidates, result.faces]).toEqual([NMS_RESULT.keptOffset, NMS_RESULT.candidatesOffset, NMS_RESULT.facesOffset]);
+    expect([result.kept, result.candidates, result.faces]).toEqual([
+      NMS_RESULT.keptOffset,
+      NMS_RESULT.candidatesOffset,
+      NMS_RESULT.facesOffset,
+    ]);
     expect(structLayout(code, 'Record', WORDS).byteSize).toBe(4 * CANDIDATES.recordWords);
   });
 

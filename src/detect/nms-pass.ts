@@ -13,7 +13,12 @@ export const NMS_WGSL = candidateCode + nmsCode;
 export const NMS_PARAMS = { iouThreshold: 0, weighted: 4, byteSize: 8 } as const;
 
 /** Result buffer layout, as documented at the top of nms.wgsl. */
-export const NMS_RESULT = { keptOffset: 0, candidatesOffset: 4, facesOffset: 8, faceWords: CANDIDATES.recordWords } as const;
+export const NMS_RESULT = {
+  keptOffset: 0,
+  candidatesOffset: 4,
+  facesOffset: 8,
+  faceWords: CANDIDATES.recordWords,
+} as const;
 
 /** Candidates that take part in the GPU NMS: a power of two, the bitmask is CAP x CAP bits (2 MiB). */
 export const NMS_CAP = 4096;
@@ -52,15 +57,23 @@ export class NmsPass {
   #keypoints: number;
 
   /** `candidates`: a DecodePass's candidate buffer; `keypoints`: the model's keypoints per face (of a record's slots). */
-  constructor(device: GPUDevice, candidates: GPUBuffer, { maxFaces, keypoints = KEYPOINTS }: { maxFaces: number; keypoints?: number }) {
-    if (!Number.isInteger(maxFaces) || maxFaces < 1) throw new RangeError(`nms: maxFaces must be a positive integer, got ${maxFaces}`);
+  constructor(
+    device: GPUDevice,
+    candidates: GPUBuffer,
+    { maxFaces, keypoints = KEYPOINTS }: { maxFaces: number; keypoints?: number },
+  ) {
+    if (!Number.isInteger(maxFaces) || maxFaces < 1)
+      throw new RangeError(`nms: maxFaces must be a positive integer, got ${maxFaces}`);
     this.#device = device;
     this.#maxFaces = maxFaces;
     this.#keypoints = keypoints;
     const constants = { SORT_WG, MASK_WG, CAP: NMS_CAP, MAX_FACES: maxFaces };
     const module = device.createShaderModule({ label: 'nms', code: NMS_WGSL });
-    [this.#sort, this.#mask, this.#reduce] = ['sort', 'build_mask', 'reduce'].map((entry) => computePipeline(device, `nms-${entry}`, module, constants, entry));
-    const buffer = (label: string, size: number, usage: GPUBufferUsageFlags) => device.createBuffer({ label, size, usage });
+    [this.#sort, this.#mask, this.#reduce] = ['sort', 'build_mask', 'reduce'].map((entry) =>
+      computePipeline(device, `nms-${entry}`, module, constants, entry),
+    );
+    const buffer = (label: string, size: number, usage: GPUBufferUsageFlags) =>
+      device.createBuffer({ label, size, usage });
     this.#params = buffer('nms-params', NMS_PARAMS.byteSize, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     const order = buffer('nms-order', 4 * NMS_CAP, GPUBufferUsage.STORAGE);
     const mask = buffer('nms-mask', 4 * NMS_CAP * (NMS_CAP / 32), GPUBufferUsage.STORAGE);
@@ -68,13 +81,22 @@ export class NmsPass {
     this.#result = buffer('nms-result', this.#resultBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     this.#owned = [this.#params, order, mask, this.#dispatch, this.#result];
     this.#staging = new StagingPool(device, 'nms-result-staging', this.#resultBytes);
-    const all: GPUBindGroupEntry[] = [this.#params, candidates, order, mask, this.#dispatch, this.#result]
-      .map((b, binding) => ({ binding, resource: { buffer: b } }));
+    const all: GPUBindGroupEntry[] = [this.#params, candidates, order, mask, this.#dispatch, this.#result].map(
+      (b, binding) => ({ binding, resource: { buffer: b } }),
+    );
     // 'auto' layouts hold only the bindings each entry point uses.
-    const uses = [[1, 2, 4], [0, 1, 2, 3], [0, 1, 2, 3, 5]];
-    this.#groups = [this.#sort, this.#mask, this.#reduce].map((p, i) => device.createBindGroup({
-      label: `nms-${i}`, layout: p.getBindGroupLayout(0), entries: all.filter((e) => uses[i].includes(e.binding)),
-    }));
+    const uses = [
+      [1, 2, 4],
+      [0, 1, 2, 3],
+      [0, 1, 2, 3, 5],
+    ];
+    this.#groups = [this.#sort, this.#mask, this.#reduce].map((p, i) =>
+      device.createBindGroup({
+        label: `nms-${i}`,
+        layout: p.getBindGroupLayout(0),
+        entries: all.filter((e) => uses[i].includes(e.binding)),
+      }),
+    );
   }
 
   get #resultBytes(): number {
@@ -101,12 +123,14 @@ export class NmsPass {
 
     const staging = this.#staging.take()!; // no cap: never null
     encoder.copyBufferToBuffer(this.#result, 0, staging, 0, this.#resultBytes);
-    return () => this.#staging.read(staging, (words) => {
-      const u = new Uint32Array(words);
-      const faces = Array.from({ length: u[NMS_RESULT.keptOffset / 4] },
-        (_, i) => readRecord(words, NMS_RESULT.facesOffset / 4 + i * NMS_RESULT.faceWords, this.#keypoints));
-      return { faces, candidates: u[NMS_RESULT.candidatesOffset / 4] };
-    });
+    return () =>
+      this.#staging.read(staging, (words) => {
+        const u = new Uint32Array(words);
+        const faces = Array.from({ length: u[NMS_RESULT.keptOffset / 4] }, (_, i) =>
+          readRecord(words, NMS_RESULT.facesOffset / 4 + i * NMS_RESULT.faceWords, this.#keypoints),
+        );
+        return { faces, candidates: u[NMS_RESULT.candidatesOffset / 4] };
+      });
   }
 
   destroy(): void {

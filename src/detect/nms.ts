@@ -21,7 +21,10 @@ export function iou(a: Rect, b: Rect): number {
 function blend(seed: Detection, cluster: readonly Detection[]): Detection {
   const total = cluster.reduce((s, d) => s + d.score, 0);
   const mean = (f: (d: Detection) => number) => cluster.reduce((s, d) => s + f(d) * d.score, 0) / total;
-  const keypoints: Point[] = seed.keypoints.map((_, k) => ({ x: mean((d) => d.keypoints[k].x), y: mean((d) => d.keypoints[k].y) }));
+  const keypoints: Point[] = seed.keypoints.map((_, k) => ({
+    x: mean((d) => d.keypoints[k].x),
+    y: mean((d) => d.keypoints[k].y),
+  }));
   const box = { x: mean((d) => d.box.x), y: mean((d) => d.box.y), w: mean((d) => d.box.w), h: mean((d) => d.box.h) };
   return seed.edge ? { box, score: seed.score, keypoints, edge: true } : { box, score: seed.score, keypoints };
 }

@@ -19,11 +19,19 @@ afterAll(() => device?.destroy());
 const BLAZEFACE = BLAZEFACE_BACK_256.format;
 const square = (side: number): InputSize => ({ width: side, height: side });
 
-async function runPass(img: RgbaImage, crop: Rect, size: InputSize, outByteOffset = 0, format: TensorFormat = BLAZEFACE): Promise<Float32Array> {
+async function runPass(
+  img: RgbaImage,
+  crop: Rect,
+  size: InputSize,
+  outByteOffset = 0,
+  format: TensorFormat = BLAZEFACE,
+): Promise<Float32Array> {
   const pass = new PreprocessPass(device, format);
   const frame = uploadRgba(device, img);
   const out = device.createBuffer({
-    label: 'tensor', size: outByteOffset + tensorBytes(size), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+    label: 'tensor',
+    size: outByteOffset + tensorBytes(size),
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
   });
   const encoder = device.createCommandEncoder();
   pass.encode(encoder, frame, crop, size, out, outByteOffset);
@@ -49,27 +57,39 @@ describe('PreprocessPass', () => {
   it('matches preprocessRef on a crop reaching past the top-left of an odd-sized frame', async () => {
     const img = randomImage(13, 9, 1);
     const crop = { x: -3.3, y: -2.7, w: 17.9, h: 17.9 };
-    expect(maxDiff(await runPass(img, crop, square(11)), preprocessRef(img, crop, square(11), BLAZEFACE))).toBeLessThan(1e-5);
+    expect(maxDiff(await runPass(img, crop, square(11)), preprocessRef(img, crop, square(11), BLAZEFACE))).toBeLessThan(
+      1e-5,
+    );
   });
 
   it('matches preprocessRef when letterboxing, upsampling and downsampling', async () => {
     const img = randomImage(21, 14, 2);
-    for (const [crop, size] of [[letterboxCrop(21, 14), 7], [{ x: 15.2, y: 9.6, w: 9, h: 9 }, 17]] as const) {
-      expect(maxDiff(await runPass(img, crop, square(size)), preprocessRef(img, crop, square(size), BLAZEFACE))).toBeLessThan(1e-5);
+    for (const [crop, size] of [
+      [letterboxCrop(21, 14), 7],
+      [{ x: 15.2, y: 9.6, w: 9, h: 9 }, 17],
+    ] as const) {
+      expect(
+        maxDiff(await runPass(img, crop, square(size)), preprocessRef(img, crop, square(size), BLAZEFACE)),
+      ).toBeLessThan(1e-5);
     }
   });
 
   it('writes densely at a byte offset and leaves the bytes before it alone', async () => {
     const img = randomImage(10, 10, 3);
     const crop = { x: 1, y: 1, w: 8, h: 8 };
-    expect(maxDiff(await runPass(img, crop, square(5), 36), preprocessRef(img, crop, square(5), BLAZEFACE))).toBeLessThan(1e-5);
+    expect(
+      maxDiff(await runPass(img, crop, square(5), 36), preprocessRef(img, crop, square(5), BLAZEFACE)),
+    ).toBeLessThan(1e-5);
   });
 
   it("matches preprocessRef in YuNet's format (NCHW, BGR, 0..255) on a non-square input", async () => {
     const img = randomImage(23, 15, 4);
     const size = { width: 12, height: 8 };
     // The whole frame at a scale, padded bottom and right past the frame (black), as wholeFrameCrop samples it.
-    for (const crop of [{ x: 0, y: 0, w: 24, h: 16 }, { x: 3.4, y: -1.2, w: 17.1, h: 11.4 }]) {
+    for (const crop of [
+      { x: 0, y: 0, w: 24, h: 16 },
+      { x: 3.4, y: -1.2, w: 17.1, h: 11.4 },
+    ]) {
       const gpu = await runPass(img, crop, size, 8, YUNET_N.format);
       const cpu = preprocessRef(img, crop, size, YUNET_N.format);
       expect(maxDiff(gpu, cpu) / 255).toBeLessThan(1e-3);

@@ -32,19 +32,33 @@ export class PreprocessPass {
   constructor(device: GPUDevice, format: TensorFormat) {
     this.#device = device;
     this.#pipeline = computePipeline(device, 'preprocess', code, {
-      WG, NCHW: Number(format.layout === 'nchw'), BGR: Number(format.order === 'bgr'), SCALE: format.scale, OFFSET: format.offset,
+      WG,
+      NCHW: Number(format.layout === 'nchw'),
+      BGR: Number(format.order === 'bgr'),
+      SCALE: format.scale,
+      OFFSET: format.offset,
     });
     this.#params = device.createBuffer({
-      label: 'preprocess-params', size: PREPROCESS_PARAMS.byteSize,
+      label: 'preprocess-params',
+      size: PREPROCESS_PARAMS.byteSize,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
   }
 
-  encode(encoder: GPUCommandEncoder, frame: GPUTexture, crop: Rect, size: InputSize, out: GPUBuffer, outByteOffset = 0): void {
+  encode(
+    encoder: GPUCommandEncoder,
+    frame: GPUTexture,
+    crop: Rect,
+    size: InputSize,
+    out: GPUBuffer,
+    outByteOffset = 0,
+  ): void {
     const bytes = tensorBytes(size);
     if (outByteOffset % 4 !== 0 || outByteOffset + bytes > out.size) {
-      throw new RangeError(`preprocess: tensor of ${bytes} bytes at offset ${outByteOffset} does not fit `
-        + `the ${out.size}-byte output buffer (offset must be a multiple of 4)`);
+      throw new RangeError(
+        `preprocess: tensor of ${bytes} bytes at offset ${outByteOffset} does not fit ` +
+          `the ${out.size}-byte output buffer (offset must be a multiple of 4)`,
+      );
     }
     const { origin, step } = cropSampling(crop, size);
     const f = new Float32Array(this.#paramsData);

@@ -3,22 +3,37 @@ import type { Candidate } from './decode';
 import { detectorDefaults, mergeCrops } from './detector';
 import { BLAZEFACE_BACK_256, YUNET_N } from './model';
 import { letterboxCrop } from './preprocess';
-import { formatTilePlan, isCut, NO_TILES, parseTilePlan, planCrops, tileStarts, wholeFrameCrop, type Crop, type TilePlan } from './tiling';
+import {
+  formatTilePlan,
+  isCut,
+  NO_TILES,
+  parseTilePlan,
+  planCrops,
+  tileStarts,
+  wholeFrameCrop,
+  type Crop,
+  type TilePlan,
+} from './tiling';
 
 const BF = BLAZEFACE_BACK_256;
 const IN_256 = { width: 256, height: 256 };
 const plan = (grids: TilePlan['grids'], extra: Partial<TilePlan> = {}): TilePlan => ({ ...NO_TILES, grids, ...extra });
 
 describe('tileStarts', () => {
-  it.each([[1280, 360, 0.25], [720, 360, 0.25], [1024, 256, 0.2], [683, 341, 0.25], [500, 256, 0.5]])(
-    'spans %i px with tiles of %i overlapping by at least %f', (length, side, overlap) => {
-      const xs = tileStarts(length, side, overlap);
-      expect(xs[0]).toBe(0);
-      expect(xs.at(-1)! + side).toBe(length);
-      for (let i = 1; i < xs.length; i++) expect(xs[i - 1] + side - xs[i]).toBeGreaterThanOrEqual(overlap * side - 1);
-      // ... and no more tiles than that overlap needs.
-      expect(xs.length - 1).toBe(Math.ceil((length - side) / (side * (1 - overlap))));
-    });
+  it.each([
+    [1280, 360, 0.25],
+    [720, 360, 0.25],
+    [1024, 256, 0.2],
+    [683, 341, 0.25],
+    [500, 256, 0.5],
+  ])('spans %i px with tiles of %i overlapping by at least %f', (length, side, overlap) => {
+    const xs = tileStarts(length, side, overlap);
+    expect(xs[0]).toBe(0);
+    expect(xs.at(-1)! + side).toBe(length);
+    for (let i = 1; i < xs.length; i++) expect(xs[i - 1] + side - xs[i]).toBeGreaterThanOrEqual(overlap * side - 1);
+    // ... and no more tiles than that overlap needs.
+    expect(xs.length - 1).toBe(Math.ceil((length - side) / (side * (1 - overlap))));
+  });
 
   it('centres one tile on an axis it does not exceed', () => {
     expect(tileStarts(300, 300, 0.25)).toEqual([0]);
@@ -28,7 +43,9 @@ describe('tileStarts', () => {
 
 describe('planCrops', () => {
   it('runs the whole frame alone without tiles', () => {
-    expect(planCrops(BF, 1280, 720, NO_TILES)).toEqual([{ rect: letterboxCrop(1280, 720), inner: [false, false, false, false], input: IN_256 }]);
+    expect(planCrops(BF, 1280, 720, NO_TILES)).toEqual([
+      { rect: letterboxCrop(1280, 720), inner: [false, false, false, false], input: IN_256 },
+    ]);
   });
 
   it('adds square tiles that cover the frame, overlap, and know their inner edges', () => {
@@ -44,13 +61,17 @@ describe('planCrops', () => {
     // Every pixel of the frame lies in some tile, and every point of a tile edge inside the frame lies at least
     // overlap x side deep in a neighbouring tile (so a face that small is whole in one tile).
     const inside = (x: number, y: number, depth: number) =>
-      tiles.some(({ rect: r }) => x >= r.x + depth && x <= r.x + r.w - depth && y >= r.y + depth && y <= r.y + r.h - depth);
+      tiles.some(
+        ({ rect: r }) => x >= r.x + depth && x <= r.x + r.w - depth && y >= r.y + depth && y <= r.y + r.h - depth,
+      );
     const uncovered: [number, number][] = [];
     for (let y = 0; y < 720; y += 3) for (let x = 0; x < 1280; x += 3) if (!inside(x, y, 0)) uncovered.push([x, y]);
     expect(uncovered).toEqual([]);
     for (const { rect: r, inner } of tiles) {
-      if (inner[2]) expect(tiles.some(({ rect: n }) => n.y === r.y && n.x > r.x && n.x <= r.x + r.w - 0.25 * 360)).toBe(true);
-      if (inner[3]) expect(tiles.some(({ rect: n }) => n.x === r.x && n.y > r.y && n.y <= r.y + r.h - 0.25 * 360)).toBe(true);
+      if (inner[2])
+        expect(tiles.some(({ rect: n }) => n.y === r.y && n.x > r.x && n.x <= r.x + r.w - 0.25 * 360)).toBe(true);
+      if (inner[3])
+        expect(tiles.some(({ rect: n }) => n.x === r.x && n.y > r.y && n.y <= r.y + r.h - 0.25 * 360)).toBe(true);
     }
   });
 
@@ -58,7 +79,18 @@ describe('planCrops', () => {
     const small = planCrops(BF, 500, 375, plan([{ side: 0.5, overlap: 0.25 }], { minSidePx: 256 }));
     expect(small.slice(1).every((c) => c.rect.w === 256)).toBe(true);
     expect(planCrops(BF, 640, 480, plan([{ side: 2, overlap: 0.25 }]))).toHaveLength(1);
-    const twice = planCrops(BF, 640, 480, plan([{ side: 0.5, overlap: 0.25 }, { side: 0.5, overlap: 0.2 }], { minSidePx: 1 }));
+    const twice = planCrops(
+      BF,
+      640,
+      480,
+      plan(
+        [
+          { side: 0.5, overlap: 0.25 },
+          { side: 0.5, overlap: 0.2 },
+        ],
+        { minSidePx: 1 },
+      ),
+    );
     const once = planCrops(BF, 640, 480, plan([{ side: 0.5, overlap: 0.25 }], { minSidePx: 1 }));
     expect(twice).toEqual(once);
   });
@@ -66,10 +98,14 @@ describe('planCrops', () => {
   it('gives a model of free size the whole frame at its own aspect, padded bottom and right to its multiple', () => {
     // YuNet: multiples of 32, at most 1920 px along the long side.
     expect(wholeFrameCrop(YUNET_N, 1280, 720)).toEqual({
-      rect: { x: 0, y: 0, w: 1280, h: 736 }, inner: [false, false, false, false], input: { width: 1280, height: 736 },
+      rect: { x: 0, y: 0, w: 1280, h: 736 },
+      inner: [false, false, false, false],
+      input: { width: 1280, height: 736 },
     });
     expect(wholeFrameCrop(YUNET_N, 1280, 720, 640)).toEqual({
-      rect: { x: 0, y: 0, w: 1280, h: 768 }, inner: [false, false, false, false], input: { width: 640, height: 384 },
+      rect: { x: 0, y: 0, w: 1280, h: 768 },
+      inner: [false, false, false, false],
+      input: { width: 640, height: 384 },
     });
     expect(wholeFrameCrop(YUNET_N, 3840, 2160).input).toEqual({ width: 1920, height: 1088 });
     // Its tiles are sampled at their own side, rounded up to the multiple.
@@ -98,7 +134,14 @@ describe('isCut', () => {
 describe('parseTilePlan', () => {
   it('reads grids and options, and formats them back', () => {
     const p = parseTilePlan('0.5:0.25,1:0.2/min=128/cut=drop', NO_TILES);
-    expect(p).toEqual({ grids: [{ side: 0.5, overlap: 0.25 }, { side: 1, overlap: 0.2 }], minSidePx: 128, dropCut: true });
+    expect(p).toEqual({
+      grids: [
+        { side: 0.5, overlap: 0.25 },
+        { side: 1, overlap: 0.2 },
+      ],
+      minSidePx: 128,
+      dropCut: true,
+    });
     expect(parseTilePlan(formatTilePlan(p), NO_TILES)).toEqual(p);
     expect(parseTilePlan('off', p).grids).toEqual([]);
   });
@@ -111,11 +154,23 @@ describe('parseTilePlan', () => {
 
 describe('mergeCrops', () => {
   // A candidate centred at (cx, cy) of its crop, size s, in normalised crop coordinates.
-  const cand = (cx: number, cy: number, s: number, score: number): Candidate => ({ anchor: 0, score, cx, cy, w: s, h: s, keypoints: [] });
+  const cand = (cx: number, cy: number, s: number, score: number): Candidate => ({
+    anchor: 0,
+    score,
+    cx,
+    cy,
+    w: s,
+    h: s,
+    keypoints: [],
+  });
   const whole: Crop = { rect: { x: 0, y: -100, w: 400, h: 400 }, inner: [false, false, false, false], input: IN_256 };
   const left: Crop = { rect: { x: 0, y: 0, w: 200, h: 200 }, inner: [false, false, true, false], input: IN_256 };
   const frame = { width: 400, height: 200 };
-  const options = { ...detectorDefaults(BF), tiles: NO_TILES, nms: { iouThreshold: 0.3, maxFaces: 8, weighted: false } };
+  const options = {
+    ...detectorDefaults(BF),
+    tiles: NO_TILES,
+    nms: { iouThreshold: 0.3, maxFaces: 8, weighted: false },
+  };
 
   it('maps every crop to frame pixels and keeps a face seen by two crops once', () => {
     // The same 40 px face at (100, 100)-(140, 140): in the whole frame at 0.1 scale, in the left tile at 0.2.
@@ -127,15 +182,27 @@ describe('mergeCrops', () => {
 
   it('keeps a low-score face at a frame border by the edge threshold, and says so', () => {
     // Frame 400x200 (the whole crop's extent): a 40 px face at the left border, one in the middle, both at 0.2.
-    const dets = mergeCrops([[cand(0.05, 0.55, 0.1, 0.2), cand(0.5, 0.55, 0.1, 0.2), cand(0.5, 0.3, 0.1, 0.9)]], [whole], frame, {
-      ...options, threshold: 0.5, edge: { threshold: 0.1, band: 0.3 },
-    });
-    expect(dets.map((d) => [d.box.x, d.score, d.edge ?? false])).toEqual([[180, 0.9, false], [0, 0.2, true]]);
+    const dets = mergeCrops(
+      [[cand(0.05, 0.55, 0.1, 0.2), cand(0.5, 0.55, 0.1, 0.2), cand(0.5, 0.3, 0.1, 0.9)]],
+      [whole],
+      frame,
+      {
+        ...options,
+        threshold: 0.5,
+        edge: { threshold: 0.1, band: 0.3 },
+      },
+    );
+    expect(dets.map((d) => [d.box.x, d.score, d.edge ?? false])).toEqual([
+      [180, 0.9, false],
+      [0, 0.2, true],
+    ]);
   });
 
   it('drops a face cut by an inner tile edge when the plan says so', () => {
     const cut = [[], [cand(0.95, 0.5, 0.1, 0.9)]]; // reaches x = 200, the tile's inner right edge
     expect(mergeCrops(cut, [whole, left], frame, options)).toHaveLength(1);
-    expect(mergeCrops(cut, [whole, left], frame, { ...options, tiles: { ...NO_TILES, dropCut: true } })).toHaveLength(0);
+    expect(mergeCrops(cut, [whole, left], frame, { ...options, tiles: { ...NO_TILES, dropCut: true } })).toHaveLength(
+      0,
+    );
   });
 });

@@ -83,7 +83,11 @@ function grid(frameW: number, frameH: number, side: number, overlap: number, inp
   const crops: Crop[] = [];
   for (const y of ys) {
     for (const x of xs) {
-      crops.push({ rect: { x, y, w: side, h: side }, inner: [x > 0, y > 0, x + side < frameW, y + side < frameH], input });
+      crops.push({
+        rect: { x, y, w: side, h: side },
+        inner: [x > 0, y > 0, x + side < frameW, y + side < frameH],
+        input,
+      });
     }
   }
   return crops;
@@ -98,7 +102,9 @@ export function planCrops(spec: ModelSpec, frameW: number, frameH: number, plan:
   const sides = new Set<number>();
   for (const g of plan.grids) {
     if (!(g.side > 0) || !(g.overlap >= 0 && g.overlap < 1)) {
-      throw new RangeError(`tiling: a grid needs side > 0 and overlap in [0, 1), got side ${g.side}, overlap ${g.overlap}`);
+      throw new RangeError(
+        `tiling: a grid needs side > 0 and overlap in [0, 1), got side ${g.side}, overlap ${g.overlap}`,
+      );
     }
     const side = Math.round(Math.max(plan.minSidePx, g.side * Math.min(frameW, frameH)));
     // A tile as large as the frame's long side is the whole frame again; equal sides are the same grid.
@@ -112,10 +118,12 @@ export function planCrops(spec: ModelSpec, frameW: number, frameH: number, plan:
 /** Whether `box` (frame pixels) reaches within `marginPx` of, or past, one of the crop's inner edges. */
 export function isCut(box: Rect, crop: Crop, marginPx: number): boolean {
   const { rect: r, inner } = crop;
-  return (inner[0] && box.x <= r.x + marginPx)
-    || (inner[1] && box.y <= r.y + marginPx)
-    || (inner[2] && box.x + box.w >= r.x + r.w - marginPx)
-    || (inner[3] && box.y + box.h >= r.y + r.h - marginPx);
+  return (
+    (inner[0] && box.x <= r.x + marginPx) ||
+    (inner[1] && box.y <= r.y + marginPx) ||
+    (inner[2] && box.x + box.w >= r.x + r.w - marginPx) ||
+    (inner[3] && box.y + box.h >= r.y + r.h - marginPx)
+  );
 }
 
 /**

@@ -20,11 +20,18 @@ describe('the shipped YuNet model', () => {
     expect(readFileSync('public/models/NOTICE-yunet.txt', 'utf8')).toMatch(/libfacedetection\.train/);
   });
 
-  it.skipIf(!existsSync(SUMS))('is the file ../shared/models/yunet/SHA256SUMS names (skipped without ../shared)', () => {
-    const line = readFileSync(SUMS, 'utf8').split('\n').find((l) => l.endsWith(' yunet_n_dynamic.onnx'));
-    const hash = createHash('sha256').update(readFileSync(`public/${YUNET_N.url}`)).digest('hex');
-    expect(line?.split(/\s+/)[0]).toBe(hash);
-  });
+  it.skipIf(!existsSync(SUMS))(
+    'is the file ../shared/models/yunet/SHA256SUMS names (skipped without ../shared)',
+    () => {
+      const line = readFileSync(SUMS, 'utf8')
+        .split('\n')
+        .find((l) => l.endsWith(' yunet_n_dynamic.onnx'));
+      const hash = createHash('sha256')
+        .update(readFileSync(`public/${YUNET_N.url}`))
+        .digest('hex');
+      expect(line?.split(/\s+/)[0]).toBe(hash);
+    },
+  );
 });
 
 describe('FaceDetector with YuNet on a real photo', () => {
@@ -38,7 +45,7 @@ describe('FaceDetector with YuNet on a real photo', () => {
     device?.destroy();
   });
 
-  it('finds the one face at the frame\'s own size and at a live side, with five keypoints', async () => {
+  it("finds the one face at the frame's own size and at a live side, with five keypoints", async () => {
     const photo = readImageRgba('tests/fixtures/astronaut.jpg');
     const frame = uploadRgba(device, photo, frameTextureUsage());
     const detector = new FaceDetector(device, model);

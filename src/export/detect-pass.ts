@@ -18,7 +18,12 @@ export type FrameProgress = (done: number, total: number) => void;
  * (a face found in frame N is covered in the frames before it where it was missed). Also proves the whole file
  * decodes before anything is encoded.
  */
-export async function planTracks(v: VideoInput, engine: FrameEngine, progress: FrameProgress, signal: AbortSignal): Promise<TrackPlan> {
+export async function planTracks(
+  v: VideoInput,
+  engine: FrameEngine,
+  progress: FrameProgress,
+  signal: AbortSignal,
+): Promise<TrackPlan> {
   const dets: Detection[][] = [];
   const timestamps: number[] = [];
   for await (const frame of decodeFrames(v)) {
@@ -30,7 +35,11 @@ export async function planTracks(v: VideoInput, engine: FrameEngine, progress: F
   signal.throwIfAborted();
   if (dets.length === 0) throw new ExportProblem({ kind: 'no-frames', name: v.name, audioOnly: false });
   if (dets.length < v.frames) {
-    throw new ExportProblem({ kind: 'truncated', name: v.name, detail: `${dets.length} of ${v.frames} frames decoded` });
+    throw new ExportProblem({
+      kind: 'truncated',
+      name: v.name,
+      detail: `${dets.length} of ${v.frames} frames decoded`,
+    });
   }
   const faces = trackOfflineFaces(dets, v, { fps: v.fps > 0 ? v.fps : 30, lookahead: true });
   return { timestamps, faces };

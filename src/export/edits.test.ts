@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { OfflineFace } from '../offline/offline-track';
-import { frameMasks, NO_EDITS, regionFromDrag, regionMask, toggleTrack, trackAt, tracksOf, type MaskStyle } from './edits';
+import {
+  frameMasks,
+  NO_EDITS,
+  regionFromDrag,
+  regionMask,
+  toggleTrack,
+  trackAt,
+  tracksOf,
+  type MaskStyle,
+} from './edits';
 
 const STYLE: MaskStyle = { scale: 1.3, shape: 'ellipse' };
 const a: OfflineFace = { track: 1, box: { x: 100, y: 100, w: 40, h: 40 } };
@@ -42,6 +51,9 @@ describe('edits', () => {
   });
 
   it('lists the tracks in order of appearance', () => {
-    expect(tracksOf([[a], [a, b], [b]])).toEqual([{ track: 1, firstFrame: 0, frames: 2 }, { track: 2, firstFrame: 1, frames: 2 }]);
+    expect(tracksOf([[a], [a, b], [b]])).toEqual([
+      { track: 1, firstFrame: 0, frames: 2 },
+      { track: 2, firstFrame: 1, frames: 2 },
+    ]);
   });
 });

@@ -31,7 +31,12 @@ export function regionMask(r: Rect, shape: MaskStyle['shape']): FaceMask {
  * One frame's masks. For export, excluded faces are left out (AnonymizePass would outline them); for the
  * preview they stay, marked excluded, so the user sees an outline where a face will show.
  */
-export function frameMasks(faces: readonly OfflineFace[], edits: Edits, style: MaskStyle, purpose: 'export' | 'preview'): FaceMask[] {
+export function frameMasks(
+  faces: readonly OfflineFace[],
+  edits: Edits,
+  style: MaskStyle,
+  purpose: 'export' | 'preview',
+): FaceMask[] {
   const masks: FaceMask[] = [];
   for (const f of faces) {
     const excluded = edits.excluded.has(f.track);
@@ -79,12 +84,16 @@ export function regionFromDrag(a: Point, b: Point, frame: { width: number; heigh
 }
 
 /** Every track in the clip, with the frame it first shows on, in order of appearance. */
-export function tracksOf(frames: readonly (readonly OfflineFace[])[]): { track: number; firstFrame: number; frames: number }[] {
+export function tracksOf(
+  frames: readonly (readonly OfflineFace[])[],
+): { track: number; firstFrame: number; frames: number }[] {
   const seen = new Map<number, { track: number; firstFrame: number; frames: number }>();
-  frames.forEach((faces, i) => faces.forEach((f) => {
-    const t = seen.get(f.track);
-    if (t) t.frames++;
-    else seen.set(f.track, { track: f.track, firstFrame: i, frames: 1 });
-  }));
+  frames.forEach((faces, i) =>
+    faces.forEach((f) => {
+      const t = seen.get(f.track);
+      if (t) t.frames++;
+      else seen.set(f.track, { track: f.track, firstFrame: i, frames: 1 });
+    }),
+  );
   return [...seen.values()];
 }

@@ -20,7 +20,9 @@ export interface OpenedEngine {
  * inference is CPU work too and compiling its shaders takes many seconds.
  */
 export async function openEngine(
-  frameImport: FrameImportPreference, modelName: ModelName = DEFAULT_MODEL, choices: DetectorChoices = {},
+  frameImport: FrameImportPreference,
+  modelName: ModelName = DEFAULT_MODEL,
+  choices: DetectorChoices = {},
 ): Promise<OpenedEngine> {
   const spec = MODELS[modelName];
   configureOrt({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href });
@@ -40,7 +42,10 @@ export async function openEngine(
     }
     const detector = new FaceDetector(gpu.device, model, chosenDetectorOptions(spec, choices));
     const importPath = chooseImportPath(frameImport, gpu.software);
-    return { engine: new FrameEngine(gpu.device, detector, new AnonymizePass(gpu.device), gpu.description, importPath), provider };
+    return {
+      engine: new FrameEngine(gpu.device, detector, new AnonymizePass(gpu.device), gpu.description, importPath),
+      provider,
+    };
   } catch (e) {
     gpu.device.destroy();
     throw e;

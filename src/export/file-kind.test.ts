@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { photoIsComplete, sniffFile, topLevelBoxes } from './file-kind';
 
-const bytes = (...parts: (string | number[])[]) => new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+const bytes = (...parts: (string | number[])[]) =>
+  new Uint8Array(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
 const box = (type: string, brand: string) => bytes([0, 0, 0, 24], type, brand, [0, 0, 2, 0]);
 
 describe('sniffFile', () => {
@@ -48,8 +49,18 @@ describe('photoIsComplete', () => {
 
 describe('topLevelBoxes', () => {
   const reader = (b: Uint8Array) => async (offset: number, length: number) => b.subarray(offset, offset + length);
-  const mp4 = bytes([0, 0, 0, 16], 'ftypisom', [0, 0, 0, 0], [0, 0, 0, 8], 'free', [0, 0, 0, 12], 'mdat', [1, 2, 3, 4],
-    [0, 0, 0, 8], 'moov');
+  const mp4 = bytes(
+    [0, 0, 0, 16],
+    'ftypisom',
+    [0, 0, 0, 0],
+    [0, 0, 0, 8],
+    'free',
+    [0, 0, 0, 12],
+    'mdat',
+    [1, 2, 3, 4],
+    [0, 0, 0, 8],
+    'moov',
+  );
 
   it('lists the boxes of a whole file', async () => {
     expect(await topLevelBoxes(reader(mp4), mp4.length)).toEqual(['ftyp', 'free', 'mdat', 'moov']);

@@ -26,21 +26,28 @@ export function sniffFile(head: Uint8Array): FileKind {
   if (ascii(head, 0, 4) === 'RIFF') {
     const form = ascii(head, 8, 4);
     if (form === 'WEBP') return { kind: 'photo', format: 'webp' };
-    return { kind: 'unsupported', what: form === 'AVI ' ? 'AVI videos' : form === 'WAVE' ? 'WAV audio files' : 'RIFF files' };
+    return {
+      kind: 'unsupported',
+      what: form === 'AVI ' ? 'AVI videos' : form === 'WAVE' ? 'WAV audio files' : 'RIFF files',
+    };
   }
   if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return { kind: 'video', container: 'webm' };
   const box = ascii(head, 4, 4);
   if (box === 'ftyp') {
     const brand = ascii(head, 8, 4);
-    if (STILL_BRANDS.has(brand)) return { kind: 'unsupported', what: `${brand.startsWith('avi') ? 'AVIF' : 'HEIC'} photos` };
+    if (STILL_BRANDS.has(brand))
+      return { kind: 'unsupported', what: `${brand.startsWith('avi') ? 'AVIF' : 'HEIC'} photos` };
     return { kind: 'video', container: brand === 'qt  ' ? 'mov' : 'mp4' };
   }
   if (BARE_QT_BOXES.has(box)) return { kind: 'video', container: 'mov' };
   if (ascii(head, 0, 4) === 'GIF8') return { kind: 'unsupported', what: 'GIF images' };
   if (ascii(head, 0, 2) === 'BM') return { kind: 'unsupported', what: 'BMP images' };
-  if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a])) return { kind: 'unsupported', what: 'TIFF images' };
-  if (ascii(head, 0, 3) === 'ID3' || ascii(head, 0, 4) === 'OggS' || ascii(head, 0, 4) === 'fLaC') return { kind: 'unsupported', what: 'audio files' };
-  if (head[0] === 0x47 && head.length > 188 && head[188] === 0x47) return { kind: 'unsupported', what: 'MPEG transport streams' };
+  if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a]))
+    return { kind: 'unsupported', what: 'TIFF images' };
+  if (ascii(head, 0, 3) === 'ID3' || ascii(head, 0, 4) === 'OggS' || ascii(head, 0, 4) === 'fLaC')
+    return { kind: 'unsupported', what: 'audio files' };
+  if (head[0] === 0x47 && head.length > 188 && head[188] === 0x47)
+    return { kind: 'unsupported', what: 'MPEG transport streams' };
   return { kind: 'unknown' };
 }
 
@@ -76,7 +83,7 @@ export type ByteReader = (offset: number, length: number) => Promise<Uint8Array>
  */
 export async function topLevelBoxes(read: ByteReader, size: number): Promise<string[]> {
   const types: string[] = [];
-  for (let at = 0; at + 8 <= size;) {
+  for (let at = 0; at + 8 <= size; ) {
     const h = await read(at, 16);
     const v = new DataView(h.buffer, h.byteOffset, h.byteLength);
     const size32 = v.getUint32(0);

@@ -9,7 +9,13 @@ export const MAX_VIDEO_PIXELS = 4096 * 2160;
 export const MAX_VIDEO_SECONDS = 30 * 60;
 
 /** Throws 'too-large' unless a frame of this size fits this page and this GPU (`gpuMaxSide`). */
-export function checkFrameSize(name: string, width: number, height: number, gpuMaxSide: number, kind: 'video' | 'photo'): void {
+export function checkFrameSize(
+  name: string,
+  width: number,
+  height: number,
+  gpuMaxSide: number,
+  kind: 'video' | 'photo',
+): void {
   const pixels = kind === 'video' ? MAX_VIDEO_PIXELS : Infinity;
   if (width > gpuMaxSide || height > gpuMaxSide) {
     throw new ExportProblem({ kind: 'too-large', name, width, height, max: `this GPU takes ${gpuMaxSide} px a side` });
@@ -20,5 +26,6 @@ export function checkFrameSize(name: string, width: number, height: number, gpuM
 }
 
 export function checkDuration(name: string, seconds: number): void {
-  if (seconds > MAX_VIDEO_SECONDS) throw new ExportProblem({ kind: 'too-long', name, seconds, maxSeconds: MAX_VIDEO_SECONDS });
+  if (seconds > MAX_VIDEO_SECONDS)
+    throw new ExportProblem({ kind: 'too-long', name, seconds, maxSeconds: MAX_VIDEO_SECONDS });
 }

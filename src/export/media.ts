@@ -68,7 +68,7 @@ export function frameCount(m: OpenedMedia): number {
 }
 
 export function facesOn(m: OpenedMedia, frame: number): readonly OfflineFace[] {
-  return m.kind === 'video' ? m.plan.faces[frame] ?? [] : m.faces;
+  return m.kind === 'video' ? (m.plan.faces[frame] ?? []) : m.faces;
 }
 
 export function frameSize(m: OpenedMedia): { width: number; height: number } {
@@ -79,12 +79,21 @@ export function frameSize(m: OpenedMedia): { width: number; height: number } {
  * Frame `frame` as the export will draw it, except that excluded faces are outlined: the preview. Null when the
  * decoder has no frame there. Never the raw frame: the picture only ever comes out of AnonymizePass.
  */
-export async function renderPreview(m: OpenedMedia, frame: number, edits: Edits, engine: FrameEngine, look: Look): Promise<RgbaImage | null> {
+export async function renderPreview(
+  m: OpenedMedia,
+  frame: number,
+  edits: Edits,
+  engine: FrameEngine,
+  look: Look,
+): Promise<RgbaImage | null> {
   const masks = frameMasks(facesOn(m, frame), edits, look, 'preview');
   if (m.kind === 'photo') return engine.render(photoImage(m.photo), effectParams(masks, look));
   const decoded = await m.seeker.frameAt(m.plan.timestamps[frame]!);
   if (!decoded) return null;
-  return engine.render({ source: decoded.canvas, width: m.video.width, height: m.video.height }, effectParams(masks, look));
+  return engine.render(
+    { source: decoded.canvas, width: m.video.width, height: m.video.height },
+    effectParams(masks, look),
+  );
 }
 
 export interface Exported {
@@ -96,27 +105,50 @@ export interface Exported {
 
 const baseName = (name: string) => name.replace(/\.[^.]*$/, '') || 'file';
 
-export async function exportMedia(m: OpenedMedia, edits: Edits, engine: FrameEngine, look: Look,
-  progress: FrameProgress, signal: AbortSignal): Promise<Exported> {
+export async function exportMedia(
+  m: OpenedMedia,
+  edits: Edits,
+  engine: FrameEngine,
+  look: Look,
+  progress: FrameProgress,
+  signal: AbortSignal,
+): Promise<Exported> {
   const size = frameSize(m);
   const shares: number[] = [];
   // Each frame's masks, and the share of the picture they blur (excluded faces are drawn, not blurred).
   const masksOf = (faces: readonly OfflineFace[], i: number) => {
     const masks = frameMasks(faces, edits, look, 'export');
-    shares[i] = blurredShare(masks.filter((mask) => !mask.excluded), size);
+    shares[i] = blurredShare(
+      masks.filter((mask) => !mask.excluded),
+      size,
+    );
     return masks;
   };
   if (m.kind === 'photo') {
     const out = await engine.render(photoImage(m.photo), effectParams(masksOf(m.faces, 0), look));
     const blob = await encodePhoto(out, m.photo.format);
     progress(1, 1);
-    return { blob, filename: `${baseName(m.photo.name)}-veil.${PHOTO_EXTENSION[m.photo.format]}`, blurred: summarizeBlurred(shares) };
+    return {
+      blob,
+      filename: `${baseName(m.photo.name)}-veil.${PHOTO_EXTENSION[m.photo.format]}`,
+      blurred: summarizeBlurred(shares),
+    };
   }
   const blob = await exportVideo({
-    video: m.video, choice: m.choice, engine, effect: look, frames: m.plan.faces.length,
-    masksFor: (i) => masksOf(m.plan.faces[i]!, i), progress, signal,
+    video: m.video,
+    choice: m.choice,
+    engine,
+    effect: look,
+    frames: m.plan.faces.length,
+    masksFor: (i) => masksOf(m.plan.faces[i]!, i),
+    progress,
+    signal,
   });
-  return { blob, filename: `${baseName(m.video.name)}-veil.${m.choice.container}`, blurred: summarizeBlurred(Array.from(m.plan.faces, (_, i) => shares[i] ?? 0)) };
+  return {
+    blob,
+    filename: `${baseName(m.video.name)}-veil.${m.choice.container}`,
+    blurred: summarizeBlurred(Array.from(m.plan.faces, (_, i) => shares[i] ?? 0)),
+  };
 }
 
 export function closeMedia(m: OpenedMedia): void {

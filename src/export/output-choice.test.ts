@@ -14,16 +14,26 @@ describe('chooseOutput', () => {
 
   it('copies AAC into MP4 without an AAC encoder, and otherwise falls back to WebM with Opus', () => {
     expect(chooseOutput(DEBIAN, 'aac')).toMatchObject({ container: 'mp4', audio: 'copy' });
-    expect(chooseOutput(DEBIAN, 'mp3')).toEqual({ container: 'webm', video: 'vp9', audio: 'opus', audioDropped: false });
+    expect(chooseOutput(DEBIAN, 'mp3')).toEqual({
+      container: 'webm',
+      video: 'vp9',
+      audio: 'opus',
+      audioDropped: false,
+    });
     expect(chooseOutput(DEBIAN, 'opus')).toMatchObject({ container: 'webm', audio: 'copy' });
-    expect(chooseOutput({ ...DEBIAN, avc: false, vp9: false }, null)).toMatchObject({ container: 'webm', video: 'vp8' });
+    expect(chooseOutput({ ...DEBIAN, avc: false, vp9: false }, null)).toMatchObject({
+      container: 'webm',
+      video: 'vp8',
+    });
   });
 
   it('keeps the video when no container can take the audio, and says so', () => {
     const noAudio = { ...ALL, aac: false, opus: false };
     const c = chooseOutput(noAudio, 'mp3')!;
     expect(c).toEqual({ container: 'mp4', video: 'avc', audio: 'none', audioDropped: true });
-    expect(describeOutput(c, 'mp3')).toBe('MP4 (H.264 video, no audio: this browser cannot encode MP3 into MP4 or WebM)');
+    expect(describeOutput(c, 'mp3')).toBe(
+      'MP4 (H.264 video, no audio: this browser cannot encode MP3 into MP4 or WebM)',
+    );
   });
 
   it('gives up only without any video encoder', () => {
@@ -31,7 +41,9 @@ describe('chooseOutput', () => {
   });
 
   it('tells the user what they get', () => {
-    expect(describeOutput(chooseOutput(DEBIAN, 'aac')!, 'aac')).toBe('MP4 (H.264 video, the original AAC audio, unchanged)');
+    expect(describeOutput(chooseOutput(DEBIAN, 'aac')!, 'aac')).toBe(
+      'MP4 (H.264 video, the original AAC audio, unchanged)',
+    );
     expect(describeOutput(chooseOutput(DEBIAN, null)!, null)).toBe('MP4 (H.264 video, no audio (the file has none))');
   });
 });

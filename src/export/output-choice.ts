@@ -41,7 +41,9 @@ export function chooseOutput(s: EncodeSupport, inputAudio: string | null): Outpu
     { container: 'mp4', video: s.avc ? 'avc' : null },
     { container: 'webm', video: webmVideo },
   ];
-  const writable = options.filter((o): o is { container: OutputChoice['container']; video: OutputChoice['video'] } => o.video !== null);
+  const writable = options.filter(
+    (o): o is { container: OutputChoice['container']; video: OutputChoice['video'] } => o.video !== null,
+  );
   for (const o of writable) {
     const audio = audioFor(o.container, inputAudio, s);
     if (audio !== null) return { ...o, audio, audioDropped: false };
@@ -57,7 +59,9 @@ export function describeOutput(c: OutputChoice, inputAudio: string | null): stri
     copy: `the original ${inputAudio?.toUpperCase() ?? ''} audio, unchanged`,
     aac: 'the audio re-encoded as AAC',
     opus: 'the audio re-encoded as Opus',
-    none: c.audioDropped ? `no audio: this browser cannot encode ${inputAudio?.toUpperCase() ?? 'it'} into MP4 or WebM` : 'no audio (the file has none)',
+    none: c.audioDropped
+      ? `no audio: this browser cannot encode ${inputAudio?.toUpperCase() ?? 'it'} into MP4 or WebM`
+      : 'no audio (the file has none)',
   }[c.audio];
   return `${c.container.toUpperCase()} (${video} video, ${audio})`;
 }

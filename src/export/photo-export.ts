@@ -27,7 +27,11 @@ export async function openPhoto(file: File, format: PhotoFormat, gpuMaxSide: num
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'from-image', premultiplyAlpha: 'none' });
   } catch (e) {
-    throw new ExportProblem({ kind: 'truncated', name, detail: `the browser could not decode it: ${(e as Error).message}` });
+    throw new ExportProblem({
+      kind: 'truncated',
+      name,
+      detail: `the browser could not decode it: ${(e as Error).message}`,
+    });
   }
   try {
     checkFrameSize(name, bitmap.width, bitmap.height, gpuMaxSide, 'photo');

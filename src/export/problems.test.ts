@@ -17,10 +17,22 @@ describe('problems', () => {
     const cases: [Problem, RegExp, RegExp][] = [
       [{ kind: 'empty', name: 'clip.mp4' }, /clip\.mp4 is empty \(0 bytes\)/, /not copied or downloaded completely/],
       [{ kind: 'not-media', name: 'notes.mp4' }, /notes\.mp4 is not a video or photo/, /MP4, MOV or WebM/],
-      [{ kind: 'truncated', name: 'a.mp4', detail: '12 of 30 frames decoded' }, /a\.mp4 is truncated or damaged \(12 of 30/, /complete file/],
-      [{ kind: 'unsupported-codec', name: 'a.mp4', codec: 'mp4v' }, /cannot decode its video \(mp4v\)/, /ffmpeg .*libx264/],
+      [
+        { kind: 'truncated', name: 'a.mp4', detail: '12 of 30 frames decoded' },
+        /a\.mp4 is truncated or damaged \(12 of 30/,
+        /complete file/,
+      ],
+      [
+        { kind: 'unsupported-codec', name: 'a.mp4', codec: 'mp4v' },
+        /cannot decode its video \(mp4v\)/,
+        /ffmpeg .*libx264/,
+      ],
       [{ kind: 'no-frames', name: 'a.m4a', audioOnly: true }, /has no video frames, only audio/, /pick a video/],
-      [{ kind: 'too-large', name: 'a.mp4', width: 7680, height: 4320, max: 'video up to 4K, 4096x2160' }, /7680x4320.*4K/, /scale=/],
+      [
+        { kind: 'too-large', name: 'a.mp4', width: 7680, height: 4320, max: 'video up to 4K, 4096x2160' },
+        /7680x4320.*4K/,
+        /scale=/,
+      ],
       [{ kind: 'too-long', name: 'a.mp4', seconds: 3600, maxSeconds: 1800 }, /1:00:00 long.*30:00/, /npx veil/],
     ];
     for (const [p, title, action] of cases) {
@@ -42,9 +54,14 @@ describe('problems', () => {
 describe('limits', () => {
   it('takes 4K video, refuses 8K, and any frame the GPU cannot hold', () => {
     expect(() => checkFrameSize('a', 3840, 2160, 8192, 'video')).not.toThrow();
-    expect(problemOf(() => checkFrameSize('a', 7680, 4320, 8192, 'video'))).toMatchObject({ kind: 'too-large', width: 7680 });
+    expect(problemOf(() => checkFrameSize('a', 7680, 4320, 8192, 'video'))).toMatchObject({
+      kind: 'too-large',
+      width: 7680,
+    });
     expect(() => checkFrameSize('a', 7680, 4320, 8192, 'photo')).not.toThrow();
-    expect(problemOf(() => checkFrameSize('a', 9000, 6000, 8192, 'photo'))).toMatchObject({ max: 'this GPU takes 8192 px a side' });
+    expect(problemOf(() => checkFrameSize('a', 9000, 6000, 8192, 'photo'))).toMatchObject({
+      max: 'this GPU takes 8192 px a side',
+    });
   });
 
   it('refuses clips longer than the page keeps in memory', () => {

@@ -45,8 +45,9 @@ export interface ProblemText {
 }
 
 const FORMATS = 'Veil reads videos in MP4, MOV or WebM and photos in JPEG, PNG or WebP';
-const CONVERT = 'Convert it first (for example `ffmpeg -i IN -c:v libx264 -c:a aac OUT.mp4`), or use `npx veil anonymize`, '
-  + 'which reads anything ffmpeg reads.';
+const CONVERT =
+  'Convert it first (for example `ffmpeg -i IN -c:v libx264 -c:a aac OUT.mp4`), or use `npx veil anonymize`, ' +
+  'which reads anything ffmpeg reads.';
 
 export function describeProblem(p: Problem): ProblemText {
   switch (p.kind) {
@@ -59,7 +60,8 @@ export function describeProblem(p: Problem): ProblemText {
     case 'truncated':
       return {
         title: `${p.name} is truncated or damaged (${p.detail}).`,
-        action: 'It was probably cut off while copying or downloading: get the complete file and try again. Nothing was written.',
+        action:
+          'It was probably cut off while copying or downloading: get the complete file and try again. Nothing was written.',
       };
     case 'unsupported-codec':
       return { title: `${p.name}: this browser cannot decode its video (${p.codec}).`, action: CONVERT };
@@ -71,7 +73,8 @@ export function describeProblem(p: Problem): ProblemText {
     case 'too-large':
       return {
         title: `${p.name} is ${p.width}x${p.height}: larger than this page handles (${p.max}).`,
-        action: 'Scale it down first (for example `ffmpeg -i IN -vf scale=-2:2160 OUT.mp4`), or use `npx veil anonymize`.',
+        action:
+          'Scale it down first (for example `ffmpeg -i IN -vf scale=-2:2160 OUT.mp4`), or use `npx veil anonymize`.',
       };
     case 'too-long':
       return {
@@ -91,10 +94,17 @@ export function describeProblem(p: Problem): ProblemText {
     case 'setup':
       // The live app's words for this speak of the picture staying blurred; here no file is made at all.
       if (p.error.kind === 'model-load') {
-        return { title: 'The face detector could not be loaded, so nothing can be anonymized.', action: 'Reload the page. If it persists, reinstall (npm install): the model files in public/models may be missing or damaged. Nothing was written.' };
+        return {
+          title: 'The face detector could not be loaded, so nothing can be anonymized.',
+          action:
+            'Reload the page. If it persists, reinstall (npm install): the model files in public/models may be missing or damaged. Nothing was written.',
+        };
       }
       return describeError(p.error);
     case 'failed':
-      return { title: `Anonymizing failed: ${p.detail}`, action: 'Nothing was written. Reload the page and try again; if it persists, use `npx veil anonymize`.' };
+      return {
+        title: `Anonymizing failed: ${p.detail}`,
+        action: 'Nothing was written. Reload the page and try again; if it persists, use `npx veil anonymize`.',
+      };
   }
 }

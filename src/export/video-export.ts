@@ -1,6 +1,14 @@
 import {
-  BufferTarget, canEncodeAudio, canEncodeVideo, Conversion, type ConversionAudioOptions, Mp4OutputFormat, Output, QUALITY_HIGH,
-  VideoSample, WebMOutputFormat,
+  BufferTarget,
+  canEncodeAudio,
+  canEncodeVideo,
+  Conversion,
+  type ConversionAudioOptions,
+  Mp4OutputFormat,
+  Output,
+  QUALITY_HIGH,
+  VideoSample,
+  WebMOutputFormat,
 } from 'mediabunny';
 import { effectParams, type EffectOptions } from '../offline/effect-params';
 import type { FrameEngine } from '../offline/frame-engine';
@@ -12,7 +20,13 @@ import type { VideoInput } from './video-input';
 /** What WebCodecs encodes here, at this frame size. */
 export async function encodeSupport(width: number, height: number): Promise<EncodeSupport> {
   const video = (codec: 'avc' | 'vp9' | 'vp8') => canEncodeVideo(codec, { width, height });
-  const [avc, vp9, vp8, aac, opus] = await Promise.all([video('avc'), video('vp9'), video('vp8'), canEncodeAudio('aac'), canEncodeAudio('opus')]);
+  const [avc, vp9, vp8, aac, opus] = await Promise.all([
+    video('avc'),
+    video('vp9'),
+    video('vp8'),
+    canEncodeAudio('aac'),
+    canEncodeAudio('opus'),
+  ]);
   return { avc, vp9, vp8, aac, opus };
 }
 
@@ -60,9 +74,16 @@ export async function exportVideo(job: VideoExportJob): Promise<Blob> {
     if (masks.length === 0 && !fullFrame) return sample;
     const source = sample.toVideoFrame();
     try {
-      const out = await engine.render({ source, width: v.width, height: v.height }, { ...effectParams(masks, job.effect), fullFrame });
+      const out = await engine.render(
+        { source, width: v.width, height: v.height },
+        { ...effectParams(masks, job.effect), fullFrame },
+      );
       return new VideoSample(out.data, {
-        format: 'RGBA', codedWidth: out.width, codedHeight: out.height, timestamp: sample.timestamp, duration: sample.duration,
+        format: 'RGBA',
+        codedWidth: out.width,
+        codedHeight: out.height,
+        timestamp: sample.timestamp,
+        duration: sample.duration,
       });
     } finally {
       source.close();
@@ -74,8 +95,12 @@ export async function exportVideo(job: VideoExportJob): Promise<Blob> {
     // The video and audio the choice was made for; other audio, subtitle and data tracks are left out.
     tracks: 'primary',
     video: {
-      codec: choice.video, quality: QUALITY_HIGH, forceTranscode: true, allowTransformationMetadata: false,
-      processedWidth: v.width, processedHeight: v.height,
+      codec: choice.video,
+      quality: QUALITY_HIGH,
+      forceTranscode: true,
+      allowTransformationMetadata: false,
+      processedWidth: v.width,
+      processedHeight: v.height,
       process: async (sample) => {
         const out = await anonymize(sample, frame++);
         job.progress(frame, job.frames);

@@ -19,7 +19,10 @@ export interface VideoInput {
   seconds: number;
 }
 
-const fileReader = (file: Blob): ByteReader => async (offset, length) => new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
+const fileReader =
+  (file: Blob): ByteReader =>
+  async (offset, length) =>
+    new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -34,7 +37,12 @@ export async function openVideo(file: File, container: VideoContainer, gpuMaxSid
       throw new ExportProblem({ kind: 'truncated', name, detail: errorText(e) });
     });
     const audio = await input.getPrimaryAudioTrack();
-    if (!track && !audio && container !== 'webm' && !(await topLevelBoxes(fileReader(file), file.size)).includes('moov')) {
+    if (
+      !track &&
+      !audio &&
+      container !== 'webm' &&
+      !(await topLevelBoxes(fileReader(file), file.size)).includes('moov')
+    ) {
       // An MP4 or MOV cut off before its index (moov, often written last) reads as a file without tracks.
       throw new ExportProblem({ kind: 'truncated', name, detail: 'its index (moov) is missing: it ends early' });
     }
@@ -52,8 +60,15 @@ export async function openVideo(file: File, container: VideoContainer, gpuMaxSid
     const seconds = await input.computeDuration();
     checkDuration(name, seconds);
     return {
-      name, input, track, audioCodec: audio?.codec ?? null, width, height,
-      frames: stats.packetCount, fps: stats.averagePacketRate, seconds,
+      name,
+      input,
+      track,
+      audioCodec: audio?.codec ?? null,
+      width,
+      height,
+      frames: stats.packetCount,
+      fps: stats.averagePacketRate,
+      seconds,
     };
   } catch (e) {
     input.dispose();

@@ -26,7 +26,11 @@ export class BufferPool {
     const old = this.#buffers[i];
     if (old && old.size >= size) return old;
     old?.destroy();
-    return (this.#buffers[i] = this.#device.createBuffer({ label: `${this.#label}-${i}`, size, usage: this.#usage | GPUBufferUsage.COPY_DST }));
+    return (this.#buffers[i] = this.#device.createBuffer({
+      label: `${this.#label}-${i}`,
+      size,
+      usage: this.#usage | GPUBufferUsage.COPY_DST,
+    }));
   }
 
   destroy(): void {

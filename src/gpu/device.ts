@@ -1,6 +1,9 @@
 /** Why the GPU could not be had: the UI turns each kind into words and a next step. */
 export class GpuUnavailableError extends Error {
-  constructor(readonly kind: 'no-webgpu' | 'no-adapter' | 'no-device', message: string) {
+  constructor(
+    readonly kind: 'no-webgpu' | 'no-adapter' | 'no-device',
+    message: string,
+  ) {
     super(message);
     this.name = 'GpuUnavailableError';
   }
@@ -19,8 +22,14 @@ export interface Gpu {
 // onnxruntime-web's WebGPU provider runs on our device, and its kernels want the adapter's larger limits
 // (workgroup storage, storage-buffer sizes); asking for the adapter's maxima costs nothing.
 const LIMITS_FOR_INFERENCE = [
-  'maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX', 'maxComputeWorkgroupSizeY', 'maxComputeWorkgroupSizeZ', 'maxComputeWorkgroupsPerDimension',
+  'maxBufferSize',
+  'maxStorageBufferBindingSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupSizeZ',
+  'maxComputeWorkgroupsPerDimension',
   'maxStorageBuffersPerShaderStage',
 ] as const;
 const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'shader-f16'];
@@ -42,7 +51,9 @@ export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gp
     throw new GpuUnavailableError('no-device', `The GPU adapter refused a device: ${(e as Error).message}`);
   }
   const info = adapter.info;
-  const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown GPU';
-  const software = info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(description);
+  const description =
+    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown GPU';
+  const software =
+    info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(description);
   return { adapter, device, description, software, timestamps: requiredFeatures.includes('timestamp-query') };
 }

@@ -2,7 +2,11 @@ import type { RgbaImage } from '../core/types';
 
 /** Copies `size` bytes of `src` into a fresh staging buffer and maps it; the caller never waits on the frame. */
 export async function readBuffer(device: GPUDevice, src: GPUBuffer, size = src.size, offset = 0): Promise<ArrayBuffer> {
-  const staging = device.createBuffer({ label: 'readback', size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const staging = device.createBuffer({
+    label: 'readback',
+    size,
+    usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+  });
   const encoder = device.createCommandEncoder({ label: 'readback' });
   encoder.copyBufferToBuffer(src, offset, staging, 0, size);
   device.queue.submit([encoder.finish()]);
@@ -15,9 +19,15 @@ export async function readBuffer(device: GPUDevice, src: GPUBuffer, size = src.s
 }
 
 /** Uploads an RGBA8 image into a new rgba8unorm texture (the caller owns and destroys it). */
-export function uploadRgba(device: GPUDevice, img: RgbaImage, usage: GPUTextureUsageFlags = GPUTextureUsage.TEXTURE_BINDING): GPUTexture {
+export function uploadRgba(
+  device: GPUDevice,
+  img: RgbaImage,
+  usage: GPUTextureUsageFlags = GPUTextureUsage.TEXTURE_BINDING,
+): GPUTexture {
   const texture = device.createTexture({
-    label: 'uploaded-rgba', size: [img.width, img.height], format: 'rgba8unorm',
+    label: 'uploaded-rgba',
+    size: [img.width, img.height],
+    format: 'rgba8unorm',
     usage: usage | GPUTextureUsage.COPY_DST,
   });
   device.queue.writeTexture({ texture }, img.data, { bytesPerRow: img.width * 4 }, [img.width, img.height]);
@@ -28,7 +38,11 @@ export function uploadRgba(device: GPUDevice, img: RgbaImage, usage: GPUTextureU
 export async function readRgba(device: GPUDevice, texture: GPUTexture): Promise<RgbaImage> {
   const { width, height } = texture;
   const padded = Math.ceil((width * 4) / 256) * 256;
-  const staging = device.createBuffer({ label: 'readback-rgba', size: padded * height, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const staging = device.createBuffer({
+    label: 'readback-rgba',
+    size: padded * height,
+    usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+  });
   const encoder = device.createCommandEncoder({ label: 'readback-rgba' });
   encoder.copyTextureToBuffer({ texture }, { buffer: staging, bytesPerRow: padded }, [width, height]);
   device.queue.submit([encoder.finish()]);
@@ -55,7 +69,12 @@ export class StagingPool {
   readonly #label: string;
   readonly #max: number;
 
-  constructor(device: GPUDevice, label: string, readonly size: number, max = Infinity) {
+  constructor(
+    device: GPUDevice,
+    label: string,
+    readonly size: number,
+    max = Infinity,
+  ) {
     this.#device = device;
     this.#label = label;
     this.#max = max;
@@ -64,7 +83,11 @@ export class StagingPool {
   take(): GPUBuffer | null {
     const free = this.#free.pop();
     if (free || this.#all.length >= this.#max) return free ?? null;
-    const b = this.#device.createBuffer({ label: `${this.#label}-${this.#all.length}`, size: this.size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const b = this.#device.createBuffer({
+      label: `${this.#label}-${this.#all.length}`,
+      size: this.size,
+      usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+    });
     this.#all.push(b);
     return b;
   }

@@ -13,7 +13,11 @@ describe('GpuCensus', () => {
     const census = new GpuCensus();
     census.watch(device);
     const buffer = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
-    const texture = device.createTexture({ size: [4, 4], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING });
+    const texture = device.createTexture({
+      size: [4, 4],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.TEXTURE_BINDING,
+    });
     const querySet = device.createQuerySet({ type: 'occlusion', count: 2 });
     expect(census.alive()).toEqual({ buffers: 1, textures: 1, querySets: 1 });
     buffer.destroy();

@@ -12,8 +12,12 @@ export function nodeGpu(): GPU {
   // Vitest's unit project (vitest.config.ts) keeps to plain TypeScript; a test that needs Dawn is a *.gpu.test.ts.
   if (process.env.VEIL_UNIT) throw new Error('a unit test asked for a Dawn device: name the test file *.gpu.test.ts');
   if (!gpu) {
-    if (!process.env.VEIL_NATIVE_VULKAN && !process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES
-      && existsSync(SWIFTSHADER_ICD)) {
+    if (
+      !process.env.VEIL_NATIVE_VULKAN &&
+      !process.env.VK_ICD_FILENAMES &&
+      !process.env.VK_DRIVER_FILES &&
+      existsSync(SWIFTSHADER_ICD)
+    ) {
       process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
     }
     process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -26,8 +30,10 @@ export function nodeGpu(): GPU {
 export async function requestNodeDevice(): Promise<GPUDevice> {
   const adapter = await nodeGpu().requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
-    throw new Error('Dawn found no WebGPU adapter: no Vulkan driver? Install Debian\'s chromium, whose SwiftShader driver '
-      + '(/usr/lib/chromium/vk_swiftshader_icd.json) Dawn uses here (docs/testing.md)');
+    throw new Error(
+      "Dawn found no WebGPU adapter: no Vulkan driver? Install Debian's chromium, whose SwiftShader driver " +
+        '(/usr/lib/chromium/vk_swiftshader_icd.json) Dawn uses here (docs/testing.md)',
+    );
   }
   const features = (['timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   return adapter.requestDevice({ requiredFeatures: features });

@@ -4,14 +4,22 @@
  * shader source and compare them with the hand-written layout constants the passes write by.
  */
 const TYPES: Record<string, { size: number; align: number }> = {
-  f32: { size: 4, align: 4 }, u32: { size: 4, align: 4 }, i32: { size: 4, align: 4 },
-  vec2f: { size: 8, align: 8 }, vec2u: { size: 8, align: 8 }, vec2i: { size: 8, align: 8 },
-  vec4f: { size: 16, align: 16 }, vec4u: { size: 16, align: 16 }, vec4i: { size: 16, align: 16 },
+  f32: { size: 4, align: 4 },
+  u32: { size: 4, align: 4 },
+  i32: { size: 4, align: 4 },
+  vec2f: { size: 8, align: 8 },
+  vec2u: { size: 8, align: 8 },
+  vec2i: { size: 8, align: 8 },
+  vec4f: { size: 16, align: 16 },
+  vec4u: { size: 16, align: 16 },
+  vec4i: { size: 16, align: 16 },
 };
 
 /** Byte offset of every field of `struct name` in `wgsl`, plus `byteSize`. */
 export function structLayout(
-  wgsl: string, name: string, extra: Record<string, { size: number; align: number }> = {},
+  wgsl: string,
+  name: string,
+  extra: Record<string, { size: number; align: number }> = {},
 ): Record<string, number> {
   const body = new RegExp(`struct\\s+${name}\\s*{([^}]*)}`).exec(wgsl)?.[1];
   if (body === undefined) throw new Error(`structLayout: no struct ${name}`);

@@ -14,7 +14,13 @@ export interface EffectOptions {
 /** AnonymizePass params for one frame's masks, for files (never failing closed: every frame is detected). */
 export function effectParams(masks: readonly FaceMask[], o: EffectOptions): AnonymizeParams {
   return {
-    masks, fullFrame: false, strength: o.strength, shape: o.shape, featherPx: 3, outlines: o.outlines,
-    effect: o.effect, color: o.color,
+    masks,
+    fullFrame: false,
+    strength: o.strength,
+    shape: o.shape,
+    featherPx: 3,
+    outlines: o.outlines,
+    effect: o.effect,
+    color: o.color,
   };
 }

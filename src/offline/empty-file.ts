@@ -4,5 +4,6 @@
  */
 export const EMPTY_FILE = {
   title: (name: string) => `${name} is empty (0 bytes).`,
-  action: 'There is nothing in it to anonymize: it was probably not copied or downloaded completely. Get the complete file and try again.',
+  action:
+    'There is nothing in it to anonymize: it was probably not copied or downloaded completely. Get the complete file and try again.',
 };

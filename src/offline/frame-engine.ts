@@ -9,7 +9,11 @@ export type FrameImage = RgbaImage | { source: FrameImportSource; width: number;
 
 /** The frame does not fit in this GPU's textures. */
 export class FrameTooLargeError extends Error {
-  constructor(width: number, height: number, readonly maxSide: number) {
+  constructor(
+    width: number,
+    height: number,
+    readonly maxSide: number,
+  ) {
     super(`frames of ${width}x${height} are larger than this GPU takes (${maxSide} px a side)`);
     this.name = 'FrameTooLargeError';
   }
@@ -42,8 +46,12 @@ export class FrameEngine {
     this.#detector = detector;
     this.#pass = pass;
     this.#importer = new FrameImporter(device, importPath);
-    device.addEventListener('uncapturederror', (ev) => { this.#gpuError ??= (ev as GPUUncapturedErrorEvent).error.message; });
-    void device.lost.then((lost) => { if (lost.reason !== 'destroyed') this.#gpuError ??= `GPU device lost: ${lost.message}`; });
+    device.addEventListener('uncapturederror', (ev) => {
+      this.#gpuError ??= (ev as GPUUncapturedErrorEvent).error.message;
+    });
+    void device.lost.then((lost) => {
+      if (lost.reason !== 'destroyed') this.#gpuError ??= `GPU device lost: ${lost.message}`;
+    });
   }
 
   /** The largest frame side the GPU takes. */
@@ -64,9 +72,17 @@ export class FrameEngine {
       this.#frame?.destroy();
       this.#output?.destroy();
       const size = [width, height];
-      this.#frame = this.#device.createTexture({ label: 'file-frame', size, format: 'rgba8unorm', usage: frameTextureUsage() });
+      this.#frame = this.#device.createTexture({
+        label: 'file-frame',
+        size,
+        format: 'rgba8unorm',
+        usage: frameTextureUsage(),
+      });
       this.#output = this.#device.createTexture({
-        label: 'file-anonymized', size, format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC,
+        label: 'file-anonymized',
+        size,
+        format: 'rgba8unorm',
+        usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC,
       });
     }
     if ('data' in img) {

@@ -92,10 +92,7 @@ describe('trackOfflineFaces', () => {
 
   it('keeps two faces apart, numbered in order of first appearance', () => {
     const far = (i: number): Rect => ({ x: 400, y: 100 + i, w: 50, h: 50 });
-    const dets = Array.from({ length: 12 }, (_, i) => [
-      ...(i >= 4 ? [det(far(i))] : []),
-      det(faceAt(i)),
-    ]);
+    const dets = Array.from({ length: 12 }, (_, i) => [...(i >= 4 ? [det(far(i))] : []), det(faceAt(i))]);
     const faces = trackOfflineFaces(dets, SIZE, { fps: 30, lookahead: true });
     expect(faces[0]!.map((f) => f.track).sort()).toEqual([1, 2]);
     for (const frame of faces) {
@@ -112,7 +109,11 @@ describe('trackOfflineFaces', () => {
     // Seen in 0-1 and 14-15 at 10 fps: the forward hold (1 s) ends at frame 11, the backward one bridges the gap.
     const seen = new Set([0, 1, 14, 15]);
     const dets = Array.from({ length: 16 }, (_, i) => (seen.has(i) ? [det(faceAt(i))] : []));
-    const ids = new Set(trackOfflineFaces(dets, SIZE, { fps: 10, lookahead: true }).flat().map((f) => f.track));
+    const ids = new Set(
+      trackOfflineFaces(dets, SIZE, { fps: 10, lookahead: true })
+        .flat()
+        .map((f) => f.track),
+    );
     expect([...ids]).toEqual([1]);
   });
 });

@@ -57,10 +57,17 @@ function runTracker(dets: readonly (readonly Detection[])[], size: FrameSize, o:
   const frameMs = 1000 / o.fps;
   return dets.map((d, i) => {
     tracker.update(d, i * frameMs, size);
-    return tracker.faces(i * frameMs).filter((f) => f.box.w > 0 && f.box.h > 0).map((f) => {
-      const own = f.held || f.lastSeenMs !== i * frameMs ? undefined : detectionIn(f.box, d);
-      return { track: f.id, box: own ? grow(own, SEEN_PAD * own.w, SEEN_PAD * own.h) : f.box, seen: own !== undefined };
-    });
+    return tracker
+      .faces(i * frameMs)
+      .filter((f) => f.box.w > 0 && f.box.h > 0)
+      .map((f) => {
+        const own = f.held || f.lastSeenMs !== i * frameMs ? undefined : detectionIn(f.box, d);
+        return {
+          track: f.id,
+          box: own ? grow(own, SEEN_PAD * own.w, SEEN_PAD * own.h) : f.box,
+          seen: own !== undefined,
+        };
+      });
   });
 }
 
@@ -81,8 +88,11 @@ function detectionIn(box: Rect, dets: readonly Detection[]): Rect | undefined {
  * other pass's box for it is a guess about a frame whose answer is known); a face both passes missed is the union
  * of both guesses, one from before the miss and one from after it.
  */
-function mergeFaces(forward: readonly PassFace[], backward: readonly PassFace[],
-  joined: (backwardTrack: number, forwardTrack: number) => void): PassFace[] {
+function mergeFaces(
+  forward: readonly PassFace[],
+  backward: readonly PassFace[],
+  joined: (backwardTrack: number, forwardTrack: number) => void,
+): PassFace[] {
   const merged = [...forward];
   for (const b of backward) {
     let best = -1;
@@ -105,7 +115,8 @@ function mergeFaces(forward: readonly PassFace[], backward: readonly PassFace[],
 
 /** Forward and backward boxes of one frame: each backward box joins the forward box most like it, or is added. */
 export function mergeBoxes(forward: readonly Rect[], backward: readonly Rect[]): Rect[] {
-  const tag = (boxes: readonly Rect[], first: number) => boxes.map((box, i) => ({ track: first + i, box, seen: false }));
+  const tag = (boxes: readonly Rect[], first: number) =>
+    boxes.map((box, i) => ({ track: first + i, box, seen: false }));
   return mergeFaces(tag(forward, 0), tag(backward, forward.length), () => {}).map((f) => f.box);
 }
 
@@ -135,24 +146,36 @@ class TrackIds {
  * merges with a forward one is the same track, so one track can join two forward tracks (a face the forward pass
  * lost and found again): excluding it shows both, which the preview makes visible on every frame.
  */
-export function trackOfflineFaces(dets: readonly (readonly Detection[])[], size: FrameSize, o: OfflineTrackOptions): OfflineFace[][] {
+export function trackOfflineFaces(
+  dets: readonly (readonly Detection[])[],
+  size: FrameSize,
+  o: OfflineTrackOptions,
+): OfflineFace[][] {
   const forward = runTracker(dets, size, o);
   const ids = new TrackIds();
   // Backward ids are negative, so they never meet a forward id.
   const backward = o.lookahead
-    ? runTracker([...dets].reverse(), size, o).reverse().map((faces) => faces.map((f) => ({ ...f, track: -f.track })))
+    ? runTracker([...dets].reverse(), size, o)
+        .reverse()
+        .map((faces) => faces.map((f) => ({ ...f, track: -f.track })))
     : null;
   const merged = backward ? forward.map((f, i) => mergeFaces(f, backward[i]!, (b, fw) => ids.join(b, fw))) : forward;
   // Renumbered 1, 2, ... in order of first appearance: stable, readable ids for the UI.
   const renumber = new Map<number, number>();
-  return merged.map((faces) => faces.map((f) => {
-    const root = ids.find(f.track);
-    if (!renumber.has(root)) renumber.set(root, renumber.size + 1);
-    return { track: renumber.get(root)!, box: f.box };
-  }));
+  return merged.map((faces) =>
+    faces.map((f) => {
+      const root = ids.find(f.track);
+      if (!renumber.has(root)) renumber.set(root, renumber.size + 1);
+      return { track: renumber.get(root)!, box: f.box };
+    }),
+  );
 }
 
 /** trackOfflineFaces without the track ids: each frame's boxes. */
-export function trackOffline(dets: readonly (readonly Detection[])[], size: FrameSize, o: OfflineTrackOptions): Rect[][] {
+export function trackOffline(
+  dets: readonly (readonly Detection[])[],
+  size: FrameSize,
+  o: OfflineTrackOptions,
+): Rect[][] {
   return trackOfflineFaces(dets, size, o).map((faces) => faces.map((f) => f.box));
 }

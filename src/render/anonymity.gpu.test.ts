@@ -31,7 +31,16 @@ beforeAll(async () => {
   pass = new AnonymizePass(device);
   dir = mkdtempSync(join(tmpdir(), 'veil-anonymity-'));
   const small = join(dir, 'astronaut-128.png');
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', 'tests/fixtures/astronaut.jpg', '-vf', 'scale=128:128', small]);
+  const r = spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-i',
+    'tests/fixtures/astronaut.jpg',
+    '-vf',
+    'scale=128:128',
+    small,
+  ]);
   if (r.status !== 0) throw new Error(`ffmpeg could not downscale the fixture: ${String(r.stderr)}`);
   astronaut = readImageRgba(small);
 });
@@ -70,7 +79,10 @@ describe('anonymity on a real face', () => {
 });
 
 const present = existsSync(FACE_SET);
-if (!present) console.warn(`anonymity.test: real-face checks skipped, ${FACE_SET} not found (the shared face data sets are not checked out)`);
+if (!present)
+  console.warn(
+    `anonymity.test: real-face checks skipped, ${FACE_SET} not found (the shared face data sets are not checked out)`,
+  );
 /** The app's default mask scale (settings.ts). */
 const MASK_SCALE = 1.3;
 
@@ -90,25 +102,41 @@ describe.skipIf(!present)(`anonymity on real face crops${present ? '' : ` (skipp
     const size = fixedInput(BLAZEFACE_BACK_256)!;
     const raw = await model.runCpu(preprocessRef(img, crop, size, BLAZEFACE_BACK_256.format));
     const { threshold, nms: nmsOptions } = detectorDefaults(BLAZEFACE_BACK_256);
-    return nms(decodeOutputs(BLAZEFACE_BACK_256, raw, size, threshold).map((c) => candidateToDetection(c, crop)), nmsOptions);
+    return nms(
+      decodeOutputs(BLAZEFACE_BACK_256, raw, size, threshold).map((c) => candidateToDetection(c, crop)),
+      nmsOptions,
+    );
   }
 
   const found = (dets: Detection[], face: Rect) => dets.filter((d) => iou(d.box, face) > 0.2);
 
   /** Inside the face box, shrunk by a sixth a side: what must lose its detail. */
-  const inner = (r: Rect) => [r.x + r.w / 6, r.y + r.h / 6, r.x + (5 * r.w) / 6, r.y + (5 * r.h) / 6].map(Math.round) as [number, number, number, number];
+  const inner = (r: Rect) =>
+    [r.x + r.w / 6, r.y + r.h / 6, r.x + (5 * r.w) / 6, r.y + (5 * r.h) / 6].map(Math.round) as [
+      number,
+      number,
+      number,
+      number,
+    ];
 
-  it.each(['gaussian', 'strong'] as AnonymizeEffect[])('%s at the default strength: the detector no longer finds the face, detail drops 10x', async (effect) => {
-    for (const c of crops) {
-      expect(found(await detect(c.img), c.face), `${c.name}: found before`).toHaveLength(1);
-      const p = params({ effect, masks: c.faces.map((f) => maskFromBox(f, MASK_SCALE)) });
-      const out = await runGpu(device, pass, c.img, p);
-      expect(compare(out, anonymizeRef(c.img, p)).max).toBeLessThanOrEqual(1);
-      keep(`${effect}-${c.name.replace(/\W/g, '_')}.png`, out);
-      const after = found(await detect(out), c.face);
-      expect(after.map((d) => d.score.toFixed(2)), `${c.name}: found after ${effect}`).toEqual([]);
-      const energy = detailEnergy(out, ...inner(c.face)) / detailEnergy(c.img, ...inner(c.face));
-      expect(energy, `${c.name}: detail left`).toBeLessThan(0.1);
-    }
-  }, 60_000);
+  it.each(['gaussian', 'strong'] as AnonymizeEffect[])(
+    '%s at the default strength: the detector no longer finds the face, detail drops 10x',
+    async (effect) => {
+      for (const c of crops) {
+        expect(found(await detect(c.img), c.face), `${c.name}: found before`).toHaveLength(1);
+        const p = params({ effect, masks: c.faces.map((f) => maskFromBox(f, MASK_SCALE)) });
+        const out = await runGpu(device, pass, c.img, p);
+        expect(compare(out, anonymizeRef(c.img, p)).max).toBeLessThanOrEqual(1);
+        keep(`${effect}-${c.name.replace(/\W/g, '_')}.png`, out);
+        const after = found(await detect(out), c.face);
+        expect(
+          after.map((d) => d.score.toFixed(2)),
+          `${c.name}: found after ${effect}`,
+        ).toEqual([]);
+        const energy = detailEnergy(out, ...inner(c.face)) / detailEnergy(c.img, ...inner(c.face));
+        expect(energy, `${c.name}: detail left`).toBeLessThan(0.1);
+      }
+    },
+    60_000,
+  );
 });

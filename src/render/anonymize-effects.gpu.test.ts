@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../core/types';
-import { FaceFlag, planAnonymize, type AnonymizeEffect, type AnonymizeParams, type PlannedFace } from './anonymize-plan';
+import {
+  FaceFlag,
+  planAnonymize,
+  type AnonymizeEffect,
+  type AnonymizeParams,
+  type PlannedFace,
+} from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';
 import { compare, usePassFixture, params, randomImage, randomMasks, runGpu } from '../testing/anonymize-test-utils';
 import { coverage, maskDistance } from './mask-shape';
 
 const gpu = usePassFixture();
 
-const pixel = (img: RgbaImage, x: number, y: number) => Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4));
+const pixel = (img: RgbaImage, x: number, y: number) =>
+  Array.from(img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4));
 
 /** Pixels that the face covers fully (coverage 1) and no other face touches. */
 function solidPixels(f: PlannedFace, featherPx: number): [number, number][] {
@@ -20,8 +27,16 @@ function solidPixels(f: PlannedFace, featherPx: number): [number, number][] {
   return out;
 }
 
-const BORDER = [{ cx: 0, cy: 0, rx: 10, ry: 12 }, { cx: 66, cy: 30, rx: 9, ry: 20 }, { cx: 30, cy: 47.5, rx: 5, ry: 5 }];
-const OVERLAP = [{ cx: 25, cy: 24, rx: 6, ry: 8 }, { cx: 33, cy: 24, rx: 12, ry: 14 }, { cx: 40, cy: 20, rx: 3, ry: 3 }];
+const BORDER = [
+  { cx: 0, cy: 0, rx: 10, ry: 12 },
+  { cx: 66, cy: 30, rx: 9, ry: 20 },
+  { cx: 30, cy: 47.5, rx: 5, ry: 5 },
+];
+const OVERLAP = [
+  { cx: 25, cy: 24, rx: 6, ry: 8 },
+  { cx: 33, cy: 24, rx: 12, ry: 14 },
+  { cx: 40, cy: 20, rx: 3, ry: 3 },
+];
 
 describe.each(['mosaic', 'solid', 'strong'] as const)('the %s effect matches its twin', (effect: AnonymizeEffect) => {
   const fx = (over: Partial<AnonymizeParams>) => params({ effect, color: [200, 40, 90], ...over });
@@ -50,12 +65,28 @@ describe.each(['mosaic', 'solid', 'strong'] as const)('the %s effect matches its
   it('handles 1x1 and odd-sized frames, and faces too big for one kernel', async () => {
     await gpu.expectTwin(randomImage(1, 1, 26), fx({ masks: [{ cx: 0.5, cy: 0.5, rx: 0.4, ry: 0.4 }] }));
     await gpu.expectTwin(randomImage(3, 17, 27), fx({ masks: [{ cx: 1, cy: 8, rx: 2, ry: 6 }] }));
-    await gpu.expectTwin(randomImage(97, 61, 28), fx({ masks: [{ cx: 48, cy: 30, rx: 40, ry: 50 }, { cx: 20, cy: 20, rx: 6, ry: 7 }] }));
+    await gpu.expectTwin(
+      randomImage(97, 61, 28),
+      fx({
+        masks: [
+          { cx: 48, cy: 30, rx: 40, ry: 50 },
+          { cx: 20, cy: 20, rx: 6, ry: 7 },
+        ],
+      }),
+    );
   });
 
   it('leaves excluded faces sharp and fails closed to the same full-frame blur as the default', async () => {
     const img = randomImage(64, 48, 29);
-    const out = await gpu.expectTwin(img, fx({ masks: [{ cx: 20, cy: 20, rx: 8, ry: 10, excluded: true }, { cx: 45, cy: 28, rx: 7, ry: 9 }] }));
+    const out = await gpu.expectTwin(
+      img,
+      fx({
+        masks: [
+          { cx: 20, cy: 20, rx: 8, ry: 10, excluded: true },
+          { cx: 45, cy: 28, rx: 7, ry: 9 },
+        ],
+      }),
+    );
     expect(pixel(out, 20, 20)).toEqual(pixel(img, 20, 20));
     const full = await gpu.run(img, params({ fullFrame: true }));
     expect(compare(await gpu.run(img, fx({ fullFrame: true, transparent: true })), full).max).toBe(0);
@@ -70,7 +101,8 @@ describe('what each effect shows', () => {
     const p = params({ effect: 'solid', color: [12, 250.4, 300], masks: [face] });
     const out = await gpu.expectTwin(img, p);
     const plan = planAnonymize(80, 64, p);
-    for (const [x, y] of solidPixels(plan.faces[0], plan.featherPx)) expect(pixel(out, x, y)).toEqual([12, 250, 255, 255]);
+    for (const [x, y] of solidPixels(plan.faces[0], plan.featherPx))
+      expect(pixel(out, x, y)).toEqual([12, 250, 255, 255]);
   });
 
   it('mosaic: flat blocks, about ten across the mask at the default strength, fewer when stronger', async () => {
@@ -126,11 +158,13 @@ describe('what each effect shows', () => {
 
   it('strong blurs the mosaic: smoother than the mosaic, as smooth as the Gaussian', async () => {
     const img = randomImage(80, 64, 34);
-    const [mosaic, strong] = [await gpu.run(img, params({ effect: 'mosaic', masks: [face] })),
-      await gpu.run(img, params({ effect: 'strong', masks: [face] }))];
+    const [mosaic, strong] = [
+      await gpu.run(img, params({ effect: 'mosaic', masks: [face] })),
+      await gpu.run(img, params({ effect: 'strong', masks: [face] })),
+    ];
     const plan = planAnonymize(80, 64, params({ effect: 'strong', masks: [face] }));
-    const jumps = (o: RgbaImage) => solidPixels(plan.faces[0], 3)
-      .reduce((s, [x, y]) => s + Math.abs(pixel(o, x + 1, y)[1] - pixel(o, x, y)[1]), 0);
+    const jumps = (o: RgbaImage) =>
+      solidPixels(plan.faces[0], 3).reduce((s, [x, y]) => s + Math.abs(pixel(o, x + 1, y)[1] - pixel(o, x, y)[1]), 0);
     expect(jumps(strong) * 3).toBeLessThan(jumps(mosaic));
   });
 });
@@ -151,42 +185,59 @@ describe('long dispatches', () => {
 });
 
 describe('transparent overlay output', () => {
-  const masks = [{ cx: 30.3, cy: 22.6, rx: 9.2, ry: 12.1 }, { cx: 0, cy: 40, rx: 8, ry: 9 }, { cx: 36, cy: 24, rx: 5, ry: 5 }];
+  const masks = [
+    { cx: 30.3, cy: 22.6, rx: 9.2, ry: 12.1 },
+    { cx: 0, cy: 40, rx: 8, ry: 9 },
+    { cx: 36, cy: 24, rx: 5, ry: 5 },
+  ];
 
-  it.each(['gaussian', 'mosaic', 'solid', 'strong'] as const)('%s: clear outside, coverage as alpha, colour premultiplied', async (effect) => {
-    // An opaque frame, as a camera gives.
-    const img = randomImage(64, 48, 41);
-    for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
-    const p = params({ effect, transparent: true, color: [250, 128, 3], masks });
-    const out = await gpu.expectTwin(img, p);
-    const opaque = await gpu.run(img, { ...p, transparent: false });
-    const plan = planAnonymize(64, 48, p);
-    let feathered = 0;
-    for (let y = 0; y < 48; y++) {
-      for (let x = 0; x < 64; x++) {
-        const alpha = Math.max(0, ...plan.faces.filter((f) => f.flags & FaceFlag.blur)
-          .map((f) => coverage(maskDistance(f, x + 0.5, y + 0.5), plan.featherPx)));
-        const [r, g, b, a] = pixel(out, x, y);
-        expect(Math.abs(a - 255 * alpha)).toBeLessThanOrEqual(0.5);
-        expect(Math.max(r, g, b)).toBeLessThanOrEqual(a);
-        if (alpha === 1) expect(pixel(out, x, y)).toEqual(pixel(opaque, x, y));
-        if (alpha > 0 && alpha < 1) feathered++;
+  it.each(['gaussian', 'mosaic', 'solid', 'strong'] as const)(
+    '%s: clear outside, coverage as alpha, colour premultiplied',
+    async (effect) => {
+      // An opaque frame, as a camera gives.
+      const img = randomImage(64, 48, 41);
+      for (let i = 3; i < img.data.length; i += 4) img.data[i] = 255;
+      const p = params({ effect, transparent: true, color: [250, 128, 3], masks });
+      const out = await gpu.expectTwin(img, p);
+      const opaque = await gpu.run(img, { ...p, transparent: false });
+      const plan = planAnonymize(64, 48, p);
+      let feathered = 0;
+      for (let y = 0; y < 48; y++) {
+        for (let x = 0; x < 64; x++) {
+          const alpha = Math.max(
+            0,
+            ...plan.faces
+              .filter((f) => f.flags & FaceFlag.blur)
+              .map((f) => coverage(maskDistance(f, x + 0.5, y + 0.5), plan.featherPx)),
+          );
+          const [r, g, b, a] = pixel(out, x, y);
+          expect(Math.abs(a - 255 * alpha)).toBeLessThanOrEqual(0.5);
+          expect(Math.max(r, g, b)).toBeLessThanOrEqual(a);
+          if (alpha === 1) expect(pixel(out, x, y)).toEqual(pixel(opaque, x, y));
+          if (alpha > 0 && alpha < 1) feathered++;
+        }
       }
-    }
-    expect(feathered).toBeGreaterThan(20);
-  });
+      expect(feathered).toBeGreaterThan(20);
+    },
+  );
 
   it('clears the whole frame with no faces, and draws outlines opaque', async () => {
     const img = randomImage(33, 17, 42);
     const out = await gpu.expectTwin(img, params({ transparent: true }));
     expect(out.data.every((v) => v === 0)).toBe(true);
-    await gpu.expectTwin(img, params({ transparent: true, outlines: true, masks: [{ cx: 10, cy: 8, rx: 6, ry: 6, excluded: true }, masks[0]] }));
+    await gpu.expectTwin(
+      img,
+      params({ transparent: true, outlines: true, masks: [{ cx: 10, cy: 8, rx: 6, ry: 6, excluded: true }, masks[0]] }),
+    );
   });
 
   it('is opaque when failing closed: the whole frame covered', async () => {
     const img = randomImage(64, 48, 43);
     const out = await gpu.expectTwin(img, params({ transparent: true, fullFrame: true, masks }));
     expect(compare(out, await gpu.run(img, params({ fullFrame: true, masks }))).max).toBe(0);
-    expect(planAnonymize(64, 48, params({ transparent: true, masks: [{ cx: Number.NaN, cy: 1, rx: 1, ry: 1 }] })).transparent).toBe(false);
+    expect(
+      planAnonymize(64, 48, params({ transparent: true, masks: [{ cx: Number.NaN, cy: 1, rx: 1, ry: 1 }] }))
+        .transparent,
+    ).toBe(false);
   });
 });

@@ -14,12 +14,21 @@ describe('anonymize layouts', () => {
 
   it('reads the sRGB tables where the pass writes them: linear, then fixed', () => {
     const { linear, fixed } = srgbTables();
-    expect(structLayout(code, 'SrgbTables')).toEqual({ linear: 0, fixed: linear.byteLength, byteSize: linear.byteLength + fixed.byteLength });
+    expect(structLayout(code, 'SrgbTables')).toEqual({
+      linear: 0,
+      fixed: linear.byteLength,
+      byteSize: linear.byteLength + fixed.byteLength,
+    });
   });
 
   it('numbers effects and face flags as the WGSL does', () => {
-    const consts = (prefix: string) => Object.fromEntries([...code.matchAll(new RegExp(`const ${prefix}_(\\w+): u32 = (\\d+)u;`, 'g'))]
-      .map(([, name, value]) => [name.toLowerCase(), Number(value)]));
+    const consts = (prefix: string) =>
+      Object.fromEntries(
+        [...code.matchAll(new RegExp(`const ${prefix}_(\\w+): u32 = (\\d+)u;`, 'g'))].map(([, name, value]) => [
+          name.toLowerCase(),
+          Number(value),
+        ]),
+      );
     expect(consts('EFFECT')).toEqual(EffectCode);
     expect(consts('FLAG')).toEqual(FaceFlag);
   });
@@ -30,7 +39,16 @@ describe('anonymize layouts', () => {
   });
 
   it('packs each kernel at its face slot', () => {
-    const plan = planAnonymize(64, 48, params({ masks: [{ cx: 10, cy: 10, rx: 5, ry: 6 }, { cx: 40, cy: 30, rx: 8, ry: 8 }] }));
+    const plan = planAnonymize(
+      64,
+      48,
+      params({
+        masks: [
+          { cx: 10, cy: 10, rx: 5, ry: 6 },
+          { cx: 40, cy: 30, rx: 8, ry: 8 },
+        ],
+      }),
+    );
     const { faces, weights } = packFaces(plan);
     const v = new DataView(faces);
     expect(faces.byteLength).toBe(2 * ANONYMIZE_FACE.byteSize);

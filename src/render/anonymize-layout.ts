@@ -3,14 +3,39 @@ import { srgbTables } from './srgb';
 
 /** Byte offsets of `struct Params` in anonymize.wgsl (anonymize-layout.gpu.test.ts checks them against the WGSL). */
 export const ANONYMIZE_PARAMS = {
-  color: 0, extent: 16, size: 24, coarseSize: 32, count: 40, factor: 44, feather: 48, level: 52,
-  tileBase: 56, tileCount: 60, effect: 64, transparent: 68, blockThreads: 72, byteSize: 80,
+  color: 0,
+  extent: 16,
+  size: 24,
+  coarseSize: 32,
+  count: 40,
+  factor: 44,
+  feather: 48,
+  level: 52,
+  tileBase: 56,
+  tileCount: 60,
+  effect: 64,
+  transparent: 68,
+  blockThreads: 72,
+  byteSize: 80,
 } as const;
 
 /** Byte offsets of `struct Face` in anonymize.wgsl. */
 export const ANONYMIZE_FACE = {
-  center: 0, radii: 8, rect: 16, support: 32, vrect: 48, blockOrigin: 64, blockCount: 72,
-  sigma: 80, radius: 84, kernel: 88, flags: 92, blockSize: 96, blockBase: 100, blockLanes: 104, threadBase: 108,
+  center: 0,
+  radii: 8,
+  rect: 16,
+  support: 32,
+  vrect: 48,
+  blockOrigin: 64,
+  blockCount: 72,
+  sigma: 80,
+  radius: 84,
+  kernel: 88,
+  flags: 92,
+  blockSize: 96,
+  blockBase: 100,
+  blockLanes: 104,
+  threadBase: 108,
   byteSize: 112,
 } as const;
 

@@ -23,16 +23,32 @@ describe('AnonymizePass matches anonymizeRef', () => {
   it('blurs a box mask', async () => {
     await gpu.expectTwin(randomImage(64, 48, 3), params({ shape: 'box', masks: [{ cx: 20, cy: 30, rx: 8.5, ry: 6 }] }));
     // A strip along the border (an unseen edge) beside an ellipse.
-    await gpu.expectTwin(randomImage(64, 48, 3), params({ masks: [{ cx: 20, cy: 30, rx: 8.5, ry: 6 }, { cx: 60, cy: 24, rx: 4, ry: 24, box: true }] }));
+    await gpu.expectTwin(
+      randomImage(64, 48, 3),
+      params({
+        masks: [
+          { cx: 20, cy: 30, rx: 8.5, ry: 6 },
+          { cx: 60, cy: 24, rx: 4, ry: 24, box: true },
+        ],
+      }),
+    );
   });
 
   it('takes the strongest blur where faces overlap', async () => {
-    const masks = [{ cx: 25, cy: 24, rx: 6, ry: 8 }, { cx: 33, cy: 24, rx: 12, ry: 14 }, { cx: 40, cy: 20, rx: 3, ry: 3 }];
+    const masks = [
+      { cx: 25, cy: 24, rx: 6, ry: 8 },
+      { cx: 33, cy: 24, rx: 12, ry: 14 },
+      { cx: 40, cy: 20, rx: 3, ry: 3 },
+    ];
     await gpu.expectTwin(randomImage(64, 48, 4), params({ masks }));
   });
 
   it('clamps to the edge for masks touching and exceeding the frame', async () => {
-    const masks = [{ cx: 0, cy: 0, rx: 10, ry: 12 }, { cx: 66, cy: 30, rx: 9, ry: 20 }, { cx: 30, cy: 47.5, rx: 5, ry: 5 }];
+    const masks = [
+      { cx: 0, cy: 0, rx: 10, ry: 12 },
+      { cx: 66, cy: 30, rx: 9, ry: 20 },
+      { cx: 30, cy: 47.5, rx: 5, ry: 5 },
+    ];
     await gpu.expectTwin(randomImage(64, 48, 5), params({ masks }));
     await gpu.expectTwin(randomImage(64, 48, 5), params({ masks, shape: 'box' }));
   });
@@ -50,14 +66,22 @@ describe('AnonymizePass matches anonymizeRef', () => {
   });
 
   it('blurs faces too big for one kernel on the coarse grid', async () => {
-    const masks = [{ cx: 48, cy: 30, rx: 40, ry: 50 }, { cx: 20, cy: 20, rx: 6, ry: 7 }];
+    const masks = [
+      { cx: 48, cy: 30, rx: 40, ry: 50 },
+      { cx: 20, cy: 20, rx: 6, ry: 7 },
+    ];
     const plan = planAnonymize(97, 61, params({ masks }));
     expect(plan.faces.map((f) => (f.flags & FaceFlag.coarse) !== 0)).toEqual([true, false]);
     await gpu.expectTwin(randomImage(97, 61, 13), params({ masks }));
   });
 
   it('anonymizes the full frame, odd-sized too', async () => {
-    for (const [w, h] of [[64, 48], [97, 61], [40, 7], [300, 130]]) {
+    for (const [w, h] of [
+      [64, 48],
+      [97, 61],
+      [40, 7],
+      [300, 130],
+    ]) {
       const img = randomImage(w, h, w);
       const out = await gpu.expectTwin(img, params({ fullFrame: true, masks: randomMasks(3, w, h, h) }));
       expect(compare(out, img).max).toBeGreaterThan(50);
@@ -78,14 +102,26 @@ describe('AnonymizePass matches anonymizeRef', () => {
   it('fails closed to the full frame on masks it cannot trust', async () => {
     const img = randomImage(64, 48, 15);
     const full = await gpu.run(img, params({ fullFrame: true }));
-    for (const masks of [[{ cx: Number.NaN, cy: 3, rx: 4, ry: 4 }], [{ cx: 3, cy: 3, rx: -4, ry: 4 }], randomMasks(65, 64, 48, 16)]) {
+    for (const masks of [
+      [{ cx: Number.NaN, cy: 3, rx: 4, ry: 4 }],
+      [{ cx: 3, cy: 3, rx: -4, ry: 4 }],
+      randomMasks(65, 64, 48, 16),
+    ]) {
       expect(compare(await gpu.run(img, params({ masks })), full).max).toBe(0);
     }
   });
 
   it('reuses its bind groups while the textures stay the same', async () => {
-    const src = gpu.device.createTexture({ size: [32, 24], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING });
-    const dst = gpu.device.createTexture({ size: [32, 24], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING });
+    const src = gpu.device.createTexture({
+      size: [32, 24],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.TEXTURE_BINDING,
+    });
+    const dst = gpu.device.createTexture({
+      size: [32, 24],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.STORAGE_BINDING,
+    });
     const local = new AnonymizePass(gpu.device);
     const frame = (p: AnonymizeParams) => {
       const encoder = gpu.device.createCommandEncoder();
@@ -109,8 +145,16 @@ describe('AnonymizePass matches anonymizeRef', () => {
   });
 
   it('rejects textures it cannot use', () => {
-    const src = gpu.device.createTexture({ size: [8, 8], format: 'rgba8unorm', usage: GPUTextureUsage.TEXTURE_BINDING });
-    const dst = gpu.device.createTexture({ size: [8, 4], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING });
+    const src = gpu.device.createTexture({
+      size: [8, 8],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.TEXTURE_BINDING,
+    });
+    const dst = gpu.device.createTexture({
+      size: [8, 4],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.STORAGE_BINDING,
+    });
     expect(() => gpu.pass.encode(gpu.device.createCommandEncoder(), src, dst, params())).toThrow(/dst is 8x4, src 8x8/);
     src.destroy();
     dst.destroy();

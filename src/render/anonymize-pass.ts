@@ -1,8 +1,21 @@
 import code from './anonymize.wgsl?raw';
 import {
-  DEFAULT_MAX_FACES, FULL_FRAME_CELLS, MAX_RADIUS, planAnonymize, type AnonymizeParams, type AnonymizePlan, type PlanSpans,
+  DEFAULT_MAX_FACES,
+  FULL_FRAME_CELLS,
+  MAX_RADIUS,
+  planAnonymize,
+  type AnonymizeParams,
+  type AnonymizePlan,
+  type PlanSpans,
 } from './anonymize-plan';
-import { ANONYMIZE_FACE, ANONYMIZE_PARAMS, KERNEL_STRIDE, packFaces, writeParams, type PassParams } from './anonymize-layout';
+import {
+  ANONYMIZE_FACE,
+  ANONYMIZE_PARAMS,
+  KERNEL_STRIDE,
+  packFaces,
+  writeParams,
+  type PassParams,
+} from './anonymize-layout';
 import { TILE, TileLister, dispatchSize, tileBits } from './anonymize-tiles';
 import { OUTLINE_PX, SOLID_MARGIN_PX } from './mask-shape';
 import { srgbTables } from './srgb';
@@ -48,12 +61,30 @@ const STAGES = {
   copy: { entry: 'copy', shared: [PARAMS, COVERED], dispatch: { kind: 'frame' } },
   mosaicBlocks: { entry: 'mosaic_blocks', shared: [PARAMS, FACES, BLOCK_SUMS, SRGB], dispatch: { kind: 'blocks' } },
   fill: { entry: 'fill', shared: [PARAMS, FACES, TILES, BLOCKS], dispatch: { kind: 'tiles', spans: 'fill' } },
-  downsample: { entry: 'downsample', shared: [PARAMS, TILES, SRGB], dispatch: { kind: 'tiles', spans: 'coarseDown', cells: true } },
-  coarseH: { entry: 'blur_h', shared: [PARAMS, FACES, WEIGHTS, TILES, SRGB], dispatch: { kind: 'tiles', spans: 'coarseH', cells: true } },
-  coarseV: { entry: 'blur_v', shared: [PARAMS, FACES, WEIGHTS, TILES, SRGB], dispatch: { kind: 'tiles', spans: 'coarseV', cells: true } },
-  directH: { entry: 'blur_h', shared: [PARAMS, FACES, WEIGHTS, TILES, SRGB], dispatch: { kind: 'tiles', spans: 'directH' } },
+  downsample: {
+    entry: 'downsample',
+    shared: [PARAMS, TILES, SRGB],
+    dispatch: { kind: 'tiles', spans: 'coarseDown', cells: true },
+  },
+  coarseH: {
+    entry: 'blur_h',
+    shared: [PARAMS, FACES, WEIGHTS, TILES, SRGB],
+    dispatch: { kind: 'tiles', spans: 'coarseH', cells: true },
+  },
+  coarseV: {
+    entry: 'blur_v',
+    shared: [PARAMS, FACES, WEIGHTS, TILES, SRGB],
+    dispatch: { kind: 'tiles', spans: 'coarseV', cells: true },
+  },
+  directH: {
+    entry: 'blur_h',
+    shared: [PARAMS, FACES, WEIGHTS, TILES, SRGB],
+    dispatch: { kind: 'tiles', spans: 'directH' },
+  },
   composite: {
-    entry: 'composite', shared: [PARAMS, FACES, WEIGHTS, TILES, BLOCKS, SRGB], dispatch: { kind: 'tiles', spans: 'composite' },
+    entry: 'composite',
+    shared: [PARAMS, FACES, WEIGHTS, TILES, BLOCKS, SRGB],
+    dispatch: { kind: 'tiles', spans: 'composite' },
   },
   fullFrame: { entry: 'full_frame', shared: [PARAMS], dispatch: { kind: 'full' } },
   outlines: { entry: 'draw_outlines', shared: [PARAMS, FACES, TILES], dispatch: { kind: 'tiles', spans: 'outlines' } },
@@ -121,7 +152,10 @@ export class AnonymizePass {
   constructor(device: GPUDevice, opts: { maxFaces?: number; maxWorkgroupsPerDimension?: number } = {}) {
     this.#device = device;
     this.maxFaces = Math.max(1, Math.floor(opts.maxFaces ?? DEFAULT_MAX_FACES));
-    this.#foldAt = Math.max(1, Math.min(device.limits.maxComputeWorkgroupsPerDimension, opts.maxWorkgroupsPerDimension ?? Infinity));
+    this.#foldAt = Math.max(
+      1,
+      Math.min(device.limits.maxComputeWorkgroupsPerDimension, opts.maxWorkgroupsPerDimension ?? Infinity),
+    );
     const module = device.createShaderModule({ label: 'anonymize', code });
     const constants = { WG, MAX_RADIUS, SOLID_MARGIN: SOLID_MARGIN_PX, OUTLINE_PX, FULL_BLOCK };
     const byEntry = new Map<string, GPUComputePipeline>();
@@ -129,7 +163,9 @@ export class AnonymizePass {
       let pipeline = byEntry.get(entry);
       if (!pipeline) {
         pipeline = device.createComputePipeline({
-          label: `anonymize-${entry}`, layout: 'auto', compute: { module, entryPoint: entry, constants },
+          label: `anonymize-${entry}`,
+          layout: 'auto',
+          compute: { module, entryPoint: entry, constants },
         });
         byEntry.set(entry, pipeline);
       }
@@ -139,7 +175,9 @@ export class AnonymizePass {
     this.#paramsStride = Math.max(ANONYMIZE_PARAMS.byteSize, device.limits.minUniformBufferOffsetAlignment);
     this.#paramsData = new ArrayBuffer(this.#paramsStride * STAGE_NAMES.length);
     this.#params = device.createBuffer({
-      label: 'anonymize-params', size: this.#paramsData.byteLength, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+      label: 'anonymize-params',
+      size: this.#paramsData.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
     // One more slot than maxFaces: full-frame mode adds its own cover face.
     const capacity = this.maxFaces + 1;
@@ -149,7 +187,11 @@ export class AnonymizePass {
     this.#srgb = this.#storage('srgb', linear.byteLength + fixed.byteLength);
     device.queue.writeBuffer(this.#srgb, 0, linear);
     device.queue.writeBuffer(this.#srgb, linear.byteLength, fixed);
-    this.#growable = { tiles: this.#storage('tiles', 4096), blocks: this.#storage('blocks', 4096), covered: this.#storage('covered', 256) };
+    this.#growable = {
+      tiles: this.#storage('tiles', 4096),
+      blocks: this.#storage('blocks', 4096),
+      covered: this.#storage('covered', 256),
+    };
   }
 
   /**
@@ -179,8 +221,13 @@ export class AnonymizePass {
     });
     this.#grow('tiles', tileTotal * 4);
     this.#grow('blocks', plan.blockTotal * 16);
-    const covering = plan.fullFrame ? null : tileBits(lists[STAGE_NAMES.filter((s) => STAGES[s].dispatch.kind === 'tiles')
-      .indexOf('composite')], width, height);
+    const covering = plan.fullFrame
+      ? null
+      : tileBits(
+          lists[STAGE_NAMES.filter((s) => STAGES[s].dispatch.kind === 'tiles').indexOf('composite')],
+          width,
+          height,
+        );
     if (covering) this.#grow('covered', covering.byteLength);
 
     const groups = this.#bindGroups(src, dst, plan.effect === 'strong');
@@ -230,7 +277,9 @@ export class AnonymizePass {
 
   #storage(label: string, size: number): GPUBuffer {
     return this.#device.createBuffer({
-      label: `anonymize-${label}`, size: Math.max(16, size), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      label: `anonymize-${label}`,
+      size: Math.max(16, size),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
     });
   }
 
@@ -250,17 +299,25 @@ export class AnonymizePass {
     if (this.#shared) return this.#shared;
     const { tiles, blocks, covered } = this.#growable;
     const buffers: Record<number, GPUBufferBinding> = {
-      [PARAMS]: { buffer: this.#params, size: ANONYMIZE_PARAMS.byteSize }, [FACES]: { buffer: this.#faces },
-      [WEIGHTS]: { buffer: this.#weights }, [TILES]: { buffer: tiles }, [BLOCKS]: { buffer: blocks },
-      [BLOCK_SUMS]: { buffer: blocks }, [COVERED]: { buffer: covered }, [SRGB]: { buffer: this.#srgb },
+      [PARAMS]: { buffer: this.#params, size: ANONYMIZE_PARAMS.byteSize },
+      [FACES]: { buffer: this.#faces },
+      [WEIGHTS]: { buffer: this.#weights },
+      [TILES]: { buffer: tiles },
+      [BLOCKS]: { buffer: blocks },
+      [BLOCK_SUMS]: { buffer: blocks },
+      [COVERED]: { buffer: covered },
+      [SRGB]: { buffer: this.#srgb },
     };
-    this.#shared = mapStages((stage, spec, i) => this.#device.createBindGroup({
-      label: `anonymize-${stage}`,
-      layout: this.#pipelines[stage].getBindGroupLayout(0),
-      entries: spec.shared.map((binding) => ({
-        binding, resource: binding === PARAMS ? { ...buffers[PARAMS], offset: i * this.#paramsStride } : buffers[binding],
-      })),
-    }));
+    this.#shared = mapStages((stage, spec, i) =>
+      this.#device.createBindGroup({
+        label: `anonymize-${stage}`,
+        layout: this.#pipelines[stage].getBindGroupLayout(0),
+        entries: spec.shared.map((binding) => ({
+          binding,
+          resource: binding === PARAMS ? { ...buffers[PARAMS], offset: i * this.#paramsStride } : buffers[binding],
+        })),
+      }),
+    );
     return this.#shared;
   }
 
@@ -315,13 +372,18 @@ export class AnonymizePass {
     return this.#device.createBindGroup({
       label: `anonymize-${stage}-textures`,
       layout: this.#pipelines[stage].getBindGroupLayout(1),
-      entries: Object.entries(bound).map(([binding, tex]) => ({ binding: Number(binding), resource: tex.createView() })),
+      entries: Object.entries(bound).map(([binding, tex]) => ({
+        binding: Number(binding),
+        resource: tex.createView(),
+      })),
     });
   }
 
   #texture(label: string, width: number, height: number): GPUTexture {
     return this.#device.createTexture({
-      label: `anonymize-${label}`, size: [width, height], format: 'rgba8unorm',
+      label: `anonymize-${label}`,
+      size: [width, height],
+      format: 'rgba8unorm',
       usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.TEXTURE_BINDING,
     });
   }
@@ -332,8 +394,14 @@ export class AnonymizePass {
     const finest = Math.min(2, Math.max(1, Math.ceil(Math.min(width, height) / FULL_FRAME_CELLS)));
     const cw = Math.ceil(width / finest);
     const ch = Math.ceil(height / finest);
-    return ([['rows', width, height], ['cells', cw, ch], ['cell-rows', cw, ch], ['cells-blurred', cw, ch]] as const)
-      .map(([label, w, h]) => this.#texture(label, w, h));
+    return (
+      [
+        ['rows', width, height],
+        ['cells', cw, ch],
+        ['cell-rows', cw, ch],
+        ['cells-blurred', cw, ch],
+      ] as const
+    ).map(([label, w, h]) => this.#texture(label, w, h));
   }
 }
 
@@ -345,10 +413,14 @@ function mapStages<T>(fn: (stage: Stage, spec: StageSpec, index: number) => T): 
 function workgroups(d: Dispatch, plan: AnonymizePlan, pass: PassParams, foldAt: number): [number, number] | null {
   const per = (n: number) => [Math.ceil(plan.width / n), Math.ceil(plan.height / n)] as [number, number];
   switch (d.kind) {
-    case 'frame': return plan.fullFrame ? null : per(WG);
-    case 'full': return plan.fullFrame ? per(WG * Math.min(FULL_BLOCK, plan.factor)) : null;
-    case 'blocks': return plan.blockThreads ? dispatchSize(Math.ceil(plan.blockThreads / (WG * WG)), foldAt) : null;
-    case 'tiles': return pass.tileCount ? dispatchSize(pass.tileCount, foldAt) : null;
+    case 'frame':
+      return plan.fullFrame ? null : per(WG);
+    case 'full':
+      return plan.fullFrame ? per(WG * Math.min(FULL_BLOCK, plan.factor)) : null;
+    case 'blocks':
+      return plan.blockThreads ? dispatchSize(Math.ceil(plan.blockThreads / (WG * WG)), foldAt) : null;
+    case 'tiles':
+      return pass.tileCount ? dispatchSize(pass.tileCount, foldAt) : null;
   }
 }
 
@@ -358,7 +430,8 @@ function checkTextures(src: GPUTexture, dst: GPUTexture): void {
     !(src.usage & GPUTextureUsage.TEXTURE_BINDING) && 'src lacks TEXTURE_BINDING usage',
     dst.format !== 'rgba8unorm' && `dst is ${dst.format}, not rgba8unorm`,
     !(dst.usage & GPUTextureUsage.STORAGE_BINDING) && 'dst lacks STORAGE_BINDING usage',
-    (src.width !== dst.width || src.height !== dst.height) && `dst is ${dst.width}x${dst.height}, src ${src.width}x${src.height}`,
+    (src.width !== dst.width || src.height !== dst.height) &&
+      `dst is ${dst.width}x${dst.height}, src ${src.width}x${src.height}`,
     src === dst && 'src and dst are the same texture',
   ].filter((x): x is string => typeof x === 'string');
   if (problems.length) throw new TypeError(`anonymize: ${problems.join('; ')}`);

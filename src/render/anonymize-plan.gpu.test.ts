@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  FULL_FRAME_SIGMA, FaceFlag, MAX_RADIUS, gaussianHalfKernel, mosaicBlocksAcross, mosaicBlockSize, planAnonymize, sigmaForFace,
+  FULL_FRAME_SIGMA,
+  FaceFlag,
+  MAX_RADIUS,
+  gaussianHalfKernel,
+  mosaicBlocksAcross,
+  mosaicBlockSize,
+  planAnonymize,
+  sigmaForFace,
 } from './anonymize-plan';
 import { TileLister } from './anonymize-tiles';
 import { inSpan } from './span';
@@ -47,7 +54,10 @@ describe('planAnonymize', () => {
   });
 
   it('moves faces too big for MAX_RADIUS to a coarse grid, keeping their sigma', () => {
-    const masks = [{ cx: 900, cy: 500, rx: 300, ry: 400 }, { cx: 100, cy: 100, rx: 8, ry: 8 }];
+    const masks = [
+      { cx: 900, cy: 500, rx: 300, ry: 400 },
+      { cx: 100, cy: 100, rx: 8, ry: 8 },
+    ];
     const plan = planAnonymize(1920, 1080, params({ masks }));
     const [big, small] = plan.faces;
     expect(big.flags & FaceFlag.coarse).toBe(FaceFlag.coarse);
@@ -64,20 +74,33 @@ describe('planAnonymize', () => {
   });
 
   it('never blurs excluded faces but always outlines them', () => {
-    const masks = [{ cx: 20, cy: 20, rx: 5, ry: 5, excluded: true }, { cx: 40, cy: 20, rx: 5, ry: 5 }];
+    const masks = [
+      { cx: 20, cy: 20, rx: 5, ry: 5, excluded: true },
+      { cx: 40, cy: 20, rx: 5, ry: 5 },
+    ];
     const plan = planAnonymize(64, 48, params({ masks }));
-    expect(plan.faces.map((f) => f.flags & (FaceFlag.blur | FaceFlag.outline))).toEqual([FaceFlag.outline, FaceFlag.blur]);
+    expect(plan.faces.map((f) => f.flags & (FaceFlag.blur | FaceFlag.outline))).toEqual([
+      FaceFlag.outline,
+      FaceFlag.blur,
+    ]);
   });
 
   it('draws a mask marked box as a box among ellipses (a region, not a face)', () => {
-    const masks = [{ cx: 20, cy: 20, rx: 5, ry: 5 }, { cx: 60, cy: 24, rx: 4, ry: 24, box: true }];
+    const masks = [
+      { cx: 20, cy: 20, rx: 5, ry: 5 },
+      { cx: 60, cy: 24, rx: 4, ry: 24, box: true },
+    ];
     const plan = planAnonymize(64, 48, params({ masks }));
     expect(plan.faces.map((f) => f.box)).toEqual([false, true]);
     expect(plan.faces.map((f) => f.flags & FaceFlag.box)).toEqual([0, FaceFlag.box]);
   });
 
   it('in full-frame mode covers the frame with one coarse face and only outlines the rest', () => {
-    const plan = planAnonymize(1280, 720, params({ fullFrame: true, outlines: true, masks: [{ cx: 20, cy: 20, rx: 5, ry: 5 }] }));
+    const plan = planAnonymize(
+      1280,
+      720,
+      params({ fullFrame: true, outlines: true, masks: [{ cx: 20, cy: 20, rx: 5, ry: 5 }] }),
+    );
     expect(plan.factor).toBe(45);
     expect([plan.coarseWidth, plan.coarseHeight]).toEqual([29, 16]);
     const [cover, outlined] = plan.faces;
@@ -116,7 +139,11 @@ describe('mosaic blocks', () => {
   });
 
   it('anchor a block corner at the rounded centre and cover the rect', () => {
-    const plan = planAnonymize(640, 480, params({ effect: 'mosaic', masks: [{ cx: 100.4, cy: 99.6, rx: 30, ry: 40 }] }));
+    const plan = planAnonymize(
+      640,
+      480,
+      params({ effect: 'mosaic', masks: [{ cx: 100.4, cy: 99.6, rx: 30, ry: 40 }] }),
+    );
     const [f] = plan.faces;
     expect(f.block).toBe(8);
     expect((100 - f.blockOrigin[0]) % 8).toBe(0);
@@ -132,12 +159,18 @@ describe('mosaic blocks', () => {
   });
 
   it('for "strong", cover everything the blur reads, which fill paints first', () => {
-    const masks = [{ cx: 100, cy: 100, rx: 10, ry: 14 }, { cx: 400, cy: 300, rx: 120, ry: 150 }];
+    const masks = [
+      { cx: 100, cy: 100, rx: 10, ry: 14 },
+      { cx: 400, cy: 300, rx: 120, ry: 150 },
+    ];
     const plan = planAnonymize(640, 480, params({ effect: 'strong', masks }));
     expect(plan.spans.fill).toHaveLength(2);
     plan.faces.forEach((f, i) => {
       const s = plan.spans.fill[i];
-      for (const [x, y] of [[s[0], s[1]], [s[2], s[3]]]) {
+      for (const [x, y] of [
+        [s[0], s[1]],
+        [s[2], s[3]],
+      ]) {
         expect(x - f.blockOrigin[0]).toBeGreaterThanOrEqual(0);
         expect(Math.floor((x - f.blockOrigin[0]) / f.block)).toBeLessThan(f.blockCount[0]);
         expect(Math.floor((y - f.blockOrigin[1]) / f.block)).toBeLessThan(f.blockCount[1]);
@@ -145,7 +178,12 @@ describe('mosaic blocks', () => {
     });
     // The small face blurs at full resolution and reads its radius around its rect; the big one, on cells.
     const [small, big] = plan.faces;
-    expect(plan.spans.fill[0]).toEqual([small.rect[0] - small.radius, small.rect[1] - small.radius, small.rect[2] + small.radius, small.rect[3] + small.radius]);
+    expect(plan.spans.fill[0]).toEqual([
+      small.rect[0] - small.radius,
+      small.rect[1] - small.radius,
+      small.rect[2] + small.radius,
+      small.rect[3] + small.radius,
+    ]);
     expect(big.flags & FaceFlag.coarse).toBe(FaceFlag.coarse);
     const [c0, , c2] = plan.spans.coarseDown[0];
     expect(plan.spans.fill[1][0]).toBe(c0 * plan.factor);
@@ -157,11 +195,17 @@ describe('effects and colours', () => {
   const mask = { cx: 20, cy: 20, rx: 5, ry: 5 };
 
   it('take anything unknown for the default Gaussian, and clamp and round colours', () => {
-    const plan = planAnonymize(64, 48, params({ effect: 'pixelate' as never, color: [-5, 127.5, Number.NaN], masks: [mask] }));
+    const plan = planAnonymize(
+      64,
+      48,
+      params({ effect: 'pixelate' as never, color: [-5, 127.5, Number.NaN], masks: [mask] }),
+    );
     expect(plan.effect).toBe('gaussian');
     expect(plan.color).toEqual([0, 128, 0]);
     expect(planAnonymize(64, 48, params({ masks: [mask] })).color).toEqual([0, 0, 0]);
-    expect(planAnonymize(64, 48, params({ effect: 'solid', color: [300, 1, 2], masks: [mask] })).color).toEqual([255, 1, 2]);
+    expect(planAnonymize(64, 48, params({ effect: 'solid', color: [300, 1, 2], masks: [mask] })).color).toEqual([
+      255, 1, 2,
+    ]);
   });
 
   it('fail closed to the opaque full-frame blur, whatever the effect', () => {
@@ -172,18 +216,25 @@ describe('effects and colours', () => {
 });
 
 describe('work follows the faces', () => {
-  const masks = [{ cx: 60, cy: 60, rx: 30, ry: 40 }, { cx: 1860, cy: 1020, rx: 30, ry: 40 }, { cx: 960, cy: 540, rx: 45, ry: 60 },
-    { cx: 1800, cy: 80, rx: 20, ry: 26 }];
-  it.each(['gaussian', 'mosaic', 'solid', 'strong'] as const)('%s: four faces spread over 1080p cost their own tiles', (effect) => {
-    const plan = planAnonymize(1920, 1080, params({ effect, masks }));
-    const lister = new TileLister();
-    const frameTiles = 240 * 135;
-    const composite = lister.list(plan.spans.composite, 1920, 1080).length;
-    const direct = lister.list(plan.spans.directH, 1920, 1080).length;
-    const fill = lister.list(plan.spans.fill, 1920, 1080).length;
-    // Each face's pixels lie in its own spans.
-    plan.faces.forEach((f, i) => expect(inSpan(plan.spans.composite[i], f.cx, f.cy)).toBe(true));
-    expect(composite).toBeLessThan(frameTiles * 0.03);
-    expect(direct + fill).toBeLessThan(frameTiles * 0.08);
-  });
+  const masks = [
+    { cx: 60, cy: 60, rx: 30, ry: 40 },
+    { cx: 1860, cy: 1020, rx: 30, ry: 40 },
+    { cx: 960, cy: 540, rx: 45, ry: 60 },
+    { cx: 1800, cy: 80, rx: 20, ry: 26 },
+  ];
+  it.each(['gaussian', 'mosaic', 'solid', 'strong'] as const)(
+    '%s: four faces spread over 1080p cost their own tiles',
+    (effect) => {
+      const plan = planAnonymize(1920, 1080, params({ effect, masks }));
+      const lister = new TileLister();
+      const frameTiles = 240 * 135;
+      const composite = lister.list(plan.spans.composite, 1920, 1080).length;
+      const direct = lister.list(plan.spans.directH, 1920, 1080).length;
+      const fill = lister.list(plan.spans.fill, 1920, 1080).length;
+      // Each face's pixels lie in its own spans.
+      plan.faces.forEach((f, i) => expect(inSpan(plan.spans.composite[i], f.cx, f.cy)).toBe(true));
+      expect(composite).toBeLessThan(frameTiles * 0.03);
+      expect(direct + fill).toBeLessThan(frameTiles * 0.08);
+    },
+  );
 });

@@ -196,8 +196,11 @@ function maskRect(m: MaskShape, featherPx: number, width: number, height: number
   // Pixel x has its centre at x + 0.5; coverage vanishes beyond r + margin + feather.
   const ex = m.rx + SOLID_MARGIN_PX + featherPx;
   const ey = m.ry + SOLID_MARGIN_PX + featherPx;
-  return clampSpan([Math.floor(m.cx - ex - 0.5), Math.floor(m.cy - ey - 0.5),
-    Math.ceil(m.cx + ex - 0.5), Math.ceil(m.cy + ey - 0.5)], width, height);
+  return clampSpan(
+    [Math.floor(m.cx - ex - 0.5), Math.floor(m.cy - ey - 0.5), Math.ceil(m.cx + ex - 0.5), Math.ceil(m.cy + ey - 0.5)],
+    width,
+    height,
+  );
 }
 
 interface Draft extends MaskShape {
@@ -206,7 +209,14 @@ interface Draft extends MaskShape {
   rect: Span;
 }
 
-const NO_BLOCKS = { block: 0, blockOrigin: [0, 0], blockCount: [0, 0], blockBase: 0, blockLanes: 0, threadBase: 0 } as const;
+const NO_BLOCKS = {
+  block: 0,
+  blockOrigin: [0, 0],
+  blockCount: [0, 0],
+  blockBase: 0,
+  blockLanes: 0,
+  threadBase: 0,
+} as const;
 /** Most threads a mosaic block gets: one per row, up to a workgroup. */
 const MAX_BLOCK_LANES = 64;
 
@@ -215,9 +225,15 @@ const MAX_BLOCK_LANES = 64;
  * unanonymized (non-finite or negative geometry, more masks than the GPU buffer holds) becomes full-frame
  * anonymization.
  */
-export function planAnonymize(width: number, height: number, p: AnonymizeParams, maxFaces = DEFAULT_MAX_FACES): AnonymizePlan {
-  const featherPx = Math.fround(Number.isFinite(p.featherPx)
-    ? Math.min(Math.max(p.featherPx, 0), MAX_FEATHER_PX) : DEFAULT_FEATHER_PX);
+export function planAnonymize(
+  width: number,
+  height: number,
+  p: AnonymizeParams,
+  maxFaces = DEFAULT_MAX_FACES,
+): AnonymizePlan {
+  const featherPx = Math.fround(
+    Number.isFinite(p.featherPx) ? Math.min(Math.max(p.featherPx, 0), MAX_FEATHER_PX) : DEFAULT_FEATHER_PX,
+  );
   const valid = p.masks.filter(isValidMask);
   const fullFrame = p.fullFrame || valid.length !== p.masks.length || p.masks.length > maxFaces;
   const effect = fullFrame ? 'gaussian' : effectOf(p.effect);
@@ -226,11 +242,19 @@ export function planAnonymize(width: number, height: number, p: AnonymizeParams,
   for (const m of valid.slice(0, maxFaces)) {
     const box = p.shape === 'box' || m.box === true;
     // f32 geometry, so the twin and the GPU see the same mask.
-    const shape = { cx: Math.fround(m.cx), cy: Math.fround(m.cy), rx: Math.fround(Math.max(m.rx, MIN_RADIUS_PX)),
-      ry: Math.fround(Math.max(m.ry, MIN_RADIUS_PX)), box };
+    const shape = {
+      cx: Math.fround(m.cx),
+      cy: Math.fround(m.cy),
+      rx: Math.fround(Math.max(m.rx, MIN_RADIUS_PX)),
+      ry: Math.fround(Math.max(m.ry, MIN_RADIUS_PX)),
+      box,
+    };
     const blur = !fullFrame && !m.excluded;
-    const flags = (blur ? FaceFlag.blur : 0) | (m.excluded || p.outlines ? FaceFlag.outline : 0)
-      | (m.excluded ? FaceFlag.excluded : 0) | (box ? FaceFlag.box : 0);
+    const flags =
+      (blur ? FaceFlag.blur : 0) |
+      (m.excluded || p.outlines ? FaceFlag.outline : 0) |
+      (m.excluded ? FaceFlag.excluded : 0) |
+      (box ? FaceFlag.box : 0);
     const rect = maskRect(shape, featherPx, width, height);
     if (flags & (FaceFlag.blur | FaceFlag.outline) && !isEmpty(rect)) {
       drafts.push({ ...shape, flags, sigma: Math.fround(sigmaForFace(p.strength, shape.rx, shape.ry)), rect });
@@ -245,10 +269,30 @@ export function planAnonymize(width: number, height: number, p: AnonymizeParams,
   const coarseWidth = Math.ceil(width / factor);
   const coarseHeight = Math.ceil(height / factor);
 
-  const spans: PlanSpans = { fill: [], directH: [], coarseDown: [], coarseH: [], coarseV: [], composite: [], outlines: [] };
+  const spans: PlanSpans = {
+    fill: [],
+    directH: [],
+    coarseDown: [],
+    coarseH: [],
+    coarseV: [],
+    composite: [],
+    outlines: [],
+  };
   const plan: AnonymizePlan = {
-    width, height, featherPx, fullFrame, effect, color: colorOf(p.color), transparent: !fullFrame && p.transparent === true,
-    faces: [], blockTotal: 0, blockThreads: 0, factor, coarseWidth, coarseHeight, spans,
+    width,
+    height,
+    featherPx,
+    fullFrame,
+    effect,
+    color: colorOf(p.color),
+    transparent: !fullFrame && p.transparent === true,
+    faces: [],
+    blockTotal: 0,
+    blockThreads: 0,
+    factor,
+    coarseWidth,
+    coarseHeight,
+    spans,
   };
 
   /** The face's blocks, anchored at its (rounded) centre so they move with it, covering `span`. */
@@ -259,8 +303,15 @@ export function planAnonymize(width: number, height: number, p: AnonymizeParams,
     const [kx, ky] = [floorDiv(span[0] - ax, block), floorDiv(span[1] - ay, block)];
     const blockCount = [floorDiv(span[2] - ax, block) - kx + 1, floorDiv(span[3] - ay, block) - ky + 1] as const;
     const blockLanes = Math.min(MAX_BLOCK_LANES, block);
-    const face = { ...f, block, blockOrigin: [ax + kx * block, ay + ky * block] as const, blockCount,
-      blockBase: plan.blockTotal, blockLanes, threadBase: plan.blockThreads };
+    const face = {
+      ...f,
+      block,
+      blockOrigin: [ax + kx * block, ay + ky * block] as const,
+      blockCount,
+      blockBase: plan.blockTotal,
+      blockLanes,
+      threadBase: plan.blockThreads,
+    };
     plan.blockTotal += blockCount[0] * blockCount[1];
     plan.blockThreads += blockCount[0] * blockCount[1] * blockLanes;
     return face;
@@ -271,20 +322,54 @@ export function planAnonymize(width: number, height: number, p: AnonymizeParams,
     const radius = Math.min(MAX_RADIUS, Math.ceil(3 * sigmaCells));
     const [x0, y0, x1, y1] = d.rect;
     // Cells the composite's bilinear taps reach from any pixel of the rect (see bilinear in anonymize.wgsl).
-    const vrect = clampSpan([floorDiv(2 * x0 + 1 - factor, 2 * factor), floorDiv(2 * y0 + 1 - factor, 2 * factor),
-      floorDiv(2 * x1 + 1 - factor, 2 * factor) + 1, floorDiv(2 * y1 + 1 - factor, 2 * factor) + 1], coarseWidth, coarseHeight);
+    const vrect = clampSpan(
+      [
+        floorDiv(2 * x0 + 1 - factor, 2 * factor),
+        floorDiv(2 * y0 + 1 - factor, 2 * factor),
+        floorDiv(2 * x1 + 1 - factor, 2 * factor) + 1,
+        floorDiv(2 * y1 + 1 - factor, 2 * factor) + 1,
+      ],
+      coarseWidth,
+      coarseHeight,
+    );
     const support = clampSpan([vrect[0], vrect[1] - radius, vrect[2], vrect[3] + radius], coarseWidth, coarseHeight);
-    const down = clampSpan([support[0] - radius, support[1], support[2] + radius, support[3]], coarseWidth, coarseHeight);
+    const down = clampSpan(
+      [support[0] - radius, support[1], support[2] + radius, support[3]],
+      coarseWidth,
+      coarseHeight,
+    );
     spans.coarseV.push(vrect);
     spans.coarseH.push(support);
     spans.coarseDown.push(down);
-    const reads = clampSpan([down[0] * factor, down[1] * factor, (down[2] + 1) * factor - 1, (down[3] + 1) * factor - 1], width, height);
-    return [{ ...d, flags: d.flags | FaceFlag.coarse, radius, weights: gaussianHalfKernel(sigmaCells, radius), support, vrect }, reads];
+    const reads = clampSpan(
+      [down[0] * factor, down[1] * factor, (down[2] + 1) * factor - 1, (down[3] + 1) * factor - 1],
+      width,
+      height,
+    );
+    return [
+      {
+        ...d,
+        flags: d.flags | FaceFlag.coarse,
+        radius,
+        weights: gaussianHalfKernel(sigmaCells, radius),
+        support,
+        vrect,
+      },
+      reads,
+    ];
   };
 
   if (fullFrame) {
-    const cover: Draft = { cx: width / 2, cy: height / 2, rx: width / 2, ry: height / 2, box: true,
-      flags: FaceFlag.blur | FaceFlag.box, sigma: FULL_FRAME_SIGMA * factor, rect: [0, 0, width - 1, height - 1] };
+    const cover: Draft = {
+      cx: width / 2,
+      cy: height / 2,
+      rx: width / 2,
+      ry: height / 2,
+      box: true,
+      flags: FaceFlag.blur | FaceFlag.box,
+      sigma: FULL_FRAME_SIGMA * factor,
+      rect: [0, 0, width - 1, height - 1],
+    };
     plan.faces.push({ ...addCoarse(cover, FULL_FRAME_SIGMA)[0], ...NO_BLOCKS });
   }
   for (const d of drafts) {

@@ -1,6 +1,11 @@
 import type { RgbaImage } from '../core/types';
 import {
-  DEFAULT_MAX_FACES, FaceFlag, planAnonymize, type AnonymizeParams, type AnonymizePlan, type PlannedFace,
+  DEFAULT_MAX_FACES,
+  FaceFlag,
+  planAnonymize,
+  type AnonymizeParams,
+  type AnonymizePlan,
+  type PlannedFace,
 } from './anonymize-plan';
 import { coverage, maskDistance, onOutline } from './mask-shape';
 import { inSpan, type Span } from './span';
@@ -49,7 +54,13 @@ function forSpans(spans: readonly Span[], fn: (x: number, y: number) => void): v
 }
 
 /** Twin of strongest(). */
-function strongest(faces: readonly PlannedFace[], x: number, y: number, coarse: boolean, vertical: boolean): PlannedFace | null {
+function strongest(
+  faces: readonly PlannedFace[],
+  x: number,
+  y: number,
+  coarse: boolean,
+  vertical: boolean,
+): PlannedFace | null {
   let best: PlannedFace | null = null;
   for (const f of faces) {
     if (!(f.flags & FaceFlag.blur) || ((f.flags & FaceFlag.coarse) !== 0) !== coarse) continue;
@@ -86,7 +97,14 @@ function blur1d(src: Grid, x: number, y: number, f: PlannedFace, horizontal: boo
   }
 }
 
-function blurPass(src: Grid, dst: Grid, spans: readonly Span[], faces: readonly PlannedFace[], coarse: boolean, horizontal: boolean): void {
+function blurPass(
+  src: Grid,
+  dst: Grid,
+  spans: readonly Span[],
+  faces: readonly PlannedFace[],
+  coarse: boolean,
+  horizontal: boolean,
+): void {
   const acc = new Float64Array(4);
   forSpans(spans, (x, y) => {
     const f = strongest(faces, x, y, coarse, !horizontal);
@@ -105,7 +123,8 @@ function downsample(src: Grid, dst: Grid, spans: readonly Span[], factor: number
     const n = (x1 - cx * factor) * (y1 - cy * factor);
     for (let c = 0; c < 4; c++) {
       let sum = 0;
-      for (let y = cy * factor; y < y1; y++) for (let x = cx * factor; x < x1; x++) sum += fixedChannel(src.data[(y * src.width + x) * 4 + c], c);
+      for (let y = cy * factor; y < y1; y++)
+        for (let x = cx * factor; x < x1; x++) sum += fixedChannel(src.data[(y * src.width + x) * 4 + c], c);
       mean[c] = fromFixed(sum, n, c);
     }
     storeLinear(dst, cx, cy, mean);
@@ -125,7 +144,8 @@ function mosaicBlocks(frame: Grid, plan: AnonymizePlan): Float64Array {
       const n = (ex - fx) * (ey - fy);
       for (let c = 0; c < 4; c++) {
         let sum = 0;
-        for (let y = fy; y < ey; y++) for (let x = fx; x < ex; x++) sum += fixedChannel(frame.data[(y * frame.width + x) * 4 + c], c);
+        for (let y = fy; y < ey; y++)
+          for (let x = fx; x < ex; x++) sum += fixedChannel(frame.data[(y * frame.width + x) * 4 + c], c);
         out[(f.blockBase + j) * 4 + c] = fromFixed(sum, n, c);
       }
     }
@@ -136,7 +156,13 @@ function mosaicBlocks(frame: Grid, plan: AnonymizePlan): Float64Array {
 /** Twin of in_blocks(). */
 function inBlocks(f: PlannedFace, x: number, y: number): boolean {
   const [dx, dy] = [x - f.blockOrigin[0], y - f.blockOrigin[1]];
-  return f.block > 0 && dx >= 0 && dy >= 0 && Math.floor(dx / f.block) < f.blockCount[0] && Math.floor(dy / f.block) < f.blockCount[1];
+  return (
+    f.block > 0 &&
+    dx >= 0 &&
+    dy >= 0 &&
+    Math.floor(dx / f.block) < f.blockCount[0] &&
+    Math.floor(dy / f.block) < f.blockCount[1]
+  );
 }
 
 /** The mean of the block holding (x, y), as block_at() returns it. */
@@ -174,7 +200,12 @@ function bilinear(g: Grid, x: number, y: number, factor: number, out: Float64Arr
   const [x0, x1, rx] = axis(x, g.width);
   const [y0, y1, ry] = axis(y, g.height);
   const cells = new Float64Array(16);
-  [[x0, y0], [x1, y0], [x0, y1], [x1, y1]].forEach(([cx, cy], k) => {
+  [
+    [x0, y0],
+    [x1, y0],
+    [x0, y1],
+    [x1, y1],
+  ].forEach(([cx, cy], k) => {
     if (linear) loadLinear(g, cx, cy, cells, 4 * k);
     else cells.set(g.data.subarray((cy * g.width + cx) * 4, (cy * g.width + cx) * 4 + 4), 4 * k);
   });
@@ -240,7 +271,8 @@ export function runPlanRef(img: RgbaImage, plan: AnonymizePlan, o: { linearUpsam
     // Twin of full_frame: the cover face's coarse grid, upsampled everywhere, interpolating its bytes.
     forSpans([[0, 0, width - 1, height - 1]], (x, y) => {
       bilinear(cellsBlurred, x, y, plan.factor, effect, o.linearUpsample === true);
-      for (let c = 0; c < 4; c++) out[(y * width + x) * 4 + c] = quantize(o.linearUpsample ? encodeChannel(effect[c], c) : effect[c]);
+      for (let c = 0; c < 4; c++)
+        out[(y * width + x) * 4 + c] = quantize(o.linearUpsample ? encodeChannel(effect[c], c) : effect[c]);
     });
   }
   // Twin of draw_outlines: the last outlined face at a pixel picks the colour.

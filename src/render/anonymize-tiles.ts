@@ -17,7 +17,8 @@ export class TileLister {
   list(spans: readonly Span[], width: number, height: number): Uint32Array<ArrayBuffer> {
     const across = Math.ceil(width / TILE);
     const down = Math.ceil(height / TILE);
-    if (across > MAX_TILES_ACROSS || down > MAX_TILES_ACROSS) throw new RangeError(`anonymize: ${width}x${height} has too many tiles`);
+    if (across > MAX_TILES_ACROSS || down > MAX_TILES_ACROSS)
+      throw new RangeError(`anonymize: ${width}x${height} has too many tiles`);
     if (this.#marks.length < across * down) this.#marks = new Uint8Array(across * down);
     const marks = this.#marks;
     let [bx0, by0, bx1, by1] = [across, down, -1, -1];

@@ -24,8 +24,10 @@ function blurFace(img: RgbaImage, m: FaceMask, linear: boolean): RgbaImage {
   const radius = Math.ceil(3 * sigma);
   const w = Array.from({ length: 2 * radius + 1 }, (_, i) => Math.exp(-((i - radius) ** 2) / (2 * sigma * sigma)));
   const total = w.reduce((a, b) => a + b, 0);
-  const span = (c: number, r: number, n: number, pad: number) =>
-    [Math.max(0, Math.floor(c - r - FEATHER - 1) - pad), Math.min(n - 1, Math.ceil(c + r + FEATHER + 1) + pad)];
+  const span = (c: number, r: number, n: number, pad: number) => [
+    Math.max(0, Math.floor(c - r - FEATHER - 1) - pad),
+    Math.min(n - 1, Math.ceil(c + r + FEATHER + 1) + pad),
+  ];
   const [x0, x1] = span(m.cx, m.rx, width, 0);
   const [y0, y1] = span(m.cy, m.ry, height, 0);
   const [r0, r1] = span(m.cy, m.ry, height, radius);
@@ -72,9 +74,15 @@ interface Gap {
 
 function gap(a: RgbaImage, b: RgbaImage, where: (x: number, y: number) => boolean): Gap {
   const d: number[] = [];
-  for (let y = 0; y < a.height; y++) for (let x = 0; x < a.width; x++) if (where(x, y)) d.push(luma(a.data, (y * a.width + x) * 4) - luma(b.data, (y * a.width + x) * 4));
+  for (let y = 0; y < a.height; y++)
+    for (let x = 0; x < a.width; x++)
+      if (where(x, y)) d.push(luma(a.data, (y * a.width + x) * 4) - luma(b.data, (y * a.width + x) * 4));
   const abs = d.map(Math.abs).sort((x, y) => x - y);
-  return { mean: d.reduce((s, v) => s + v, 0) / d.length, p99: abs[Math.floor(abs.length * 0.99)], max: abs[abs.length - 1] };
+  return {
+    mean: d.reduce((s, v) => s + v, 0) / d.length,
+    p99: abs[Math.floor(abs.length * 0.99)],
+    max: abs[abs.length - 1],
+  };
 }
 
 const show = (g: Gap) => `mean ${g.mean.toFixed(1)}, p99 ${g.p99.toFixed(1)}, max ${g.max.toFixed(1)}`;
@@ -88,9 +96,15 @@ function measure(name: string, img: RgbaImage, m: FaceMask): { codeValues: Gap; 
   const inside = (x: number, y: number) => coverage(maskDistance(shape, x + 0.5, y + 0.5), FEATHER) > 0;
   // The rim: the feather and the 4 px just inside it, where a dark rim would show.
   const rim = (x: number, y: number) => inside(x, y) && maskDistance(shape, x + 0.5, y + 0.5) > -4;
-  const r = { codeValues: gap(codeValues, linear, inside), rim: gap(codeValues, linear, rim), pass: gap(pass, linear, inside) };
-  console.log(`colour: ${name}: code-value blur minus linear-light blur: inside the mask ${show(r.codeValues)}; at its rim `
-    + `${show(r.rim)}. The pass (coarse grid) minus linear light: ${show(r.pass)}`);
+  const r = {
+    codeValues: gap(codeValues, linear, inside),
+    rim: gap(codeValues, linear, rim),
+    pass: gap(pass, linear, inside),
+  };
+  console.log(
+    `colour: ${name}: code-value blur minus linear-light blur: inside the mask ${show(r.codeValues)}; at its rim ` +
+      `${show(r.rim)}. The pass (coarse grid) minus linear light: ${show(r.pass)}`,
+  );
   return r;
 }
 
@@ -118,7 +132,10 @@ describe('blurring sRGB code values against linear light, on real faces', () => 
     expect(all.max).toBeLessThanOrEqual(1.5);
   });
 
-  it.skipIf(!existsSync(FACE_SET))(`dlib crops${existsSync(FACE_SET) ? '' : ` (skipped: ${FACE_SET} not found)`}`, () => {
-    for (const c of readFaceCrops().slice(0, 2)) expectFindings(measure(c.name, c.img, maskFromBox(c.face, 1.3)));
-  });
+  it.skipIf(!existsSync(FACE_SET))(
+    `dlib crops${existsSync(FACE_SET) ? '' : ` (skipped: ${FACE_SET} not found)`}`,
+    () => {
+      for (const c of readFaceCrops().slice(0, 2)) expectFindings(measure(c.name, c.img, maskFromBox(c.face, 1.3)));
+    },
+  );
 });

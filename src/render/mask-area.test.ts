@@ -4,8 +4,12 @@ import { blurredShare, coveredShare, describeBlurred, maskArea, summarizeBlurred
 const FRAME = { width: 640, height: 360 };
 const box = (x: number, y: number, w: number, h: number) => ({ x, y, w, h });
 /** The ellipse inscribed in a box, grown by `scale` (maskFromBox's geometry). */
-const ellipseOf = (b: { x: number; y: number; w: number; h: number }, scale = 1): Ellipse =>
-  ({ cx: b.x + b.w / 2, cy: b.y + b.h / 2, rx: (b.w / 2) * scale, ry: (b.h / 2) * scale });
+const ellipseOf = (b: { x: number; y: number; w: number; h: number }, scale = 1): Ellipse => ({
+  cx: b.x + b.w / 2,
+  cy: b.y + b.h / 2,
+  rx: (b.w / 2) * scale,
+  ry: (b.h / 2) * scale,
+});
 
 describe('coveredShare', () => {
   it('is pi/4 for a box under its inscribed ellipse, and 1 once the ellipse holds the corners', () => {
@@ -37,7 +41,7 @@ describe('maskArea', () => {
 });
 
 describe('blurredShare', () => {
-  it('is the masks\' union as a share of the frame: 0 without masks, 1 for a box over all of it', () => {
+  it("is the masks' union as a share of the frame: 0 without masks, 1 for a box over all of it", () => {
     expect(blurredShare([], FRAME)).toBe(0);
     expect(blurredShare([{ cx: 320, cy: 180, rx: 400, ry: 300, box: true }], FRAME)).toBe(1);
     expect(blurredShare([{ cx: 160, cy: 180, rx: 160, ry: 180, box: true }], FRAME)).toBeCloseTo(0.5, 9);

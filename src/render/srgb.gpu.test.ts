@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import code from './anonymize.wgsl?raw';
 import { readBuffer } from '../gpu/readback';
 import { requestNodeDevice } from '../gpu/webgpu-node';
-import { ALPHA_FIXED, FIXED_ONE, decode, encodeChannel, fromFixed, linearToSrgb, srgbTables, srgbToLinear } from './srgb';
+import {
+  ALPHA_FIXED,
+  FIXED_ONE,
+  decode,
+  encodeChannel,
+  fromFixed,
+  linearToSrgb,
+  srgbTables,
+  srgbToLinear,
+} from './srgb';
 
 describe('sRGB tables', () => {
   it('decode monotonically, 0 to 0 and 255 to 1, and the fixed table is the linear one in FIXED_ONE units', () => {
@@ -42,7 +51,11 @@ describe('the colour helpers of anonymize.wgsl', () => {
   probe_out[id.x] = encode(decode(vec4f(v)));
 }`;
     const module = device.createShaderModule({ label: 'srgb-probe', code: probe });
-    const pipeline = device.createComputePipeline({ label: 'srgb-probe', layout: 'auto', compute: { module, entryPoint: 'probe' } });
+    const pipeline = device.createComputePipeline({
+      label: 'srgb-probe',
+      layout: 'auto',
+      compute: { module, entryPoint: 'probe' },
+    });
     const { linear, fixed } = srgbTables();
     const tables = device.createBuffer({ size: 2048, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(tables, 0, linear);
@@ -51,8 +64,20 @@ describe('the colour helpers of anonymize.wgsl', () => {
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 7, resource: { buffer: tables } }] }));
-    pass.setBindGroup(2, device.createBindGroup({ layout: pipeline.getBindGroupLayout(2), entries: [{ binding: 0, resource: { buffer: out } }] }));
+    pass.setBindGroup(
+      0,
+      device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [{ binding: 7, resource: { buffer: tables } }],
+      }),
+    );
+    pass.setBindGroup(
+      2,
+      device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(2),
+        entries: [{ binding: 0, resource: { buffer: out } }],
+      }),
+    );
     pass.dispatchWorkgroups(4);
     pass.end();
     device.queue.submit([encoder.finish()]);

@@ -4,7 +4,10 @@ export type SourceErrorKind = 'camera-denied' | 'no-camera' | 'camera-busy' | 'c
 
 /** A source that could not be opened; the UI words it and offers the demo clip instead. */
 export class SourceError extends Error {
-  constructor(readonly kind: SourceErrorKind, message: string) {
+  constructor(
+    readonly kind: SourceErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'SourceError';
   }
@@ -62,10 +65,19 @@ async function openCamera(video: HTMLVideoElement, deviceId?: string): Promise<O
   const revoked = () => new SourceError('camera-denied', 'Camera access was revoked.');
   const ended = new Promise<SourceError>((resolve) => {
     // Chromium ends the track before it reports the revoked permission, so an ending asks which it was.
-    track?.addEventListener('ended', () => {
-      void cameraPermission().then((p) => resolve(p?.state === 'denied' ? revoked()
-        : new SourceError('camera-failed', 'The camera stopped (unplugged, or switched off).')));
-    }, { once: true });
+    track?.addEventListener(
+      'ended',
+      () => {
+        void cameraPermission().then((p) =>
+          resolve(
+            p?.state === 'denied'
+              ? revoked()
+              : new SourceError('camera-failed', 'The camera stopped (unplugged, or switched off).'),
+          ),
+        );
+      },
+      { once: true },
+    );
     // Other browsers may leave the track running when the permission is revoked; it is not ours to use then either.
     if (permission) {
       permission.onchange = () => {

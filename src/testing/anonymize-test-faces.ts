@@ -8,8 +8,12 @@ import { readImageRgba } from './image-io';
 /** dlib's frontal face boxes on PASCAL photos. */
 export const FACE_SET = '../shared/data/faces/dlib_pascal/annotations.json';
 /** Images and the face in each to crop around: the larger faces, so the detector finds them unblurred. */
-const CROPS: [string, number][] = [['images/2008_001009.jpg', 0], ['images/2008_001322.jpg', 2], ['images/2008_002506.jpg', 0],
-  ['images/2009_004587.jpg', 0]];
+const CROPS: [string, number][] = [
+  ['images/2008_001009.jpg', 0],
+  ['images/2008_001322.jpg', 2],
+  ['images/2008_002506.jpg', 0],
+  ['images/2009_004587.jpg', 0],
+];
 
 export interface FaceCrop {
   name: string;
@@ -28,10 +32,16 @@ function cropAround(photo: RgbaImage, boxes: Rect[], i: number, name: string): F
   const x1 = Math.min(photo.width, x0 + side);
   const y1 = Math.min(photo.height, y0 + side);
   const data = new Uint8Array((x1 - x0) * (y1 - y0) * 4);
-  for (let y = y0; y < y1; y++) data.set(photo.data.subarray((y * photo.width + x0) * 4, (y * photo.width + x1) * 4), (y - y0) * (x1 - x0) * 4);
+  for (let y = y0; y < y1; y++)
+    data.set(photo.data.subarray((y * photo.width + x0) * 4, (y * photo.width + x1) * 4), (y - y0) * (x1 - x0) * 4);
   const shift = (r: Rect): Rect => ({ x: r.x - x0, y: r.y - y0, w: r.w, h: r.h });
   const inside = (r: Rect) => r.x < x1 && r.x + r.w > x0 && r.y < y1 && r.y + r.h > y0;
-  return { name, img: { width: x1 - x0, height: y1 - y0, data }, face: shift(b), faces: boxes.filter(inside).map(shift) };
+  return {
+    name,
+    img: { width: x1 - x0, height: y1 - y0, data },
+    face: shift(b),
+    faces: boxes.filter(inside).map(shift),
+  };
 }
 
 /** Four crops of 228 to 327 px, faces of 76 to 109 px. */

@@ -23,10 +23,17 @@ export function params(over: Partial<AnonymizeParams> = {}): AnonymizeParams {
   return { masks: [], fullFrame: false, strength: 0.5, shape: 'ellipse', featherPx: 3, outlines: false, ...over };
 }
 
-export async function runGpu(device: GPUDevice, pass: AnonymizePass, img: RgbaImage, p: AnonymizeParams): Promise<RgbaImage> {
+export async function runGpu(
+  device: GPUDevice,
+  pass: AnonymizePass,
+  img: RgbaImage,
+  p: AnonymizeParams,
+): Promise<RgbaImage> {
   const src = uploadRgba(device, img);
   const dst = device.createTexture({
-    label: 'anonymized', size: [img.width, img.height], format: 'rgba8unorm',
+    label: 'anonymized',
+    size: [img.width, img.height],
+    format: 'rgba8unorm',
     usage: GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC,
   });
   device.pushErrorScope('validation');
@@ -75,25 +82,36 @@ export function detailEnergy(img: RgbaImage, x0 = 0, y0 = 0, x1 = img.width, y1 
 export function randomMasks(n: number, width: number, height: number, seed: number): FaceMask[] {
   const r = random(seed);
   return Array.from({ length: n }, () => ({
-    cx: r() * width, cy: r() * height, rx: 1 + r() * width * 0.2, ry: 1 + r() * height * 0.2,
+    cx: r() * width,
+    cy: r() * height,
+    rx: 1 + r() * width * 0.2,
+    ry: 1 + r() * height * 0.2,
   }));
 }
 
 /** Pixels no face covers or outlines, by the plan's own rects and the twin's mask math. */
 export function untouched(img: RgbaImage, p: AnonymizeParams): (x: number, y: number) => boolean {
   const plan = planAnonymize(img.width, img.height, p);
-  return (x, y) => plan.faces.every((f) => {
-    if (!inSpan(f.rect, x, y)) return true;
-    const d = maskDistance(f, x + 0.5, y + 0.5);
-    return !(f.flags & FaceFlag.blur && coverage(d, plan.featherPx) > 0) && !(f.flags & FaceFlag.outline && onOutline(d));
-  });
+  return (x, y) =>
+    plan.faces.every((f) => {
+      if (!inSpan(f.rect, x, y)) return true;
+      const d = maskDistance(f, x + 0.5, y + 0.5);
+      return (
+        !(f.flags & FaceFlag.blur && coverage(d, plan.featherPx) > 0) && !(f.flags & FaceFlag.outline && onOutline(d))
+      );
+    });
 }
 
 /**
  * The GPU pass against its twin: within 1/255 (off by one only where f32 and f64 round a value sitting on a
  * half step differently: a flip in a coarse cell spreads to a few pixels, still rare), and exact outside every mask: the input there, or transparent black.
  */
-export async function expectTwin(device: GPUDevice, pass: AnonymizePass, img: RgbaImage, p: AnonymizeParams): Promise<RgbaImage> {
+export async function expectTwin(
+  device: GPUDevice,
+  pass: AnonymizePass,
+  img: RgbaImage,
+  p: AnonymizeParams,
+): Promise<RgbaImage> {
   const gpu = await runGpu(device, pass, img, p);
   const cpu = anonymizeRef(img, p);
   const { max, differing } = compare(gpu, cpu);

@@ -29,7 +29,8 @@ export function randomGridRaw(seed: number, size: InputSize): CpuOutputs {
   const next = random(seed);
   const fill = (n: number, lo: number, hi: number) => Float32Array.from({ length: n }, () => lo + (hi - lo) * next());
   const cells = strides.map((s) => {
-    if (size.width % s !== 0 || size.height % s !== 0) throw new RangeError(`${size.width}x${size.height} is not a multiple of stride ${s}`);
+    if (size.width % s !== 0 || size.height % s !== 0)
+      throw new RangeError(`${size.width}x${size.height} is not a multiple of stride ${s}`);
     return (size.width / s) * (size.height / s);
   });
   const bbox = (n: number) => {
@@ -66,7 +67,10 @@ export function uploadOutputs(device: GPUDevice, crops: readonly CpuOutputs[]): 
  * BlazeFace outputs uploaded as uploadOutputs does: `buffers` in ModelSpec.outputs order (what DecodePass.encode
  * takes), and the same buffers as `scores` and `boxes` per grid.
  */
-export function uploadRaw(device: GPUDevice, crops: readonly RawOutputs[]): { buffers: GPUBuffer[]; scores: GPUBuffer[]; boxes: GPUBuffer[] } {
+export function uploadRaw(
+  device: GPUDevice,
+  crops: readonly RawOutputs[],
+): { buffers: GPUBuffer[]; scores: GPUBuffer[]; boxes: GPUBuffer[] } {
   const grids = crops[0].scores.length;
   const buffers = uploadOutputs(device, crops.map(anchorCpuOutputs));
   return { buffers, scores: buffers.slice(0, grids), boxes: buffers.slice(grids) };

@@ -6,8 +6,18 @@ const o = { iouMatch: 0.3, centreGate: 1 };
 
 describe('associate', () => {
   it('pairs each track with its own detection when two faces overlap', () => {
-    const a = associate([{ box: box(100, 100), reach: 0 }, { box: box(120, 110), reach: 0 }], [box(121, 111), box(99, 100)], o);
-    expect(a.matches.sort()).toEqual([[0, 1], [1, 0]]);
+    const a = associate(
+      [
+        { box: box(100, 100), reach: 0 },
+        { box: box(120, 110), reach: 0 },
+      ],
+      [box(121, 111), box(99, 100)],
+      o,
+    );
+    expect(a.matches.sort()).toEqual([
+      [0, 1],
+      [1, 0],
+    ]);
     expect(a.unmatchedDets).toEqual([]);
     expect(a.unmatchedTracks).toEqual([]);
   });

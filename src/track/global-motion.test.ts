@@ -2,13 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { fitMotionField, type MotionSample } from './global-motion';
 
 /** Samples of faces moved by a camera panning at (vx, vy) px/s and zooming at rate k about (zx, zy). */
-function camera(vx: number, vy: number, k: number, zx: number, zy: number, faces: [number, number, number][]): MotionSample[] {
+function camera(
+  vx: number,
+  vy: number,
+  k: number,
+  zx: number,
+  zy: number,
+  faces: [number, number, number][],
+): MotionSample[] {
   return faces.map(([cx, cy, size]) => ({ cx, cy, size, vx: vx + k * (cx - zx), vy: vy + k * (cy - zy), sizeRate: k }));
 }
 
 describe('fitMotionField', () => {
   it('recovers a pan with a zoom from the faces it moves, anywhere in the frame', () => {
-    const f = fitMotionField(camera(120, -40, 0.5, 320, 180, [[100, 100, 50], [500, 120, 60], [300, 300, 40]]))!;
+    const f = fitMotionField(
+      camera(120, -40, 0.5, 320, 180, [
+        [100, 100, 50],
+        [500, 120, 60],
+        [300, 300, 40],
+      ]),
+    )!;
     expect(f.samples).toBe(3);
     expect(f.sizeRate).toBeCloseTo(0.5);
     expect(f.spread).toBeCloseTo(0);

@@ -59,7 +59,14 @@ export interface TrackerOptions {
    * leak at 0.3, 0.35 % at 0.15, masks 5.27 and 4.73 times the faces). `holdMs`: how long a face the picture still
    * shows is held after its last detection.
    */
-  picture: { minNcc: number; minTexture: number; matchPx: number; speedDoubt: number; holdMs: number; minMargin: number };
+  picture: {
+    minNcc: number;
+    minTexture: number;
+    matchPx: number;
+    speedDoubt: number;
+    holdMs: number;
+    minMargin: number;
+  };
   /**
    * The strips a pan brought into view since the newest result's frame (Tracker.unseenEdges) are widened by `margin`
    * (of the frame's shorter side) and drawn once the view has moved at least `minLumaPx` (luma pixels,

@@ -6,7 +6,12 @@ describe('matchPatch', () => {
   const box = { x: 140, y: 70, w: 30, h: 36 };
 
   it('finds a patch moved by a pan to within 0.75 px (the sub-pixel step is a parabola through whole-pixel scores), from a guess of no motion', () => {
-    for (const [tx, ty] of [[0, 0], [7.5, -3.25], [-31, 18], [36, 12]] as const) {
+    for (const [tx, ty] of [
+      [0, 0],
+      [7.5, -3.25],
+      [-31, 18],
+      [36, 12],
+    ] as const) {
       const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, tx, ty)), box, { dx: 0, dy: 0 })!;
       expect(m.ncc).toBeGreaterThan(0.95);
       expect(Math.abs(m.box.x - (box.x + tx))).toBeLessThan(0.75);
@@ -16,9 +21,12 @@ describe('matchPatch', () => {
     }
   });
 
-  it('finds a patch at the picture\'s border, where part of the search reads past the edge', () => {
+  it("finds a patch at the picture's border, where part of the search reads past the edge", () => {
     const edge = { x: 1, y: 140, w: 24, h: 30 };
-    for (const [tx, ty] of [[9, -6], [20, -25]] as const) {
+    for (const [tx, ty] of [
+      [9, -6],
+      [20, -25],
+    ] as const) {
       const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, tx, ty)), edge, { dx: 0, dy: 0 })!;
       expect(m.ncc).toBeGreaterThan(0.95);
       expect(Math.abs(m.box.x - (edge.x + tx))).toBeLessThan(0.75);
@@ -26,9 +34,12 @@ describe('matchPatch', () => {
     }
   });
 
-  it('finds a small face\'s patch (12x14 luma px, searched from a 4 px patch at the coarse level) after a long pan', () => {
+  it("finds a small face's patch (12x14 luma px, searched from a 4 px patch at the coarse level) after a long pan", () => {
     const small = { x: 150, y: 80, w: 12, h: 14 };
-    for (const [tx, ty] of [[30, -9], [-37, 14]] as const) {
+    for (const [tx, ty] of [
+      [30, -9],
+      [-37, 14],
+    ] as const) {
       const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, tx, ty)), small, { dx: 0, dy: 0 })!;
       expect(m.ncc).toBeGreaterThan(0.9);
       expect(Math.abs(m.box.x - (small.x + tx))).toBeLessThan(0.75);
@@ -38,14 +49,17 @@ describe('matchPatch', () => {
 
   it('follows a zoom: the box grows about the zoom centre', () => {
     const z = 1.06;
-    const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, 0, 0, z, 160, 90)), box, { dx: 0, dy: 0 })!;
+    const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(scene(320, 180, 0, 0, z, 160, 90)), box, {
+      dx: 0,
+      dy: 0,
+    })!;
     const cx = box.x + box.w / 2;
     expect(Math.abs(m.box.x + m.box.w / 2 - (160 + (cx - 160) * z))).toBeLessThan(0.75);
     expect(m.box.w / box.w).toBeCloseTo(z, 1);
   });
 
   it('says so when the patch is not there: a different picture scores low', () => {
-    const other: Luma = { width: 320, height: 180, data: new Float32Array(320 * 180).map((_, i) => ((i * 7919) % 251)) };
+    const other: Luma = { width: 320, height: 180, data: new Float32Array(320 * 180).map((_, i) => (i * 7919) % 251) };
     const m = matchPatch(pyramid(scene(320, 180, 0, 0)), pyramid(other), box, { dx: 0, dy: 0 })!;
     expect(m.ncc).toBeLessThan(0.5);
   });

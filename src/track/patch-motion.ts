@@ -84,7 +84,13 @@ export interface PatchMatchOptions {
   samples: number;
 }
 
-export const DEFAULT_PATCH_MATCH: Readonly<PatchMatchOptions> = { context: 1.25, range: 40, scaleStep: 0.03, scaleSteps: 2, samples: 12 };
+export const DEFAULT_PATCH_MATCH: Readonly<PatchMatchOptions> = {
+  context: 1.25,
+  range: 40,
+  scaleStep: 0.03,
+  scaleSteps: 2,
+  samples: 12,
+};
 
 export interface PatchMatch {
   /** The box moved (and scaled about its centre) to where the patch was found, in the same pixels as the input box. */
@@ -162,7 +168,18 @@ function takePatch(l: Luma, cx: number, cy: number, w: number, h: number, most: 
   for (let k = 0; k < n; k++) at[k] = iy[k]! * l.width + ix[k]!;
   // The grid is regular, so its corners bound it.
   return {
-    ix, iy, ox, oy, t, norm: Math.sqrt(norm), width: l.width, at, minX: ix[0]!, maxX: ix[n - 1]!, minY: iy[0]!, maxY: iy[n - 1]!,
+    ix,
+    iy,
+    ox,
+    oy,
+    t,
+    norm: Math.sqrt(norm),
+    width: l.width,
+    at,
+    minX: ix[0]!,
+    maxX: ix[n - 1]!,
+    minY: iy[0]!,
+    maxY: iy[n - 1]!,
   };
 }
 
@@ -229,7 +246,13 @@ function peak(left: number, mid: number, right: number): number {
  * Finds `box` (in luma pixels of `from`'s level 0) in `to`, starting from `guess` (the displacement expected, same
  * pixels). Undefined when the box is not inside the picture enough to be matched.
  */
-export function matchPatch(from: Pyramid, to: Pyramid, box: Rect, guess: { dx: number; dy: number }, o: PatchMatchOptions = DEFAULT_PATCH_MATCH): PatchMatch | undefined {
+export function matchPatch(
+  from: Pyramid,
+  to: Pyramid,
+  box: Rect,
+  guess: { dx: number; dy: number },
+  o: PatchMatchOptions = DEFAULT_PATCH_MATCH,
+): PatchMatch | undefined {
   const w = box.w * o.context;
   const h = box.h * o.context;
   const cx = box.x + box.w / 2;
@@ -240,7 +263,12 @@ export function matchPatch(from: Pyramid, to: Pyramid, box: Rect, guess: { dx: n
   // px, a face under 24 luma px was searched exhaustively at a finer level: twice the tracker's time on the motion
   // clips, and picture-tight boxes leaked 20 face-frames there instead of 9.)
   let level = 0;
-  while (level + 1 < Math.min(from.length, to.length) && Math.min(w, h) / 2 ** (level + 1) >= 4 && o.range / 2 ** level > 8) level++;
+  while (
+    level + 1 < Math.min(from.length, to.length) &&
+    Math.min(w, h) / 2 ** (level + 1) >= 4 &&
+    o.range / 2 ** level > 8
+  )
+    level++;
   let dx = guess.dx / 2 ** level;
   let dy = guess.dy / 2 ** level;
   let reach = Math.ceil(o.range / 2 ** level);

@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => device?.destroy());
 
 describe('ThumbnailPass', () => {
-  for (const [width, height] of [[640, 360], [33, 19], [7, 5]] as const) {
+  for (const [width, height] of [
+    [640, 360],
+    [33, 19],
+    [7, 5],
+  ] as const) {
     it(`gives the CPU twin's cell means on a random ${width}x${height} frame`, async () => {
       const img = randomImage(width, height, width);
       const frame = uploadRgba(device, img);
@@ -29,9 +33,12 @@ describe('ThumbnailPass', () => {
     });
   }
 
-  it('makes the tracker\'s larger thumbnails too, and follows a change of size', async () => {
+  it("makes the tracker's larger thumbnails too, and follows a change of size", async () => {
     const pass = new ThumbnailPass(device);
-    for (const [width, height, tw, th] of [[640, 360, 320, 180], [90, 160, 45, 80]] as const) {
+    for (const [width, height, tw, th] of [
+      [640, 360, 320, 180],
+      [90, 160, 45, 80],
+    ] as const) {
       const img = randomImage(width, height, tw);
       const frame = uploadRgba(device, img);
       const encoder = device.createCommandEncoder();

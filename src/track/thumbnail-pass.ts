@@ -43,7 +43,11 @@ export class ThumbnailPass {
       key,
       size: { ...size },
       pipeline: computePipeline(device, 'thumbnail', code, { TW: size.width, TH: size.height }),
-      cells: device.createBuffer({ label: 'thumbnail', size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }),
+      cells: device.createBuffer({
+        label: 'thumbnail',
+        size: bytes,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+      }),
       staging: new StagingPool(device, 'thumbnail-staging', bytes, STAGING),
       groups: new WeakMap(),
     };
@@ -54,15 +58,23 @@ export class ThumbnailPass {
    * Encodes the thumbnail of `frame` (TEXTURE_BINDING) into `encoder`. Returns the read to start once the encoder is
    * submitted, or null when every staging buffer is still being read.
    */
-  encode(encoder: GPUCommandEncoder, frame: GPUTexture, size: ThumbnailSize = { width: THUMB_W, height: THUMB_H }): (() => Promise<Float32Array>) | null {
+  encode(
+    encoder: GPUCommandEncoder,
+    frame: GPUTexture,
+    size: ThumbnailSize = { width: THUMB_W, height: THUMB_H },
+  ): (() => Promise<Float32Array>) | null {
     const s = this.#forSize(size);
     const staging = s.staging.take();
     if (!staging) return null;
     let group = s.groups.get(frame);
     if (!group) {
       group = this.#device.createBindGroup({
-        label: 'thumbnail', layout: s.pipeline.getBindGroupLayout(0),
-        entries: [{ binding: 0, resource: frame.createView() }, { binding: 1, resource: { buffer: s.cells } }],
+        label: 'thumbnail',
+        layout: s.pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: frame.createView() },
+          { binding: 1, resource: { buffer: s.cells } },
+        ],
       });
       s.groups.set(frame, group);
     }

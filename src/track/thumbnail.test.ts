@@ -6,7 +6,8 @@ describe('thumbnailRef', () => {
     const [width, height] = [64, 36];
     const data = new Uint8Array(width * height * 4);
     // Left half white, right half black: cells 0..15 of each row are 255, the rest 0.
-    for (let y = 0; y < height; y++) for (let x = 0; x < width / 2; x++) data.set([255, 255, 255, 255], (y * width + x) * 4);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width / 2; x++) data.set([255, 255, 255, 255], (y * width + x) * 4);
     const t = thumbnailRef({ width, height, data });
     expect(t[0]).toBeCloseTo(255, 3);
     expect(t[THUMB_W - 1]).toBe(0);
@@ -15,7 +16,7 @@ describe('thumbnailRef', () => {
 });
 
 describe('thumbnailOfPicture', () => {
-  it('equals thumbnailRef of the frame when made from the frame\'s half-size picture (640x360 -> 320x180)', () => {
+  it("equals thumbnailRef of the frame when made from the frame's half-size picture (640x360 -> 320x180)", () => {
     const [width, height] = [640, 360];
     const data = new Uint8Array(width * height * 4);
     let seed = 7;
@@ -28,7 +29,8 @@ describe('thumbnailOfPicture', () => {
     const picture = { width: 320, height: 180, data: new Float32Array(320 * 180) };
     for (let y = 0; y < 180; y++) {
       for (let x = 0; x < 320; x++) {
-        picture.data[y * 320 + x] = (luma(2 * x, 2 * y) + luma(2 * x + 1, 2 * y) + luma(2 * x, 2 * y + 1) + luma(2 * x + 1, 2 * y + 1)) / 4;
+        picture.data[y * 320 + x] =
+          (luma(2 * x, 2 * y) + luma(2 * x + 1, 2 * y) + luma(2 * x, 2 * y + 1) + luma(2 * x + 1, 2 * y + 1)) / 4;
       }
     }
     const direct = thumbnailRef(frame);

@@ -6,7 +6,13 @@ export const THUMB_W = 32;
 export const THUMB_H = 18;
 
 /** Means of tw x th cells over a width x height grid of values, each cell spanning thumbnail.wgsl's pixels. */
-function cellMeans(width: number, height: number, valueAt: (x: number, y: number) => number, tw: number, th: number): Float32Array {
+function cellMeans(
+  width: number,
+  height: number,
+  valueAt: (x: number, y: number) => number,
+  tw: number,
+  th: number,
+): Float32Array {
   const out = new Float32Array(tw * th);
   const span = (i: number, n: number, size: number) => {
     const lo = Math.floor((i * size) / n);
@@ -27,10 +33,16 @@ function cellMeans(width: number, height: number, valueAt: (x: number, y: number
 /** CPU twin of thumbnail.wgsl: tw x th cells of mean luma. */
 export function thumbnailRef(img: RgbaImage, tw = THUMB_W, th = THUMB_H): Float32Array {
   const d = img.data;
-  return cellMeans(img.width, img.height, (x, y) => {
-    const p = (y * img.width + x) * 4;
-    return 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!;
-  }, tw, th);
+  return cellMeans(
+    img.width,
+    img.height,
+    (x, y) => {
+      const p = (y * img.width + x) * 4;
+      return 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!;
+    },
+    tw,
+    th,
+  );
 }
 
 /**

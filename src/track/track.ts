@@ -75,7 +75,14 @@ export class Track {
   readonly #o: TrackerOptions;
 
   /** `field`: the motion the found faces share; a new face in a moving scene most likely moves with it. */
-  constructor(readonly id: number, box: Rect, tMs: number, o: TrackerOptions, field?: MotionField, edge = false) {
+  constructor(
+    readonly id: number,
+    box: Rect,
+    tMs: number,
+    o: TrackerOptions,
+    field?: MotionField,
+    edge = false,
+  ) {
     this.#o = o;
     this.edgeOnly = edge;
     const r = o.noise.measurement;
@@ -125,14 +132,28 @@ export class Track {
     const centre = (r: Rect) => [r.x + r.w / 2, r.y + r.h / 2] as const;
     const [ax, ay] = centre(from.box);
     const [bx, by] = centre(box);
-    this.#image = { ms: tMs, anchorMs: this.#anchor.ms, box, errPx, vx: dt > 0 ? (bx - ax) / dt : 0, vy: dt > 0 ? (by - ay) / dt : 0 };
+    this.#image = {
+      ms: tMs,
+      anchorMs: this.#anchor.ms,
+      box,
+      errPx,
+      vx: dt > 0 ? (bx - ax) / dt : 0,
+      vy: dt > 0 ? (by - ay) / dt : 0,
+    };
   }
 
   /** This face's motion, for fitting the shared field; undefined until its velocity has been measured. */
   motionSample(): MotionSample | undefined {
     if (this.held || this.hits < 2) return undefined;
     const [cx, cy, w, h] = this.#k;
-    return { cx: cx.x, cy: cy.x, size: Math.sqrt(w.x * h.x), vx: cx.v, vy: cy.v, sizeRate: (w.v / w.x + h.v / h.x) / 2 };
+    return {
+      cx: cx.x,
+      cy: cy.x,
+      size: Math.sqrt(w.x * h.x),
+      vx: cx.v,
+      vy: cy.v,
+      sizeRate: (w.v / w.x + h.v / h.x) / 2,
+    };
   }
 
   correct(box: Rect, tMs: number, frameDiagonal: number, edge = false): void {
@@ -147,7 +168,8 @@ export class Track {
     const z = [box.x + box.w / 2, box.y + box.h / 2, box.w, box.h];
     const sizes = [this.#k[2].x, this.#k[3].x, this.#k[2].x, this.#k[3].x];
     const r = (i: number) => (this.#o.noise.measurement * z[i < 2 ? i + 2 : i]!) ** 2;
-    const predict = (lambda: number) => this.#k.map((a, i) => predictAxis(faded(a), elapsed, lambda * this.#q(sizes[i]!))) as Axis[];
+    const predict = (lambda: number) =>
+      this.#k.map((a, i) => predictAxis(faded(a), elapsed, lambda * this.#q(sizes[i]!))) as Axis[];
     this.#lambda = 1 + (this.#lambda - 1) * Math.exp(-elapsed / (this.#o.maneuver.decayMs / 1000));
     const p = predict(this.#lambda);
     // Normalised innovation of the centre (chi-square, 2 dof): how surprising this detection is to the filter.
@@ -173,7 +195,8 @@ export class Track {
       const limit = this.#o.maxSizeRate * Math.max(1, a.x);
       k[i] = { ...a, x: Math.max(1, a.x), v: Math.min(limit, Math.max(-limit, a.v)) };
     }
-    const turn = Math.hypot(k[0].v - p[0]!.v, k[1].v - p[1]!.v) * (this.#o.predictMs + this.#o.velocityDecayMs) / 1000;
+    const turn =
+      (Math.hypot(k[0].v - p[0]!.v, k[1].v - p[1]!.v) * (this.#o.predictMs + this.#o.velocityDecayMs)) / 1000;
     this.#unconfirmed = turn > UNCONFIRMED_TURN * Math.max(k[2].x, k[3].x);
     this.#k = k;
     this.#seenMs = Math.max(this.#seenMs, tMs);
@@ -206,7 +229,12 @@ export class Track {
     const doubt = (size: number) => (Math.max(this.#o.sharedMotion.minSpread, field.spread) * size) ** 2;
     const move = (a: Axis, vel: number, size: number): Axis =>
       predictAxis({ ...a, v: vel, pxv: 0, pvv: doubt(size) }, dt, 0);
-    const k: [Axis, Axis, Axis, Axis] = [move(cx, v.vx, w.x), move(cy, v.vy, h.x), move(w, rate * w.x, w.x), move(h, rate * h.x, h.x)];
+    const k: [Axis, Axis, Axis, Axis] = [
+      move(cx, v.vx, w.x),
+      move(cy, v.vy, h.x),
+      move(w, rate * w.x, w.x),
+      move(h, rate * h.x, h.x),
+    ];
     const g = Math.exp(rate * dt);
     const c = this.#raw;
     const rcx = c.x + c.w / 2;
@@ -245,7 +273,8 @@ export class Track {
     if (!seen) return predicted;
     const cx = seen.x + seen.w / 2;
     const cy = seen.y + seen.h / 2;
-    const agrees = cx >= predicted.x && cx <= predicted.x + predicted.w && cy >= predicted.y && cy <= predicted.y + predicted.h;
+    const agrees =
+      cx >= predicted.x && cx <= predicted.x + predicted.w && cy >= predicted.y && cy <= predicted.y + predicted.h;
     return agrees ? seen : union(seen, predicted);
   }
 
@@ -266,8 +295,11 @@ export class Track {
     const s = Math.max(0, tMs - img.ms) / 1000;
     // The match's own error, the detector's box noise it inherits, and how far the face may stray from its
     // measured velocity in the time since the frame the picture came from.
-    const margin = (size: number) => Math.max(o.minMargin * size,
-      this.#o.nSigma * Math.hypot(img.errPx, this.#o.noise.measurement * size, o.speedDoubt * size * s));
+    const margin = (size: number) =>
+      Math.max(
+        o.minMargin * size,
+        this.#o.nSigma * Math.hypot(img.errPx, this.#o.noise.measurement * size, o.speedDoubt * size * s),
+      );
     return grow(movedOn(img, tMs), margin(img.box.w), margin(img.box.h));
   }
 

@@ -55,7 +55,11 @@ function play(s: Scene, tracker = new Tracker()): Step[] {
     const c = i - latency;
     if (c >= 0 && c % every === 0) {
       const boxes = s.truth(c).filter((_, f) => s.visible?.(c, f) ?? true);
-      tracker.update(boxes.map((b) => det(s.noise ? s.noise(b) : b)), at(c), FRAME);
+      tracker.update(
+        boxes.map((b) => det(s.noise ? s.noise(b) : b)),
+        at(c),
+        FRAME,
+      );
     }
     if (s.picture && i >= 1) tracker.see(at(i - 1), s.picture(i - 1));
     steps.push({ frame: i, truth: s.truth(i), faces: tracker.faces(at(i)) });
@@ -75,9 +79,9 @@ function bestId(truth: Rect, faces: readonly TrackedFace[]): number | undefined 
   return best?.id;
 }
 
-const moving = (x0: number, y0: number, vx: number, vy: number, size = 64) => (i: number): Rect[] => [
-  { x: x0 + vx * i, y: y0 + vy * i, w: size, h: size },
-];
+const moving =
+  (x0: number, y0: number, vx: number, vy: number, size = 64) =>
+  (i: number): Rect[] => [{ x: x0 + vx * i, y: y0 + vy * i, w: size, h: size }];
 
 describe('Tracker', () => {
   it('covers a new face on the first faces() call after its first update', () => {
@@ -93,7 +97,9 @@ describe('Tracker', () => {
 
   it('keeps the id of a face occluded for 10 frames that reappears nearby', () => {
     const steps = play({
-      frames: 60, latency: 2, truth: moving(200, 150, 2, 0.5),
+      frames: 60,
+      latency: 2,
+      truth: moving(200, 150, 2, 0.5),
       visible: (i) => i < 20 || i >= 30,
     });
     const ids = new Set(steps.flatMap((s) => s.faces.map((f) => f.id)));
@@ -106,24 +112,32 @@ describe('Tracker', () => {
     // Frame 2 shows the first result: one box, no velocity yet, and the face already 115 px (1.8 faces) away.
     // From the second result on the velocity is known.
     expect(steps[2]!.faces).toHaveLength(1);
-    for (const s of steps.slice(3)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+    for (const s of steps.slice(3))
+      expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
   });
 
   it('covers a face moving at walking pace on every frame from the first result', () => {
     // Across the frame in 2 s (about 5 face widths per second).
     const steps = play({ frames: 60, latency: 2, truth: moving(0, 150, 9.6, 0) });
-    for (const s of steps.slice(2)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+    for (const s of steps.slice(2))
+      expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
   });
 
   it('covers a moving face on every frame when detecting every 3rd frame with 2 frames of latency', () => {
     const steps = play({ frames: 90, every: 3, latency: 2, truth: moving(100, 80, 6, 2) });
-    for (const s of steps.slice(2)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+    for (const s of steps.slice(2))
+      expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
   });
 
   it('keeps covering through 300 ms of empty detector results', () => {
-    for (const [vx, vy] of [[0, 0], [3, 1]] as const) {
+    for (const [vx, vy] of [
+      [0, 0],
+      [3, 1],
+    ] as const) {
       const steps = play({
-        frames: 60, latency: 2, truth: moving(250, 120, vx, vy),
+        frames: 60,
+        latency: 2,
+        truth: moving(250, 120, vx, vy),
         visible: (i) => i < 20 || i >= 29, // frames 20..28: 300 ms with nothing found
       });
       for (const s of steps.slice(2)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBe(1);
@@ -136,20 +150,26 @@ describe('Tracker', () => {
     const r = rng(7);
     const n = () => 2 * r() - 1;
     const steps = play({
-      frames: 150, truth: moving(300, 150, 0, 0),
+      frames: 150,
+      truth: moving(300, 150, 0, 0),
       noise: (b) => ({ x: b.x + n(), y: b.y + n(), w: b.w + n(), h: b.h + n() }),
     });
     const boxes = steps.slice(30).map((s) => s.faces[0]!.box);
     let moved = 0;
     for (let i = 1; i < boxes.length; i++) {
       const [a, b] = [boxes[i - 1]!, boxes[i]!];
-      moved += Math.max(Math.abs(b.x - a.x), Math.abs(b.y - a.y), Math.abs(b.x + b.w - a.x - a.w), Math.abs(b.y + b.h - a.y - a.h));
+      moved += Math.max(
+        Math.abs(b.x - a.x),
+        Math.abs(b.y - a.y),
+        Math.abs(b.x + b.w - a.x - a.w),
+        Math.abs(b.y + b.h - a.y - a.h),
+      );
     }
     expect(moved / (boxes.length - 1)).toBeLessThan(1);
     for (const s of steps) expect(coverage(s.truth[0]!, s.faces)).toBe(1);
   });
 
-  it('does not pulse with the detector\'s cadence: a still face seen every 3rd frame, 3 frames late, keeps one box', () => {
+  it("does not pulse with the detector's cadence: a still face seen every 3rd frame, 3 frames late, keeps one box", () => {
     const steps = play({ frames: 90, every: 3, latency: 3, truth: moving(300, 150, 0, 0) });
     const widths = steps.slice(30).map((s) => s.faces[0]!.box.w);
     expect(Math.max(...widths) - Math.min(...widths)).toBeLessThan(1);
@@ -231,26 +251,31 @@ describe('Tracker', () => {
   it('follows a still face that suddenly moves fast', () => {
     const truth = (i: number): Rect[] => [{ x: 200 + Math.max(0, i - 30) * 10, y: 150, w: 64, h: 64 }];
     const steps = play({ frames: 60, latency: 2, truth });
-    for (const s of steps.slice(2)) expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+    for (const s of steps.slice(2))
+      expect(coverage(s.truth[0]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
   });
 
-  it.each([100, 250, 500, 1100])('keeps a still face covered where it was found after the picture jumped, results %i ms apart', (gap) => {
-    // As the whip-pan e2e test saw it on a loaded machine (320x240): a still face, then a detection of the picture
-    // after a 100 px jump, and nothing more for over a second. Read as motion, the jump gave the track a speed
-    // that carried its box off the face (and, at 1.1 s, out of the frame, where the track was dropped); the face
-    // has not moved since that detection.
-    const frame = { width: 320, height: 240 };
-    const t = new Tracker();
-    const before = { x: 108, y: 46, w: 65, h: 65 };
-    for (let ms = 0; ms <= 5000; ms += gap) {
-      t.update([det(before)], ms, frame);
-      for (let d = ms + 33; d < ms + gap; d += 33) t.faces(d);
-    }
-    const after = { x: 9, y: 46, w: 64, h: 64 };
-    const jumpMs = 5000 + gap;
-    t.update([det(after)], jumpMs, frame);
-    for (let ms = jumpMs; ms <= jumpMs + 1200; ms += 33) expect(coverage(after, t.faces(ms)), `${ms - jumpMs} ms after`).toBe(1);
-  });
+  it.each([100, 250, 500, 1100])(
+    'keeps a still face covered where it was found after the picture jumped, results %i ms apart',
+    (gap) => {
+      // As the whip-pan e2e test saw it on a loaded machine (320x240): a still face, then a detection of the picture
+      // after a 100 px jump, and nothing more for over a second. Read as motion, the jump gave the track a speed
+      // that carried its box off the face (and, at 1.1 s, out of the frame, where the track was dropped); the face
+      // has not moved since that detection.
+      const frame = { width: 320, height: 240 };
+      const t = new Tracker();
+      const before = { x: 108, y: 46, w: 65, h: 65 };
+      for (let ms = 0; ms <= 5000; ms += gap) {
+        t.update([det(before)], ms, frame);
+        for (let d = ms + 33; d < ms + gap; d += 33) t.faces(d);
+      }
+      const after = { x: 9, y: 46, w: 64, h: 64 };
+      const jumpMs = 5000 + gap;
+      t.update([det(after)], jumpMs, frame);
+      for (let ms = jumpMs; ms <= jumpMs + 1200; ms += 33)
+        expect(coverage(after, t.faces(ms)), `${ms - jumpMs} ms after`).toBe(1);
+    },
+  );
 
   it('never reuses ids after reset', () => {
     const t = new Tracker();
@@ -270,13 +295,20 @@ describe('Tracker with motion the faces share', () => {
   it('moves a face the detector misses with the faces it still finds', () => {
     const steps = play({ frames: 60, every: 3, latency: 3, truth: pan, visible: (i, f) => f !== 1 || i < 21 });
     // Last seen on frame 18: held until results from 1 s later, from frame 52.
-    for (const s of steps.slice(24, 52)) expect(coverage(s.truth[1]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+    for (const s of steps.slice(24, 52))
+      expect(coverage(s.truth[1]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
   });
 
   it('lets a missed face grow by what the scene measures, not as if nothing were known', () => {
     const still = (): Rect[] => pan(0).map((b) => ({ ...b, x: b.x + 250 }));
     const grown = (visibleOthers: boolean) => {
-      const steps = play({ frames: 40, every: 3, latency: 3, truth: still, visible: (i, f) => i < 21 || (visibleOthers && f !== 1) });
+      const steps = play({
+        frames: 40,
+        every: 3,
+        latency: 3,
+        truth: still,
+        visible: (i, f) => i < 21 || (visibleOthers && f !== 1),
+      });
       return steps[33]!.faces.find((f) => coverage(still()[1]!, [f]) === 1)!.box.w / 60;
     };
     // Alone (every face missed) the box grows with generic doubt, to the cap; among still faces that are found it
@@ -288,7 +320,8 @@ describe('Tracker with motion the faces share', () => {
   it('starts a new face in a panning scene moving with the scene', () => {
     // The third face is first found on frame 30 and first drawn on frame 33, when the pan has carried it 18 px on.
     const steps = play({ frames: 45, every: 3, latency: 3, truth: pan, visible: (i, f) => f !== 2 || i >= 30 });
-    for (const s of steps.slice(33)) expect(coverage(s.truth[2]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
+    for (const s of steps.slice(33))
+      expect(coverage(s.truth[2]!, s.faces), `frame ${s.frame}`).toBeGreaterThanOrEqual(0.8);
     const seen = pan(30)[2]!;
     const drawn = steps[33]!.faces.find((f) => coverage(steps[33]!.truth[2]!, [f]) > 0.5)!.box;
     expect(drawn.x + drawn.w / 2 - (seen.x + seen.w / 2)).toBeGreaterThan(12);
@@ -298,12 +331,13 @@ describe('Tracker with motion the faces share', () => {
 describe('faces followed in the picture between detections', () => {
   // A camera pan that speeds up and slows down (0 to 9 px a frame and back): the filter's velocity is always
   // stale, so without pictures only wide margins keep the face covered. The face is textured like the rest.
-  const pan = (i: number) => 270 * (1 - Math.cos((Math.PI * i) / 60)) / 2;
+  const pan = (i: number) => (270 * (1 - Math.cos((Math.PI * i) / 60))) / 2;
   const face = (i: number): Rect => ({ x: 120 + pan(i), y: 140, w: 48, h: 56 });
   const base = { frames: 60, truth: (i: number) => [face(i)], every: 6, latency: 4 };
   const picture = (i: number) => scene(320, 180, pan(i) / 2, 0);
   const area = (steps: Step[]) => steps.reduce((a, s) => a + s.faces.reduce((b, f) => b + f.box.w * f.box.h, 0), 0);
-  const worst = (steps: Step[]) => Math.min(...steps.slice(base.latency).map((s) => coveredFraction(s.truth[0]!, s.faces[0]!.box)));
+  const worst = (steps: Step[]) =>
+    Math.min(...steps.slice(base.latency).map((s) => coveredFraction(s.truth[0]!, s.faces[0]!.box)));
 
   it('keeps the face covered on every frame with far tighter boxes than the prediction alone', () => {
     const blind = play(base);
@@ -322,7 +356,8 @@ describe('faces followed in the picture between detections', () => {
       const other = scene(320, 180, 1000 + 137 * i, 77 * i);
       const f = face(i);
       for (let y = Math.floor(f.y / 2) - 20; y < (f.y + f.h) / 2 + 20; y++) {
-        for (let x = Math.floor(f.x / 2) - 20; x < (f.x + f.w) / 2 + 20; x++) data[y * 320 + x] = other.data[y * 320 + x]!;
+        for (let x = Math.floor(f.x / 2) - 20; x < (f.x + f.w) / 2 + 20; x++)
+          data[y * 320 + x] = other.data[y * 320 + x]!;
       }
       return { ...p, data };
     };
@@ -334,7 +369,11 @@ describe('faces followed in the picture between detections', () => {
   it('follows a face the detector has stopped finding, while the picture still shows it, for the hold', () => {
     // Last found on frame 6; the hold (1 s) ends on frame 36.
     const steps = play({ ...base, picture, visible: (i) => i < 12 });
-    expect(steps.slice(base.latency, 36).every((s) => s.faces.length === 1 && coveredFraction(s.truth[0]!, s.faces[0]!.box) >= 0.99)).toBe(true);
+    expect(
+      steps
+        .slice(base.latency, 36)
+        .every((s) => s.faces.length === 1 && coveredFraction(s.truth[0]!, s.faces[0]!.box) >= 0.99),
+    ).toBe(true);
   });
 });
 
@@ -397,7 +436,7 @@ describe('strips a pan brought into view since the newest result', () => {
     return t.unseenEdges(at(shown));
   };
 
-  it('cover what entered at the leading border since the result\'s frame, up to the frame shown', () => {
+  it("cover what entered at the leading border since the result's frame, up to the frame shown", () => {
     // Result from frame 0, pictures up to frame 6, frame 7 shown: 7 frames of 6 px, and the margin.
     const [strip, ...rest] = unseenAfter(panning, 0, 7);
     expect(rest).toEqual([]);
@@ -406,7 +445,7 @@ describe('strips a pan brought into view since the newest result', () => {
     expect(strip!.w).toBeLessThan(7 * 6 + margin + 2);
   });
 
-  it('cover only the frame\'s own share when the result is as new as the pictures', () => {
+  it("cover only the frame's own share when the result is as new as the pictures", () => {
     const [strip] = unseenAfter(panning, 6, 7);
     expect(strip!.w).toBeGreaterThan(6 + margin - 1);
     expect(strip!.w).toBeLessThan(6 + margin + 1);
@@ -418,7 +457,7 @@ describe('strips a pan brought into view since the newest result', () => {
   });
 });
 
-describe('strips when the result\'s own picture never came back', () => {
+describe("strips when the result's own picture never came back", () => {
   it('are measured from the newest picture before it, so they are wider, not missing', () => {
     const panning = (i: number) => scene(320, 180, -3 * i, 0);
     const strip = (skipResultPicture: boolean) => {
@@ -450,7 +489,14 @@ describe('a cut', () => {
   it('is not read into a flat view (a dark room): a missed face is held there as anywhere', () => {
     const flat = () => ({ width: 320, height: 180, data: new Float32Array(320 * 180).fill(40) });
     const face = { x: 100, y: 120, w: 60, h: 60 };
-    const steps = play({ frames: 20, every: 3, latency: 3, picture: flat, truth: () => [face], visible: (i) => i < 10 });
+    const steps = play({
+      frames: 20,
+      every: 3,
+      latency: 3,
+      picture: flat,
+      truth: () => [face],
+      visible: (i) => i < 10,
+    });
     expect(steps.slice(3).every((s) => coverage(face, s.faces) === 1)).toBe(true);
   });
 });
@@ -461,6 +507,8 @@ describe('a held face', () => {
     const truth = (i: number): Rect[] => [{ x: 300 - 2 * i, y: 150 - 2 * i, w: 40 + 4 * i, h: 40 + 4 * i }];
     const steps = play({ frames: 40, every: 3, latency: 3, truth, visible: (i) => i < 10 });
     const last = truth(9)[0]!.w;
-    for (const s of steps.slice(13)) for (const f of s.faces) expect(f.box.w, `frame ${s.frame}`).toBeLessThanOrEqual((2 + 2 * DEFAULT_TRACKER_OPTIONS.maxGrowth) * last);
+    for (const s of steps.slice(13))
+      for (const f of s.faces)
+        expect(f.box.w, `frame ${s.frame}`).toBeLessThanOrEqual((2 + 2 * DEFAULT_TRACKER_OPTIONS.maxGrowth) * last);
   });
 });

@@ -4,7 +4,16 @@ import { fitMotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
 import { type Luma, matchPatch, type Pyramid, pyramid, textureIn } from './patch-motion';
 import { Track, clipToFrame } from './track';
-import { bandsFlat, compose, FIRST_VIEW, uncovered, unseenEdges, type View, type ViewStep, viewStep } from './unseen-edges';
+import {
+  bandsFlat,
+  compose,
+  FIRST_VIEW,
+  uncovered,
+  unseenEdges,
+  type View,
+  type ViewStep,
+  viewStep,
+} from './unseen-edges';
 
 /**
  * How long a picture waits for the result of a detection started on it: most land within a few frames; one that
@@ -67,11 +76,17 @@ export class Tracker {
     this.#frame = { width: frame.width, height: frame.height };
     this.#resultMs = Math.max(this.#resultMs, captureMs);
     this.#endShot(captureMs);
-    const a = associate(this.#tracks.map((t) => t.gateAt(captureMs)), dets.map((d) => d.box), this.#o);
+    const a = associate(
+      this.#tracks.map((t) => t.gateAt(captureMs)),
+      dets.map((d) => d.box),
+      this.#o,
+    );
     const diagonal = Math.hypot(frame.width, frame.height);
     for (const [t, d] of a.matches) this.#tracks[t]!.correct(dets[d]!.box, captureMs, diagonal, dets[d]!.edge);
     // What the found faces share (a pan, a zoom, a shake) carries the missed ones and starts the new ones.
-    const samples = a.matches.map(([t]) => this.#tracks[t]!.motionSample()).filter((m): m is MotionSample => m !== undefined);
+    const samples = a.matches
+      .map(([t]) => this.#tracks[t]!.motionSample())
+      .filter((m): m is MotionSample => m !== undefined);
     const fit = fitMotionField(samples);
     const field = fit && fit.spread <= this.#o.sharedMotion.maxSpread ? fit : undefined;
     for (const t of a.unmatchedTracks) {
@@ -86,7 +101,9 @@ export class Tracker {
       this.#tracks.push(new Track(this.#nextId++, box, captureMs, this.#o, field, edge));
     }
     // Expiry runs on detector time: only the detector looking and not finding a face is evidence it is gone.
-    this.#tracks = this.#tracks.filter((t) => captureMs - t.lastSeenMs <= this.#holdOf(t) && !t.outsideAt(captureMs, frame));
+    this.#tracks = this.#tracks.filter(
+      (t) => captureMs - t.lastSeenMs <= this.#holdOf(t) && !t.outsideAt(captureMs, frame),
+    );
     // The result is frames old: the newest picture already shows where its faces went.
     for (const t of this.#tracks) if (t.anchor.ms === captureMs) this.#look(t, this.#newestPictureMs);
   }
@@ -130,13 +147,17 @@ export class Tracker {
     this.#step = step && { step, ms: dt };
     // A flat view (both bands, in either picture) measures no step and shows no cut: the chain and view go on.
     const unmeasured = previous && !step && (bandsFlat(levels[0]!) || bandsFlat(previous.levels[0]!));
-    this.#pictures.set(frameMs, previous && (step || unmeasured)
-      ? { levels, chain: previous.chain, view: step ? compose(previous.view, step) : previous.view }
-      : { levels, chain: ++this.#chains, view: FIRST_VIEW });
+    this.#pictures.set(
+      frameMs,
+      previous && (step || unmeasured)
+        ? { levels, chain: previous.chain, view: step ? compose(previous.view, step) : previous.view }
+        : { levels, chain: ++this.#chains, view: FIRST_VIEW },
+    );
     this.#newestPictureMs = frameMs;
     // A picture is kept while a result for it may still arrive, and after that only while it holds a face's anchor.
     const anchors = new Set(this.#tracks.map((t) => t.anchor.ms));
-    for (const ms of this.#pictures.keys()) if (ms < frameMs - PICTURE_SLACK_MS && !anchors.has(ms)) this.#pictures.delete(ms);
+    for (const ms of this.#pictures.keys())
+      if (ms < frameMs - PICTURE_SLACK_MS && !anchors.has(ms)) this.#pictures.delete(ms);
     for (const t of this.#tracks) this.#look(t, frameMs);
   }
 
@@ -191,8 +212,12 @@ export class Tracker {
     const u = uncovered(from.view, newest.view, { width, height }, then);
     const k = frame.width / width;
     const o = this.#o.unseen;
-    return unseenEdges({ left: u.left * k, right: u.right * k, top: u.top * k, bottom: u.bottom * k }, frame,
-      o.margin * Math.min(frame.width, frame.height), o.minLumaPx * k);
+    return unseenEdges(
+      { left: u.left * k, right: u.right * k, top: u.top * k, bottom: u.bottom * k },
+      frame,
+      o.margin * Math.min(frame.width, frame.height),
+      o.minLumaPx * k,
+    );
   }
 
   #pictureAtOrBefore(ms: number): Picture | undefined {

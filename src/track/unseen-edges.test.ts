@@ -8,7 +8,12 @@ const from = pyramid(scene(320, 180, 0, 0));
 
 describe('viewStep', () => {
   it('measures a pan to within a pixel, from still to 24 luma px, and farther from a guess', () => {
-    for (const [tx, ty] of [[0, 0], [3.5, -1.25], [-22, 9], [14, 20]] as const) {
+    for (const [tx, ty] of [
+      [0, 0],
+      [3.5, -1.25],
+      [-22, 9],
+      [14, 20],
+    ] as const) {
       const s = viewStep(from, pyramid(scene(320, 180, tx, ty)), undefined, 25)!;
       expect(Math.abs(s.tx - tx)).toBeLessThan(1);
       expect(Math.abs(s.ty - ty)).toBeLessThan(1);
@@ -29,14 +34,14 @@ describe('viewStep', () => {
     expect(unseenEdges(uncovered(FIRST_VIEW, view, SIZE), SIZE, 16, 1)).toEqual([]);
   });
 
-  it('measures a sub-pixel pan without the fit\'s bias', () => {
+  it("measures a sub-pixel pan without the fit's bias", () => {
     for (const tx of [0.25, 0.5, 1.75]) {
       const s = viewStep(from, pyramid(scene(320, 180, tx, 0)), undefined, 25)!;
       expect(Math.abs(s.tx - tx)).toBeLessThan(0.1);
     }
   });
 
-  it('measures a zoom about the middle from the two bands\' shifts', () => {
+  it("measures a zoom about the middle from the two bands' shifts", () => {
     const s = viewStep(from, pyramid(scene(320, 180, 0, 0, 0.96, 160, 90)), undefined, 25)!;
     expect(s.s).toBeGreaterThan(0.95);
     expect(s.s).toBeLessThan(0.97);
@@ -77,7 +82,12 @@ describe('uncovered', () => {
     expect(u.right).toBeCloseTo(16);
     expect(u.top).toBeCloseTo(9);
     expect(u.bottom).toBeCloseTo(9);
-    expect(uncovered(FIRST_VIEW, compose(FIRST_VIEW, { s: 1.1, tx: 0, ty: 0, cx: 160, cy: 90 }), SIZE)).toEqual({ left: 0, right: 0, top: 0, bottom: 0 });
+    expect(uncovered(FIRST_VIEW, compose(FIRST_VIEW, { s: 1.1, tx: 0, ty: 0, cx: 160, cy: 90 }), SIZE)).toEqual({
+      left: 0,
+      right: 0,
+      top: 0,
+      bottom: 0,
+    });
   });
 
   it('counts only what came in after the earlier picture of the chain', () => {
@@ -93,7 +103,10 @@ describe('unseenEdges', () => {
 
   it('makes a strip of each side that gained content, widened by the margin', () => {
     expect(unseenEdges({ ...none, right: 20 }, frame, 8, 2)).toEqual([{ x: 612, y: 0, w: 28, h: 360 }]);
-    expect(unseenEdges({ ...none, left: 20, bottom: 10 }, frame, 8, 2)).toEqual([{ x: 0, y: 0, w: 28, h: 360 }, { x: 0, y: 342, w: 640, h: 18 }]);
+    expect(unseenEdges({ ...none, left: 20, bottom: 10 }, frame, 8, 2)).toEqual([
+      { x: 0, y: 0, w: 28, h: 360 },
+      { x: 0, y: 342, w: 640, h: 18 },
+    ]);
   });
 
   it('makes none for less than minPx (a still view), and never more than the frame', () => {

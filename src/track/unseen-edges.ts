@@ -30,7 +30,10 @@ export interface View {
 export const FIRST_VIEW: Readonly<View> = { s: 1, tx: 0, ty: 0 };
 
 /** The bands (fractions of the picture): a fifth of the width each, clear of the very border, most of the height. */
-const BANDS = [{ x: 0.05, w: 0.25 }, { x: 0.7, w: 0.25 }] as const;
+const BANDS = [
+  { x: 0.05, w: 0.25 },
+  { x: 0.7, w: 0.25 },
+] as const;
 const BAND_Y = 0.1;
 const BAND_H = 0.8;
 const BAND_MATCH: Omit<PatchMatchOptions, 'range'> = { context: 1, scaleStep: 0.03, scaleSteps: 0, samples: 12 };
@@ -58,8 +61,19 @@ export function viewStep(from: Pyramid, to: Pyramid, guess: ViewStep | undefined
     // The sub-pixel fit of a windowed match is biased by the texture (a still picture matched with itself reads
     // a tenth of a pixel), and the steps are composed frame after frame: a still camera would drift into a zoom.
     // Matching back from where the band was found and halving the difference cancels the bias.
-    const back = matchPatch(to, from, { ...box, x: box.x + there.dx, y: box.y + there.dy }, { dx: -there.dx, dy: -there.dy }, o);
-    const d = back ? { dx: (there.dx - (back.box.x + back.box.w / 2 - x - there.dx)) / 2, dy: (there.dy - (back.box.y + back.box.h / 2 - cy - there.dy)) / 2 } : there;
+    const back = matchPatch(
+      to,
+      from,
+      { ...box, x: box.x + there.dx, y: box.y + there.dy },
+      { dx: -there.dx, dy: -there.dy },
+      o,
+    );
+    const d = back
+      ? {
+          dx: (there.dx - (back.box.x + back.box.w / 2 - x - there.dx)) / 2,
+          dy: (there.dy - (back.box.y + back.box.h / 2 - cy - there.dy)) / 2,
+        }
+      : there;
     found.push({ x, ...d });
   }
   if (found.length === 0) return undefined;
@@ -74,7 +88,9 @@ export function viewStep(from: Pyramid, to: Pyramid, guess: ViewStep | undefined
  */
 export function bandsFlat(picture: Luma): boolean {
   const { width, height } = picture;
-  return BANDS.every((b) => textureIn(picture, { x: width * b.x, y: height * BAND_Y, w: width * b.w, h: height * BAND_H }) < MIN_TEXTURE);
+  return BANDS.every(
+    (b) => textureIn(picture, { x: width * b.x, y: height * BAND_Y, w: width * b.w, h: height * BAND_H }) < MIN_TEXTURE,
+  );
 }
 
 /** How far `step` moves the point (x, y). */
@@ -103,7 +119,12 @@ export interface Uncovered {
  * What a `width` x `height` picture at view `to` shows that the picture at view `from` (same chain) did not, with
  * `then` (a step, `fraction` of it: the motion past the newest picture) added at the borders.
  */
-export function uncovered(from: View, to: View, size: { width: number; height: number }, then?: { step: ViewStep; fraction: number }): Uncovered {
+export function uncovered(
+  from: View,
+  to: View,
+  size: { width: number; height: number },
+  then?: { step: ViewStep; fraction: number },
+): Uncovered {
   const k = to.s / from.s;
   // Where the earlier picture's borders lie now.
   const left = k * (0 - from.tx) + to.tx;
@@ -124,7 +145,12 @@ export function uncovered(from: View, to: View, size: { width: number; height: n
  * The strips of a `frame` whose content came into view (`u`, frame pixels), widened by `marginPx`; a side that
  * moved under `minPx` (the match's noise) uncovers nothing.
  */
-export function unseenEdges(u: Uncovered, frame: { width: number; height: number }, marginPx: number, minPx: number): Rect[] {
+export function unseenEdges(
+  u: Uncovered,
+  frame: { width: number; height: number },
+  marginPx: number,
+  minPx: number,
+): Rect[] {
   const { width, height } = frame;
   const strip = (d: number, side: number) => Math.min(side, d + marginPx);
   const out: Rect[] = [];

@@ -1,6 +1,13 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { LivePipeline, type LiveSettings, type LiveStats, type LiveStatus } from '../app/live-pipeline';
-import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, settingsToUrl, storeSettings, type Settings } from '../app/settings';
+import {
+  DEFAULT_SETTINGS,
+  loadStoredSettings,
+  settingsFromUrl,
+  settingsToUrl,
+  storeSettings,
+  type Settings,
+} from '../app/settings';
 import { toAppError } from '../app/errors';
 import { cameraMayBeBack, listCameras, openSource, type OpenSource, type SourceChoice } from '../source/video-source';
 import { describeError, describeFailClosed } from './messages';
@@ -15,7 +22,19 @@ function choiceFromValue(value: string): SourceChoice {
 }
 
 const INITIAL_STATUS: LiveStatus = {
-  state: 'starting', adapter: '', frameImport: '', provider: 'loading', fps: 0, frames: 0, detectorMs: NaN, faces: 0, shown: [], detections: 0, unseen: [], failClosed: 'detector-starting', error: null,
+  state: 'starting',
+  adapter: '',
+  frameImport: '',
+  provider: 'loading',
+  fps: 0,
+  frames: 0,
+  detectorMs: NaN,
+  faces: 0,
+  shown: [],
+  detections: 0,
+  unseen: [],
+  failClosed: 'detector-starting',
+  error: null,
 };
 
 /** The app's root: owns the live pipeline and the source, and shows only the anonymized canvas. */
@@ -137,7 +156,10 @@ export class VeilApp extends LitElement {
     }
     const ok = await this.#switchSource('camera:');
     if (!ok && wanted === null) {
-      this.notices = [...this.notices, 'No usable camera, so the demo clip is playing. Pick a camera in the source list when one is connected.'];
+      this.notices = [
+        ...this.notices,
+        'No usable camera, so the demo clip is playing. Pick a camera in the source list when one is connected.',
+      ];
       await this.#switchSource(DEMO);
     }
   }
@@ -207,9 +229,13 @@ export class VeilApp extends LitElement {
     const m = describeError(problem);
     return html`<div class="error" role="alert" data-error=${problem.kind}>
       <p><strong>${m.title}</strong></p><p>${m.action}</p>
-      ${this.sourceError && this.source !== DEMO ? html`<p>
+      ${
+        this.sourceError && this.source !== DEMO
+          ? html`<p>
         <button class="link" @click=${() => this.#switchSource(this.source)}>Try the camera again</button>
-        <button class="link" @click=${() => this.#switchSource(DEMO)}>Play the demo clip</button></p>` : nothing}
+        <button class="link" @click=${() => this.#switchSource(DEMO)}>Play the demo clip</button></p>`
+          : nothing
+      }
     </div>`;
   }
 
@@ -222,13 +248,18 @@ export class VeilApp extends LitElement {
   #frameLayout(canvas: HTMLCanvasElement): { scale: number; padX: number; padY: number } | null {
     if (!canvas.width || !canvas.height) return null;
     const scale = Math.min(canvas.clientWidth / canvas.width, canvas.clientHeight / canvas.height);
-    return { scale, padX: (canvas.clientWidth - canvas.width * scale) / 2, padY: (canvas.clientHeight - canvas.height * scale) / 2 };
+    return {
+      scale,
+      padX: (canvas.clientWidth - canvas.width * scale) / 2,
+      padY: (canvas.clientHeight - canvas.height * scale) / 2,
+    };
   }
 
   /** A click on a face leaves that person unblurred (and a second click blurs them again). */
   #onCanvasClick(e: MouseEvent): void {
     const layout = this.#frameLayout(e.currentTarget as HTMLCanvasElement);
-    if (layout) this.#pipeline?.toggleFaceAt((e.offsetX - layout.padX) / layout.scale, (e.offsetY - layout.padY) / layout.scale);
+    if (layout)
+      this.#pipeline?.toggleFaceAt((e.offsetX - layout.padX) / layout.scale, (e.offsetY - layout.padY) / layout.scale);
   }
 
   /** Dashed rings over the preview (not in the output) around the faces left unblurred. */
@@ -237,9 +268,13 @@ export class VeilApp extends LitElement {
     const layout = canvas && this.#frameLayout(canvas);
     if (!canvas || !layout) return nothing;
     const k = layout.scale * this.#settings.maskScale;
-    return this.status.shown.map((b) => html`<div class="shown-face" data-role="shown-face" style=${
-      `left:${canvas.offsetLeft + layout.padX + (b.x + b.w / 2) * layout.scale - (b.w * k) / 2}px;`
-      + `top:${canvas.offsetTop + layout.padY + (b.y + b.h / 2) * layout.scale - (b.h * k) / 2}px;width:${b.w * k}px;height:${b.h * k}px`}></div>`);
+    return this.status.shown.map(
+      (b) =>
+        html`<div class="shown-face" data-role="shown-face" style=${
+          `left:${canvas.offsetLeft + layout.padX + (b.x + b.w / 2) * layout.scale - (b.w * k) / 2}px;` +
+          `top:${canvas.offsetTop + layout.padY + (b.y + b.h / 2) * layout.scale - (b.h * k) / 2}px;width:${b.w * k}px;height:${b.h * k}px`
+        }></div>`,
+    );
   }
 
   override render() {
@@ -265,8 +300,12 @@ export class VeilApp extends LitElement {
       </div>
       <div class="status" data-role="status">
         GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · ${s.faces} face${s.faces === 1 ? '' : 's'}${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.#settings.paused ? ' · paused' : ''}
-        ${s.shown.length ? html`· <span data-role="shown-count">${s.shown.length} left unblurred</span>
-          <button class="link" data-control="blur-all" @click=${() => this.#pipeline?.clearExclusions()}>Blur everyone</button>` : nothing}
+        ${
+          s.shown.length
+            ? html`· <span data-role="shown-count">${s.shown.length} left unblurred</span>
+          <button class="link" data-control="blur-all" @click=${() => this.#pipeline?.clearExclusions()}>Blur everyone</button>`
+            : nothing
+        }
       </div>
     `;
   }

@@ -72,7 +72,9 @@ export class VeilControls extends LitElement {
   `;
 
   #emit(change: ControlChange): void {
-    this.dispatchEvent(new CustomEvent<ControlChange>('control-change', { detail: change, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<ControlChange>('control-change', { detail: change, bubbles: true, composed: true }),
+    );
   }
 
   #value(e: Event): string {

@@ -5,7 +5,15 @@ import type { Point } from '../core/types';
 import { NO_EDITS, regionFromDrag, toggleTrack, trackAt, tracksOf, type Edits } from '../export/edits';
 import { openEngine, type OpenedEngine } from '../export/engine';
 import {
-  closeMedia, exportMedia, facesOn, frameCount, frameSize, openMedia, renderPreview, type Look, type OpenedMedia,
+  closeMedia,
+  exportMedia,
+  facesOn,
+  frameCount,
+  frameSize,
+  openMedia,
+  renderPreview,
+  type Look,
+  type OpenedMedia,
 } from '../export/media';
 import { describeProblem, toProblem, type Problem } from '../export/problems';
 import { ANONYMIZE_EFFECTS, DEFAULT_SOLID_COLOR } from '../render/anonymize-pass';
@@ -21,7 +29,6 @@ interface Progress {
   total: number;
   startMs: number;
 }
-
 
 /**
  * Anonymizes a video or photo file: pick or drop it, watch faces being found, scrub the preview (click a face to
@@ -80,7 +87,14 @@ export class VeilExport extends LitElement {
     this.frame = 0;
     this.edits = NO_EDITS;
     const s = { ...DEFAULT_SETTINGS, ...loadStoredSettings(), ...settingsFromUrl(location.search).settings };
-    this.look = { effect: s.effect, strength: s.strength, scale: s.maskScale, shape: s.shape, color: DEFAULT_SOLID_COLOR, outlines: false };
+    this.look = {
+      effect: s.effect,
+      strength: s.strength,
+      scale: s.maskScale,
+      shape: s.shape,
+      color: DEFAULT_SOLID_COLOR,
+      outlines: false,
+    };
     this.#engineChoices = s;
     this.download = null;
     this.drag = null;
@@ -132,7 +146,15 @@ export class VeilExport extends LitElement {
     if (this.#media) closeMedia(this.#media);
     this.#media = null;
     this.#dropDownload();
-    Object.assign(this, { problem: null, notice: '', progress: null, output: '', frame: 0, edits: NO_EDITS, drag: null });
+    Object.assign(this, {
+      problem: null,
+      notice: '',
+      progress: null,
+      output: '',
+      frame: 0,
+      edits: NO_EDITS,
+      drag: null,
+    });
   }
 
   #track(label: string, total: number): (done: number, total: number) => void {
@@ -150,14 +172,16 @@ export class VeilExport extends LitElement {
     let progress = this.#track(`Checking ${file.name}`, 1);
     try {
       const { engine } = await this.#openEngine();
-      const media = await this.#onGpu(() => openMedia(file, engine, {
-        checked: ({ frames, output }) => {
-          this.output = output;
-          progress = this.#track('Finding faces', frames);
-        },
-        progress: (done, total) => progress(done, total),
-        signal: abort.signal,
-      }));
+      const media = await this.#onGpu(() =>
+        openMedia(file, engine, {
+          checked: ({ frames, output }) => {
+            this.output = output;
+            progress = this.#track('Finding faces', frames);
+          },
+          progress: (done, total) => progress(done, total),
+          signal: abort.signal,
+        }),
+      );
       if (abort.signal.aborted) return closeMedia(media);
       this.#media = media;
       this.progress = null;
@@ -187,8 +211,9 @@ export class VeilExport extends LitElement {
     if (!media || !engine) return;
     const ticket = ++this.#previewTicket;
     const { frame, edits, look } = this;
-    const img = await this.#onGpu(async () => (ticket === this.#previewTicket
-      ? renderPreview(media, frame, edits, (await engine).engine, look) : null)).catch((e: unknown) => {
+    const img = await this.#onGpu(async () =>
+      ticket === this.#previewTicket ? renderPreview(media, frame, edits, (await engine).engine, look) : null,
+    ).catch((e: unknown) => {
       this.problem = toProblem(e);
       this.phase = 'error';
       return null;
@@ -197,7 +222,9 @@ export class VeilExport extends LitElement {
     if (!img || !canvas || ticket !== this.#previewTicket) return;
     canvas.width = img.width;
     canvas.height = img.height;
-    canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(img.data.buffer), img.width, img.height), 0, 0);
+    canvas
+      .getContext('2d')!
+      .putImageData(new ImageData(new Uint8ClampedArray(img.data.buffer), img.width, img.height), 0, 0);
     canvas.dataset.frame = String(frame);
   }
 
@@ -214,7 +241,10 @@ export class VeilExport extends LitElement {
       const { engine } = await this.#openEngine();
       const out = await this.#onGpu(() => exportMedia(media, this.edits, engine, this.look, progress, abort.signal));
       this.download = {
-        url: URL.createObjectURL(out.blob), name: out.filename, size: out.blob.size, blurred: describeBlurred(out.blurred, frameCount(media)),
+        url: URL.createObjectURL(out.blob),
+        name: out.filename,
+        size: out.blob.size,
+        blurred: describeBlurred(out.blurred, frameCount(media)),
       };
       this.progress = null;
       this.phase = 'done';
@@ -284,7 +314,10 @@ export class VeilExport extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#reset();
-    void this.#engine?.then((e) => e.engine.destroy(), () => undefined);
+    void this.#engine?.then(
+      (e) => e.engine.destroy(),
+      () => undefined,
+    );
   }
 
   #picker() {
@@ -326,29 +359,46 @@ export class VeilExport extends LitElement {
     const media = this.#media;
     if (!media || !this.#editable()) return nothing;
     const frames = frameCount(media);
-    const tracks = media.kind === 'video' ? tracksOf(media.plan.faces) : media.faces.map((f) => ({ track: f.track, firstFrame: 0 }));
+    const tracks =
+      media.kind === 'video' ? tracksOf(media.plan.faces) : media.faces.map((f) => ({ track: f.track, firstFrame: 0 }));
     const d = this.drag;
     const size = frameSize(media);
-    const band = d && html`<div class="band" style="left:${(Math.min(d.from.x, d.to.x) / size.width) * 100}%;top:${(Math.min(d.from.y, d.to.y) / size.height) * 100}%;width:${(Math.abs(d.to.x - d.from.x) / size.width) * 100}%;height:${(Math.abs(d.to.y - d.from.y) / size.height) * 100}%"></div>`;
+    const band =
+      d &&
+      html`<div class="band" style="left:${(Math.min(d.from.x, d.to.x) / size.width) * 100}%;top:${(Math.min(d.from.y, d.to.y) / size.height) * 100}%;width:${(Math.abs(d.to.x - d.from.x) / size.width) * 100}%;height:${(Math.abs(d.to.y - d.from.y) / size.height) * 100}%"></div>`;
     return html`
       <p class="muted">Click a face to show it (outlined) or blur it again, for the whole ${media.kind === 'video' ? 'clip' : 'photo'}; drag a box to blur that region always.</p>
       <div class="stage" style="--aspect:${size.width / size.height}">
         <canvas data-role="preview" @pointerdown=${this.#pointerDown} @pointermove=${this.#pointerMove} @pointerup=${this.#pointerUp}></canvas>
         ${band || nothing}
       </div>
-      ${frames > 1 ? html`<div class="row">
+      ${
+        frames > 1
+          ? html`<div class="row">
         <input type="range" data-control="scrub" min="0" max=${frames - 1} .value=${String(this.frame)}
           @input=${(ev: Event) => (this.frame = Number((ev.target as HTMLInputElement).value))} />
         <span data-role="frame">frame ${this.frame + 1} of ${frames}</span>
-      </div>` : nothing}
+      </div>`
+          : nothing
+      }
       <div class="row" data-role="tracks">
         ${tracks.length === 0 ? html`<span class="muted">No faces found.</span>` : nothing}
-        ${tracks.map((t) => html`<button data-control="track" data-track=${t.track} aria-pressed=${this.edits.excluded.has(t.track)}
-          @click=${() => { this.edits = toggleTrack(this.edits, t.track); if (media.kind === 'video') this.frame = t.firstFrame; }}>
-          Face ${t.track}: ${this.edits.excluded.has(t.track) ? 'shown' : 'blurred'}</button>`)}
-        ${this.edits.regions.map((_, i) => html`<button data-control="remove-region" @click=${() => {
-          this.edits = { ...this.edits, regions: this.edits.regions.filter((__, j) => j !== i) };
-        }}>Region ${i + 1} ✕</button>`)}
+        ${tracks.map(
+          (
+            t,
+          ) => html`<button data-control="track" data-track=${t.track} aria-pressed=${this.edits.excluded.has(t.track)}
+          @click=${() => {
+            this.edits = toggleTrack(this.edits, t.track);
+            if (media.kind === 'video') this.frame = t.firstFrame;
+          }}>
+          Face ${t.track}: ${this.edits.excluded.has(t.track) ? 'shown' : 'blurred'}</button>`,
+        )}
+        ${this.edits.regions.map(
+          (_, i) =>
+            html`<button data-control="remove-region" @click=${() => {
+              this.edits = { ...this.edits, regions: this.edits.regions.filter((__, j) => j !== i) };
+            }}>Region ${i + 1} ✕</button>`,
+        )}
       </div>
       <div class="row">
         <label>Effect <select data-control="effect" @change=${(ev: Event) => (this.look = { ...this.look, effect: (ev.target as HTMLSelectElement).value as Effect })}>
@@ -368,9 +418,13 @@ export class VeilExport extends LitElement {
       ${this.notice ? html`<p data-role="notice">${this.notice}</p>` : nothing}
       ${this.phase === 'working' ? this.#progressView() : nothing}
       ${this.#editor()}
-      ${this.download ? html`<p><a data-role="download" href=${this.download.url} download=${this.download.name}>
+      ${
+        this.download
+          ? html`<p><a data-role="download" href=${this.download.url} download=${this.download.name}>
         Download ${this.download.name} (${(this.download.size / 1e6).toFixed(2)} MB)</a>
-        <span data-role="blurred">· ${this.download.blurred}</span></p>` : nothing}
+        <span data-role="blurred">· ${this.download.blurred}</span></p>`
+          : nothing
+      }
       <p class="muted" data-role="status">${this.status}</p>
     `;
   }

@@ -59,7 +59,11 @@ export class VeilRecorder extends LitElement {
     const blob = await recorder.stop();
     this.elapsed = recorder.durationMs;
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
-    this.download = { url: URL.createObjectURL(blob), name: `veil-${stamp}.${extensionFor(blob.type)}`, size: blob.size };
+    this.download = {
+      url: URL.createObjectURL(blob),
+      name: `veil-${stamp}.${extensionFor(blob.type)}`,
+      size: blob.size,
+    };
   }
 
   override disconnectedCallback(): void {
@@ -71,11 +75,17 @@ export class VeilRecorder extends LitElement {
   override render() {
     const secs = (this.elapsed / 1000).toFixed(1);
     return html`
-      ${this.#recorder
-        ? html`<button data-control="record-stop" @click=${this.#stop}>Stop</button><span class="rec">● ${secs} s</span>`
-        : html`<button data-control="record" ?disabled=${!this.stream} @click=${this.#start}>Record</button>`}
-      ${this.download ? html`<a data-role="download" href=${this.download.url} download=${this.download.name}>
-        Download ${secs} s (${(this.download.size / 1e6).toFixed(1)} MB)</a>` : nothing}
+      ${
+        this.#recorder
+          ? html`<button data-control="record-stop" @click=${this.#stop}>Stop</button><span class="rec">● ${secs} s</span>`
+          : html`<button data-control="record" ?disabled=${!this.stream} @click=${this.#start}>Record</button>`
+      }
+      ${
+        this.download
+          ? html`<a data-role="download" href=${this.download.url} download=${this.download.name}>
+        Download ${secs} s (${(this.download.size / 1e6).toFixed(1)} MB)</a>`
+          : nothing
+      }
       ${this.failure ? html`<span role="alert">${this.failure}</span>` : nothing}
     `;
   }

@@ -21,9 +21,17 @@ export const FAKE_CAMERA_Y4M = join(process.cwd(), '.cache', 'e2e', 'fake-camera
 // WebGPU canvas fail headless; the networking flags keep Chromium from dialling out on a closed network.
 export function chromiumArgs(y4m = FAKE_CAMERA_Y4M): string[] {
   return [
-    '--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
-    '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-    '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+    '--enable-unsafe-webgpu',
+    '--use-angle=swiftshader',
+    '--enable-features=Vulkan',
+    '--use-vulkan=swiftshader',
+    '--no-sandbox',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
     `--use-file-for-fake-video-capture=${y4m}`,
     '--autoplay-policy=no-user-gesture-required',
   ];

@@ -8,8 +8,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Rect } from '../../src/core/types';
 import {
-  ASTRONAUT, ASTRONAUT_FACE, astronautChange, detailEnergy, ffmpeg, greyFrames, grown, hasExif, makeClip, meanDiffOutside, probe, run,
-  scaled, withExif,
+  ASTRONAUT,
+  ASTRONAUT_FACE,
+  astronautChange,
+  detailEnergy,
+  ffmpeg,
+  greyFrames,
+  grown,
+  hasExif,
+  makeClip,
+  meanDiffOutside,
+  probe,
+  run,
+  scaled,
+  withExif,
 } from '../../src/cli/test-media';
 import { screenshot } from './live-helpers';
 import { expectLocalOnly, recordRequests } from './network';
@@ -20,7 +32,6 @@ const FACE = scaled(ASTRONAUT_FACE, CLIP.width / 512, CLIP.height / 512);
 const CORNER: Rect = { x: 120, y: 88, w: 36, h: 28 };
 
 let dir: string;
-
 
 test.beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'veil-export-'));
@@ -54,7 +65,8 @@ async function exportAndSave(page: Page, name: string): Promise<string> {
 /** Clicks (or drags between) points given in frame pixels on the preview canvas. */
 async function onPreview(page: Page, from: { x: number; y: number }, to = from): Promise<void> {
   const box = (await page.locator('veil-export canvas[data-role="preview"]').boundingBox())!;
-  const at = (p: { x: number; y: number }) => [box.x + (p.x / CLIP.width) * box.width, box.y + (p.y / CLIP.height) * box.height] as const;
+  const at = (p: { x: number; y: number }) =>
+    [box.x + (p.x / CLIP.width) * box.width, box.y + (p.y / CLIP.height) * box.height] as const;
   await page.mouse.move(...at(from));
   await page.mouse.down();
   await page.mouse.move(...at(to), { steps: 4 });
@@ -88,22 +100,40 @@ function expectAnonymizedClip(input: string, output: string, codecs: { video: st
     expect(ratio, `frame ${i}: detail in the face down ${ratio.toFixed(1)}x`).toBeGreaterThanOrEqual(5);
     // Measured 3.3 (VP9) to 6.1 (H.264 from a rotated input): the browser's colour conversions and the re-encode.
     // A sideways or shifted frame differs by about 80.
-    expect(meanDiffOutside(inFrames[i]!, outFrames[i]!, CLIP.width, grown(FACE, 1.2)), `frame ${i} away from the face`).toBeLessThan(8);
+    expect(
+      meanDiffOutside(inFrames[i]!, outFrames[i]!, CLIP.width, grown(FACE, 1.2)),
+      `frame ${i} away from the face`,
+    ).toBeLessThan(8);
   }
 }
 
-test('a clip with audio: every frame, the duration and the audio kept, the face blurred, nothing sent anywhere', async ({ page, baseURL }) => {
+test('a clip with audio: every frame, the duration and the audio kept, the face blurred, nothing sent anywhere', async ({
+  page,
+  baseURL,
+}) => {
   test.slow();
   const requests = recordRequests(page);
   await page.goto('/export.html');
   // With the tags a phone writes: where and what.
   const input = join(dir, 'clip-tagged.mp4');
-  ffmpeg('-i', join(dir, 'clip.mp4'), '-c', 'copy', '-metadata', 'location=+48.8584+002.2945/', '-metadata', 'title=holiday', input);
+  ffmpeg(
+    '-i',
+    join(dir, 'clip.mp4'),
+    '-c',
+    'copy',
+    '-metadata',
+    'location=+48.8584+002.2945/',
+    '-metadata',
+    'title=holiday',
+    input,
+  );
   expect(probe(input).format.tags).toMatchObject({ location: '+48.8584+002.2945/', title: 'holiday' });
   await openFile(page, input);
   await waitPreview(page);
   // Debian's Chromium encodes H.264 but not AAC: the AAC track is copied into MP4 as it is.
-  await expect(page.locator('veil-export [data-role="format"]')).toContainText('MP4 (H.264 video, the original AAC audio, unchanged)');
+  await expect(page.locator('veil-export [data-role="format"]')).toContainText(
+    'MP4 (H.264 video, the original AAC audio, unchanged)',
+  );
   await expect(page.locator('veil-export [data-control="track"]')).toHaveText(['Face 1: blurred']);
   // As live mode: on this software GPU the decoded frames are converted on the CPU (faster here: the bench's import table).
   await expect(page.locator('veil-export [data-role="status"]')).toContainText('frames converted on the CPU');
@@ -112,7 +142,8 @@ test('a clip with audio: every frame, the duration and the audio kept, the face 
   const output = await exportAndSave(page, 'clip-tagged-veil.mp4');
   // It says how much of the picture it blurred: one face on a small clip, a small share, never the whole frame.
   const done = await page.locator('veil-export [data-role="blurred"]').textContent();
-  const [, mean, worst] = /blurred ([\d.]+) % of the picture on average \(at most ([\d.]+) %, frame \d+\)/.exec(done ?? '') ?? [];
+  const [, mean, worst] =
+    /blurred ([\d.]+) % of the picture on average \(at most ([\d.]+) %, frame \d+\)/.exec(done ?? '') ?? [];
   expect(Number(mean), done ?? '').toBeGreaterThan(1);
   expect(Number(worst)).toBeLessThan(60);
   await screenshot(page, 'export-done');
@@ -128,13 +159,27 @@ test('a WebM clip with Opus audio comes out as WebM, its Opus copied', async ({ 
   await page.goto('/export.html');
   await openFile(page, input);
   await waitPreview(page);
-  await expect(page.locator('veil-export [data-role="format"]')).toContainText('WEBM (VP9 video, the original OPUS audio, unchanged)');
+  await expect(page.locator('veil-export [data-role="format"]')).toContainText(
+    'WEBM (VP9 video, the original OPUS audio, unchanged)',
+  );
   expectAnonymizedClip(input, await exportAndSave(page, 'clip-veil.webm'), { video: 'vp9', audio: 'opus' });
 });
 
 test('a phone clip stored sideways with rotation metadata is detected and written upright', async ({ page }) => {
   // Frames stored turned a quarter left, with a display rotation that turns them back.
-  ffmpeg('-i', join(dir, 'clip.mp4'), '-vf', 'transpose=2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'copy', join(dir, 'side.mp4'));
+  ffmpeg(
+    '-i',
+    join(dir, 'clip.mp4'),
+    '-vf',
+    'transpose=2',
+    '-c:v',
+    'libx264',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'copy',
+    join(dir, 'side.mp4'),
+  );
   const input = join(dir, 'rotated.mp4');
   ffmpeg('-i', join(dir, 'side.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=270', input);
   expect(JSON.stringify(video(probe(input)))).toMatch(/"rotation":\s*-?90/);
@@ -146,7 +191,9 @@ test('a phone clip stored sideways with rotation metadata is detected and writte
   expectAnonymizedClip(input, output, { video: 'h264', audio: 'aac' });
 });
 
-test('preview edits: a clicked face is shown for the whole clip, a drawn region is always blurred', async ({ page }) => {
+test('preview edits: a clicked face is shown for the whole clip, a drawn region is always blurred', async ({
+  page,
+}) => {
   test.slow();
   await page.goto('/export.html');
   const input = join(dir, 'clip.mp4');
@@ -177,7 +224,10 @@ test('a photo: same format out, upright, face blurred, EXIF and GPS gone', async
   // Stored sideways with EXIF orientation 6 (shown upright) and a GPS position.
   ffmpeg('-i', ASTRONAUT, '-vf', 'transpose=2', '-q:v', '2', join(dir, 'sideways.jpg'));
   const input = join(dir, 'portrait.jpg');
-  writeFileSync(input, withExif(readFileSync(join(dir, 'sideways.jpg')), { orientation: 6, gps: { lat: 48.8584, lon: 2.2945 } }));
+  writeFileSync(
+    input,
+    withExif(readFileSync(join(dir, 'sideways.jpg')), { orientation: 6, gps: { lat: 48.8584, lon: 2.2945 } }),
+  );
   expect(hasExif(readFileSync(input))).toBe(true);
 
   await page.goto('/export.html');
@@ -211,54 +261,105 @@ const cut = (from: string, to: string, fraction: number) => {
 
 const BAD: BadCase[] = [
   {
-    name: 'empty', error: 'empty', message: /empty\.mp4 is empty \(0 bytes\)/,
-    make: () => { writeFileSync(join(dir, 'empty.mp4'), ''); return join(dir, 'empty.mp4'); },
+    name: 'empty',
+    error: 'empty',
+    message: /empty\.mp4 is empty \(0 bytes\)/,
+    make: () => {
+      writeFileSync(join(dir, 'empty.mp4'), '');
+      return join(dir, 'empty.mp4');
+    },
   },
   {
-    name: 'not a video', error: 'not-media', message: /notes\.mp4 is not a video or photo/,
-    make: () => { writeFileSync(join(dir, 'notes.mp4'), 'hello, not a video\n'); return join(dir, 'notes.mp4'); },
+    name: 'not a video',
+    error: 'not-media',
+    message: /notes\.mp4 is not a video or photo/,
+    make: () => {
+      writeFileSync(join(dir, 'notes.mp4'), 'hello, not a video\n');
+      return join(dir, 'notes.mp4');
+    },
   },
   {
-    name: 'truncated (index at the end)', error: 'truncated', message: /cut\.mp4 is truncated or damaged/,
+    name: 'truncated (index at the end)',
+    error: 'truncated',
+    message: /cut\.mp4 is truncated or damaged/,
     make: () => cut('clip.mp4', 'cut.mp4', 0.6),
   },
   {
-    name: 'truncated (index first)', error: 'truncated', message: /cut-fast\.mp4 is truncated or damaged/,
+    name: 'truncated (index first)',
+    error: 'truncated',
+    message: /cut-fast\.mp4 is truncated or damaged/,
     make: () => {
       ffmpeg('-i', join(dir, 'clip.mp4'), '-c', 'copy', '-movflags', '+faststart', join(dir, 'fast.mp4'));
       return cut('fast.mp4', 'cut-fast.mp4', 0.6);
     },
   },
   {
-    name: 'truncated photo', error: 'truncated', message: /cut\.jpg is truncated or damaged \(its JPEG data ends early\)/,
-    make: () => { writeFileSync(join(dir, 'cut.jpg'), readFileSync(ASTRONAUT).subarray(0, 20_000)); return join(dir, 'cut.jpg'); },
+    name: 'truncated photo',
+    error: 'truncated',
+    message: /cut\.jpg is truncated or damaged \(its JPEG data ends early\)/,
+    make: () => {
+      writeFileSync(join(dir, 'cut.jpg'), readFileSync(ASTRONAUT).subarray(0, 20_000));
+      return join(dir, 'cut.jpg');
+    },
   },
   {
-    name: 'unsupported codec', error: 'unsupported-codec', message: /mpeg4\.mp4: this browser cannot decode its video/,
+    name: 'unsupported codec',
+    error: 'unsupported-codec',
+    message: /mpeg4\.mp4: this browser cannot decode its video/,
     make: () => {
       ffmpeg('-f', 'lavfi', '-i', 'testsrc=s=160x120:d=0.5', '-c:v', 'mpeg4', join(dir, 'mpeg4.mp4'));
       return join(dir, 'mpeg4.mp4');
     },
   },
   {
-    name: 'zero frames', error: 'no-frames', message: /empty\.mp4 has no video frames/,
-    make: () => { ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=64x48', '-frames:v', '0', join(dir, 'empty.mp4')); return join(dir, 'empty.mp4'); },
-  },
-  {
-    name: 'audio only', error: 'no-frames', message: /tone\.m4a has no video frames, only audio/,
-    make: () => { ffmpeg('-f', 'lavfi', '-i', 'sine', '-t', '0.5', join(dir, 'tone.m4a')); return join(dir, 'tone.m4a'); },
-  },
-  {
-    name: '8K', error: 'too-large', message: /eight-k\.mp4 is 7680x4320: larger than this page handles/,
+    name: 'zero frames',
+    error: 'no-frames',
+    message: /empty\.mp4 has no video frames/,
     make: () => {
-      ffmpeg('-f', 'lavfi', '-i', 'color=c=gray:s=7680x4320', '-frames:v', '1', '-c:v', 'libx264', '-preset', 'ultrafast',
-        '-pix_fmt', 'yuv420p', join(dir, 'eight-k.mp4'));
+      ffmpeg('-f', 'lavfi', '-i', 'color=c=red:s=64x48', '-frames:v', '0', join(dir, 'empty.mp4'));
+      return join(dir, 'empty.mp4');
+    },
+  },
+  {
+    name: 'audio only',
+    error: 'no-frames',
+    message: /tone\.m4a has no video frames, only audio/,
+    make: () => {
+      ffmpeg('-f', 'lavfi', '-i', 'sine', '-t', '0.5', join(dir, 'tone.m4a'));
+      return join(dir, 'tone.m4a');
+    },
+  },
+  {
+    name: '8K',
+    error: 'too-large',
+    message: /eight-k\.mp4 is 7680x4320: larger than this page handles/,
+    make: () => {
+      ffmpeg(
+        '-f',
+        'lavfi',
+        '-i',
+        'color=c=gray:s=7680x4320',
+        '-frames:v',
+        '1',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        join(dir, 'eight-k.mp4'),
+      );
       return join(dir, 'eight-k.mp4');
     },
   },
   {
-    name: 'unsupported format', error: 'unsupported-format', message: /photo\.gif: GIF images are not supported/,
-    make: () => { ffmpeg('-i', ASTRONAUT, join(dir, 'photo.gif')); return join(dir, 'photo.gif'); },
+    name: 'unsupported format',
+    error: 'unsupported-format',
+    message: /photo\.gif: GIF images are not supported/,
+    make: () => {
+      ffmpeg('-i', ASTRONAUT, join(dir, 'photo.gif'));
+      return join(dir, 'photo.gif');
+    },
   },
 ];
 
@@ -277,15 +378,18 @@ test('each bad file gets its message, and nothing is offered for download', asyn
   await screenshot(page, 'export-error');
 });
 
-test('progress while working; cancel (searching or exporting) leaves nothing behind, and the page goes on', async ({ page }) => {
+test('progress while working; cancel (searching or exporting) leaves nothing behind, and the page goes on', async ({
+  page,
+}) => {
   test.slow();
   // Long enough that neither pass can finish between the progress check and the click (10 frames once did).
   const long = join(dir, 'long.mp4');
   makeClip(long, { ...CLIP, seconds: 12 });
   await page.goto('/export.html');
   await openFile(page, long);
-  await expect(page.locator('veil-export [data-role="progress-text"]'))
-    .toHaveText(/^Finding faces: \d+ of 120 frames · \d+\.\d fps · (\d+:\d\d|-:--) left$/);
+  await expect(page.locator('veil-export [data-role="progress-text"]')).toHaveText(
+    /^Finding faces: \d+ of 120 frames · \d+\.\d fps · (\d+:\d\d|-:--) left$/,
+  );
   await page.locator('veil-export [data-control="cancel"]').click();
   await expect(page.locator('veil-export [data-role="notice"]')).toHaveText('Canceled. Nothing was written.');
   await expect(page.locator('veil-export')).toHaveAttribute('data-phase', 'idle');

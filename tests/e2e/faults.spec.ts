@@ -1,12 +1,23 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { FAKE_CAMERA } from './chromium';
-import { CI_PACE, cameraFrame, playCanvasCamera, readWhileRunning, recordStatuses, type StatusSample, waitRunning } from './live-helpers';
+import {
+  CI_PACE,
+  cameraFrame,
+  playCanvasCamera,
+  readWhileRunning,
+  recordStatuses,
+  type StatusSample,
+  waitRunning,
+} from './live-helpers';
 import { highFrequencyEnergy, readOutput } from './pixels';
 
-const appVideo = (page: Page) => page.locator('veil-app').evaluateHandle((app) => app.shadowRoot!.querySelector('video')!);
+const appVideo = (page: Page) =>
+  page.locator('veil-app').evaluateHandle((app) => app.shadowRoot!.querySelector('video')!);
 
-test('the camera ending (unplugged) is reported, nothing raw is shown, and it is taken up again when it returns', async ({ page }) => {
+test('the camera ending (unplugged) is reported, nothing raw is shown, and it is taken up again when it returns', async ({
+  page,
+}) => {
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   await (await appVideo(page)).evaluate((video) => {
@@ -21,14 +32,21 @@ test('the camera ending (unplugged) is reported, nothing raw is shown, and it is
   await waitRunning(page);
 });
 
-test('camera permission revoked mid-stream: a message, the camera released, taken up again when allowed', async ({ page, baseURL }) => {
+test('camera permission revoked mid-stream: a message, the camera released, taken up again when allowed', async ({
+  page,
+  baseURL,
+}) => {
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   const browser = await page.context().browser()!.newBrowserCDPSession();
   const { targetInfo } = await (await page.context().newCDPSession(page)).send('Target.getTargetInfo');
-  const setCamera = (setting: 'denied' | 'granted') => browser.send('Browser.setPermission', {
-    permission: { name: 'camera' }, setting, origin: new URL(baseURL!).origin, browserContextId: targetInfo.browserContextId,
-  });
+  const setCamera = (setting: 'denied' | 'granted') =>
+    browser.send('Browser.setPermission', {
+      permission: { name: 'camera' },
+      setting,
+      origin: new URL(baseURL!).origin,
+      browserContextId: targetInfo.browserContextId,
+    });
   await setCamera('denied');
   await expect(page.locator('[data-error="camera-denied"]')).toContainText('revoked');
   expect(await (await appVideo(page)).evaluate((video) => video.srcObject)).toBeNull();
@@ -37,23 +55,29 @@ test('camera permission revoked mid-stream: a message, the camera released, take
   await waitRunning(page);
 });
 
-test('the detector throwing: the whole frame is blurred at once, with a message, until it succeeds again', async ({ page }) => {
+test('the detector throwing: the whole frame is blurred at once, with a message, until it succeeds again', async ({
+  page,
+}) => {
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   const statuses = await recordStatuses(page);
   await page.evaluate(() => window.veil!.injectDetectorFaults(1));
   // One throw: fail closed from the next frame on (well within the 2 s budget), masks again after the next success.
-  await expect.poll(async () => {
-    const seen = await statuses();
-    const failed = seen.findIndex((s) => s.failClosed === 'detector-error' && s.error === 'detector-error');
-    return failed >= 0 && seen.slice(failed).some((s) => s.state === 'running' && s.error === null);
-  }).toBe(true);
+  await expect
+    .poll(async () => {
+      const seen = await statuses();
+      const failed = seen.findIndex((s) => s.failClosed === 'detector-error' && s.error === 'detector-error');
+      return failed >= 0 && seen.slice(failed).some((s) => s.state === 'running' && s.error === null);
+    })
+    .toBe(true);
   // A detector that keeps throwing: the message stays and every frame is blurred whole.
   await page.evaluate(() => window.veil!.injectDetectorFaults(Number.MAX_SAFE_INTEGER));
   await expect(page.locator('[data-error="detector-error"]')).toBeVisible();
   await expect(page.locator('[data-fail-closed="detector-error"]')).toBeVisible();
   const out = await readOutput(page);
-  expect(highFrequencyEnergy(out) * 5, 'a frame kept detail while the detector was failing').toBeLessThan(highFrequencyEnergy(cameraFrame()));
+  expect(highFrequencyEnergy(out) * 5, 'a frame kept detail while the detector was failing').toBeLessThan(
+    highFrequencyEnergy(cameraFrame()),
+  );
   await page.evaluate(() => window.veil!.injectDetectorFaults(0));
   await waitRunning(page);
   await expect(page.locator('[data-error]')).toHaveCount(0);
@@ -63,11 +87,17 @@ test('the detector throwing: the whole frame is blurred at once, with a message,
 // seen on CI right after a stream or its size changed: the first one used to end the render loop, leaving the page
 // stuck where it was); the CPU path's copyTo rejects.
 for (const path of ['gpu', 'cpu'] as const) {
-  test(`frames the browser cannot import (import=${path}) are skipped; refused for longer than the budget, the page says so`, async ({ page }) => {
+  test(`frames the browser cannot import (import=${path}) are skipped; refused for longer than the budget, the page says so`, async ({
+    page,
+  }) => {
     await page.goto(`/?source=camera&${CI_PACE}&import=${path}`);
     await waitRunning(page);
     await page.evaluate((p) => {
-      const refused = () => new DOMException('Failed to import texture from video element that doesn\'t have back resource.', 'OperationError');
+      const refused = () =>
+        new DOMException(
+          "Failed to import texture from video element that doesn't have back resource.",
+          'OperationError',
+        );
       const take = () => {
         if (window.refuseFrames! <= 0) return false;
         window.refuseFrames!--;
@@ -76,7 +106,10 @@ for (const path of ['gpu', 'cpu'] as const) {
       window.refuseFrames = 3;
       if (p === 'gpu') {
         const copy = GPUQueue.prototype.copyExternalImageToTexture;
-        GPUQueue.prototype.copyExternalImageToTexture = function (this: GPUQueue, ...args: Parameters<GPUQueue['copyExternalImageToTexture']>) {
+        GPUQueue.prototype.copyExternalImageToTexture = function (
+          this: GPUQueue,
+          ...args: Parameters<GPUQueue['copyExternalImageToTexture']>
+        ) {
           if (take()) throw refused();
           return copy.apply(this, args);
         };
@@ -92,7 +125,11 @@ for (const path of ['gpu', 'cpu'] as const) {
     await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(before + 5);
     await waitRunning(page);
     await expect(page.locator('[data-error]')).toHaveCount(0);
-    await frozenThenBack(page, 'frames-refused', (n) => page.evaluate((k) => { window.refuseFrames = k; }, n));
+    await frozenThenBack(page, 'frames-refused', (n) =>
+      page.evaluate((k) => {
+        window.refuseFrames = k;
+      }, n),
+    );
   });
 }
 
@@ -112,7 +149,9 @@ async function frozenThenBack(page: Page, kind: string, skip: (frames: number) =
 
 // Both import paths again: after the CPU path's asynchronous import, a throw while drawing was an unhandled rejection.
 for (const path of ['gpu', 'cpu'] as const) {
-  test(`a frame that throws while drawn (import=${path}) is skipped; failing past the budget, the page says so`, async ({ page }) => {
+  test(`a frame that throws while drawn (import=${path}) is skipped; failing past the budget, the page says so`, async ({
+    page,
+  }) => {
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`/?source=camera&${CI_PACE}&import=${path}`);
@@ -128,7 +167,10 @@ for (const path of ['gpu', 'cpu'] as const) {
         return create.call(this, d);
       };
     });
-    const failDraws = (n: number) => page.evaluate((k) => { window.failDraws = k; }, n);
+    const failDraws = (n: number) =>
+      page.evaluate((k) => {
+        window.failDraws = k;
+      }, n);
     await failDraws(3);
     await expect.poll(() => page.evaluate(() => window.failDraws), { timeout: 30_000 }).toBe(0);
     await expect(page.locator('[data-error]')).toHaveCount(0);
@@ -146,39 +188,46 @@ declare global {
   }
 }
 
-test('the tab hidden and shown again: the first frames back are blurred whole until a fresh detection', async ({ page }) => {
+test('the tab hidden and shown again: the first frames back are blurred whole until a fresh detection', async ({
+  page,
+}) => {
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   // Headless Chromium never hides a tab (visibilitychange does not fire there on tab switches), so this does to the
   // page what hiding does: visibilityState changes and frames stop (requestVideoFrameCallback pauses while hidden).
-  const setHidden = (hidden: boolean) => page.locator('veil-app').evaluate(async (app, h) => {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
-    document.dispatchEvent(new Event('visibilitychange'));
-    const video = app.shadowRoot!.querySelector('video')!;
-    const parked = window as unknown as { hiddenStream?: MediaProvider | null };
-    if (h) {
-      parked.hiddenStream = video.srcObject;
-      video.srcObject = null;
-    } else {
-      video.srcObject = parked.hiddenStream ?? null;
-      await video.play();
-    }
-  }, hidden);
+  const setHidden = (hidden: boolean) =>
+    page.locator('veil-app').evaluate(async (app, h) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+      document.dispatchEvent(new Event('visibilitychange'));
+      const video = app.shadowRoot!.querySelector('video')!;
+      const parked = window as unknown as { hiddenStream?: MediaProvider | null };
+      if (h) {
+        parked.hiddenStream = video.srcObject;
+        video.srcObject = null;
+      } else {
+        video.srcObject = parked.hiddenStream ?? null;
+        await video.play();
+      }
+    }, hidden);
   await setHidden(true);
   const hiddenAt = await page.evaluate(() => window.veil!.status().frames);
   await page.waitForTimeout(3000); // longer than the 2 s budget: the boxes from before are stale
   const statuses = await recordStatuses(page);
   await setHidden(false);
   // Statuses from before the first frame back may say 'running' too: wait for a drawn frame that trusts its boxes.
-  await expect.poll(async () => (await statuses()).some((s) => s.frames > hiddenAt && s.failClosed === null), { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(async () => (await statuses()).some((s) => s.frames > hiddenAt && s.failClosed === null), { timeout: 30_000 })
+    .toBe(true);
   const back = (await statuses()).filter((s) => s.frames > hiddenAt);
   expect(back.length).toBeGreaterThan(0);
   expect(back[0].failClosed, 'the first frame back used boxes from before the tab was hidden').toBe('detector-stalled');
   const firstTrusted = back.findIndex((s) => s.failClosed === null);
   expect(back.slice(0, firstTrusted).every((s) => s.failClosed !== null)).toBe(true);
   const out = await readOutput(page);
-  expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
+  expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(
+    highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face),
+  );
 });
 
 /** The canvas camera (which a test can pan), once its frames show masks; then every frame's status is recorded. */
@@ -190,7 +239,9 @@ async function panningCameraRunning(page: Page, query = ''): Promise<() => Promi
   return recordStatuses(page);
 }
 
-test('a whip pan blurs the whole frame until a detection of the moved picture arrives (motion guard)', async ({ page }) => {
+test('a whip pan blurs the whole frame until a detection of the moved picture arrives (motion guard)', async ({
+  page,
+}) => {
   const statuses = await panningCameraRunning(page);
   // Results 800 ms late, as on a GPU whose detections lag further behind the picture (well within the 2 s budget):
   // the frames drawn between the jump's thumbnail coming back and a detection of the moved picture are then
@@ -202,35 +253,61 @@ test('a whip pan blurs the whole frame until a detection of the moved picture ar
     window.fakeCamera!.shift = x;
     window.fakeCamera!.draw();
   }, shift);
-  await expect.poll(async () => (await statuses()).some((s) => s.failClosed === 'fast-motion'), {
-    timeout: 30_000, message: 'no frame was blurred whole for fast motion',
-  }).toBe(true);
+  await expect
+    .poll(async () => (await statuses()).some((s) => s.failClosed === 'fast-motion'), {
+      timeout: 30_000,
+      message: 'no frame was blurred whole for fast motion',
+    })
+    .toBe(true);
   const tripped = (await statuses()).findIndex((s) => s.failClosed === 'fast-motion');
-  await expect.poll(async () => (await statuses()).slice(tripped).some((s) => s.failClosed === null), { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(async () => (await statuses()).slice(tripped).some((s) => s.failClosed === null), { timeout: 30_000 })
+    .toBe(true);
   const f = FAKE_CAMERA.face;
   const out = await readWhileRunning(page);
-  expect(highFrequencyEnergy(out, { ...f, x: f.x + shift }) * 5, 'the face at its new place is blurred').toBeLessThan(highFrequencyEnergy(cameraFrame(), f));
+  expect(highFrequencyEnergy(out, { ...f, x: f.x + shift }) * 5, 'the face at its new place is blurred').toBeLessThan(
+    highFrequencyEnergy(cameraFrame(), f),
+  );
 });
 
 /** Pans the canvas camera 2 px right every camera frame (15 fps): what enters, at the left border, is new. */
-const startPanning = (page: Page) => page.evaluate(() => {
-  const camera = window.fakeCamera!;
-  (window as unknown as { pan: number }).pan = window.setInterval(() => (camera.shift += 2), 66);
-});
-const leftStrip = (s: { unseen: StatusSample['unseen'] }) => s.unseen.some((r) => r.x === 0 && r.y === 0 && r.h === FAKE_CAMERA.height && r.w > 0);
+const startPanning = (page: Page) =>
+  page.evaluate(() => {
+    const camera = window.fakeCamera!;
+    (window as unknown as { pan: number }).pan = window.setInterval(() => (camera.shift += 2), 66);
+  });
+const leftStrip = (s: { unseen: StatusSample['unseen'] }) =>
+  s.unseen.some((r) => r.x === 0 && r.y === 0 && r.h === FAKE_CAMERA.height && r.w > 0);
 
-test('a pan blurs the strip of the border it brought into view since the detector\'s frame; a still camera, none', async ({ page }) => {
+test("a pan blurs the strip of the border it brought into view since the detector's frame; a still camera, none", async ({
+  page,
+}) => {
   const statuses = await panningCameraRunning(page);
   const drawn = async () => (await statuses()).filter((s) => s.failClosed === null);
   await expect.poll(async () => (await drawn()).length, { timeout: 30_000 }).toBeGreaterThan(5);
-  expect((await drawn()).every((s) => s.unseen.length === 0), 'a still camera blurs no border strip').toBe(true);
+  expect(
+    (await drawn()).every((s) => s.unseen.length === 0),
+    'a still camera blurs no border strip',
+  ).toBe(true);
   await startPanning(page);
-  await expect.poll(async () => (await drawn()).some(leftStrip), { timeout: 30_000, message: 'no strip at the left border while panning' }).toBe(true);
+  await expect
+    .poll(async () => (await drawn()).some(leftStrip), {
+      timeout: 30_000,
+      message: 'no strip at the left border while panning',
+    })
+    .toBe(true);
   await page.evaluate(() => window.clearInterval((window as unknown as { pan: number }).pan));
   const stopped = (await statuses()).length;
-  await expect.poll(async () => (await drawn()).slice(-5).every((s) => s.unseen.length === 0) && (await statuses()).length > stopped + 10, {
-    timeout: 30_000, message: 'the strip outlived the pan',
-  }).toBe(true);
+  await expect
+    .poll(
+      async () =>
+        (await drawn()).slice(-5).every((s) => s.unseen.length === 0) && (await statuses()).length > stopped + 10,
+      {
+        timeout: 30_000,
+        message: 'the strip outlived the pan',
+      },
+    )
+    .toBe(true);
 });
 
 test('edges=0 turns the border strips off', async ({ page }) => {
@@ -241,27 +318,41 @@ test('edges=0 turns the border strips off', async ({ page }) => {
   expect((await drawn()).some(leftStrip)).toBe(false);
 });
 
-test('the frame size changing mid-stream (640x480 -> 1280x720 -> portrait 360x640) keeps the face covered', async ({ page }) => {
+test('the frame size changing mid-stream (640x480 -> 1280x720 -> portrait 360x640) keeps the face covered', async ({
+  page,
+}) => {
   test.slow();
   // A 1280x720 frame takes SwiftShader seconds to import, blur and search under load: the longest budget lets the
   // app reach `running` at that size too (the budget's rule itself is unit-tested).
   await page.goto('/?source=camera&ep=wasm&budget=5000&tiles=off');
   await waitRunning(page);
   await playCanvasCamera(page, 640, 480);
-  for (const [width, height] of [[640, 480], [1280, 720], [360, 640]] as const) {
+  for (const [width, height] of [
+    [640, 480],
+    [1280, 720],
+    [360, 640],
+  ] as const) {
     const s = width / FAKE_CAMERA.width;
     const f = FAKE_CAMERA.face;
     const face = { x: Math.round(f.x * s), y: Math.round(f.y * s), w: Math.round(f.w * s), h: Math.round(f.h * s) };
-    const raw = await page.evaluate(([w, h, r]) => {
-      const { canvas, draw } = window.fakeCamera!;
-      Object.assign(canvas, { width: w, height: h });
-      draw();
-      return Array.from(canvas.getContext('2d')!.getImageData(r.x, r.y, r.w, r.h).data);
-    }, [width, height, face] as const);
-    await expect.poll(async () => {
-      const out = await readOutput(page);
-      return [out.width, out.height];
-    }, { timeout: 30_000 }).toEqual([width, height]);
+    const raw = await page.evaluate(
+      ([w, h, r]) => {
+        const { canvas, draw } = window.fakeCamera!;
+        Object.assign(canvas, { width: w, height: h });
+        draw();
+        return Array.from(canvas.getContext('2d')!.getImageData(r.x, r.y, r.w, r.h).data);
+      },
+      [width, height, face] as const,
+    );
+    await expect
+      .poll(
+        async () => {
+          const out = await readOutput(page);
+          return [out.width, out.height];
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual([width, height]);
     // Masks at the new size (not only the whole frame blurred while the detector catches up)...
     await waitRunning(page);
     // ...and the face covered, by its mask or by the whole frame when a slow detection lets the budget pass.

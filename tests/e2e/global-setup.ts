@@ -10,8 +10,38 @@ import { FAKE_CAMERA_Y4M, FAKE_CAMERA } from './chromium';
  */
 export default function globalSetup(): void {
   mkdirSync(dirname(FAKE_CAMERA_Y4M), { recursive: true });
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-loop', '1', '-i', 'tests/fixtures/astronaut.jpg', '-t', '2', '-r', '15',
-    '-vf', `crop=512:384:0:0,scale=${FAKE_CAMERA.width}:${FAKE_CAMERA.height}`, '-pix_fmt', 'yuv420p', FAKE_CAMERA_Y4M]);
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'yuv4mpegpipe', '-i', FAKE_CAMERA_Y4M, '-frames:v', '1',
-    '-f', 'rawvideo', '-pix_fmt', 'rgba', `${FAKE_CAMERA_Y4M}.rgba`]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-loop',
+    '1',
+    '-i',
+    'tests/fixtures/astronaut.jpg',
+    '-t',
+    '2',
+    '-r',
+    '15',
+    '-vf',
+    `crop=512:384:0:0,scale=${FAKE_CAMERA.width}:${FAKE_CAMERA.height}`,
+    '-pix_fmt',
+    'yuv420p',
+    FAKE_CAMERA_Y4M,
+  ]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'yuv4mpegpipe',
+    '-i',
+    FAKE_CAMERA_Y4M,
+    '-frames:v',
+    '1',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgba',
+    `${FAKE_CAMERA_Y4M}.rgba`,
+  ]);
 }

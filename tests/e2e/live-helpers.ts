@@ -13,7 +13,11 @@ export const CI_PACE = 'ep=wasm&budget=2000&tiles=off';
 
 /** The fake camera's frame, as ffmpeg decodes the y4m Chromium plays. */
 export function cameraFrame(): RgbaImage {
-  return { width: FAKE_CAMERA.width, height: FAKE_CAMERA.height, data: new Uint8Array(readFileSync(`${FAKE_CAMERA_Y4M}.rgba`)) };
+  return {
+    width: FAKE_CAMERA.width,
+    height: FAKE_CAMERA.height,
+    data: new Uint8Array(readFileSync(`${FAKE_CAMERA_Y4M}.rgba`)),
+  };
 }
 
 export const veilState = (page: Page) => page.locator('html').getAttribute('data-veil-state');
@@ -57,7 +61,14 @@ export async function recordStatuses(page: Page): Promise<() => Promise<StatusSa
     (window as unknown as { veilStatuses: StatusSample[] }).veilStatuses = seen;
     const sample = () => {
       const s = window.veil!.status();
-      if (seen.at(-1)?.frames !== s.frames) seen.push({ frames: s.frames, state: s.state, failClosed: s.failClosed, error: s.error?.kind ?? null, unseen: s.unseen });
+      if (seen.at(-1)?.frames !== s.frames)
+        seen.push({
+          frames: s.frames,
+          state: s.state,
+          failClosed: s.failClosed,
+          error: s.error?.kind ?? null,
+          unseen: s.unseen,
+        });
       setTimeout(sample, 5);
     };
     sample();
@@ -79,26 +90,29 @@ declare global {
  */
 export async function playCanvasCamera(page: Page, width: number, height: number): Promise<void> {
   await page.route('**/e2e-fixture/astronaut.jpg', (route) => route.fulfill({ path: 'tests/fixtures/astronaut.jpg' }));
-  await page.locator('veil-app').evaluate(async (app, [w, h]) => {
-    const img = new Image();
-    img.src = '/e2e-fixture/astronaut.jpg';
-    await img.decode();
-    const canvas = Object.assign(document.createElement('canvas'), { width: w, height: h });
-    const ctx = canvas.getContext('2d')!;
-    const camera = {
-      canvas,
-      shift: 0,
-      draw: () => {
-        ctx.fillStyle = '#333';
-        ctx.fillRect(0, 0, canvas.width, canvas.height);
-        ctx.drawImage(img, 0, 0, 512, 384, camera.shift, 0, canvas.width, (canvas.width * 384) / 512);
-      },
-    };
-    window.fakeCamera = camera;
-    camera.draw();
-    setInterval(() => camera.draw(), 66);
-    const video = app.shadowRoot!.querySelector('video')!;
-    video.srcObject = canvas.captureStream(15);
-    await video.play();
-  }, [width, height]);
+  await page.locator('veil-app').evaluate(
+    async (app, [w, h]) => {
+      const img = new Image();
+      img.src = '/e2e-fixture/astronaut.jpg';
+      await img.decode();
+      const canvas = Object.assign(document.createElement('canvas'), { width: w, height: h });
+      const ctx = canvas.getContext('2d')!;
+      const camera = {
+        canvas,
+        shift: 0,
+        draw: () => {
+          ctx.fillStyle = '#333';
+          ctx.fillRect(0, 0, canvas.width, canvas.height);
+          ctx.drawImage(img, 0, 0, 512, 384, camera.shift, 0, canvas.width, (canvas.width * 384) / 512);
+        },
+      };
+      window.fakeCamera = camera;
+      camera.draw();
+      setInterval(() => camera.draw(), 66);
+      const video = app.shadowRoot!.querySelector('video')!;
+      video.srcObject = canvas.captureStream(15);
+      await video.play();
+    },
+    [width, height],
+  );
 }

@@ -5,8 +5,13 @@ import { hasPicture, highFrequencyEnergy, meanAbsDiff, readOutput } from './pixe
 
 // auto picks the CPU conversion on this software adapter; the GPU copy is what real GPUs get. Either way the
 // untouched part of the picture must match the camera's frame: the conversion's colours are checked there.
-for (const [param, path] of [['auto', 'cpu'], ['gpu', 'gpu']] as const) {
-  test(`camera (import=${param}): the face is strongly blurred and the rest of the frame is unchanged`, async ({ page }) => {
+for (const [param, path] of [
+  ['auto', 'cpu'],
+  ['gpu', 'gpu'],
+] as const) {
+  test(`camera (import=${param}): the face is strongly blurred and the rest of the frame is unchanged`, async ({
+    page,
+  }) => {
     await page.goto(`/?source=camera&${CI_PACE}&import=${param}`);
     await waitRunning(page);
     expect(await page.evaluate(() => window.veil!.status().frameImport)).toBe(path);
@@ -14,10 +19,15 @@ for (const [param, path] of [['auto', 'cpu'], ['gpu', 'gpu']] as const) {
     // A new face's first box is wide (its motion is still unknown) and narrows over the next frames: the rest of the
     // picture is unchanged once it has.
     let out = await readWhileRunning(page);
-    await expect.poll(async () => {
-      out = await readWhileRunning(page);
-      return meanAbsDiff(out, input, FAKE_CAMERA.noFace);
-    }, { timeout: 20_000 }).toBeLessThan(4);
+    await expect
+      .poll(
+        async () => {
+          out = await readWhileRunning(page);
+          return meanAbsDiff(out, input, FAKE_CAMERA.noFace);
+        },
+        { timeout: 20_000 },
+      )
+      .toBeLessThan(4);
     expect([out.width, out.height]).toEqual([input.width, input.height]);
     const before = highFrequencyEnergy(input, FAKE_CAMERA.face);
     const after = highFrequencyEnergy(out, FAKE_CAMERA.face);
@@ -42,7 +52,9 @@ test('fail closed: every frame painted before the detector is ready is blurred w
     const out = await readOutput(page);
     if (hasPicture(out)) {
       painted++;
-      expect(highFrequencyEnergy(out) * 5, 'a painted frame kept detail while the detector was not ready').toBeLessThan(whole);
+      expect(highFrequencyEnergy(out) * 5, 'a painted frame kept detail while the detector was not ready').toBeLessThan(
+        whole,
+      );
       expect(await state(page)).toBe('starting');
     }
     await page.waitForTimeout(100);
@@ -76,7 +88,8 @@ test('no WebGPU: the page says what to do and shows no picture', async ({ page }
 
 test('camera denied: a clear message, and the demo clip one click away', async ({ page }) => {
   await page.addInitScript(() => {
-    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
   });
   await page.goto(`/?source=camera&${CI_PACE}`);
   await expect(page.locator('[data-error="camera-denied"]')).toBeVisible();
@@ -87,12 +100,15 @@ test('camera denied: a clear message, and the demo clip one click away', async (
 
 test('no camera at all: the demo clip plays by default', async ({ page }) => {
   await page.addInitScript(() => {
-    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
   });
   await page.goto('/?ep=wasm&budget=2000');
   await expect(page.getByText('the demo clip is playing')).toBeVisible();
   await waitRunning(page);
-  await expect.poll(async () => page.evaluate(() => window.veil!.status().faces), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => page.evaluate(() => window.veil!.status().faces), { timeout: 30_000 })
+    .toBeGreaterThan(0);
   await screenshot(page, 'demo-default');
 });
 
@@ -104,14 +120,21 @@ test('GPU device lost: nothing raw is shown, and the app recovers', async ({ pag
     const root = document.documentElement;
     const seen: string[] = [];
     (window as unknown as { veilStates: string[] }).veilStates = seen;
-    new MutationObserver(() => seen.push(root.dataset.veilState ?? '')).observe(root, { attributes: true, attributeFilter: ['data-veil-state'] });
+    new MutationObserver(() => seen.push(root.dataset.veilState ?? '')).observe(root, {
+      attributes: true,
+      attributeFilter: ['data-veil-state'],
+    });
     window.veil!.loseDevice();
   });
   // 'starting' is the rebuild: a new device, pipelines and session, nothing drawn until they exist.
-  await expect.poll(() => page.evaluate(() => (window as unknown as { veilStates: string[] }).veilStates)).toContain('starting');
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { veilStates: string[] }).veilStates))
+    .toContain('starting');
   await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 30_000 });
   const out = await readWhileRunning(page);
-  expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
+  expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(
+    highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face),
+  );
 });
 
 test('WebGPU provider: ORT runs on our device and its GPU outputs feed our decode pass', async ({ page }) => {
@@ -120,27 +143,43 @@ test('WebGPU provider: ORT runs on our device and its GPU outputs feed our decod
   // fail-closed; what this checks is that the GPU path (preprocess -> ORT on our GPUDevice -> WGSL decode of
   // ORT's output buffers, which throws if they are not on the GPU -> WGSL NMS) finds the face.
   await page.goto('/?source=camera&ep=webgpu&tiles=off');
-  await expect(page.locator('[data-role="status"]')).toContainText(/detector: yunet \d+ px on webgpu/, { timeout: 60_000 });
+  await expect(page.locator('[data-role="status"]')).toContainText(/detector: yunet \d+ px on webgpu/, {
+    timeout: 60_000,
+  });
   await expect.poll(async () => page.evaluate(() => window.veil!.status().detections), { timeout: 150_000 }).toBe(1);
   expect(await page.evaluate(() => window.veil!.status().error)).toBeNull();
-  expect(highFrequencyEnergy(await readOutput(page), FAKE_CAMERA.face) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face));
+  expect(highFrequencyEnergy(await readOutput(page), FAKE_CAMERA.face) * 5).toBeLessThan(
+    highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face),
+  );
 });
 
-test('clicking a face leaves it unblurred (outlined in the preview only); clicking again blurs it', async ({ page }) => {
+test('clicking a face leaves it unblurred (outlined in the preview only); clicking again blurs it', async ({
+  page,
+}) => {
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   const canvas = page.locator('canvas[data-role="output"]');
   const f = FAKE_CAMERA.face;
   // The frame is letterboxed inside the canvas element (object-fit: contain).
-  const position = await canvas.evaluate((c: HTMLCanvasElement, p) => {
-    const scale = Math.min(c.clientWidth / c.width, c.clientHeight / c.height);
-    return { x: (c.clientWidth - c.width * scale) / 2 + p.x * scale, y: (c.clientHeight - c.height * scale) / 2 + p.y * scale };
-  }, { x: f.x + f.w / 2, y: f.y + f.h / 2 });
+  const position = await canvas.evaluate(
+    (c: HTMLCanvasElement, p) => {
+      const scale = Math.min(c.clientWidth / c.width, c.clientHeight / c.height);
+      return {
+        x: (c.clientWidth - c.width * scale) / 2 + p.x * scale,
+        y: (c.clientHeight - c.height * scale) / 2 + p.y * scale,
+      };
+    },
+    { x: f.x + f.w / 2, y: f.y + f.h / 2 },
+  );
   await canvas.click({ position });
   await expect(page.locator('[data-role="shown-face"]')).toHaveCount(1);
   await expect(page.locator('[data-role="shown-count"]')).toHaveText('1 left unblurred');
   const input = cameraFrame();
-  await expect.poll(async () => meanAbsDiff(await readWhileRunning(page), input, f), { message: 'the excluded face is shown as it is' }).toBeLessThan(4);
+  await expect
+    .poll(async () => meanAbsDiff(await readWhileRunning(page), input, f), {
+      message: 'the excluded face is shown as it is',
+    })
+    .toBeLessThan(4);
   await screenshot(page, 'face-excluded');
   await canvas.click({ position });
   await expect(page.locator('[data-role="shown-face"]')).toHaveCount(0);

@@ -10,6 +10,8 @@ export function recordRequests(page: Page): Request[] {
 export function expectLocalOnly(requests: Request[], origin: string): void {
   const foreign = requests.map((r) => r.url()).filter((u) => !/^(data|blob):/.test(u) && new URL(u).origin !== origin);
   expect(foreign, 'requests to another origin').toEqual([]);
-  const uploads = requests.filter((r) => r.method() !== 'GET' || (r.postData() ?? '') !== '').map((r) => `${r.method()} ${r.url()}`);
+  const uploads = requests
+    .filter((r) => r.method() !== 'GET' || (r.postData() ?? '') !== '')
+    .map((r) => `${r.method()} ${r.url()}`);
   expect(uploads, 'requests that send data').toEqual([]);
 }

@@ -7,32 +7,40 @@ import { decodePng, highFrequencyEnergy, readOutput } from './pixels';
 
 /** Frames of a MediaStream as a consumer sees them, from its very first frame, read in the page. */
 async function streamFrames(page: Page, expr: string, count: number): Promise<RgbaImage[]> {
-  const frames = await page.evaluate(async ({ expr, count }) => {
-    const stream = (0, eval)(expr) as MediaStream;
-    const video = document.createElement('video');
-    video.muted = true;
-    video.srcObject = stream;
-    await video.play();
-    const canvas = document.createElement('canvas');
-    const out: { width: number; height: number; bytes: string }[] = [];
-    await new Promise<void>((resolve) => {
-      const grab = () => {
-        canvas.width = video.videoWidth;
-        canvas.height = video.videoHeight;
-        const ctx = canvas.getContext('2d')!;
-        ctx.drawImage(video, 0, 0);
-        const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-        let bin = '';
-        for (let i = 0; i < data.length; i++) bin += String.fromCharCode(data[i]);
-        out.push({ width: canvas.width, height: canvas.height, bytes: btoa(bin) });
-        if (out.length >= count) resolve();
-        else video.requestVideoFrameCallback(grab);
-      };
-      video.requestVideoFrameCallback(grab);
-    });
-    return out;
-  }, { expr, count });
-  return frames.map((f) => ({ width: f.width, height: f.height, data: new Uint8Array(Buffer.from(f.bytes, 'base64')) }));
+  const frames = await page.evaluate(
+    async ({ expr, count }) => {
+      // biome-ignore lint/security/noGlobalEval: the test names a page global by an expression string, in the page.
+      const stream = (0, eval)(expr) as MediaStream;
+      const video = document.createElement('video');
+      video.muted = true;
+      video.srcObject = stream;
+      await video.play();
+      const canvas = document.createElement('canvas');
+      const out: { width: number; height: number; bytes: string }[] = [];
+      await new Promise<void>((resolve) => {
+        const grab = () => {
+          canvas.width = video.videoWidth;
+          canvas.height = video.videoHeight;
+          const ctx = canvas.getContext('2d')!;
+          ctx.drawImage(video, 0, 0);
+          const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          let bin = '';
+          for (let i = 0; i < data.length; i++) bin += String.fromCharCode(data[i]);
+          out.push({ width: canvas.width, height: canvas.height, bytes: btoa(bin) });
+          if (out.length >= count) resolve();
+          else video.requestVideoFrameCallback(grab);
+        };
+        video.requestVideoFrameCallback(grab);
+      });
+      return out;
+    },
+    { expr, count },
+  );
+  return frames.map((f) => ({
+    width: f.width,
+    height: f.height,
+    data: new Uint8Array(Buffer.from(f.bytes, 'base64')),
+  }));
 }
 
 function expectFaceBlurred(img: RgbaImage, what: string): void {
@@ -58,9 +66,14 @@ test('call preview: the remote side of a real RTCPeerConnection receives the ano
   test.slow();
   await page.goto(`/call.html?source=camera&${CI_PACE}`);
   await waitRunning(page);
-  await expect(page.locator('[data-role="call-stats"]')).toContainText(`${FAKE_CAMERA.width}x${FAKE_CAMERA.height}`, { timeout: 60_000 });
-  const remote = await streamFrames(page,
-    'document.querySelector("veil-call-preview").shadowRoot.querySelector("video[data-role=remote]").srcObject', 3);
+  await expect(page.locator('[data-role="call-stats"]')).toContainText(`${FAKE_CAMERA.width}x${FAKE_CAMERA.height}`, {
+    timeout: 60_000,
+  });
+  const remote = await streamFrames(
+    page,
+    'document.querySelector("veil-call-preview").shadowRoot.querySelector("video[data-role=remote]").srcObject',
+    3,
+  );
   for (const f of remote) expectFaceBlurred(f, 'remote video');
   await screenshot(page, 'call-preview');
 });

@@ -75,7 +75,10 @@ export function hasPicture(img: RgbaImage): boolean {
 export function decodePng(png: Buffer): RgbaImage {
   const size = png.readUInt32BE(16);
   const height = png.readUInt32BE(20);
-  const raw = execFileSync('ffmpeg', ['-v', 'error', '-f', 'png_pipe', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'],
-    { input: png, maxBuffer: size * height * 4 + 1024 });
+  const raw = execFileSync(
+    'ffmpeg',
+    ['-v', 'error', '-f', 'png_pipe', '-i', '-', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'],
+    { input: png, maxBuffer: size * height * 4 + 1024 },
+  );
   return { width: size, height, data: new Uint8Array(raw) };
 }

@@ -2,7 +2,10 @@ import { expect, test } from './fixtures';
 import { expectLocalOnly, recordRequests } from './network';
 import { CI_PACE, waitRunning } from './live-helpers';
 
-test('nothing leaves the device: camera, settings, recording and the call preview stay on this origin', async ({ page, baseURL }) => {
+test('nothing leaves the device: camera, settings, recording and the call preview stay on this origin', async ({
+  page,
+  baseURL,
+}) => {
   test.slow();
   const requests = recordRequests(page);
   await page.goto(`/?source=camera&${CI_PACE}`);

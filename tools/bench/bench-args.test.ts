@@ -17,12 +17,20 @@ describe('BenchArgs', () => {
     expect(a.has('full')).toBe(true);
     expect(a.count('runs', 3)).toBe(50);
     expect(a.count('tiles', 1, true)).toBe(Infinity);
-    expect(a.sizes('sizes', [])).toEqual([[640, 360], [1280, 720]]);
+    expect(a.sizes('sizes', [])).toEqual([
+      [640, 360],
+      [1280, 720],
+    ]);
   });
 
   it('falls back to the defaults for absent options', () => {
     const a = new BenchArgs([], SPEC);
-    expect([a.has('full'), a.count('runs', 3), a.list('sizes'), a.sizes('sizes', [[1, 2]])]).toEqual([false, 3, null, [[1, 2]]]);
+    expect([a.has('full'), a.count('runs', 3), a.list('sizes'), a.sizes('sizes', [[1, 2]])]).toEqual([
+      false,
+      3,
+      null,
+      [[1, 2]],
+    ]);
   });
 
   it('rejects unknown options, missing values, positional arguments and bad numbers', () => {

@@ -6,11 +6,13 @@ import { readCommandLine, UsageError, type OptionTable, type OptionValues } from
 export const DETECTOR_OPTIONS = {
   model: { type: 'string', value: Object.keys(MODELS).join('|'), help: `the face detector (default ${DEFAULT_MODEL})` },
   side: {
-    type: 'string', value: 'PX|native',
+    type: 'string',
+    value: 'PX|native',
     help: `a free-size model's input long side (default ${LIVE_START_SIDE}, live mode's starting side; native: the frame's own)`,
   },
   tiles: {
-    type: 'string', value: 'N|all|off',
+    type: 'string',
+    value: 'N|all|off',
     help: "tiles a frame besides the whole frame, round robin (default live mode's for the model: BlazeFace 1, YuNet none)",
   },
 } as const satisfies OptionTable;
@@ -44,17 +46,20 @@ export class BenchArgs<T extends OptionTable> {
     const text = this.string(key);
     if (text === undefined) return fallback;
     const n = all && text === 'all' ? Infinity : Number(text);
-    if (!(n === Infinity || (Number.isInteger(n) && n >= 0))) throw new UsageError(`--${key}: expected a whole number, got ${text}`);
+    if (!(n === Infinity || (Number.isInteger(n) && n >= 0)))
+      throw new UsageError(`--${key}: expected a whole number, got ${text}`);
     return n;
   }
 
   /** WxH,... as pairs (formatSizes writes them). */
   sizes(key: keyof T & string, fallback: readonly (readonly [number, number])[]): (readonly [number, number])[] {
-    return this.list(key)?.map((s) => {
-      const m = /^(\d+)x(\d+)$/.exec(s);
-      if (!m) throw new UsageError(`--${key}: bad size ${s} (expected WxH)`);
-      return [Number(m[1]), Number(m[2])] as const;
-    }) ?? [...fallback];
+    return (
+      this.list(key)?.map((s) => {
+        const m = /^(\d+)x(\d+)$/.exec(s);
+        if (!m) throw new UsageError(`--${key}: bad size ${s} (expected WxH)`);
+        return [Number(m[1]), Number(m[2])] as const;
+      }) ?? [...fallback]
+    );
   }
 }
 
@@ -78,6 +83,11 @@ export function benchDetector<T extends typeof DETECTOR_OPTIONS>(args: BenchArgs
   const spec = MODELS[name];
   const sideText = args.string('side') ?? String(LIVE_START_SIDE);
   const inputSide = sideText === 'native' ? undefined : Number(sideText);
-  if (inputSide !== undefined && !(Number.isInteger(inputSide) && inputSide >= 32)) throw new UsageError(`--side ${sideText}: expected PX >= 32 or native`);
-  return { spec, inputSide, tilesPerFrame: args.string('tiles') === 'off' ? 0 : args.count('tiles', spec.tiled ? 1 : 0, true) };
+  if (inputSide !== undefined && !(Number.isInteger(inputSide) && inputSide >= 32))
+    throw new UsageError(`--side ${sideText}: expected PX >= 32 or native`);
+  return {
+    spec,
+    inputSide,
+    tilesPerFrame: args.string('tiles') === 'off' ? 0 : args.count('tiles', spec.tiled ? 1 : 0, true),
+  };
 }

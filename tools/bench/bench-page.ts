@@ -22,30 +22,57 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
   configureOrt({ wasmPaths: new URL(`${base}ort/`, location.href).href });
   const gpu = await acquireGpu();
   const { device, timestamps } = gpu;
-  device.addEventListener('uncapturederror', (e) => console.error(`GPU error: ${(e as GPUUncapturedErrorEvent).error.message}`));
+  device.addEventListener('uncapturederror', (e) =>
+    console.error(`GPU error: ${(e as GPUUncapturedErrorEvent).error.message}`),
+  );
   // Frames come in as live mode's do (its default, for this adapter).
   const importer = new FrameImporter(device, chooseImportPath('auto', gpu.software));
-  log(`adapter: ${gpu.description}${gpu.software ? ' (software)' : ''}; timestamp-query: ${timestamps ? 'yes' : 'NO'}; frame import: ${importer.path}`);
+  log(
+    `adapter: ${gpu.description}${gpu.software ? ' (software)' : ''}; timestamp-query: ${timestamps ? 'yes' : 'NO'}; frame import: ${importer.path}`,
+  );
   const spec = MODELS[config.model];
   const bytes = await fetchModel(spec, base);
   const models: Partial<Record<Provider, FaceModel>> = { wasm: await FaceModel.create(spec, bytes, 'wasm', device) };
   const clip = await decodeClipFrames(`${base}${DEMO_CLIP.url}`);
   const report: ChromiumBenchReport = {
-    userAgent: navigator.userAgent, adapter: gpu.description, software: gpu.software, timestamps,
-    pipeline: [], wholeFrame: [], peers: [], canvasBlur: [], frameImport: importer.path, imports: [], blur: null,
+    userAgent: navigator.userAgent,
+    adapter: gpu.description,
+    software: gpu.software,
+    timestamps,
+    pipeline: [],
+    wholeFrame: [],
+    peers: [],
+    canvasBlur: [],
+    frameImport: importer.path,
+    imports: [],
+    blur: null,
   };
-  const bench = async (provider: Provider, frames: readonly ImageBitmap[], o: { frames: number; warmup: number; tilesPerFrame: number }) => {
+  const bench = async (
+    provider: Provider,
+    frames: readonly ImageBitmap[],
+    o: { frames: number; warmup: number; tilesPerFrame: number },
+  ) => {
     if (!models[provider]) {
       const t0 = performance.now();
       models[provider] = await FaceModel.create(spec, bytes, provider, device);
       log(`${provider} session created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
     const t0 = performance.now();
-    const r: PipelineBenchResult = await runPipelineBench(device, models[provider]!, bitmapFrameSource(importer, frames), {
-      ...o, inputSide: config.side ?? undefined, timestamps, log,
-    });
-    log(`${r.width}x${r.height} ${provider}, ${o.tilesPerFrame} tiles a frame: ${((performance.now() - t0) / 1000).toFixed(1)} s `
-      + `(end-to-end median ${r.endToEnd.median.toFixed(1)} ms)`);
+    const r: PipelineBenchResult = await runPipelineBench(
+      device,
+      models[provider]!,
+      bitmapFrameSource(importer, frames),
+      {
+        ...o,
+        inputSide: config.side ?? undefined,
+        timestamps,
+        log,
+      },
+    );
+    log(
+      `${r.width}x${r.height} ${provider}, ${o.tilesPerFrame} tiles a frame: ${((performance.now() - t0) / 1000).toFixed(1)} s ` +
+        `(end-to-end median ${r.endToEnd.median.toFixed(1)} ms)`,
+    );
     return r;
   };
 
@@ -53,16 +80,22 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
     const frames = await layoutFrames(clip, width, height, config.grid);
     const live = { frames: config.frames, warmup: config.warmup, tilesPerFrame: config.tilesPerFrame };
     report.pipeline.push(await bench('wasm', frames, live));
-    if (config.webgpuFrames > 0) report.pipeline.push(await bench('webgpu', frames, { ...live, frames: config.webgpuFrames, warmup: 1 }));
+    if (config.webgpuFrames > 0)
+      report.pipeline.push(await bench('webgpu', frames, { ...live, frames: config.webgpuFrames, warmup: 1 }));
     if (config.peers.length > 0) {
       report.wholeFrame.push(await bench('wasm', frames, { ...live, tilesPerFrame: 0 }));
       for (const model of config.peers) {
         const r = await runPeer(`${base}mediapipe/`, model, frames, { frames: config.frames, warmup: config.warmup });
-        log(`${width}x${height} MediaPipe ${model}: median ${r.detect.median.toFixed(1)} ms, ${r.detections.median} faces`);
+        log(
+          `${width}x${height} MediaPipe ${model}: median ${r.detect.median.toFixed(1)} ms, ${r.detections.median} faces`,
+        );
         report.peers.push(r);
       }
     }
-    if (config.canvasBlur) report.canvasBlur.push(await compareCanvasBlur(device, importer, frames, { frames: config.frames, warmup: config.warmup, faces: 4 }));
+    if (config.canvasBlur)
+      report.canvasBlur.push(
+        await compareCanvasBlur(device, importer, frames, { frames: config.frames, warmup: config.warmup, faces: 4 }),
+      );
     if (config.importFrames > 0) {
       const counts = { frames: config.importFrames, warmup: 2 };
       report.imports.push(await compareImports(device, frames, 'bitmap', counts));
@@ -75,7 +108,10 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
   if (config.blur) {
     const preset = BLUR_PRESETS[config.blur === 'auto' ? (gpu.software ? 'quick' : 'full') : config.blur];
     report.blur = await runBench(device, {
-      ...preset, effects: ANONYMIZE_EFFECTS, timing: timestamps ? 'timestamp-query' : 'wall', log,
+      ...preset,
+      effects: ANONYMIZE_EFFECTS,
+      timing: timestamps ? 'timestamp-query' : 'wall',
+      log,
     });
   }
   clip.forEach((f) => f.close());

@@ -36,7 +36,16 @@ export interface BenchOptions {
 
 /** The whole grid (sizes x faces x effects), and a quick look for software adapters, where one 4K frame takes seconds. */
 export const BLUR_PRESETS = {
-  full: { sizes: [[1280, 720], [1920, 1080], [3840, 2160]], faces: [1, 4, 16], runs: 50, warmup: 10 },
+  full: {
+    sizes: [
+      [1280, 720],
+      [1920, 1080],
+      [3840, 2160],
+    ],
+    faces: [1, 4, 16],
+    runs: 50,
+    warmup: 10,
+  },
   quick: { sizes: [[1280, 720]], faces: [1, 4], runs: 3, warmup: 1 },
 } as const;
 
@@ -57,8 +66,10 @@ export function benchFaces(n: number, width: number, height: number): FaceMask[]
     // A little off the cell centres, so the faces do not line up in rows and columns.
     const jitter = ((i * 7919) % 13) / 13 - 0.5;
     return {
-      cx: ((col + 0.5 + 0.2 * jitter) * width) / cols, cy: ((row + 0.5 - 0.2 * jitter) * height) / rows,
-      rx: (w / 2) * 1.3, ry: (h / 2) * 1.3,
+      cx: ((col + 0.5 + 0.2 * jitter) * width) / cols,
+      cy: ((row + 0.5 - 0.2 * jitter) * height) / rows,
+      rx: (w / 2) * 1.3,
+      ry: (h / 2) * 1.3,
     };
   });
 }
@@ -67,7 +78,12 @@ export function benchFaces(n: number, width: number, height: number): FaceMask[]
 export function benchCases(o: Pick<BenchOptions, 'sizes' | 'faces' | 'effects'>): BenchCase[] {
   return o.sizes.flatMap(([width, height]) => [
     ...o.faces.flatMap((faces) => o.effects.map((subject): BenchCase => ({ width, height, faces, subject }))),
-    ...(['full-frame', 'baseline-31tap-loop', 'baseline-31tap-linear'] as const).map((subject) => ({ width, height, faces: 0, subject })),
+    ...(['full-frame', 'baseline-31tap-loop', 'baseline-31tap-linear'] as const).map((subject) => ({
+      width,
+      height,
+      faces: 0,
+      subject,
+    })),
   ]);
 }
 
@@ -107,21 +123,39 @@ export async function runBench(device: GPUDevice, o: BenchOptions): Promise<Benc
   const results: BenchResult[] = [];
   let quantized = false;
   let textures: { width: number; height: number; src: GPUTexture; tmp: GPUTexture; dst: GPUTexture } | null = null;
-  const stamps = o.timing === 'timestamp-query' ? device.createQuerySet({ label: 'bench', type: 'timestamp', count: 2 * o.runs }) : null;
-  const resolve = device.createBuffer({ label: 'bench-resolve', size: 16 * o.runs, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-  const readback = device.createBuffer({ label: 'bench-readback', size: 16 * o.runs, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+  const stamps =
+    o.timing === 'timestamp-query'
+      ? device.createQuerySet({ label: 'bench', type: 'timestamp', count: 2 * o.runs })
+      : null;
+  const resolve = device.createBuffer({
+    label: 'bench-resolve',
+    size: 16 * o.runs,
+    usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+  });
+  const readback = device.createBuffer({
+    label: 'bench-readback',
+    size: 16 * o.runs,
+    usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+  });
   try {
     for (const c of benchCases(o)) {
       if (!textures || textures.width !== c.width || textures.height !== c.height) {
         textures && [textures.src, textures.tmp, textures.dst].forEach((t) => t.destroy());
-        const make = (label: string, usage: number) => device.createTexture({ label: `bench-${label}`, size: [c.width, c.height], format: 'rgba8unorm', usage });
+        const make = (label: string, usage: number) =>
+          device.createTexture({ label: `bench-${label}`, size: [c.width, c.height], format: 'rgba8unorm', usage });
         textures = {
-          width: c.width, height: c.height,
+          width: c.width,
+          height: c.height,
           src: make('src', GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST),
           tmp: make('tmp', GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.STORAGE_BINDING),
           dst: make('dst', GPUTextureUsage.STORAGE_BINDING),
         };
-        device.queue.writeTexture({ texture: textures.src }, testCard(c.width, c.height), { bytesPerRow: c.width * 4 }, [c.width, c.height]);
+        device.queue.writeTexture(
+          { texture: textures.src },
+          testCard(c.width, c.height),
+          { bytesPerRow: c.width * 4 },
+          [c.width, c.height],
+        );
       }
       const { src, tmp, dst } = textures;
       const masks = benchFaces(c.faces, c.width, c.height);
@@ -132,7 +166,12 @@ export async function runBench(device: GPUDevice, o: BenchOptions): Promise<Benc
         else if (c.subject === 'baseline-31tap-linear') baseline.encode(encoder, src, tmp, dst, 'linear');
         else {
           anonymize.encode(encoder, src, dst, {
-            masks, fullFrame: c.subject === 'full-frame', strength: 0.5, shape: 'ellipse', featherPx: 3, outlines: false,
+            masks,
+            fullFrame: c.subject === 'full-frame',
+            strength: 0.5,
+            shape: 'ellipse',
+            featherPx: 3,
+            outlines: false,
             effect: c.subject === 'full-frame' ? undefined : c.subject,
           });
         }
@@ -150,9 +189,21 @@ export async function runBench(device: GPUDevice, o: BenchOptions): Promise<Benc
       const samples: number[] = [];
       for (let i = 0; i < o.runs; i++) {
         const encoder = device.createCommandEncoder({ label: 'bench' });
-        if (stamps) encoder.beginComputePass({ label: 'bench-before', timestampWrites: { querySet: stamps, endOfPassWriteIndex: 2 * i } }).end();
+        if (stamps)
+          encoder
+            .beginComputePass({
+              label: 'bench-before',
+              timestampWrites: { querySet: stamps, endOfPassWriteIndex: 2 * i },
+            })
+            .end();
         frame(encoder);
-        if (stamps) encoder.beginComputePass({ label: 'bench-after', timestampWrites: { querySet: stamps, beginningOfPassWriteIndex: 2 * i + 1 } }).end();
+        if (stamps)
+          encoder
+            .beginComputePass({
+              label: 'bench-after',
+              timestampWrites: { querySet: stamps, beginningOfPassWriteIndex: 2 * i + 1 },
+            })
+            .end();
         const t0 = performance.now();
         device.queue.submit([encoder.finish()]);
         if (!stamps) {
@@ -178,8 +229,15 @@ export async function runBench(device: GPUDevice, o: BenchOptions): Promise<Benc
       if (error) throw new Error(`bench: ${c.subject} at ${c.width}x${c.height}: ${error.message}`);
       const sorted = [...samples].sort((a, b) => a - b);
       const r: BenchResult = {
-        ...c, medianMs: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95), minMs: sorted[0],
-        cpuEncodeMs: percentile([...cpu].sort((a, b) => a - b), 0.5), samplesMs: samples,
+        ...c,
+        medianMs: percentile(sorted, 0.5),
+        p95Ms: percentile(sorted, 0.95),
+        minMs: sorted[0],
+        cpuEncodeMs: percentile(
+          [...cpu].sort((a, b) => a - b),
+          0.5,
+        ),
+        samplesMs: samples,
       };
       results.push(r);
       log(formatRow(r));
@@ -197,18 +255,29 @@ export async function runBench(device: GPUDevice, o: BenchOptions): Promise<Benc
 const cell = (s: string | number, n: number) => String(s).padStart(n);
 const ms = (v: number) => v.toFixed(v < 1 ? 4 : 2);
 
-export const TABLE_HEADER = `${cell('size', 9)} ${cell('faces', 5)} ${cell('effect', 21)} ${cell('median ms', 10)} ${cell('p95 ms', 10)} `
-  + `${cell('min ms', 10)} ${cell('cpu ms', 7)}`;
+export const TABLE_HEADER =
+  `${cell('size', 9)} ${cell('faces', 5)} ${cell('effect', 21)} ${cell('median ms', 10)} ${cell('p95 ms', 10)} ` +
+  `${cell('min ms', 10)} ${cell('cpu ms', 7)}`;
 
 export function formatRow(r: BenchResult): string {
-  return `${cell(`${r.width}x${r.height}`, 9)} ${cell(r.faces || '-', 5)} ${cell(r.subject, 21)} ${cell(ms(r.medianMs), 10)} `
-    + `${cell(ms(r.p95Ms), 10)} ${cell(ms(r.minMs), 10)} ${cell(r.cpuEncodeMs.toFixed(2), 7)}`;
+  return (
+    `${cell(`${r.width}x${r.height}`, 9)} ${cell(r.faces || '-', 5)} ${cell(r.subject, 21)} ${cell(ms(r.medianMs), 10)} ` +
+    `${cell(ms(r.p95Ms), 10)} ${cell(ms(r.minMs), 10)} ${cell(r.cpuEncodeMs.toFixed(2), 7)}`
+  );
 }
 
 /** The blur targets on a discrete GPU, checked against a report. */
 export function targets(results: readonly BenchResult[]): string[] {
-  const find = (faces: number, subject: BenchSubject) => results.find((r) => r.width === 1920 && r.height === 1080 && r.faces === faces && r.subject === subject);
-  return ([[find(4, 'gaussian'), 0.05, 'default Gaussian, 4 faces, 1080p'], [find(0, 'full-frame'), 0.2, 'fail-closed full frame, 1080p']] as const)
-    .map(([r, limit, what]) => (r ? `${what}: median ${ms(r.medianMs)} ms, target < ${limit} ms: ${r.medianMs < limit ? 'met' : 'NOT met'}`
-      : `${what}: not measured in this run`));
+  const find = (faces: number, subject: BenchSubject) =>
+    results.find((r) => r.width === 1920 && r.height === 1080 && r.faces === faces && r.subject === subject);
+  return (
+    [
+      [find(4, 'gaussian'), 0.05, 'default Gaussian, 4 faces, 1080p'],
+      [find(0, 'full-frame'), 0.2, 'fail-closed full frame, 1080p'],
+    ] as const
+  ).map(([r, limit, what]) =>
+    r
+      ? `${what}: median ${ms(r.medianMs)} ms, target < ${limit} ms: ${r.medianMs < limit ? 'met' : 'NOT met'}`
+      : `${what}: not measured in this run`,
+  );
 }

@@ -22,7 +22,10 @@ export interface CanvasBlurResult {
  * onSubmittedWorkDone, the canvas for a one-pixel getImageData.
  */
 export async function compareCanvasBlur(
-  device: GPUDevice, importer: FrameImporter, frames: readonly ImageBitmap[], o: { frames: number; warmup: number; faces: number },
+  device: GPUDevice,
+  importer: FrameImporter,
+  frames: readonly ImageBitmap[],
+  o: { frames: number; warmup: number; faces: number },
 ): Promise<CanvasBlurResult> {
   const { width, height } = frames[0];
   const masks = benchFaces(o.faces, width, height);
@@ -31,15 +34,31 @@ export async function compareCanvasBlur(
   const canvasMs: number[] = [];
 
   const anonymize = new AnonymizePass(device);
-  const src = device.createTexture({ label: 'canvas-blur-src', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
-  const dst = device.createTexture({ label: 'canvas-blur-dst', size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING });
+  const src = device.createTexture({
+    label: 'canvas-blur-src',
+    size: [width, height],
+    format: 'rgba8unorm',
+    usage: frameTextureUsage(),
+  });
+  const dst = device.createTexture({
+    label: 'canvas-blur-dst',
+    size: [width, height],
+    format: 'rgba8unorm',
+    usage: GPUTextureUsage.STORAGE_BINDING,
+  });
   try {
     for (let i = 0; i < o.warmup + o.frames; i++) {
       const t0 = performance.now();
       await importer.import(frames[i % frames.length], src);
       const encoder = device.createCommandEncoder({ label: 'canvas-blur-ours' });
       anonymize.encode(encoder, src, dst, {
-        masks, fullFrame: false, effect: 'gaussian', strength, shape: 'box', featherPx: 0, outlines: false,
+        masks,
+        fullFrame: false,
+        effect: 'gaussian',
+        strength,
+        shape: 'box',
+        featherPx: 0,
+        outlines: false,
       });
       device.queue.submit([encoder.finish()]);
       await device.queue.onSubmittedWorkDone();

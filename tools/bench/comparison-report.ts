@@ -13,23 +13,46 @@ const ratio = (ours: number, theirs: number) => (ours / theirs).toFixed(2);
 export function peerTable(ours: readonly PipelineBenchResult[], peers: readonly PeerResult[]): string {
   const rows = peers.map((p) => {
     const o = ours.find((r) => size(r) === size(p));
-    return [size(p), `mediapipe-${p.model}`, medianP95(p.detect), String(p.detections.median),
-      o ? medianP95(o.detect) : 'n/a', o ? String(o.detections.median) : 'n/a', o ? ratio(o.detect.median, p.detect.median) : 'n/a'];
+    return [
+      size(p),
+      `mediapipe-${p.model}`,
+      medianP95(p.detect),
+      String(p.detections.median),
+      o ? medianP95(o.detect) : 'n/a',
+      o ? String(o.detections.median) : 'n/a',
+      o ? ratio(o.detect.median, p.detect.median) : 'n/a',
+    ];
   });
   return formatTable(['size', 'peer', 'peer ms', 'peer faces', 'ours ms', 'our faces', 'ours/peer'], rows);
 }
 
 export function canvasBlurTable(results: readonly CanvasBlurResult[]): string {
-  return formatTable(['size', 'faces', 'ours ms (wall)', 'canvas2d ms (wall)', 'ours/canvas'], results.map((r) => [
-    size(r), String(r.faces), medianP95(r.ours), medianP95(r.canvas), ratio(r.ours.median, r.canvas.median),
-  ]));
+  return formatTable(
+    ['size', 'faces', 'ours ms (wall)', 'canvas2d ms (wall)', 'ours/canvas'],
+    results.map((r) => [
+      size(r),
+      String(r.faces),
+      medianP95(r.ours),
+      medianP95(r.canvas),
+      ratio(r.ours.median, r.canvas.median),
+    ]),
+  );
 }
 
 /** Both frame-import paths on the same frames, and the one live mode takes on this adapter. */
 export function importTable(results: readonly ImportBenchResult[], liveTakes: FrameImportPath): string {
-  return formatTable(['size', 'source', 'format', 'gpu copy ms', 'cpu convert ms', 'cpu/gpu', 'live mode takes'], results.map((r) => [
-    size(r), r.source, r.format, medianP95(r.ms.gpu), medianP95(r.ms.cpu), ratio(r.ms.cpu.median, r.ms.gpu.median), liveTakes,
-  ]));
+  return formatTable(
+    ['size', 'source', 'format', 'gpu copy ms', 'cpu convert ms', 'cpu/gpu', 'live mode takes'],
+    results.map((r) => [
+      size(r),
+      r.source,
+      r.format,
+      medianP95(r.ms.gpu),
+      medianP95(r.ms.cpu),
+      ratio(r.ms.cpu.median, r.ms.gpu.median),
+      liveTakes,
+    ]),
+  );
 }
 
 /** The software-GPU targets, read off a report: detection vs MediaPipe, and the app's provider choice. */
@@ -39,8 +62,10 @@ export function comparisonLines(report: ChromiumBenchReport): string[] {
     const o = report.wholeFrame.find((r) => size(r) === size(p));
     if (!o) continue;
     const met = o.detect.median <= p.detect.median;
-    lines.push(`detection at ${size(p)} vs mediapipe-${p.model}: ${formatMs(o.detect.median)} vs ${formatMs(p.detect.median)} ms, `
-      + `target (at least as fast): ${met ? 'met' : 'NOT met'}`);
+    lines.push(
+      `detection at ${size(p)} vs mediapipe-${p.model}: ${formatMs(o.detect.median)} vs ${formatMs(p.detect.median)} ms, ` +
+        `target (at least as fast): ${met ? 'met' : 'NOT met'}`,
+    );
   }
   for (const w of report.pipeline.filter((r) => r.provider === 'webgpu')) {
     const wasm = report.pipeline.find((r) => r.provider === 'wasm' && size(r) === size(w));
@@ -48,9 +73,11 @@ export function comparisonLines(report: ChromiumBenchReport): string[] {
     const faster = wasm.endToEnd.median <= w.endToEnd.median ? 'wasm' : 'webgpu';
     // src/app/live-pipeline.ts: on a software adapter ep=auto stays on wasm; elsewhere it times both and keeps the faster.
     const chosen = report.software ? 'wasm' : 'the faster one, by measurement';
-    lines.push(`provider at ${size(w)}: end-to-end wasm ${formatMs(wasm.endToEnd.median)} ms (${wasm.frames} frames), webgpu `
-      + `${formatMs(w.endToEnd.median)} ms (${w.frames} frames): ${faster} is faster; the app picks ${chosen}`
-      + `${report.software ? `: ${faster === 'wasm' ? 'the fastest' : 'NOT the fastest'}` : ''}`);
+    lines.push(
+      `provider at ${size(w)}: end-to-end wasm ${formatMs(wasm.endToEnd.median)} ms (${wasm.frames} frames), webgpu ` +
+        `${formatMs(w.endToEnd.median)} ms (${w.frames} frames): ${faster} is faster; the app picks ${chosen}` +
+        `${report.software ? `: ${faster === 'wasm' ? 'the fastest' : 'NOT the fastest'}` : ''}`,
+    );
   }
   return lines;
 }

@@ -16,18 +16,45 @@ export interface FootageRequest {
 export function decodeFootage(r: FootageRequest, count = FOOTAGE_FRAMES): RgbaImage[] {
   const bytes = r.width * r.height * 4;
   const filter = footageFilter(footageLayout(r.clip, r.width, r.height, r.grid));
-  const ffmpeg = spawnSync('ffmpeg', ['-v', 'error', '-nostdin', '-ss', String(FOOTAGE_START_S), '-i', r.clip.path,
-    '-filter_complex', filter, '-frames:v', String(count), '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: bytes * count + 1024 });
+  const ffmpeg = spawnSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-nostdin',
+      '-ss',
+      String(FOOTAGE_START_S),
+      '-i',
+      r.clip.path,
+      '-filter_complex',
+      filter,
+      '-frames:v',
+      String(count),
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgba',
+      '-',
+    ],
+    { maxBuffer: bytes * count + 1024 },
+  );
   if (ffmpeg.error || ffmpeg.status !== 0) {
-    throw new Error(`ffmpeg could not decode ${r.clip.path}: ${ffmpeg.error?.message ?? String(ffmpeg.stderr).trim().split('\n').pop()}`);
+    throw new Error(
+      `ffmpeg could not decode ${r.clip.path}: ${ffmpeg.error?.message ?? String(ffmpeg.stderr).trim().split('\n').pop()}`,
+    );
   }
   return splitFrames(ffmpeg.stdout, r.width, r.height);
 }
 
 function splitFrames(raw: Uint8Array, width: number, height: number): RgbaImage[] {
   const bytes = width * height * 4;
-  if (raw.length === 0 || raw.length % bytes !== 0) throw new Error(`footage: ${raw.length} bytes are not whole ${width}x${height} frames`);
-  return Array.from({ length: raw.length / bytes }, (_, i) => ({ width, height, data: new Uint8Array(raw.subarray(i * bytes, (i + 1) * bytes)) }));
+  if (raw.length === 0 || raw.length % bytes !== 0)
+    throw new Error(`footage: ${raw.length} bytes are not whole ${width}x${height} frames`);
+  return Array.from({ length: raw.length / bytes }, (_, i) => ({
+    width,
+    height,
+    data: new Uint8Array(raw.subarray(i * bytes, (i + 1) * bytes)),
+  }));
 }
 
 /**
@@ -56,7 +83,12 @@ export function writeRawFrames(dir: string, frames: readonly RgbaImage[]): strin
 export function rgbaFrameSource(device: GPUDevice, frames: readonly RgbaImage[]): FrameSource {
   const { width, height } = frames[0];
   return {
-    width, height, count: frames.length, importKind: 'writeTexture (RGBA8 from the CPU)', convertsOnCpu: false,
-    upload: (i, texture) => device.queue.writeTexture({ texture }, frames[i].data, { bytesPerRow: width * 4 }, [width, height]),
+    width,
+    height,
+    count: frames.length,
+    importKind: 'writeTexture (RGBA8 from the CPU)',
+    convertsOnCpu: false,
+    upload: (i, texture) =>
+      device.queue.writeTexture({ texture }, frames[i].data, { bytesPerRow: width * 4 }, [width, height]),
   };
 }

@@ -8,7 +8,11 @@ export const FOOTAGE_START_S = 2;
 export const FOOTAGE_FRAMES = 24;
 
 /** The frame sizes benched: landscape webcam shapes. */
-export const BENCH_SIZES: readonly (readonly [number, number])[] = [[640, 360], [1280, 720], [1920, 1080]];
+export const BENCH_SIZES: readonly (readonly [number, number])[] = [
+  [640, 360],
+  [1280, 720],
+  [1920, 1080],
+];
 
 /**
  * How a clip frame becomes a bench frame of `width` x `height`: the centred crop of the clip with the bench
@@ -21,7 +25,12 @@ export interface FootageLayout {
   cells: Rect[];
 }
 
-export function footageLayout(clip: { width: number; height: number }, width: number, height: number, grid: number): FootageLayout {
+export function footageLayout(
+  clip: { width: number; height: number },
+  width: number,
+  height: number,
+  grid: number,
+): FootageLayout {
   if (!Number.isInteger(grid) || grid < 1 || width % grid !== 0 || height % grid !== 0) {
     throw new RangeError(`footage: ${width}x${height} does not split into a ${grid}x${grid} grid of whole pixels`);
   }
@@ -31,7 +40,10 @@ export function footageLayout(clip: { width: number; height: number }, width: nu
   const crop = { x: Math.floor((clip.width - w) / 2), y: Math.floor((clip.height - h) / 2), w, h };
   const [cellWidth, cellHeight] = [width / grid, height / grid];
   const cells = Array.from({ length: grid * grid }, (_, i) => ({
-    x: (i % grid) * cellWidth, y: Math.floor(i / grid) * cellHeight, w: cellWidth, h: cellHeight,
+    x: (i % grid) * cellWidth,
+    y: Math.floor(i / grid) * cellHeight,
+    w: cellWidth,
+    h: cellHeight,
   }));
   return { crop, cellWidth, cellHeight, cells };
 }

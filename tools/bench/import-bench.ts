@@ -1,4 +1,9 @@
-import { FrameImporter, frameTextureUsage, type FrameImportPath, type FrameImportSource } from '../../src/gpu/frame-import';
+import {
+  FrameImporter,
+  frameTextureUsage,
+  type FrameImportPath,
+  type FrameImportSource,
+} from '../../src/gpu/frame-import';
 import { summarize, type Summary } from './stats';
 
 /** ImageBitmaps (RGBA, as the pipeline bench's frames), or frames a video decoder hands over (a camera's are alike). */
@@ -49,11 +54,20 @@ export async function decodedVideoFrames(bitmaps: readonly ImageBitmap[]): Promi
  * conversion is invisible to GPU timestamps. `frames` imports per path after `warmup`.
  */
 export async function compareImports(
-  device: GPUDevice, sources: readonly (ImageBitmap | VideoFrame)[], source: ImportSourceKind, o: { frames: number; warmup: number },
+  device: GPUDevice,
+  sources: readonly (ImageBitmap | VideoFrame)[],
+  source: ImportSourceKind,
+  o: { frames: number; warmup: number },
 ): Promise<ImportBenchResult> {
   const first = sources[0];
-  const [width, height] = first instanceof VideoFrame ? [first.displayWidth, first.displayHeight] : [first.width, first.height];
-  const texture = device.createTexture({ label: 'import-bench', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
+  const [width, height] =
+    first instanceof VideoFrame ? [first.displayWidth, first.displayHeight] : [first.width, first.height];
+  const texture = device.createTexture({
+    label: 'import-bench',
+    size: [width, height],
+    format: 'rgba8unorm',
+    usage: frameTextureUsage(),
+  });
   const ms = {} as Record<FrameImportPath, Summary>;
   try {
     for (const path of ['gpu', 'cpu'] as const) {

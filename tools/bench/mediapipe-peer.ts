@@ -44,7 +44,10 @@ async function loadFaceDetection(base: string): Promise<FaceDetectionClass> {
  * cycling through `frames`, one at a time. minDetectionConfidence is 0.5, MediaPipe's default.
  */
 export async function runPeer(
-  base: string, model: PeerModel, frames: readonly ImageBitmap[], o: { frames: number; warmup: number },
+  base: string,
+  model: PeerModel,
+  frames: readonly ImageBitmap[],
+  o: { frames: number; warmup: number },
 ): Promise<PeerResult> {
   const FaceDetectionCtor = await loadFaceDetection(base);
   const detector = new FaceDetectionCtor({ locateFile: (file) => `${base}${file}` });

@@ -13,7 +13,12 @@ let instance: GPU | undefined;
  */
 export function benchGpu(): GPU {
   if (instance) return instance;
-  if (!process.env.VEIL_NATIVE_VULKAN && !process.env.VK_ICD_FILENAMES && !process.env.VK_DRIVER_FILES && existsSync(SWIFTSHADER_ICD)) {
+  if (
+    !process.env.VEIL_NATIVE_VULKAN &&
+    !process.env.VK_ICD_FILENAMES &&
+    !process.env.VK_DRIVER_FILES &&
+    existsSync(SWIFTSHADER_ICD)
+  ) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
   }
   process.env.XDG_RUNTIME_DIR ??= '/tmp';
@@ -35,7 +40,12 @@ export async function benchAdapter(): Promise<BenchAdapter> {
   if (!adapter) throw new Error('Dawn found no WebGPU adapter (no Vulkan driver?)');
   const { vendor, architecture, device, description } = adapter.info;
   const name = [vendor, architecture, device, description].filter(Boolean).join(' / ');
-  return { adapter, name, software: /swiftshader|llvmpipe|lavapipe/i.test(name), timestamps: adapter.features.has('timestamp-query') };
+  return {
+    adapter,
+    name,
+    software: /swiftshader|llvmpipe|lavapipe/i.test(name),
+    timestamps: adapter.features.has('timestamp-query'),
+  };
 }
 
 /**
@@ -46,7 +56,8 @@ export async function benchAdapter(): Promise<BenchAdapter> {
  *   and Dawn rejects; copying it into a plain Uint8Array first lets the provider run.
  */
 export function prepareOrtWebGpu(device: GPUDevice): void {
-  if (!globalThis.navigator?.gpu) Object.defineProperty(globalThis, 'navigator', { value: { gpu: benchGpu() }, configurable: true });
+  if (!globalThis.navigator?.gpu)
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu: benchGpu() }, configurable: true });
   acceptSharedWrites(device);
 }
 

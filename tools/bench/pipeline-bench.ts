@@ -13,7 +13,17 @@ import { StageClock, type StageKind } from './stage-clock';
 import { summarize, type Summary } from './stats';
 
 /** Every stage of a frame, in the order the frame goes through them. */
-export const PIPELINE_STAGES = ['import', 'preprocess', 'readback', 'inference', 'decode', 'nms', 'picture', 'track', 'anonymize'] as const;
+export const PIPELINE_STAGES = [
+  'import',
+  'preprocess',
+  'readback',
+  'inference',
+  'decode',
+  'nms',
+  'picture',
+  'track',
+  'anonymize',
+] as const;
 export type PipelineStage = (typeof PIPELINE_STAGES)[number];
 
 /** Frames of real footage, already at the bench's size; the host knows how to bring one onto the GPU. */
@@ -80,11 +90,15 @@ export interface PipelineBenchResult {
  * overlap. Stages a provider does not have (readback with WebGPU inference) are left out of the result.
  */
 export async function runPipelineBench(
-  device: GPUDevice, model: FaceModel, source: FrameSource, o: PipelineBenchOptions,
+  device: GPUDevice,
+  model: FaceModel,
+  source: FrameSource,
+  o: PipelineBenchOptions,
 ): Promise<PipelineBenchResult> {
   const { width, height } = source;
   const clock = new StageClock<PipelineStage>(device, {
-    timestamps: o.timestamps, gpuSpans: model.provider === 'webgpu' ? ['inference'] : [],
+    timestamps: o.timestamps,
+    gpuSpans: model.provider === 'webgpu' ? ['inference'] : [],
   });
   const tiles = o.tilesPerFrame > 0 ? DEFAULT_TILE_PLAN : NO_TILES;
   const inputSide = o.inputSide === undefined ? undefined : Math.min(o.inputSide, Math.max(width, height));
@@ -95,8 +109,18 @@ export async function runPipelineBench(
   const picture = new ThumbnailPass(device);
   const pictureSize = lumaSize(source);
   const anonymize = new AnonymizePass(device);
-  const frame = device.createTexture({ label: 'bench-frame', size: [width, height], format: 'rgba8unorm', usage: frameTextureUsage() });
-  const output = device.createTexture({ label: 'bench-output', size: [width, height], format: 'rgba8unorm', usage: GPUTextureUsage.STORAGE_BINDING });
+  const frame = device.createTexture({
+    label: 'bench-frame',
+    size: [width, height],
+    format: 'rgba8unorm',
+    usage: frameTextureUsage(),
+  });
+  const output = device.createTexture({
+    label: 'bench-output',
+    size: [width, height],
+    format: 'rgba8unorm',
+    usage: GPUTextureUsage.STORAGE_BINDING,
+  });
   const interval = o.frameIntervalMs ?? 40;
   const perStage = new Map<PipelineStage, { ms: number[]; kind: StageKind }>();
   const [endToEnd, detect, faces, detections] = [[], [], [], []] as number[][];
@@ -121,11 +145,24 @@ export async function runPipelineBench(
       tracker.update(dets, clipMs, source);
       if (cells) tracker.see(clipMs, { ...pictureSize, data: cells });
       // Live mode's cover for this frame; its detection is this frame's own, so never too old.
-      const plan = planFrame(tracker, { ready: true, answered: true, lastResultCaptureMs: clipMs, failing: false }, clipMs, s);
+      const plan = planFrame(
+        tracker,
+        { ready: true, answered: true, lastResultCaptureMs: clipMs, failing: false },
+        clipMs,
+        s,
+      );
       clock.mark('track', 'end');
-      await clock.queued('anonymize', (encoder) => anonymize.encode(encoder, frame, output, {
-        masks: plan.masks, fullFrame: plan.reason !== null, effect: s.effect, strength: s.strength, shape: s.shape, featherPx: DEFAULT_FEATHER_PX, outlines: false,
-      }));
+      await clock.queued('anonymize', (encoder) =>
+        anonymize.encode(encoder, frame, output, {
+          masks: plan.masks,
+          fullFrame: plan.reason !== null,
+          effect: s.effect,
+          strength: s.strength,
+          shape: s.shape,
+          featherPx: DEFAULT_FEATHER_PX,
+          outlines: false,
+        }),
+      );
       await device.queue.onSubmittedWorkDone();
       const t1 = performance.now();
       const stages = await clock.frameEnd();
@@ -139,7 +176,8 @@ export async function runPipelineBench(
         entry.ms.push(t.ms);
         perStage.set(stage, entry);
       }
-      if (o.log && (i - o.warmup) % 25 === 24) o.log(`  ${width}x${height} ${model.provider}: frame ${i - o.warmup + 1}/${o.frames}`);
+      if (o.log && (i - o.warmup) % 25 === 24)
+        o.log(`  ${width}x${height} ${model.provider}: frame ${i - o.warmup + 1}/${o.frames}`);
     }
   } finally {
     frame.destroy();
@@ -155,9 +193,21 @@ export async function runPipelineBench(
     if (entry) stages[stage] = { ...summarize(entry.ms), kind: entry.kind };
   }
   return {
-    width, height, provider: model.provider, importKind: source.importKind, frames: o.frames, warmup: o.warmup,
-    tilesPerFrame: o.tilesPerFrame, cropsPerFrame, model: model.spec.name, input: `${inW}x${inH}`,
-    timestamps: clock.timestamps, stages, detect: summarize(detect), endToEnd: summarize(endToEnd),
-    faces: summarize(faces), detections: summarize(detections),
+    width,
+    height,
+    provider: model.provider,
+    importKind: source.importKind,
+    frames: o.frames,
+    warmup: o.warmup,
+    tilesPerFrame: o.tilesPerFrame,
+    cropsPerFrame,
+    model: model.spec.name,
+    input: `${inW}x${inH}`,
+    timestamps: clock.timestamps,
+    stages,
+    detect: summarize(detect),
+    endToEnd: summarize(endToEnd),
+    faces: summarize(faces),
+    detections: summarize(detections),
   };
 }

@@ -4,23 +4,68 @@ import { pipelineLegend, pipelineTable, pipelineTargets } from './pipeline-repor
 import { summarize } from './stats';
 
 const result: PipelineBenchResult = {
-  width: 1280, height: 720, provider: 'wasm', importKind: 'writeTexture', frames: 3, warmup: 1, tilesPerFrame: 1,
-  cropsPerFrame: 2, model: 'yunet', input: '640x384', timestamps: true,
+  width: 1280,
+  height: 720,
+  provider: 'wasm',
+  importKind: 'writeTexture',
+  frames: 3,
+  warmup: 1,
+  tilesPerFrame: 1,
+  cropsPerFrame: 2,
+  model: 'yunet',
+  input: '640x384',
+  timestamps: true,
   stages: {
     import: { ...summarize([0.5, 0.6, 0.7]), kind: 'gpu' },
     inference: { ...summarize([80, 90, 100]), kind: 'cpu' },
   },
-  detect: summarize([100, 110, 120]), endToEnd: summarize([150, 160, 170]),
-  faces: summarize([4, 4, 4]), detections: summarize([4, 4, 4]),
+  detect: summarize([100, 110, 120]),
+  endToEnd: summarize([150, 160, 170]),
+  faces: summarize([4, 4, 4]),
+  detections: summarize([4, 4, 4]),
 };
 
 describe('pipelineTable', () => {
   it('prints each stage as median / p95 with its timing mark, and n/a for stages not run', () => {
     const [header, , row] = pipelineTable([result]).split('\n');
-    expect(header.split(/\s{2,}/)).toEqual(['size', 'model', 'input', 'provider', 'crops', 'faces', 'import', 'preprocess', 'readback', 'inference',
-      'decode', 'nms', 'picture', 'track', 'anonymize', 'end-to-end', 'frames']);
-    expect(row.split(/\s{2,}/)).toEqual(['1280x720', 'yunet', '640x384', 'wasm', '2', '4', '0.600 / 0.700', 'n/a', 'n/a', '90.0 / 100c', 'n/a', 'n/a',
-      'n/a', 'n/a', 'n/a', '160 / 170w', '3']);
+    expect(header.split(/\s{2,}/)).toEqual([
+      'size',
+      'model',
+      'input',
+      'provider',
+      'crops',
+      'faces',
+      'import',
+      'preprocess',
+      'readback',
+      'inference',
+      'decode',
+      'nms',
+      'picture',
+      'track',
+      'anonymize',
+      'end-to-end',
+      'frames',
+    ]);
+    expect(row.split(/\s{2,}/)).toEqual([
+      '1280x720',
+      'yunet',
+      '640x384',
+      'wasm',
+      '2',
+      '4',
+      '0.600 / 0.700',
+      'n/a',
+      'n/a',
+      '90.0 / 100c',
+      'n/a',
+      'n/a',
+      'n/a',
+      'n/a',
+      'n/a',
+      '160 / 170w',
+      '3',
+    ]);
   });
 
   it('says when the adapter had no timestamp queries', () => {

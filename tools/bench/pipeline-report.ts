@@ -8,34 +8,48 @@ const KIND_MARK: Record<StageKind, string> = { gpu: '', 'gpu-span': '~', cpu: 'c
 export function pipelineTable(results: readonly PipelineBenchResult[]): string {
   const header = ['size', 'model', 'input', 'provider', 'crops', 'faces', ...PIPELINE_STAGES, 'end-to-end', 'frames'];
   const rows = results.map((r) => [
-    `${r.width}x${r.height}`, r.model, r.input, r.provider, String(r.cropsPerFrame), String(r.faces.median),
+    `${r.width}x${r.height}`,
+    r.model,
+    r.input,
+    r.provider,
+    String(r.cropsPerFrame),
+    String(r.faces.median),
     ...PIPELINE_STAGES.map((s) => {
       const stage = r.stages[s];
       return stage ? `${medianP95(stage)}${KIND_MARK[stage.kind]}` : 'n/a';
     }),
-    `${medianP95(r.endToEnd)}w`, String(r.frames),
+    `${medianP95(r.endToEnd)}w`,
+    String(r.frames),
   ]);
   return formatTable(header, rows);
 }
 
 export function pipelineLegend(timestamps: boolean): string {
   return [
-    'ms per frame, median / p95. Unmarked: GPU time from timestamp queries; ~: GPU timeline from before onnxruntime\'s',
+    "ms per frame, median / p95. Unmarked: GPU time from timestamp queries; ~: GPU timeline from before onnxruntime's",
     'submits to after them (idle gaps included); c: CPU time; w: wall time. crops: model runs a frame (whole frame +',
     'tiles); faces: faces blurred (median).',
-    ...(timestamps ? [] : ['NO timestamp-query on this adapter: import and anonymize are wall time from submit to',
-      'onSubmittedWorkDone, and the GPU stages inside the detector (preprocess, WebGPU decode) are not measured (n/a).']),
+    ...(timestamps
+      ? []
+      : [
+          'NO timestamp-query on this adapter: import and anonymize are wall time from submit to',
+          'onSubmittedWorkDone, and the GPU stages inside the detector (preprocess, WebGPU decode) are not measured (n/a).',
+        ]),
   ].join('\n');
 }
 
 /** The GPU targets (an H100 through Dawn), read off the 1280x720 rows: whole frame under 2 ms, blur under 0.05 ms. */
 export function pipelineTargets(results: readonly PipelineBenchResult[]): string[] {
-  return results.filter((r) => r.width === 1280 && r.height === 720).flatMap((r) => {
-    const check = (what: string, ms: number | undefined, limit: number) => (ms === undefined ? `${what}: not measured`
-      : `${what}: median ${formatMs(ms)} ms, target < ${limit} ms: ${ms < limit ? 'met' : 'NOT met'}`);
-    return [
-      check(`1280x720 ${r.provider} end-to-end`, r.endToEnd.median, 2),
-      check(`1280x720 ${r.provider} blur stage (anonymize)`, r.stages.anonymize?.median, 0.05),
-    ];
-  });
+  return results
+    .filter((r) => r.width === 1280 && r.height === 720)
+    .flatMap((r) => {
+      const check = (what: string, ms: number | undefined, limit: number) =>
+        ms === undefined
+          ? `${what}: not measured`
+          : `${what}: median ${formatMs(ms)} ms, target < ${limit} ms: ${ms < limit ? 'met' : 'NOT met'}`;
+      return [
+        check(`1280x720 ${r.provider} end-to-end`, r.endToEnd.median, 2),
+        check(`1280x720 ${r.provider} blur stage (anonymize)`, r.stages.anonymize?.median, 0.05),
+      ];
+    });
 }

@@ -47,7 +47,9 @@ describe('StageClock', () => {
     clock.destroy();
   });
 
-  it('times GPU work with timestamp queries where the device has them, and CPU marks of a GPU-span stage on the GPU', async ({ skip }) => {
+  it('times GPU work with timestamp queries where the device has them, and CPU marks of a GPU-span stage on the GPU', async ({
+    skip,
+  }) => {
     if (!device.features.has('timestamp-query')) skip('this adapter has no timestamp-query');
     const clock = new StageClock<'blur' | 'inference'>(device, { timestamps: true, gpuSpans: ['inference'] });
     clock.frameStart();

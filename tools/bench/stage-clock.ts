@@ -52,12 +52,22 @@ export class StageClock<S extends string> implements StageProbe<S> {
     this.#gpuSpans = new Set(o.gpuSpans ?? []);
     this.#capacity = o.capacity ?? 256;
     const bytes = 8 * this.#capacity;
-    this.#querySet = o.timestamps ? device.createQuerySet({ label: 'stage-clock', type: 'timestamp', count: this.#capacity }) : null;
+    this.#querySet = o.timestamps
+      ? device.createQuerySet({ label: 'stage-clock', type: 'timestamp', count: this.#capacity })
+      : null;
     this.#resolve = o.timestamps
-      ? device.createBuffer({ label: 'stage-clock-resolve', size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC })
+      ? device.createBuffer({
+          label: 'stage-clock-resolve',
+          size: bytes,
+          usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+        })
       : null;
     this.#readback = o.timestamps
-      ? device.createBuffer({ label: 'stage-clock-readback', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ })
+      ? device.createBuffer({
+          label: 'stage-clock-readback',
+          size: bytes,
+          usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+        })
       : null;
   }
 
@@ -151,9 +161,11 @@ export class StageClock<S extends string> implements StageProbe<S> {
 
   #gpuMark(encoder: GPUCommandEncoder, edge: StageEdge): number {
     const index = this.#next++;
-    if (index >= this.#capacity) throw new RangeError(`stage clock: more than ${this.#capacity} timestamps in one frame`);
+    if (index >= this.#capacity)
+      throw new RangeError(`stage clock: more than ${this.#capacity} timestamps in one frame`);
     const querySet = this.#querySet!;
-    const timestampWrites = edge === 'begin' ? { querySet, endOfPassWriteIndex: index } : { querySet, beginningOfPassWriteIndex: index };
+    const timestampWrites =
+      edge === 'begin' ? { querySet, endOfPassWriteIndex: index } : { querySet, beginningOfPassWriteIndex: index };
     encoder.beginComputePass({ label: `stage-clock-${edge}`, timestampWrites }).end();
     return index;
   }

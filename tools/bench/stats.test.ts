@@ -20,19 +20,26 @@ describe('summarize', () => {
 
 describe('formatMs', () => {
   it('keeps three significant digits below 100 ms and whole milliseconds above', () => {
-    expect([formatMs(0.012345), formatMs(1.5), formatMs(86.44), formatMs(1234.5), formatMs(0)]).toEqual(['0.0123', '1.50', '86.4', '1235', '0']);
+    expect([formatMs(0.012345), formatMs(1.5), formatMs(86.44), formatMs(1234.5), formatMs(0)]).toEqual([
+      '0.0123',
+      '1.50',
+      '86.4',
+      '1235',
+      '0',
+    ]);
   });
 });
 
 describe('formatTable', () => {
   it('pads the first column left-aligned and the rest right-aligned under a rule', () => {
-    const text = formatTable(['stage', 'ms'], [['import', '1.50'], ['nms', '0.0123']]);
-    expect(text.split('\n')).toEqual([
-      'stage       ms',
-      '------  ------',
-      'import    1.50',
-      'nms     0.0123',
-    ]);
+    const text = formatTable(
+      ['stage', 'ms'],
+      [
+        ['import', '1.50'],
+        ['nms', '0.0123'],
+      ],
+    );
+    expect(text.split('\n')).toEqual(['stage       ms', '------  ------', 'import    1.50', 'nms     0.0123']);
   });
 
   it('prints a missing stage as n/a', () => {

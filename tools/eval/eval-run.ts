@@ -4,12 +4,23 @@ import { frameTextureUsage } from '../../src/gpu/frame-import';
 import { uploadRgba } from '../../src/gpu/readback';
 import { FaceDetector, type DetectorOptions } from '../../src/detect/detector';
 import type { ImageResult } from '../../src/detect/eval-metrics';
-import { BLAZEFACE_BACK_256, BLAZEFACE_FRONT_128, configureOrt, FaceModel, YUNET_N, type ModelSpec } from '../../src/detect/model';
+import {
+  BLAZEFACE_BACK_256,
+  BLAZEFACE_FRONT_128,
+  configureOrt,
+  FaceModel,
+  YUNET_N,
+  type ModelSpec,
+} from '../../src/detect/model';
 import type { Rect } from '../../src/core/types';
 import { readImageRgba } from '../../src/testing/image-io';
 import { requestNodeDevice } from '../../src/gpu/webgpu-node';
 
-export const EVAL_MODELS = { yunet: YUNET_N, blazeface: BLAZEFACE_BACK_256, front128: BLAZEFACE_FRONT_128 } as const satisfies Record<string, ModelSpec>;
+export const EVAL_MODELS = {
+  yunet: YUNET_N,
+  blazeface: BLAZEFACE_BACK_256,
+  front128: BLAZEFACE_FRONT_128,
+} as const satisfies Record<string, ModelSpec>;
 export type EvalModel = keyof typeof EVAL_MODELS;
 
 /** One image of an annotation file; other fields are ignored. */
@@ -24,7 +35,10 @@ export interface Annotation {
 
 /** The annotation file is missing or not in the eval's format: the message says which and how. */
 export class AnnotationsError extends Error {
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`eval: ${path}: ${reason}`);
     this.name = 'AnnotationsError';
   }
@@ -32,8 +46,11 @@ export class AnnotationsError extends Error {
 
 export function readAnnotations(path: string): Annotation[] {
   if (!existsSync(path)) {
-    throw new AnnotationsError(path, 'no such file. Pass a JSON array of {"image", "width", "height", "faces": [[x, y, w, h], ...]} '
-      + '(e.g. ../shared/data/faces/wider_val_public/annotations.json).');
+    throw new AnnotationsError(
+      path,
+      'no such file. Pass a JSON array of {"image", "width", "height", "faces": [[x, y, w, h], ...]} ' +
+        '(e.g. ../shared/data/faces/wider_val_public/annotations.json).',
+    );
   }
   let data: unknown;
   try {
@@ -44,8 +61,13 @@ export function readAnnotations(path: string): Annotation[] {
   if (!Array.isArray(data)) throw new AnnotationsError(path, 'expected a JSON array of images');
   data.forEach((a: Partial<Annotation>, i) => {
     const box = (f: unknown) => Array.isArray(f) && f.length === 4 && f.every((v) => typeof v === 'number');
-    if (typeof a?.image !== 'string' || !(Number(a.width) > 0) || !(Number(a.height) > 0)
-      || !Array.isArray(a.faces) || !a.faces.every(box)) {
+    if (
+      typeof a?.image !== 'string' ||
+      !(Number(a.width) > 0) ||
+      !(Number(a.height) > 0) ||
+      !Array.isArray(a.faces) ||
+      !a.faces.every(box)
+    ) {
       throw new AnnotationsError(path, `entry ${i} lacks "image", "width", "height" or "faces": [[x, y, w, h], ...]`);
     }
   });
@@ -90,14 +112,21 @@ export async function runEval(annotationsPath: string, o: EvalRunOptions): Promi
     for (const [i, a] of entries.entries()) {
       const img = readImageRgba(resolve(root, a.image));
       if (img.width !== a.width || img.height !== a.height) {
-        throw new AnnotationsError(annotationsPath, `${a.image} is ${img.width}x${img.height}, annotated as ${a.width}x${a.height}`);
+        throw new AnnotationsError(
+          annotationsPath,
+          `${a.image} is ${img.width}x${img.height}, annotated as ${a.width}x${a.height}`,
+        );
       }
       const frame = uploadRgba(device, img, frameTextureUsage());
       try {
         if (i === 0) await detector.detect(frame);
         const t0 = performance.now();
         const dets = await detector.detect(frame);
-        const result: ImageResult = { faces: a.faces.map(toRect), boxes: dets.map((d) => d.box), ms: performance.now() - t0 };
+        const result: ImageResult = {
+          faces: a.faces.map(toRect),
+          boxes: dets.map((d) => d.box),
+          ms: performance.now() - t0,
+        };
         results.push(result);
         crops += detector.crops(img.width, img.height).length;
         o.onImage?.(i, entries.length, result);
@@ -114,7 +143,14 @@ export async function runEval(annotationsPath: string, o: EvalRunOptions): Promi
   return {
     results,
     config: {
-      model: o.model, provider: 'wasm', threshold, tall, edge, nms, tiles, input_side: inputSide ?? 'native',
+      model: o.model,
+      provider: 'wasm',
+      threshold,
+      tall,
+      edge,
+      nms,
+      tiles,
+      input_side: inputSide ?? 'native',
       crops_per_image: entries.length > 0 ? crops / entries.length : 0,
       annotations: annotationsPath,
       runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',

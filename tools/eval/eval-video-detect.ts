@@ -104,7 +104,10 @@ export class CropCache {
   #dirty = 0;
 
   // ECMAScript has no private constructors: TypeScript's keeps every caller on open(), which reads the cache.
-  private constructor(readonly path: string, clip: string) {
+  private constructor(
+    readonly path: string,
+    clip: string,
+  ) {
     this.#data = { version: CACHE_VERSION, clip, crops: {} };
     if (existsSync(path)) {
       try {
@@ -119,10 +122,19 @@ export class CropCache {
   /** `dir` undefined: a cache that forgets everything (nothing read or written). */
   static open(dir: string | undefined, clipPath: string, spec: ModelSpec): CropCache {
     if (dir === undefined) return new CropCache('', basename(clipPath));
-    const key = sha256(String(CACHE_VERSION), readFileSync(clipPath), readFileSync(nodeModelPath(spec)), preprocessWgsl,
-      JSON.stringify(spec.format), String(CACHE_FLOOR));
+    const key = sha256(
+      String(CACHE_VERSION),
+      readFileSync(clipPath),
+      readFileSync(nodeModelPath(spec)),
+      preprocessWgsl,
+      JSON.stringify(spec.format),
+      String(CACHE_FLOOR),
+    );
     mkdirSync(dir, { recursive: true });
-    return new CropCache(join(dir, `${basename(clipPath).replace(/\.[^.]*$/, '')}-${key.slice(0, 16)}.json`), basename(clipPath));
+    return new CropCache(
+      join(dir, `${basename(clipPath).replace(/\.[^.]*$/, '')}-${key.slice(0, 16)}.json`),
+      basename(clipPath),
+    );
   }
 
   get(crop: Crop, frame: number): CachedCrop | undefined {
@@ -175,13 +187,20 @@ export interface ClipDetections {
  * whole frame and its share of the tiles, and the crops' candidates are merged by the app's mergeCrops (one NMS).
  * Only crops missing from the cache are run; the video is decoded (ffmpeg) and the model loaded only then.
  */
-export async function detectClip(clipPath: string, size: { width: number; height: number }, o: ClipDetectOptions): Promise<ClipDetections> {
+export async function detectClip(
+  clipPath: string,
+  size: { width: number; height: number },
+  o: ClipDetectOptions,
+): Promise<ClipDetections> {
   // The cache holds nothing below its floor: a detector that keeps lower scores would silently miss them.
-  if (decodeFloor(o.detector) < CACHE_FLOOR) throw new RangeError(`eval:video: scores below ${CACHE_FLOOR} are not cached`);
+  if (decodeFloor(o.detector) < CACHE_FLOOR)
+    throw new RangeError(`eval:video: scores below ${CACHE_FLOOR} are not cached`);
   const crops = planCrops(o.spec, size.width, size.height, o.detector.tiles, o.detector.inputSide);
   const tiles = crops.length - 1;
   const picks = rotateTiles(tiles, o.tilesPerDetection, o.frames.length);
-  const plan = new Map<number, Crop[]>(o.frames.map((f, j) => [f, [crops[0]!, ...picks[j]!.map((t) => crops[1 + t]!)]]));
+  const plan = new Map<number, Crop[]>(
+    o.frames.map((f, j) => [f, [crops[0]!, ...picks[j]!.map((t) => crops[1 + t]!)]]),
+  );
   const cache = CropCache.open(o.cacheDir, clipPath, o.spec);
   const missing = new Map<number, Crop[]>();
   for (const [f, cs] of plan) {
@@ -232,7 +251,9 @@ export async function detectClip(clipPath: string, size: { width: number; height
     byFrame.set(f, mergeCrops(perCrop, cs, size, o.detector));
   }
   return {
-    byFrame, tiles, ran,
+    byFrame,
+    tiles,
+    ran,
     cropsPerDetection: plan.size > 0 ? [...plan.values()].reduce((n, cs) => n + cs.length, 0) / plan.size : 0,
     msPerDetection: plan.size > 0 ? ms / plan.size : 0,
   };

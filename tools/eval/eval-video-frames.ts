@@ -7,8 +7,9 @@ import type { RgbaImage } from '../../src/core/types';
  */
 export async function* videoFrames(path: string, size: { width: number; height: number }): AsyncGenerator<RgbaImage> {
   const frameBytes = size.width * size.height * 4;
-  const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const ffmpeg = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   ffmpeg.stderr.on('data', (d: Buffer) => (stderr += String(d)));
   // Settles, never rejects: a failed start is reported after the (then empty) output has been read.
@@ -26,7 +27,8 @@ export async function* videoFrames(path: string, size: { width: number; height: 
       }
     }
     const { code, error } = await exited;
-    if (error) throw new Error(`ffmpeg could not be started to decode ${path} (${error.message}; is ffmpeg installed?)`);
+    if (error)
+      throw new Error(`ffmpeg could not be started to decode ${path} (${error.message}; is ffmpeg installed?)`);
     if (code !== 0) throw new Error(`ffmpeg could not decode ${path}: ${stderr.trim().split('\n').pop() ?? ''}`);
     if (pending.length > 0) throw new Error(`ffmpeg: ${path} ended inside a frame (${pending.length} stray bytes)`);
   } finally {

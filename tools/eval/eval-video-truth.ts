@@ -11,14 +11,18 @@ export interface VideoTruth {
 
 /** The ground-truth file is missing or not in the eval's format: the message says which and how. */
 export class TruthError extends Error {
-  constructor(readonly path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
     super(`eval:video: ${path}: ${reason}`);
     this.name = 'TruthError';
   }
 }
 
-const FORMAT = '{"width", "height", "fps", "frames": [{"faces": [[x, y, w, h], ...], "ids": [id, ...]}, ...]} '
-  + '(a face may also be {"box": [x, y, w, h], "id": n})';
+const FORMAT =
+  '{"width", "height", "fps", "frames": [{"faces": [[x, y, w, h], ...], "ids": [id, ...]}, ...]} ' +
+  '(a face may also be {"box": [x, y, w, h], "id": n})';
 
 const isBox = (b: unknown): b is [number, number, number, number] =>
   Array.isArray(b) && b.length === 4 && b.every((v) => typeof v === 'number' && Number.isFinite(v));
@@ -49,7 +53,8 @@ export function readVideoTruth(path: string): VideoTruth {
       return f.faces.map((face: unknown, k): TruthFace => {
         const obj = face as { box?: unknown; id?: unknown };
         const box = isBox(face) ? face : obj?.box;
-        if (!isBox(box)) throw new TruthError(path, `frame ${i}, face ${k} is not [x, y, w, h] or {"box": [x, y, w, h]}`);
+        if (!isBox(box))
+          throw new TruthError(path, `frame ${i}, face ${k} is not [x, y, w, h] or {"box": [x, y, w, h]}`);
         const id = isBox(face) ? ids[k] : obj.id;
         const [x, y, w, h] = box;
         return { box: { x, y, w, h }, id: typeof id === 'number' ? id : undefined };

@@ -108,14 +108,21 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   if (!existsSync(clipPath)) throw new TruthError(clipPath, 'no such video file');
   const size = probeSize(clipPath);
   if (size.width !== truth.width || size.height !== truth.height) {
-    throw new TruthError(truthPath, `${clipPath} is ${size.width}x${size.height}, the ground truth says ${truth.width}x${truth.height}`);
+    throw new TruthError(
+      truthPath,
+      `${clipPath} is ${size.width}x${size.height}, the ground truth says ${truth.width}x${truth.height}`,
+    );
   }
   const frames = Math.min(truth.frames.length, o.limit ?? Infinity);
   if (o.offline) return { clip: clipPath, summary: await offlineEval(clipPath, truth, size, frames, o) };
   const detected = detectedFrames(frames, o.schedule);
   const dets = await detectClip(clipPath, size, {
-    spec: o.spec, detector: o.detector, frames: detected, tilesPerDetection: o.tilesPerDetection,
-    cacheDir: o.cacheDir, onProgress: o.onProgress,
+    spec: o.spec,
+    detector: o.detector,
+    frames: detected,
+    tilesPerDetection: o.tilesPerDetection,
+    cacheDir: o.cacheDir,
+    onProgress: o.onProgress,
   });
   const frameMs = 1000 / truth.fps;
   const perCall = Math.min(dets.tiles, o.tilesPerDetection);
@@ -127,20 +134,32 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
   let seenThumbs = -1;
   const holdAtLeastMs = perCall > 0 ? 1.5 * Math.ceil(dets.tiles / perCall) * o.schedule.latency * frameMs : undefined;
   const replay = replayLive(tracker, {
-    frames, fps: truth.fps, size, schedule: o.schedule,
+    frames,
+    fps: truth.fps,
+    size,
+    schedule: o.schedule,
     truth: (i) => truth.frames[i]!,
     detections: (c) => {
       const all = dets.byFrame.get(c)!;
-      return o.idealVerifier === undefined ? all : onTruth(all, truth.frames[c]!.map((f) => f.box), o.idealVerifier);
+      return o.idealVerifier === undefined
+        ? all
+        : onTruth(
+            all,
+            truth.frames[c]!.map((f) => f.box),
+            o.idealVerifier,
+          );
     },
     plan: { budgetMs: o.budgetMs, maskScale: o.maskScale, unseenEdges: DEFAULT_SETTINGS.unseenEdges },
     // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
     holdAtLeastMs,
-    moved: thumbs ? (i, c) => {
-      // Live mode's own guard, handed each thumbnail as its readback would land.
-      for (; seenThumbs < i - o.motionGuardLag; seenThumbs++) motion.see((seenThumbs + 1) * frameMs, thumbs[seenThumbs + 1]!);
-      return motion.tripped(c * frameMs);
-    } : undefined,
+    moved: thumbs
+      ? (i, c) => {
+          // Live mode's own guard, handed each thumbnail as its readback would land.
+          for (; seenThumbs < i - o.motionGuardLag; seenThumbs++)
+            motion.see((seenThumbs + 1) * frameMs, thumbs[seenThumbs + 1]!);
+          return motion.tripped(c * frameMs);
+        }
+      : undefined,
     picture: o.pictures ? (i) => lumas![i] : undefined,
     pictureLag: o.motionGuardLag,
     recentMs: Math.max(o.tracker.holdMs ?? DEFAULT_TRACKER_OPTIONS.holdMs, holdAtLeastMs ?? 0),
@@ -150,7 +169,13 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
 }
 
 /** A run's leak summary with its times: the detector's (as measured when its crops ran) and the tracker's. */
-function withTimes(leaks: LeakSummary, dets: ClipDetections, detections: number, trackerMs: number, frames: number): VideoEvalSummary {
+function withTimes(
+  leaks: LeakSummary,
+  dets: ClipDetections,
+  detections: number,
+  trackerMs: number,
+  frames: number,
+): VideoEvalSummary {
   const detectorMs = dets.msPerDetection * detections;
   return {
     ...leaks,
@@ -167,10 +192,21 @@ function withTimes(leaks: LeakSummary, dets: ClipDetections, detections: number,
  * tracked boxes as masks at the mask scale, scored as the live replay's frames are. A face counts as undetected when
  * no detection within a second either side of its frame covered it (offline looks both ways).
  */
-async function offlineEval(clipPath: string, truth: VideoTruth, size: FrameSize, frames: number, o: VideoEvalOptions): Promise<VideoEvalSummary> {
+async function offlineEval(
+  clipPath: string,
+  truth: VideoTruth,
+  size: FrameSize,
+  frames: number,
+  o: VideoEvalOptions,
+): Promise<VideoEvalSummary> {
   const all = Array.from({ length: frames }, (_, i) => i);
   const dets = await detectClip(clipPath, size, {
-    spec: o.spec, detector: o.detector, frames: all, tilesPerDetection: o.tilesPerDetection, cacheDir: o.cacheDir, onProgress: o.onProgress,
+    spec: o.spec,
+    detector: o.detector,
+    frames: all,
+    tilesPerDetection: o.tilesPerDetection,
+    cacheDir: o.cacheDir,
+    onProgress: o.onProgress,
   });
   const perFrame = all.map((i) => dets.byFrame.get(i)!);
   const t0 = performance.now();
@@ -186,14 +222,23 @@ async function offlineEval(clipPath: string, truth: VideoTruth, size: FrameSize,
   const counter = new LeakCounter();
   for (const i of all) {
     const scored = truth.frames[i]!.map((f) => ({
-      ...f, undetected: f.id === undefined ? false : !(found.get(f.id) ?? []).some((j) => Math.abs(j - i) <= near),
+      ...f,
+      undetected: f.id === undefined ? false : !(found.get(f.id) ?? []).some((j) => Math.abs(j - i) <= near),
     }));
     const faces = tracked[i]!.map((f) => ({ id: f.track, box: f.box }));
     const verdicts = counter.add(i, size, scored, {
-      masks: faces.map((f) => maskFromBox(f.box, o.maskScale)), fullFrame: false,
+      masks: faces.map((f) => maskFromBox(f.box, o.maskScale)),
+      fullFrame: false,
       detections: perFrame[i]!.map((d) => maskFromBox(d.box, o.maskScale)),
     });
-    o.onFrame?.({ i, result: { frame: i, detections: perFrame[i]! }, faces, truth: scored, verdicts, fullFrame: false });
+    o.onFrame?.({
+      i,
+      result: { frame: i, detections: perFrame[i]! },
+      faces,
+      truth: scored,
+      verdicts,
+      fullFrame: false,
+    });
   }
   return withTimes(counter.summary(), dets, frames, trackerMs, frames);
 }

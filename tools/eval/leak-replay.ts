@@ -77,7 +77,9 @@ export interface Replay {
 export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
   const { every, latency } = r.schedule;
   if (!(Number.isInteger(every) && every >= 1 && Number.isInteger(latency) && latency >= 0)) {
-    throw new RangeError(`replayLive: every must be an integer >= 1 and latency an integer >= 0, got ${every} and ${latency}`);
+    throw new RangeError(
+      `replayLive: every must be an integer >= 1 and latency an integer >= 0, got ${every} and ${latency}`,
+    );
   }
   const counter = new LeakCounter(r.leak);
   const frameMs = 1000 / r.fps;
@@ -114,10 +116,18 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       trackerMs += performance.now() - t;
     }
     const t1 = performance.now();
-    const plan = planFrame(tracker, {
-      ready: true, answered: lastCapture !== null, lastResultCaptureMs: lastCapture, failing: false,
-      moved: lastFrame >= 0 && (r.moved?.(i, lastFrame) ?? false),
-    }, now, r.plan);
+    const plan = planFrame(
+      tracker,
+      {
+        ready: true,
+        answered: lastCapture !== null,
+        lastResultCaptureMs: lastCapture,
+        failing: false,
+        moved: lastFrame >= 0 && (r.moved?.(i, lastFrame) ?? false),
+      },
+      now,
+      r.plan,
+    );
     trackerMs += performance.now() - t1;
     const fullFrame = plan.reason !== null;
     const faces = fullFrame ? [] : plan.faces;
@@ -127,7 +137,9 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       return { ...f, undetected: seen === undefined || now - seen > recentMs };
     });
     const verdicts = counter.add(i, r.size, scored, {
-      masks: plan.masks, fullFrame, detections: newest?.map((d) => maskFromBox(d.box, r.plan.maskScale)),
+      masks: plan.masks,
+      fullFrame,
+      detections: newest?.map((d) => maskFromBox(d.box, r.plan.maskScale)),
     });
     r.onFrame?.({ i, result, faces, truth, verdicts, fullFrame });
   }

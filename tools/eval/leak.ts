@@ -89,7 +89,15 @@ interface Tally {
   runs: Map<number, { frame: number; length: number }>;
 }
 
-const emptyTally = (): Tally => ({ faces: 0, leaked: 0, undetected: 0, framesWithLeak: 0, longestRun: 0, runsOver1: 0, runs: new Map() });
+const emptyTally = (): Tally => ({
+  faces: 0,
+  leaked: 0,
+  undetected: 0,
+  framesWithLeak: 0,
+  longestRun: 0,
+  runsOver1: 0,
+  runs: new Map(),
+});
 
 function countsOf(t: Tally): LeakCounts {
   return {
@@ -131,7 +139,12 @@ export class LeakCounter {
   }
 
   /** Scores frame `index` (indices must increase; a gap breaks leak runs). */
-  add(index: number, frame: { width: number; height: number }, faces: readonly ScoredFace[], shown: FrameMasks): FaceVerdict[] {
+  add(
+    index: number,
+    frame: { width: number; height: number },
+    faces: readonly ScoredFace[],
+    shown: FrameMasks,
+  ): FaceVerdict[] {
     this.#frames++;
     if (shown.fullFrame) this.#fullFrames++;
     const whole = frame.width * frame.height;
@@ -146,11 +159,19 @@ export class LeakCounter {
       this.#faceArea += f.box.w * f.box.h;
       const covered = shown.fullFrame ? 1 : coveredShare(f.box, shown.masks);
       return {
-        id: f.id, covered, leaked: covered < this.#o.minCovered, counted: f.box.h >= this.#o.minHeight, undetected: f.undetected ?? false,
+        id: f.id,
+        covered,
+        leaked: covered < this.#o.minCovered,
+        counted: f.box.h >= this.#o.minHeight,
+        undetected: f.undetected ?? false,
       };
     });
     this.#tally(this.#all, index, verdicts);
-    this.#tally(this.#tall, index, verdicts.filter((v) => v.counted));
+    this.#tally(
+      this.#tall,
+      index,
+      verdicts.filter((v) => v.counted),
+    );
     return verdicts;
   }
 
@@ -201,20 +222,34 @@ function addCounts(list: readonly LeakCounts[]): LeakCounts {
   };
 }
 
-type AreaTerms = Pick<LeakSummary, 'mask_area_ratio' | 'full_frame_ratio' | 'detector_mask_ratio' | 'mask_px' | 'full_px' | 'detector_px' | 'face_px'>;
+type AreaTerms = Pick<
+  LeakSummary,
+  'mask_area_ratio' | 'full_frame_ratio' | 'detector_mask_ratio' | 'mask_px' | 'full_px' | 'detector_px' | 'face_px'
+>;
 
 function areaRatios(maskPx: number, fullPx: number, detectorPx: number, facePx: number): AreaTerms {
   const over = (px: number) => (facePx > 0 ? px / facePx : 0);
   return {
-    mask_area_ratio: over(maskPx), full_frame_ratio: over(fullPx), detector_mask_ratio: over(detectorPx),
-    mask_px: maskPx, full_px: fullPx, detector_px: detectorPx, face_px: facePx,
+    mask_area_ratio: over(maskPx),
+    full_frame_ratio: over(fullPx),
+    detector_mask_ratio: over(detectorPx),
+    mask_px: maskPx,
+    full_px: fullPx,
+    detector_px: detectorPx,
+    face_px: facePx,
   };
 }
 
-function boxCounts(boxes: number, detectorBoxes: number, frames: number): Pick<LeakSummary, 'boxes_per_frame' | 'detector_boxes_per_frame' | 'boxes' | 'detector_boxes'> {
+function boxCounts(
+  boxes: number,
+  detectorBoxes: number,
+  frames: number,
+): Pick<LeakSummary, 'boxes_per_frame' | 'detector_boxes_per_frame' | 'boxes' | 'detector_boxes'> {
   return {
-    boxes_per_frame: frames > 0 ? boxes / frames : 0, detector_boxes_per_frame: frames > 0 ? detectorBoxes / frames : 0,
-    boxes, detector_boxes: detectorBoxes,
+    boxes_per_frame: frames > 0 ? boxes / frames : 0,
+    detector_boxes_per_frame: frames > 0 ? detectorBoxes / frames : 0,
+    boxes,
+    detector_boxes: detectorBoxes,
   };
 }
 
@@ -226,8 +261,11 @@ export function addLeakSummaries(list: readonly LeakSummary[]): LeakSummary {
     ...addCounts(list),
     ...areaRatios(sum('mask_px'), sum('full_px'), sum('detector_px'), sum('face_px')),
     full_frames: list.reduce((n, s) => n + s.full_frames, 0),
-    ...boxCounts(list.reduce((n, s) => n + s.boxes, 0), list.reduce((n, s) => n + s.detector_boxes, 0),
-      list.reduce((n, s) => n + s.frames - s.full_frames, 0)),
+    ...boxCounts(
+      list.reduce((n, s) => n + s.boxes, 0),
+      list.reduce((n, s) => n + s.detector_boxes, 0),
+      list.reduce((n, s) => n + s.frames - s.full_frames, 0),
+    ),
     all_faces: addCounts(list.map((s) => s.all_faces)),
   };
 }

@@ -26,7 +26,9 @@ describe.skipIf(!ffmpeg)('unseen edges on a still webcam', () => {
       if (strips.length > 0) withStrips++;
       area += strips.reduce((a, r) => a + r.w * r.h, 0);
     }
-    console.log(`unseen edges on ${CLIP}: strips on ${withStrips} of ${lumas.length} frames, ${(100 * area / (lumas.length * size.width * size.height)).toFixed(2)} % of the area`);
+    console.log(
+      `unseen edges on ${CLIP}: strips on ${withStrips} of ${lumas.length} frames, ${((100 * area) / (lumas.length * size.width * size.height)).toFixed(2)} % of the area`,
+    );
     expect(lumas.length).toBeGreaterThan(1000);
     expect(withStrips / lumas.length).toBeLessThan(0.1);
   }, 60_000);

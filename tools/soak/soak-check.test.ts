@@ -2,13 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { soakFailures, soakRow, type SoakSample } from './soak-check';
 
 const sample = (over: Partial<SoakSample> = {}): SoakSample => ({
-  atS: 60, heapBytes: 50e6, objectBytes: 3e6, nativeBytes: 40e6, state: 'running', frames: 900, failClosedFrames: 9, frameMsP50: 20, frameMsP95: 35,
-  gpuObjects: { buffers: 40, textures: 2, querySets: 0 }, ...over,
+  atS: 60,
+  heapBytes: 50e6,
+  objectBytes: 3e6,
+  nativeBytes: 40e6,
+  state: 'running',
+  frames: 900,
+  failClosedFrames: 9,
+  frameMsP50: 20,
+  frameMsP95: 35,
+  gpuObjects: { buffers: 40, textures: 2, querySets: 0 },
+  ...over,
 });
 
 describe('soakFailures', () => {
   it('passes a steady run', () => {
-    expect(soakFailures(sample(), [sample(), sample({ heapBytes: 60e6, objectBytes: 3.2e6, nativeBytes: 45e6 })])).toEqual([]);
+    expect(
+      soakFailures(sample(), [sample(), sample({ heapBytes: 60e6, objectBytes: 3.2e6, nativeBytes: 45e6 })]),
+    ).toEqual([]);
   });
 
   it('fails on any growth of GPU objects, even one that was released later', () => {
@@ -19,7 +30,8 @@ describe('soakFailures', () => {
   it('fails on heap objects growing past 10%, a stopped picture, or the error state', () => {
     expect(soakFailures(sample(), [sample({ objectBytes: 3.36e6 })])).toEqual(['heap objects grew 12.0% (limit 10%)']);
     expect(soakFailures(sample(), [sample({ frames: 0, state: 'error', atS: 120 })])).toEqual([
-      'no frame was drawn in the interval ending at 120 s', 'the app was in its error state at 120 s',
+      'no frame was drawn in the interval ending at 120 s',
+      'the app was in its error state at 120 s',
     ]);
     expect(soakFailures(sample(), [])).toEqual(['no sample was taken after warm-up']);
   });

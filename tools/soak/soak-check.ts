@@ -29,10 +29,13 @@ export function soakFailures(baseline: SoakSample, samples: readonly SoakSample[
   if (!last) return ['no sample was taken after warm-up'];
   for (const kind of Object.keys(baseline.gpuObjects) as (keyof GpuObjectCounts)[]) {
     const peak = Math.max(...samples.map((s) => s.gpuObjects[kind]));
-    if (peak > baseline.gpuObjects[kind]) failures.push(`GPU ${kind} grew from ${baseline.gpuObjects[kind]} to ${peak}`);
+    if (peak > baseline.gpuObjects[kind])
+      failures.push(`GPU ${kind} grew from ${baseline.gpuObjects[kind]} to ${peak}`);
   }
   if (last.objectBytes > baseline.objectBytes * (1 + HEAP_TOLERANCE)) {
-    failures.push(`heap objects grew ${(100 * (last.objectBytes / baseline.objectBytes - 1)).toFixed(1)}% (limit ${100 * HEAP_TOLERANCE}%)`);
+    failures.push(
+      `heap objects grew ${(100 * (last.objectBytes / baseline.objectBytes - 1)).toFixed(1)}% (limit ${100 * HEAP_TOLERANCE}%)`,
+    );
   }
   for (const s of samples) {
     if (s.frames === 0) failures.push(`no frame was drawn in the interval ending at ${s.atS} s`);
@@ -41,15 +44,35 @@ export function soakFailures(baseline: SoakSample, samples: readonly SoakSample[
   return failures;
 }
 
-const COLUMNS = ['t (s)', 'heap MB', 'objects MB', 'native MB', 'buffers', 'textures', 'frames', 'p50 ms', 'p95 ms', 'fail-closed', 'state'];
+const COLUMNS = [
+  't (s)',
+  'heap MB',
+  'objects MB',
+  'native MB',
+  'buffers',
+  'textures',
+  'frames',
+  'p50 ms',
+  'p95 ms',
+  'fail-closed',
+  'state',
+];
 
 export const SOAK_TABLE_HEADER = COLUMNS.map((c) => c.padStart(11)).join(' ');
 
 export function soakRow(s: SoakSample): string {
   const cells = [
-    String(s.atS), (s.heapBytes / 2 ** 20).toFixed(2), (s.objectBytes / 2 ** 20).toFixed(2), (s.nativeBytes / 2 ** 20).toFixed(1), String(s.gpuObjects.buffers), String(s.gpuObjects.textures),
-    String(s.frames), s.frameMsP50.toFixed(1), s.frameMsP95.toFixed(1),
-    `${s.failClosedFrames} (${s.frames ? ((100 * s.failClosedFrames) / s.frames).toFixed(0) : '–'}%)`, s.state,
+    String(s.atS),
+    (s.heapBytes / 2 ** 20).toFixed(2),
+    (s.objectBytes / 2 ** 20).toFixed(2),
+    (s.nativeBytes / 2 ** 20).toFixed(1),
+    String(s.gpuObjects.buffers),
+    String(s.gpuObjects.textures),
+    String(s.frames),
+    s.frameMsP50.toFixed(1),
+    s.frameMsP95.toFixed(1),
+    `${s.failClosedFrames} (${s.frames ? ((100 * s.failClosedFrames) / s.frames).toFixed(0) : '–'}%)`,
+    s.state,
   ];
   return cells.map((c) => c.padStart(11)).join(' ');
 }
