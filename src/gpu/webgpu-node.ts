@@ -11,20 +11,23 @@ let gpu: GPU | undefined;
 export function nodeGpu(): GPU {
   // Vitest's unit project (vitest.config.ts) keeps to plain TypeScript; a test that needs Dawn is a *.gpu.test.ts.
   if (process.env.VEIL_UNIT) throw new Error('a unit test asked for a Dawn device: name the test file *.gpu.test.ts');
-  if (!gpu) {
-    if (
-      !process.env.VEIL_NATIVE_VULKAN &&
-      !process.env.VK_ICD_FILENAMES &&
-      !process.env.VK_DRIVER_FILES &&
-      existsSync(SWIFTSHADER_ICD)
-    ) {
-      process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-    }
-    process.env.XDG_RUNTIME_DIR ??= '/tmp';
-    Object.assign(globalThis, globals);
-    gpu = create([]);
-  }
+  gpu ??= createDawnGpu([]);
   return gpu;
+}
+
+/** A Dawn instance with `flags`, on the driver nodeGpu() uses (SwiftShader where the caller chose none). */
+export function createDawnGpu(flags: string[]): GPU {
+  if (
+    !process.env.VEIL_NATIVE_VULKAN &&
+    !process.env.VK_ICD_FILENAMES &&
+    !process.env.VK_DRIVER_FILES &&
+    existsSync(SWIFTSHADER_ICD)
+  ) {
+    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  }
+  process.env.XDG_RUNTIME_DIR ??= '/tmp';
+  Object.assign(globalThis, globals);
+  return create(flags);
 }
 
 export async function requestNodeDevice(): Promise<GPUDevice> {

@@ -1,9 +1,4 @@
-import { existsSync } from 'node:fs';
-import { create, globals } from 'webgpu';
-
-/** As in src/gpu/webgpu-node.ts: Chromium's SwiftShader, where there is no GPU. */
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
+import { createDawnGpu } from '../../src/gpu/webgpu-node';
 /** Held for the life of the process: Dawn aborts when its instance is garbage-collected under a live device. */
 let instance: GPU | undefined;
 
@@ -12,18 +7,7 @@ let instance: GPU | undefined;
  * timestamp quantization (every timestamp rounded to 65536 ns) turned off.
  */
 export function benchGpu(): GPU {
-  if (instance) return instance;
-  if (
-    !process.env.VEIL_NATIVE_VULKAN &&
-    !process.env.VK_ICD_FILENAMES &&
-    !process.env.VK_DRIVER_FILES &&
-    existsSync(SWIFTSHADER_ICD)
-  ) {
-    process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-  }
-  process.env.XDG_RUNTIME_DIR ??= '/tmp';
-  Object.assign(globalThis, globals);
-  instance = create(['disable-dawn-features=timestamp_quantization']);
+  instance ??= createDawnGpu(['disable-dawn-features=timestamp_quantization']);
   return instance;
 }
 
