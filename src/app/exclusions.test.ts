@@ -7,6 +7,7 @@ const face = (id: number, x: number, y: number, w: number, h: number): TrackedFa
   box: { x, y, w, h },
   lastSeenMs: 0,
   held: false,
+  confirmed: true,
 });
 
 describe('FaceExclusions', () => {

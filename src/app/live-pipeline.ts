@@ -38,6 +38,10 @@ export interface LiveStatus {
   /** Frames drawn since the page started: tells one frame's status from the next. */
   frames: number;
   detectorMs: number;
+  /**
+   * Faces the tracker has confirmed (TrackedFace.confirmed), held ones included: the people a user would count.
+   * Every tracked face is covered, confirmed or not; this is only what the status line says.
+   */
   faces: number;
   /** Boxes of the faces the user chose to leave unblurred, on the newest frame (frame pixels). */
   shown: Rect[];
@@ -394,7 +398,7 @@ export class LivePipeline {
       fps: this.#fps.perSecond,
       frames: this.#framesDrawn,
       detectorMs: this.#schedule.detectionMs,
-      faces: this.#faces.length,
+      faces: this.#faces.filter((f) => f.confirmed).length,
       shown: this.#shown,
       detections: this.#detections,
       unseen: this.#unseen,

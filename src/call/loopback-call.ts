@@ -1,11 +1,4 @@
-export interface CallStats {
-  width: number;
-  height: number;
-  fps: number;
-  /** Round trip of the connection's active candidate pair, ms; NaN until measured. */
-  rttMs: number;
-  codec: string;
-}
+import { type CallStats, CallStatsReader } from './call-stats';
 
 /**
  * A real RTCPeerConnection pair on one page: what a video call would send of `stream`, received back as the remote
@@ -15,13 +8,19 @@ export class LoopbackCall {
   readonly #sender = new RTCPeerConnection({ iceServers: [] });
   readonly #receiver = new RTCPeerConnection({ iceServers: [] });
 
+  readonly #stats = new CallStatsReader();
+  #remoteTrackId = '';
+
   readonly remote: Promise<MediaStream>;
 
   constructor(stream: MediaStream) {
     this.#sender.onicecandidate = (e) => void (e.candidate && this.#receiver.addIceCandidate(e.candidate));
     this.#receiver.onicecandidate = (e) => void (e.candidate && this.#sender.addIceCandidate(e.candidate));
     this.remote = new Promise((resolve) => {
-      this.#receiver.ontrack = (e) => resolve(e.streams[0] ?? new MediaStream([e.track]));
+      this.#receiver.ontrack = (e) => {
+        this.#remoteTrackId = e.track.id;
+        resolve(e.streams[0] ?? new MediaStream([e.track]));
+      };
     });
     for (const track of stream.getVideoTracks()) this.#sender.addTrack(track, stream);
   }
@@ -35,25 +34,9 @@ export class LoopbackCall {
     await this.#sender.setRemoteDescription(answer);
   }
 
+  /** The remote side's resolution, frame rate, frames so far, round trip and codec, as the receiver measures them. */
   async stats(): Promise<CallStats> {
-    const out: CallStats = { width: 0, height: 0, fps: 0, rttMs: NaN, codec: '' };
-    const report = await this.#receiver.getStats();
-    const codecs = new Map<string, string>();
-    report.forEach((r: RTCStats & Record<string, unknown>) => {
-      if (r.type === 'codec') codecs.set(r.id, String(r.mimeType ?? ''));
-    });
-    report.forEach((r: RTCStats & Record<string, unknown>) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video') {
-        out.width = Number(r.frameWidth ?? 0);
-        out.height = Number(r.frameHeight ?? 0);
-        out.fps = Number(r.framesPerSecond ?? 0);
-        out.codec = codecs.get(String(r.codecId)) ?? '';
-      }
-      if (r.type === 'candidate-pair' && r.state === 'succeeded' && typeof r.currentRoundTripTime === 'number') {
-        out.rttMs = r.currentRoundTripTime * 1000;
-      }
-    });
-    return out;
+    return this.#stats.read(await this.#receiver.getStats(), this.#remoteTrackId);
   }
 
   close(): void {

@@ -1,6 +1,12 @@
 import { LitElement, css, html } from 'lit';
-import { LoopbackCall, type CallStats } from './loopback-call';
+import type { CallStats } from './call-stats';
+import { LoopbackCall } from './loopback-call';
 import '../ui/veil-app';
+
+/** A frame rate as shown: one decimal under 10, so that a slow trickle of frames does not read as 0. */
+function fps(n: number): string {
+  return n < 10 ? n.toFixed(1) : n.toFixed(0);
+}
 
 /**
  * "Call preview": the anonymized stream sent through a real WebRTC connection and shown as the other side of a
@@ -40,16 +46,29 @@ export class VeilCallPreview extends LitElement {
       const video = this.renderRoot.querySelector<HTMLVideoElement>('video[data-role="remote"]')!;
       video.srcObject = await this.#call.remote;
       await video.play();
-      this.#timer = window.setInterval(async () => (this.stats = (await this.#call?.stats()) ?? null), 1000);
+      void this.#readStats();
     } catch (e) {
       this.failure = `The loopback call could not start: ${(e as Error).message}`;
     }
   }
 
+  /**
+   * Once a second, each reading after the previous one has landed, as the frame rate is counted between the two. A
+   * reading that fails (the call closed meanwhile) ends them.
+   */
+  async #readStats(): Promise<void> {
+    const call = this.#call;
+    const stats = await call?.stats().catch(() => null);
+    if (!stats || this.#call !== call) return;
+    this.stats = stats;
+    this.#timer = window.setTimeout(() => void this.#readStats(), 1000);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
     this.#call?.close();
+    this.#call = null;
   }
 
   override render() {
@@ -61,7 +80,7 @@ export class VeilCallPreview extends LitElement {
         <h2>What the other side receives</h2>
         <video data-role="remote" muted playsinline></video>
         <div class="stats" data-role="call-stats">
-          ${this.failure || (s ? `${s.width}x${s.height} · ${s.fps} fps · round trip ${rtt} · ${s.codec}` : 'connecting…')}
+          ${this.failure || (s ? `${s.width}x${s.height} · ${fps(s.fps)} fps · ${s.frames} frames · round trip ${rtt} · ${s.codec}` : 'connecting…')}
         </div>
       </section>
     `;

@@ -21,6 +21,9 @@ import { FrameTooLargeError, type FrameEngine } from '../offline/frame-engine';
 import { trackOffline } from '../offline/offline-track';
 import { probeMedia, type MediaInfo, type PhotoInfo, type VideoInfo } from './probe';
 import { Progress, type ProgressSink } from './progress';
+import { PictureFile } from './picture-file';
+import { lumaSize } from '../track/patch-motion';
+import { pictureOf } from '../track/thumbnail';
 
 export interface RunContext {
   options: AnonymizeOptions;
@@ -169,18 +172,33 @@ async function anonymizeVideo(job: Job, info: VideoInfo, ctx: RunContext, pendin
 
   // Pass 1: every frame's detections (boxes only: a clip never sits in memory whole). This pass also checks
   // that the whole file decodes before anything is written.
+  // Each frame's small picture too, where the tracker looks for a face on the frames the detector missed it.
   const dets: Detection[][] = [];
   const report: DecodeReport = { frames: 0, errors: [] };
-  progress.phase('detect', info.expectedFrames);
-  for await (const frame of videoFrames(info, report)) {
-    dets.push(needsDetection(o) ? await engine.detect(frame) : []);
-    progress.tick(dets.length);
+  const pictures = new PictureFile(pending.temp(job.output, 'pictures'), lumaSize(info));
+  let faces: Rect[][];
+  try {
+    progress.phase('detect', info.expectedFrames);
+    for await (const frame of videoFrames(info, report)) {
+      if (needsDetection(o)) {
+        dets.push(await engine.detect(frame));
+        pictures.append(pictureOf(frame));
+      } else {
+        dets.push([]);
+      }
+      progress.tick(dets.length);
+    }
+    progress.end(dets.length);
+    if (report.errors.length > 0)
+      ctx.note(`veil: ${job.input}: ffmpeg reported decoding errors, but every frame decoded (${report.errors[0]})`);
+    faces = trackOffline(dets, info, {
+      fps,
+      lookahead: o.lookahead,
+      ...(pictures.count === dets.length ? { pictures: (i: number) => pictures.at(i) } : {}),
+    });
+  } finally {
+    pictures.close();
   }
-  progress.end(dets.length);
-  if (report.errors.length > 0)
-    ctx.note(`veil: ${job.input}: ffmpeg reported decoding errors, but every frame decoded (${report.errors[0]})`);
-
-  const faces = trackOffline(dets, info, { fps, lookahead: o.lookahead });
 
   // Pass 2: decode again, draw each frame's masks, encode.
   const audio = o.keepAudio && info.audio.length > 0;

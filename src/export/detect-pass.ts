@@ -1,6 +1,7 @@
 import type { Detection } from '../core/types';
 import type { FrameEngine } from '../offline/frame-engine';
 import { trackOfflineFaces, type OfflineFace } from '../offline/offline-track';
+import { type Luma, lumaSize } from '../track/patch-motion';
 import { ExportProblem } from './problems';
 import { decodeFrames, type VideoInput } from './video-input';
 
@@ -9,6 +10,26 @@ export interface TrackPlan {
   /** Presentation timestamps, seconds, frame by frame. */
   timestamps: number[];
   faces: OfflineFace[][];
+}
+
+/**
+ * The most memory the frames' small pictures may take (57.6 KB a frame at 320x180: about 2.5 minutes at 30 fps);
+ * a longer clip is tracked from its detections alone, as the page has no file to keep them in.
+ */
+const PICTURES_BUDGET_BYTES = 256 * 1024 * 1024;
+
+/** The tracker's picture of a decoded frame (lumaSize()), scaled by the canvas, in thumbnail.wgsl's luma weights. */
+function pictureOfCanvas(source: CanvasImageSource, frame: { width: number; height: number }): Luma {
+  const { width, height } = lumaSize(frame);
+  const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('no 2D canvas for the tracker pictures');
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(source, 0, 0, width, height);
+  const rgba = ctx.getImageData(0, 0, width, height).data;
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++)
+    data[i] = Math.round(0.299 * rgba[4 * i]! + 0.587 * rgba[4 * i + 1]! + 0.114 * rgba[4 * i + 2]!);
+  return { width, height, data };
 }
 
 export type FrameProgress = (done: number, total: number) => void;
@@ -26,9 +47,13 @@ export async function planTracks(
 ): Promise<TrackPlan> {
   const dets: Detection[][] = [];
   const timestamps: number[] = [];
+  const { width, height } = lumaSize(v);
+  let pictures: Luma[] | undefined = v.frames * width * height <= PICTURES_BUDGET_BYTES ? [] : undefined;
   for await (const frame of decodeFrames(v)) {
     signal.throwIfAborted();
     dets.push(await engine.detect({ source: frame.canvas, width: v.width, height: v.height }));
+    pictures?.push(pictureOfCanvas(frame.canvas, v));
+    if (pictures && pictures.length * width * height > PICTURES_BUDGET_BYTES) pictures = undefined;
     timestamps.push(frame.timestamp);
     progress(dets.length, v.frames);
   }
@@ -41,6 +66,10 @@ export async function planTracks(
       detail: `${dets.length} of ${v.frames} frames decoded`,
     });
   }
-  const faces = trackOfflineFaces(dets, v, { fps: v.fps > 0 ? v.fps : 30, lookahead: true });
+  const faces = trackOfflineFaces(dets, v, {
+    fps: v.fps > 0 ? v.fps : 30,
+    lookahead: true,
+    ...(pictures ? { pictures: (i: number) => pictures[i]! } : {}),
+  });
   return { timestamps, faces };
 }

@@ -1,10 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection, Rect } from '../core/types';
+import type { Luma } from '../track/patch-motion';
 import { coveredFraction } from '../track/rect';
 import { mergeBoxes, trackOffline, trackOfflineFaces } from './offline-track';
 
 const SIZE = { width: 640, height: 360 };
 const det = (box: Rect): Detection => ({ box, score: 0.9, keypoints: [] });
+/**
+ * A 320x180 picture (a 640x360 frame's, lumaSize()) of seeded noise, one per `shot`; with `face`, a brighter textured
+ * square drawn where that frame-pixel box lies, so the tracker finds it in the picture.
+ */
+function noise(shot: number, face?: Rect): Luma {
+  const width = 320;
+  const height = 180;
+  const data = new Uint8Array(width * height);
+  let s = shot * 2654435761;
+  const next = () => {
+    s = (s * 1103515245 + 12345) >>> 0;
+    return s >>> 24;
+  };
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = 40 + (next() >> 2);
+  if (face) {
+    for (let y = 0; y < face.h / 2; y++)
+      for (let x = 0; x < face.w / 2; x++)
+        data[(Math.round(face.y / 2) + y) * width + Math.round(face.x / 2) + x] = 150 + ((x * 7 + y * 13) % 9) * 10;
+  }
+  return { width, height, data };
+}
+
 /** A 60 px face moving right by `speed` px a frame from x = 100. */
 const faceAt = (i: number, speed = 0): Rect => ({ x: 100 + speed * i, y: 120, w: 60, h: 60 });
 
@@ -39,12 +62,57 @@ describe('trackOffline', () => {
   });
 
   it('lets a face go once it has been missed for longer than the hold, either way in time', () => {
-    // One detection in frame 20 of 41 at 10 fps: held 1 s (10 frames) after it, and with lookahead 1 s before.
+    // Found in frames 19 and 20 of 41 at 10 fps: held 500 ms (5 frames) after, and with lookahead before.
+    const dets = Array.from({ length: 41 }, (_, i) => (i === 19 || i === 20 ? [det(faceAt(0))] : []));
+    const faces = trackOffline(dets, SIZE, { fps: 10, lookahead: true }).map((f) => f.length);
+    expect(faces.slice(0, 13).every((n) => n === 0)).toBe(true);
+    expect(faces.slice(15, 25).every((n) => n === 1)).toBe(true);
+    expect(faces.slice(27).every((n) => n === 0)).toBe(true);
+  });
+
+  it('lets a box found once, and never again, go soon', () => {
     const dets = Array.from({ length: 41 }, (_, i) => (i === 20 ? [det(faceAt(0))] : []));
     const faces = trackOffline(dets, SIZE, { fps: 10, lookahead: true }).map((f) => f.length);
-    expect(faces.slice(0, 9).every((n) => n === 0)).toBe(true);
-    expect(faces.slice(11, 30).every((n) => n === 1)).toBe(true);
-    expect(faces.slice(32).every((n) => n === 0)).toBe(true);
+    expect(faces[20]).toBe(1);
+    expect(faces.filter((n) => n > 0).length).toBeLessThanOrEqual(5);
+  });
+
+  it('ends every face at a cut, in both directions', () => {
+    // A face found in frames 0-9 of shot A, another in frames 10-19 of shot B, each missed on its last or first
+    // frames: neither is held into the other shot.
+    const a = (i: number): Rect => ({ x: 100, y: 120, w: 60, h: 60 + 0 * i });
+    const b: Rect = { x: 400, y: 100, w: 60, h: 60 };
+    const dets = Array.from({ length: 20 }, (_, i) => (i < 8 ? [det(a(i))] : i >= 12 ? [det(b)] : []));
+    const pictures = (i: number) => noise(i < 10 ? 1 : 2);
+    const faces = trackOffline(dets, SIZE, { fps: 10, lookahead: true, pictures });
+    for (let i = 0; i < 10; i++)
+      expect(
+        faces[i]!.every((f) => f.x < 300),
+        `frame ${i}`,
+      ).toBe(true);
+    for (let i = 10; i < 20; i++)
+      expect(
+        faces[i]!.every((f) => f.x > 300),
+        `frame ${i}`,
+      ).toBe(true);
+    // Without the pictures no cut is known, and each face is held across it.
+    const blind = trackOffline(dets, SIZE, { fps: 10, lookahead: true });
+    expect(blind[10]!.some((f) => f.x < 300) || blind[9]!.some((f) => f.x > 300)).toBe(true);
+  });
+
+  it('covers a missed face where the picture still shows it, not where its motion was heading', () => {
+    // A face found in frames 0-2 moving right at 10 px a frame, then missed while it stopped (the picture shows
+    // it standing at frame 2's place); seen again at frame 9.
+    const place = (i: number): Rect => ({ x: 100 + 10 * Math.min(i, 2), y: 120, w: 60, h: 60 });
+    const seen = new Set([0, 1, 2, 9]);
+    const dets = Array.from({ length: 10 }, (_, i) => (seen.has(i) ? [det(place(i))] : []));
+    const pictures = (i: number) => noise(1, place(i));
+    const faces = trackOffline(dets, SIZE, { fps: 10, lookahead: false, pictures });
+    for (let i = 3; i < 9; i++) {
+      expect(faces[i], `frame ${i}`).toHaveLength(1);
+      expect(coveredFraction(place(i), faces[i]![0]!), `frame ${i}`).toBe(1);
+      expect(faces[i]![0]!.x, `frame ${i}`).toBeGreaterThan(place(i).x - 0.5 * 60);
+    }
   });
 
   it('covers a face by its detection wherever it was found, and by the held boxes only where it was missed', () => {
@@ -106,8 +174,8 @@ describe('trackOfflineFaces', () => {
   });
 
   it('joins the tracks of a face the forward pass lost and found again', () => {
-    // Seen in 0-1 and 14-15 at 10 fps: the forward hold (1 s) ends at frame 11, the backward one bridges the gap.
-    const seen = new Set([0, 1, 14, 15]);
+    // Seen in 0-1 and 9-10 at 10 fps: the forward hold (500 ms) ends at frame 6, the backward one reaches frame 4.
+    const seen = new Set([0, 1, 9, 10]);
     const dets = Array.from({ length: 16 }, (_, i) => (seen.has(i) ? [det(faceAt(i))] : []));
     const ids = new Set(
       trackOfflineFaces(dets, SIZE, { fps: 10, lookahead: true })

@@ -1,5 +1,5 @@
 import type { RgbaImage } from '../core/types';
-import type { Luma } from './patch-motion';
+import { type Luma, lumaSize } from './patch-motion';
 
 /** Thumbnail cells across and down: 20 x 20 px cells of a 640 x 360 frame. */
 export const THUMB_W = 32;
@@ -53,4 +53,14 @@ export function thumbnailRef(img: RgbaImage, tw = THUMB_W, th = THUMB_H): Float3
 export function thumbnailOfPicture(picture: Luma, tw = THUMB_W, th = THUMB_H): Float32Array {
   const d = picture.data;
   return cellMeans(picture.width, picture.height, (x, y) => d[y * picture.width + x]!, tw, th);
+}
+
+/**
+ * The tracker's picture of a frame (lumaSize()) made on the CPU, where the frame's pixels are there already (the CLI,
+ * the export page): thumbnail.wgsl's cell means at the picture's size, in whole luma levels as the GPU's 8-bit
+ * picture holds them.
+ */
+export function pictureOf(img: RgbaImage): Luma {
+  const { width, height } = lumaSize(img);
+  return { width, height, data: Uint8Array.from(thumbnailRef(img, width, height), Math.round) };
 }

@@ -4,7 +4,7 @@ import type { MotionField, MotionSample } from './global-motion';
 import { type Axis, correctAxis, initAxis, predictAxis } from './kalman';
 import { OneEuro } from './one-euro';
 import type { TrackerOptions } from './options';
-import { fromCentre, grow, intersect, union } from './rect';
+import { fromCentre, grow, intersect, iou, union } from './rect';
 
 /** A new face's velocity is unknown: a wide prior (face sizes/s) lets its second detection set it. */
 const NEW_SPEED_STD = 10;
@@ -52,6 +52,8 @@ export class Track {
    * track out of the frame.
    */
   #unconfirmed = false;
+  /** A detection has overlapped this track's prediction (Track.confirmed). */
+  #foundAgain = false;
   /**
    * The longest a box was drawn past its state in the last detection cycle (s), and in the current one so far.
    * Margins are sized for that worst moment of the cycle throughout it, so they do not pulse with the detector.
@@ -104,6 +106,18 @@ export class Track {
     this.#anchor = { ms: tMs, box };
     const euro = { ...o.smoothing, dCutoff: D_CUTOFF_HZ };
     this.#smooth = [0, 1, 2, 3].map(() => new OneEuro(euro));
+  }
+
+  /**
+   * A face as a person would count one: the detector found it again where this track expected it (IoU with the
+   * prediction at least iouMatch, not only near it), and at least once over its threshold. Every track is covered
+   * from its first detection, so the tracks also hold one-off boxes (a low-score stray, a box only the edge threshold
+   * kept) living out their hold, and a held stray's widening gate can take in another stray nearby: counting tracks,
+   * or tracks detected twice, would make the count of a still group jump with the strays of the last second. Once
+   * confirmed, a face stays counted while it is held. (The face, not its velocity: that is #unconfirmed's.)
+   */
+  get confirmed(): boolean {
+    return this.#foundAgain && !this.edgeOnly;
   }
 
   get lastSeenMs(): number {
@@ -175,6 +189,7 @@ export class Track {
     // Normalised innovation of the centre (chi-square, 2 dof): how surprising this detection is to the filter.
     const nis = (a: Axis, i: number) => (z[i]! - a.x) ** 2 / (a.pxx + r(i));
     const surprise = nis(p[0]!, 0) + nis(p[1]!, 1);
+    this.#foundAgain ||= iou(fromCentre(p[0]!.x, p[1]!.x, p[2]!.x, p[3]!.x), box) >= this.#o.iouMatch;
     if (this.hits >= 2 && surprise > this.#o.maneuver.gate) {
       // The face (or the camera) changed pace, or this detection is wild: either way, as much more process noise
       // as would have made it ordinary widens the margin from now on. The velocity is not thrown at it: one wild

@@ -207,10 +207,20 @@ describe('Tracker', () => {
   it('drops a face after holdMs of detector results without it', () => {
     const t = new Tracker({ holdMs: 500 });
     t.update([det({ x: 300, y: 150, w: 64, h: 64 })], 0, FRAME);
-    t.update([], 480, FRAME);
-    expect(t.faces(500)).toHaveLength(1);
-    t.update([], 520, FRAME);
-    expect(t.faces(540)).toEqual([]);
+    t.update([det({ x: 300, y: 150, w: 64, h: 64 })], 100, FRAME);
+    t.update([], 580, FRAME);
+    expect(t.faces(600)).toHaveLength(1);
+    t.update([], 620, FRAME);
+    expect(t.faces(640)).toEqual([]);
+  });
+
+  it('holds a box the detector never found again only briefly', () => {
+    const t = new Tracker({ holdMs: 1000, unconfirmedHoldMs: 150 });
+    t.update([det({ x: 300, y: 150, w: 64, h: 64 })], 0, FRAME);
+    t.update([], 100, FRAME);
+    expect(t.faces(120)).toHaveLength(1);
+    t.update([], 200, FRAME);
+    expect(t.faces(220)).toEqual([]);
   });
 
   it('keeps covering while the detector is silent, since absence was never observed', () => {

@@ -30,6 +30,8 @@ export interface TrackedFace {
   lastSeenMs: number;
   /** True while coasting: the detector's latest result did not contain this face. */
   held: boolean;
+  /** A face to count (Track.confirmed); every face is covered, confirmed or not. */
+  confirmed: boolean;
 }
 
 /**
@@ -121,6 +123,7 @@ export class Tracker {
 
   #holdOf(t: Track): number {
     if (t.edgeOnly) return this.#o.edgeHoldMs;
+    if (!t.confirmed) return Math.min(this.#o.holdMs, this.#o.unconfirmedHoldMs);
     return t.inPicture ? Math.max(this.#o.holdMs, this.#o.picture.holdMs) : this.#o.holdMs;
   }
 
@@ -189,6 +192,7 @@ export class Tracker {
       box: clipToFrame(t.drawAt(displayMs), frame),
       lastSeenMs: t.lastSeenMs,
       held: t.held,
+      confirmed: t.confirmed,
     }));
   }
 
@@ -234,6 +238,7 @@ export class Tracker {
   holdAtLeast(ms: number): void {
     this.#o.holdMs = Math.max(this.#base.holdMs, ms);
     this.#o.edgeHoldMs = Math.max(this.#base.edgeHoldMs, ms);
+    this.#o.unconfirmedHoldMs = Math.max(this.#base.unconfirmedHoldMs, ms);
   }
 
   /** Forgets every face (e.g. on a camera switch); ids keep counting up. */

@@ -17,6 +17,11 @@ import './veil-recorder';
 
 const DEMO = 'demo';
 
+/** What the status line's face count counts (Track.confirmed), for its tooltip. */
+const FACE_COUNT_TITLE =
+  'Faces the detector has found again where the tracker expected them. Every box it finds is blurred from the ' +
+  'first frame, counted here or not: a one-off box is left out, a face it misses for a moment stays in.';
+
 function choiceFromValue(value: string): SourceChoice {
   return value === DEMO ? { kind: 'demo' } : { kind: 'camera', deviceId: value.slice('camera:'.length) || undefined };
 }
@@ -79,7 +84,8 @@ export class VeilApp extends LitElement {
   static override styles = css`
     :host([obs]) { padding: 0; background: transparent; min-height: 0; }
     :host([obs]) .stage { position: fixed; inset: 0; background: transparent; }
-    :host([obs]) canvas { width: 100vw; height: 100vh; }
+    :host([obs]) canvas { width: 100vw; height: 100vh; object-fit: cover; }
+    :host([obs][transparent]) canvas { object-fit: contain; }
     :host { display: flex; flex-direction: column; gap: 0.5rem; min-height: 100vh; box-sizing: border-box; padding: 0.75rem;
       background: #111; color: #eee; font: 14px system-ui, sans-serif; }
     .stage { position: relative; flex: 1; display: flex; align-items: center; justify-content: center; min-height: 240px; background: #000; }
@@ -99,7 +105,12 @@ export class VeilApp extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#reflectState('starting');
+    // OBS mode fills the source with the picture, cropped where the source's shape differs from the camera's: a
+    // letterbox's bands are clear only where the host composites the page with alpha, and elsewhere show the host's
+    // backdrop (a browser's white). Patches alone (transparent=1) overlay a camera source fitted into the same box,
+    // so they are letterboxed as that source is, and their bands are as clear as the rest of their picture.
     this.toggleAttribute('obs', this.#settings.obs);
+    this.toggleAttribute('transparent', this.#settings.obs && this.#settings.transparent);
     if (this.#settings.obs) document.documentElement.classList.add('veil-obs');
   }
 
@@ -299,7 +310,7 @@ export class VeilApp extends LitElement {
         ${s.failClosed ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.#settings.budgetMs)}</div>` : nothing}
       </div>
       <div class="status" data-role="status">
-        GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · ${s.faces} face${s.faces === 1 ? '' : 's'}${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.#settings.paused ? ' · paused' : ''}
+        GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · <span data-role="face-count" title=${FACE_COUNT_TITLE}>${s.faces} face${s.faces === 1 ? '' : 's'}</span>${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.#settings.paused ? ' · paused' : ''}
         ${
           s.shown.length
             ? html`· <span data-role="shown-count">${s.shown.length} left unblurred</span>

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import type { RgbaImage } from '../../src/core/types';
+import type { Rect, RgbaImage } from '../../src/core/types';
 import { FAKE_CAMERA } from './chromium';
 import { CI_PACE, cameraFrame, screenshot, waitRunning } from './live-helpers';
 import { decodePng, highFrequencyEnergy, readOutput } from './pixels';
@@ -43,6 +43,17 @@ async function streamFrames(page: Page, expr: string, count: number): Promise<Rg
   }));
 }
 
+/** Mean R, G, B inside a region. */
+function meanColour(img: RgbaImage, r: Rect): number[] {
+  const sum = [0, 0, 0];
+  for (let y = r.y; y < r.y + r.h; y++) {
+    for (let x = r.x; x < r.x + r.w; x++) {
+      for (let c = 0; c < 3; c++) sum[c]! += img.data[(y * img.width + x) * 4 + c]!;
+    }
+  }
+  return sum.map((v) => v / (r.w * r.h));
+}
+
 function expectFaceBlurred(img: RgbaImage, what: string): void {
   const before = highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face);
   const after = highFrequencyEnergy(img, FAKE_CAMERA.face);
@@ -75,6 +86,16 @@ test('call preview: the remote side of a real RTCPeerConnection receives the ano
     3,
   );
   for (const f of remote) expectFaceBlurred(f, 'remote video');
+  // The numbers are the receiver's and they move while frames arrive: a rate above 0, a decoded-frame count that
+  // grows from one reading to a later one.
+  const stats = page.locator('[data-role="call-stats"]');
+  const reading = async () => {
+    const m = / ([\d.]+) fps · (\d+) frames /.exec((await stats.textContent()) ?? '');
+    return { fps: Number(m?.[1] ?? NaN), frames: Number(m?.[2] ?? NaN) };
+  };
+  await expect.poll(async () => (await reading()).fps, { timeout: 30_000 }).toBeGreaterThan(0);
+  const { frames } = await reading();
+  await expect.poll(async () => (await reading()).frames, { timeout: 30_000 }).toBeGreaterThan(frames);
   await screenshot(page, 'call-preview');
 });
 
@@ -99,6 +120,40 @@ test('OBS mode shows the output alone, full window', async ({ page }) => {
   expect(box).toMatchObject({ x: 0, y: 0, width: 960, height: 640 });
   expectFaceBlurred(await readOutput(page), 'OBS output');
   await screenshot(page, 'obs');
+});
+
+test('OBS mode in a source taller than the picture: the picture covers it, no band above or below', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 640, height: 900 });
+  await page.goto(`/?obs=1&source=camera&${CI_PACE}`);
+  await waitRunning(page);
+  // Without a background, what the page leaves unpainted reads alpha 0 (a browser window shows it white).
+  const shot = decodePng(await page.screenshot({ omitBackground: true }));
+  // Letterboxed, the 320x240 picture would be 640x480 with 210 px bands above and below; covering, it is 1200x900
+  // with 280 px cut off each side.
+  const scale = shot.height / FAKE_CAMERA.height;
+  const cutX = (FAKE_CAMERA.width * scale - shot.width) / 2;
+  for (const y of [0, 100, 200, 700, 800, shot.height - 1]) {
+    for (let x = 0; x < shot.width; x += 8) {
+      expect(shot.data[(y * shot.width + x) * 4 + 3], `alpha at (${x}, ${y})`).toBe(255);
+    }
+  }
+  // And it is the picture there, not a band of colour: the bottom rows, far from the face, match the camera's.
+  const camera = cameraFrame();
+  const inFrame = { x: 80, y: 226, w: 30, h: 12 };
+  const inShot = {
+    x: Math.round(inFrame.x * scale - cutX),
+    y: Math.round(inFrame.y * scale),
+    w: Math.round(inFrame.w * scale),
+    h: Math.round(inFrame.h * scale),
+  };
+  const shotMean = meanColour(shot, inShot);
+  const cameraMean = meanColour(camera, inFrame);
+  for (let c = 0; c < 3; c++) {
+    expect(Math.abs(shotMean[c]! - cameraMean[c]!), `channel ${c}: ${shotMean} vs ${cameraMean}`).toBeLessThan(20);
+  }
+  await screenshot(page, 'obs-tall');
 });
 
 test('OBS transparent mode: only the blurred patches are drawn, alpha 0 elsewhere', async ({ page }) => {

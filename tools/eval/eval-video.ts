@@ -61,8 +61,8 @@ export interface VideoEvalOptions {
   idealVerifier?: number;
   /**
    * The CLI's and the export page's path instead of live mode's: every frame detected, the offline tracker forward
-   * and backward over the whole clip (trackOffline, lookahead on), each frame's masks its boxes. No fail-closed
-   * rule, guard or pictures (offline has every frame's answer).
+   * and backward over the whole clip (trackOffline, lookahead on, looking in every frame's picture unless
+   * `pictures` is off), each frame's masks its boxes. No fail-closed rule or guard (offline has every frame's answer).
    */
   offline?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -210,7 +210,13 @@ async function offlineEval(
   });
   const perFrame = all.map((i) => dets.byFrame.get(i)!);
   const t0 = performance.now();
-  const tracked = trackOfflineFaces(perFrame, size, { fps: truth.fps, lookahead: true, tracker: o.tracker });
+  const lumas = o.pictures ? frameLumas(clipPath, size) : undefined;
+  const tracked = trackOfflineFaces(perFrame, size, {
+    fps: truth.fps,
+    lookahead: true,
+    tracker: o.tracker,
+    ...(lumas ? { pictures: (i: number) => lumas[i]! } : {}),
+  });
   const trackerMs = performance.now() - t0;
   const found = new Map<number, number[]>();
   all.forEach((i) => {
