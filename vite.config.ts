@@ -1,6 +1,9 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+// With its extension, as the modules this config loads are named: Vite's coming native config loader (Node's own
+// import) finds no file without one.
+import { startReport } from './src/dev-server/start-report.ts';
 
 const ORT_DIST = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/', import.meta.url));
 const ORT_RUNTIME = [
@@ -62,7 +65,7 @@ function sharedHead(): Plugin {
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
-  plugins: [sharedHead(), ortRuntime()],
+  plugins: [sharedHead(), ortRuntime(), startReport()],
   resolve: {
     alias: {
       'onnxruntime-web/webgpu': `${ORT_DIST}ort.webgpu.min.mjs`,

@@ -14,17 +14,26 @@ const bundle = join(dist, 'veil.js');
 const inputs = join(dist, 'veil.inputs.json');
 const config = join('src', 'cli', 'vite.config.ts');
 
-function stale() {
-  if (!existsSync(bundle) || !existsSync(inputs)) return true;
+/**
+ * Why the bundle must be built before this run, in the words the build's first line gives the user, or null when it
+ * is up to date. Said before the build starts: a first run would otherwise sit silent for seconds.
+ */
+function buildReason() {
+  if (!existsSync(bundle) || !existsSync(inputs))
+    return 'building the command-line tool (first run only: a few seconds)';
   // An installed copy without sources runs what it has; VEIL_BUILD=never (tests, after one build) too.
-  if (!existsSync(join(root, config)) || process.env.VEIL_BUILD === 'never') return false;
-  if (process.env.VEIL_BUILD === 'always') return true;
+  if (!existsSync(join(root, config)) || process.env.VEIL_BUILD === 'never') return null;
+  if (process.env.VEIL_BUILD === 'always') return 'rebuilding the command-line tool (VEIL_BUILD=always)';
   const built = statSync(bundle).mtimeMs;
   const files = JSON.parse(readFileSync(inputs, 'utf8'));
-  return files.some((f) => !existsSync(join(root, f)) || statSync(join(root, f)).mtimeMs > built);
+  const changed = files.filter((f) => !existsSync(join(root, f)) || statSync(join(root, f)).mtimeMs > built);
+  if (changed.length === 0) return null;
+  const more = changed.length > 1 ? ` and ${changed.length - 1} more file${changed.length > 2 ? 's' : ''}` : '';
+  return `rebuilding the command-line tool: ${changed[0]}${more} changed since it was built`;
 }
 
-function build() {
+function build(reason) {
+  process.stderr.write(`veil: ${reason}...\n`);
   const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) {
     process.stderr.write(
@@ -32,7 +41,6 @@ function build() {
     );
     process.exit(1);
   }
-  process.stderr.write('veil: building the command-line tool (dist-cli/veil.js)...\n');
   // Into a private folder, then renamed into place: two veils starting at once never run a half-written bundle.
   const outDir = join('dist-cli', `.build-${process.pid}`);
   const r = spawnSync(process.execPath, [vite, 'build', '-c', config], {
@@ -53,5 +61,6 @@ function build() {
   }
 }
 
-if (stale()) build();
+const reason = buildReason();
+if (reason) build(reason);
 await import(pathToFileURL(bundle).href);

@@ -5,7 +5,14 @@ import { ThumbnailPass } from '../track/thumbnail-pass';
 import { AnonymizePass } from '../render/anonymize-pass';
 import type { Settings } from './settings';
 
-const OUTPUT_USAGE = GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING;
+/**
+ * What the anonymized frame is written, copied and read as. A function, as every WebGPU global is read only when
+ * used: a browser without WebGPU has no GPUTextureUsage, and reading it while the page's modules load would throw
+ * before the page could say what is missing.
+ */
+function outputTextureUsage(): GPUTextureUsageFlags {
+  return GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING;
+}
 
 /** Everything the live loop keeps on one GPUDevice; rebuilt as a whole when the device is lost. */
 export interface DeviceResources {
@@ -81,7 +88,7 @@ export function frameTargets(
       label: 'anonymized-frame',
       size: [width, height],
       format: 'rgba8unorm',
-      usage: OUTPUT_USAGE,
+      usage: outputTextureUsage(),
     });
     canvas.width = width;
     canvas.height = height;

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import type { RgbaImage } from '../core/types';
-import { CliError } from './errors';
+import { CliError, fileProblem } from './errors';
 import type { PhotoFormat, PhotoInfo, VideoColor, VideoInfo } from './probe';
 
 // Everything veil asks of ffmpeg: frames in as RGBA8 through a pipe, frames out through another, audio copied
@@ -66,7 +66,7 @@ export function readPhoto(info: PhotoInfo): RgbaImage {
   });
   const errors = errorLines(String(r.stderr));
   if (r.status !== 0 || errors.length > 0 || r.stdout.length !== width * height * 4) {
-    throw new CliError(`${info.path}: the photo is truncated or damaged (ffmpeg: ${errors[0] ?? `exit ${r.status}`})`);
+    throw fileProblem(info.path, { kind: 'truncated', detail: `ffmpeg: ${errors[0] ?? `exit ${r.status}`}` });
   }
   return {
     width,
@@ -172,14 +172,14 @@ export async function* videoFrames(
     report.errors = errorLines(stderr);
     const first = report.errors[0] ?? '';
     if (code !== 0) throw new CliError(`${path}: ffmpeg could not decode the video (${first || `exit ${code}`})`);
-    if (pending.length > 0) throw new CliError(`${path}: the video is truncated (it ends inside a frame)`);
+    if (pending.length > 0) throw fileProblem(path, { kind: 'truncated', detail: 'it ends inside a frame' });
     if (report.frames === 0) throw new CliError(`${path}: has no video frames (nothing could be decoded)`);
     const expected = info.declaredFrames ?? (info.expectedFrames === null ? null : info.expectedFrames - 1);
     if (report.errors.length > 0 && expected !== null && report.frames < expected) {
-      throw new CliError(
-        `${path}: the video is truncated or damaged: ${report.frames} of ${info.declaredFrames ?? info.expectedFrames} ` +
-          `frames decoded (ffmpeg: ${first})`,
-      );
+      throw fileProblem(path, {
+        kind: 'truncated',
+        detail: `${report.frames} of ${info.declaredFrames ?? info.expectedFrames} frames decoded; ffmpeg: ${first}`,
+      });
     }
   } finally {
     if (ffmpeg.exitCode === null) ffmpeg.kill();

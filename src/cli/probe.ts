@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { EMPTY_FILE } from '../offline/empty-file';
-import { CliError } from './errors';
+import { CliError, fileProblem } from './errors';
 import {
   exifOrientationFilter,
   readExifOrientation,
@@ -108,10 +107,32 @@ function isoMediaStart(path: string): boolean {
   }
 }
 
+/** Why the system refused to open a file for reading, in words (the error code says it to a programmer). */
+function refusal(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'it is no longer there';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'EIO') return 'the disk reported an input/output error';
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Opens the file once before ffprobe does: ffprobe reports a file it may not read as it reports one it cannot
+ * parse, and "not a video" would send the user after the wrong problem.
+ */
+function checkReadable(path: string): void {
+  try {
+    closeSync(openSync(path, 'r'));
+  } catch (e) {
+    throw fileProblem(path, { kind: 'unreadable', detail: refusal(e) });
+  }
+}
+
 /** ffprobe's view of a file, or a CliError naming the file and what is wrong with it. */
 export function probeMedia(path: string): MediaInfo {
-  if (existsSync(path) && statSync(path).size === 0)
-    throw new CliError(`${path}: ${EMPTY_FILE.title('the file')} ${EMPTY_FILE.action}`);
+  if (existsSync(path) && statSync(path).size === 0) throw fileProblem(path, { kind: 'empty' });
+  checkReadable(path);
   const r = spawnSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
@@ -120,16 +141,14 @@ export function probeMedia(path: string): MediaInfo {
     throw new Error(`ffprobe could not be started (${r.error.message}); veil needs ffmpeg and ffprobe on the PATH`);
   if (r.status !== 0) {
     const lines = errorLines(r.stderr, path);
-    const cut =
-      /end of file|partial file|truncat/i.test(r.stderr) ||
-      (/moov atom not found/.test(r.stderr) && isoMediaStart(path));
-    // The first line says what is missing from a cut file; the last one is ffprobe's verdict on anything else.
-    const why = (cut ? lines[0] : lines.at(-1)) ?? `ffprobe exit ${r.status}`;
-    throw new CliError(
-      cut
-        ? `${path}: the file is truncated or damaged (${why}; was it cut off while being recorded or copied?)`
-        : `${path}: not a video or photo that ffmpeg can read (${why})`,
-    );
+    const verdict = (line: string | undefined) => `ffprobe: ${line ?? `exit ${r.status}`}`;
+    // An MP4/MOV cut off before its index gets the words the export page uses for it. Otherwise the first line
+    // says what is missing from a cut file; the last one is ffprobe's verdict on anything else.
+    if (/moov atom not found/.test(r.stderr) && isoMediaStart(path))
+      throw fileProblem(path, { kind: 'truncated', detail: 'its index (moov) is missing: it ends early' });
+    if (/end of file|partial file|truncat/i.test(r.stderr))
+      throw fileProblem(path, { kind: 'truncated', detail: verdict(lines[0]) });
+    throw fileProblem(path, { kind: 'not-media', detail: verdict(lines.at(-1)) });
   }
   const info = JSON.parse(r.stdout) as ProbeResult;
   const streams = info.streams ?? [];

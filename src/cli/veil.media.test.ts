@@ -1,10 +1,21 @@
 // End to end: the built CLI (bin/veil.mjs, as `npx veil` runs it) on inputs made here with ffmpeg from the
 // NASA astronaut photo (public domain). Dawn runs on SwiftShader where there is no GPU.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeFileProblem, type FileProblem } from '../offline/file-problems';
 import type { BoxesFile } from './boxes-json';
 import {
   ASTRONAUT,
@@ -27,12 +38,17 @@ const CLIP = { seconds: 1, fps: 10, width: 160, height: 120, audio: true };
 const SLOW = 180_000;
 let dir: string;
 
-function veil(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+type Run = { status: number | null; stdout: string; stderr: string };
+
+/** Runs veil as another user (`uid`, `gid`), or as this one. */
+function veilAs(user: { uid?: number; gid?: number }, ...args: string[]): Run {
   // Built once in beforeAll: a source edited meanwhile does not rebuild it in the middle of the tests.
   const env = { ...process.env, VEIL_BUILD: dir ? 'never' : 'auto' };
-  const r = spawnSync(process.execPath, ['bin/veil.mjs', ...args], { encoding: 'utf8', env });
+  const r = spawnSync(process.execPath, ['bin/veil.mjs', ...args], { encoding: 'utf8', env, ...user });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+const veil = (...args: string[]): Run => veilAs({}, ...args);
 
 /** The GPS tags ffmpeg's own EXIF reader finds in a photo. */
 function gpsTags(path: string): string[] {
@@ -202,7 +218,7 @@ interface BadCase {
 
 const BAD: BadCase[] = [
   {
-    // The export page says the same (EMPTY_FILE): an empty file is a copy that never finished, not a format.
+    // The export page says the same (describeFileProblem): an empty file is a copy that never finished, not a format.
     name: 'empty',
     message:
       /empty\.mp4: the file is empty \(0 bytes\)\. There is nothing in it to anonymize: it was probably not copied/,
@@ -213,7 +229,7 @@ const BAD: BadCase[] = [
   },
   {
     name: 'not a video',
-    message: /notes\.mp4: not a video or photo that ffmpeg can read \(Invalid data found/,
+    message: /notes\.mp4: the file is not a video or photo \(ffprobe: Invalid data found/,
     make: () => {
       writeFileSync(join(dir, 'notes.mp4'), 'hello, not a video\n');
       return [join(dir, 'notes.mp4')];
@@ -221,7 +237,7 @@ const BAD: BadCase[] = [
   },
   {
     name: 'truncated (index at the end)',
-    message: /cut\.mp4: the file is truncated or damaged \(moov atom not found/,
+    message: /cut\.mp4: the file is truncated or damaged \(its index \(moov\) is missing/,
     make: () => {
       const bytes = readFileSync(join(dir, 'clip.mp4'));
       writeFileSync(join(dir, 'cut.mp4'), bytes.subarray(0, Math.floor(bytes.length * 0.6)));
@@ -230,7 +246,7 @@ const BAD: BadCase[] = [
   },
   {
     name: 'truncated (index first)',
-    message: /cut-fast\.mp4: the video is truncated or damaged: \d of 10 frames decoded \(ffmpeg: .*partial file/,
+    message: /cut-fast\.mp4: the file is truncated or damaged \(\d of 10 frames decoded; ffmpeg: .*partial file/,
     make: () => {
       ffmpeg('-i', join(dir, 'clip.mp4'), '-c', 'copy', '-movflags', '+faststart', join(dir, 'fast.mp4'));
       const bytes = readFileSync(join(dir, 'fast.mp4'));
@@ -240,7 +256,7 @@ const BAD: BadCase[] = [
   },
   {
     name: 'truncated photo',
-    message: /cut\.jpg: the photo is truncated or damaged/,
+    message: /cut\.jpg: the file is truncated or damaged \(ffmpeg: /,
     make: () => {
       writeFileSync(join(dir, 'cut.jpg'), readFileSync(ASTRONAUT).subarray(0, 20_000));
       return [join(dir, 'cut.jpg')];
@@ -286,6 +302,96 @@ const BAD: BadCase[] = [
     make: () => [join(dir, 'nothing-here.mp4')],
   },
 ];
+
+interface UnusableCase {
+  name: string;
+  /** Makes the input in `dir`; returns its path. */
+  make: () => string;
+  problem: FileProblem;
+  /** What the message says happened, after the path. */
+  title: RegExp;
+}
+
+/** The same bytes on every run: random data that no reader should take for media. */
+const randomBytes = (n: number) => {
+  const blocks: Buffer[] = [];
+  for (let h = Buffer.from('veil'); blocks.length * 32 < n; )
+    blocks.push((h = createHash('sha256').update(h).digest()));
+  return Buffer.concat(blocks).subarray(0, n);
+};
+
+// Root reads any file whatever its mode, so as root the unreadable case runs veil as nobody.
+const ROOT = process.getuid?.() === 0;
+const NOBODY = ROOT ? { uid: 65534, gid: 65534 } : {};
+
+const UNUSABLE: UnusableCase[] = [
+  {
+    name: 'empty',
+    problem: { kind: 'empty' },
+    title: /the file is empty \(0 bytes\)\./,
+    make: () => {
+      writeFileSync(join(dir, 'zero.mp4'), '');
+      return join(dir, 'zero.mp4');
+    },
+  },
+  {
+    name: 'a video cut in half',
+    problem: { kind: 'truncated', detail: '' },
+    title: /the file is truncated or damaged \(its index \(moov\) is missing: it ends early\)\./,
+    make: () => {
+      const bytes = readFileSync(join(dir, 'clip.mp4'));
+      writeFileSync(join(dir, 'half.mp4'), bytes.subarray(0, bytes.length >> 1));
+      return join(dir, 'half.mp4');
+    },
+  },
+  {
+    name: 'random bytes',
+    problem: { kind: 'not-media' },
+    title: /the file is not a video or photo \(ffprobe: Invalid data found when processing input\)\./,
+    make: () => {
+      writeFileSync(join(dir, 'random.mp4'), randomBytes(64 << 10));
+      return join(dir, 'random.mp4');
+    },
+  },
+  {
+    name: 'no read permission',
+    problem: { kind: 'unreadable', detail: '' },
+    title: /the file cannot be read \(permission denied\)\./,
+    make: () => {
+      copyFileSync(join(dir, 'clip.mp4'), join(dir, 'locked.mp4'));
+      chmodSync(join(dir, 'locked.mp4'), 0o000);
+      // nobody must reach the file to be refused it, and the output beside it.
+      if (ROOT) chmodSync(dir, 0o711);
+      return join(dir, 'locked.mp4');
+    },
+  },
+];
+
+describe('veil anonymize (empty, truncated and unreadable files)', () => {
+  it.each(UNUSABLE)(
+    "$name: its own message, in the export page's words; an existing output is left as it was",
+    ({ name, make, problem, title }) => {
+      const input = make();
+      const output = join(dir, `kept-${name.replace(/\W+/g, '-')}.mp4`);
+      writeFileSync(output, 'an earlier result');
+      const before = new Set(readdirSync(dir));
+      const r =
+        problem.kind === 'unreadable'
+          ? veilAs(NOBODY, 'anonymize', input, '-o', output)
+          : veil('anonymize', input, '-o', output);
+      expect(r.status, r.stderr).toBe(2);
+      const [line, ...more] = r.stderr.trim().split('\n');
+      expect(more, r.stderr).toEqual([]);
+      expect(line!.startsWith(`veil: ${input}: `), line).toBe(true);
+      expect(line).toMatch(title);
+      // The words the export page shows for the same problem (src/offline/file-problems.ts).
+      expect(line!.endsWith(` ${describeFileProblem('the file', problem).action}`), line).toBe(true);
+      expect(readFileSync(output, 'utf8')).toBe('an earlier result');
+      expect(readdirSync(dir).filter((f) => !before.has(f))).toEqual([]);
+    },
+    SLOW,
+  );
+});
 
 describe('veil anonymize (bad inputs)', () => {
   it.each(BAD)(

@@ -7,6 +7,7 @@ import { planTracks, type FrameProgress, type TrackPlan } from './detect-pass';
 import { frameMasks, type Edits, type MaskStyle } from './edits';
 import { blurredShare, summarizeBlurred, type BlurredSummary } from '../render/mask-area';
 import { SNIFF_BYTES, sniffFile } from './file-kind';
+import { readBytes } from './file-read';
 import { chooseOutput, describeOutput, type OutputChoice } from './output-choice';
 import { encodePhoto, openPhoto, PHOTO_EXTENSION, type PhotoInput } from './photo-export';
 import { ExportProblem } from './problems';
@@ -33,7 +34,7 @@ const hasWebCodecs = () => typeof VideoDecoder === 'function' && typeof VideoEnc
 /** Sniffs, checks and analyses a file; throws ExportProblem for a bad one. */
 export async function openMedia(file: File, engine: FrameEngine, steps: Steps): Promise<OpenedMedia> {
   if (file.size === 0) throw new ExportProblem({ kind: 'empty', name: file.name });
-  const sniffed = sniffFile(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()));
+  const sniffed = sniffFile(await readBytes(file, 0, SNIFF_BYTES));
   switch (sniffed.kind) {
     case 'unknown':
       throw new ExportProblem({ kind: 'not-media', name: file.name });

@@ -1,5 +1,6 @@
 import type { RgbaImage } from '../core/types';
 import { photoIsComplete, type PhotoFormat } from './file-kind';
+import { readBytes } from './file-read';
 import { checkFrameSize } from './limits';
 import { ExportProblem } from './problems';
 
@@ -20,7 +21,7 @@ export interface PhotoInput {
 /** Decodes and checks a file whose bytes said JPEG, PNG or WebP; throws ExportProblem for what is wrong with it. */
 export async function openPhoto(file: File, format: PhotoFormat, gpuMaxSide: number): Promise<PhotoInput> {
   const name = file.name;
-  if (!photoIsComplete(format, new Uint8Array(await file.arrayBuffer()))) {
+  if (!photoIsComplete(format, await readBytes(file))) {
     throw new ExportProblem({ kind: 'truncated', name, detail: `its ${format.toUpperCase()} data ends early` });
   }
   let bitmap: ImageBitmap;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GpuUnavailableError } from '../gpu/device';
+import { describeFileProblem, type FileProblem } from '../offline/file-problems';
 import { checkDuration, checkFrameSize } from './limits';
 import { describeProblem, ExportProblem, toProblem, type Problem } from './problems';
 
@@ -16,7 +17,7 @@ describe('problems', () => {
   it('says what happened and what to do, naming the file', () => {
     const cases: [Problem, RegExp, RegExp][] = [
       [{ kind: 'empty', name: 'clip.mp4' }, /clip\.mp4 is empty \(0 bytes\)/, /not copied or downloaded completely/],
-      [{ kind: 'not-media', name: 'notes.mp4' }, /notes\.mp4 is not a video or photo/, /MP4, MOV or WebM/],
+      [{ kind: 'not-media', name: 'notes.mp4' }, /notes\.mp4 is not a video or photo\./, /opens in a media player/],
       [
         { kind: 'truncated', name: 'a.mp4', detail: '12 of 30 frames decoded' },
         /a\.mp4 is truncated or damaged \(12 of 30/,
@@ -40,6 +41,20 @@ describe('problems', () => {
       expect(text.title).toMatch(title);
       expect(text.action).toMatch(action);
     }
+  });
+
+  it('tells an empty, cut-off, unknown or unreadable file in the same words as the CLI, each its own', () => {
+    const cases: (FileProblem & { name: string })[] = [
+      { kind: 'empty', name: 'a.mp4' },
+      { kind: 'truncated', name: 'a.mp4', detail: 'its index (moov) is missing: it ends early' },
+      { kind: 'not-media', name: 'a.mp4' },
+      { kind: 'unreadable', name: 'a.mp4', detail: 'it was moved or deleted after it was picked' },
+    ];
+    const texts = cases.map((p) => describeProblem(p));
+    expect(texts).toEqual(cases.map((p) => describeFileProblem(p.name, p)));
+    expect(new Set(texts.map((t) => t.action)).size).toBe(cases.length);
+    expect(texts[3]!.title).toBe('a.mp4 cannot be read (it was moved or deleted after it was picked).');
+    expect(texts[3]!.action).toMatch(/allowed to read it/);
   });
 
   it('keeps a problem through a throw, and turns anything else into failed', () => {

@@ -1,7 +1,7 @@
 import { toAppError, type AppError } from '../app/errors';
 import { ModelLoadError } from '../detect/model';
 import { GpuUnavailableError } from '../gpu/device';
-import { EMPTY_FILE } from '../offline/empty-file';
+import { describeFileProblem } from '../offline/file-problems';
 import { formatDuration } from '../offline/time-left';
 import { describeError } from '../ui/messages';
 
@@ -14,6 +14,8 @@ export type Problem =
   | { kind: 'not-media'; name: string }
   | { kind: 'unsupported-format'; name: string; what: string }
   | { kind: 'truncated'; name: string; detail: string }
+  /** The browser would not hand over the bytes: permission, or the file moved or changed after it was picked. */
+  | { kind: 'unreadable'; name: string; detail: string }
   | { kind: 'unsupported-codec'; name: string; codec: string }
   | { kind: 'no-frames'; name: string; audioOnly: boolean }
   | { kind: 'too-large'; name: string; width: number; height: number; max: string }
@@ -51,18 +53,14 @@ const CONVERT =
 
 export function describeProblem(p: Problem): ProblemText {
   switch (p.kind) {
+    // In the CLI's words: the same file gets the same diagnosis there and here.
     case 'empty':
-      return { title: EMPTY_FILE.title(p.name), action: EMPTY_FILE.action };
     case 'not-media':
-      return { title: `${p.name} is not a video or photo.`, action: `${FORMATS}. Pick another file.` };
+    case 'truncated':
+    case 'unreadable':
+      return describeFileProblem(p.name, p);
     case 'unsupported-format':
       return { title: `${p.name}: ${p.what} are not supported here.`, action: `${FORMATS}. ${CONVERT}` };
-    case 'truncated':
-      return {
-        title: `${p.name} is truncated or damaged (${p.detail}).`,
-        action:
-          'It was probably cut off while copying or downloading: get the complete file and try again. Nothing was written.',
-      };
     case 'unsupported-codec':
       return { title: `${p.name}: this browser cannot decode its video (${p.codec}).`, action: CONVERT };
     case 'no-frames':

@@ -1,5 +1,6 @@
 import { BlobSource, CanvasSink, Input, MATROSKA, MP4, QTFF, WEBM, type InputVideoTrack } from 'mediabunny';
 import { topLevelBoxes, type ByteReader, type VideoContainer } from './file-kind';
+import { readBytes, refusedRead } from './file-read';
 import { checkDuration, checkFrameSize } from './limits';
 import { ExportProblem } from './problems';
 
@@ -20,11 +21,15 @@ export interface VideoInput {
 }
 
 const fileReader =
-  (file: Blob): ByteReader =>
-  async (offset, length) =>
-    new Uint8Array(await file.slice(offset, offset + length).arrayBuffer());
+  (file: File): ByteReader =>
+  (offset, length) =>
+    readBytes(file, offset, offset + length);
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** A read the browser refused is told as such; any other failure to parse or decode means damaged bytes. */
+const damaged = (name: string, e: unknown) =>
+  refusedRead(name, e) ?? new ExportProblem({ kind: 'truncated', name, detail: errorText(e) });
 
 /** Opens and checks a file whose bytes said video; throws ExportProblem for what is wrong with it. */
 export async function openVideo(file: File, container: VideoContainer, gpuMaxSide: number): Promise<VideoInput> {
@@ -34,7 +39,7 @@ export async function openVideo(file: File, container: VideoContainer, gpuMaxSid
   try {
     const track = await input.getPrimaryVideoTrack().catch((e: unknown) => {
       // Its first bytes said MP4/MOV/WebM, so a file Mediabunny cannot parse is a damaged one.
-      throw new ExportProblem({ kind: 'truncated', name, detail: errorText(e) });
+      throw damaged(name, e);
     });
     const audio = await input.getPrimaryAudioTrack();
     if (
@@ -54,7 +59,7 @@ export async function openVideo(file: File, container: VideoContainer, gpuMaxSid
     const [width, height] = [await track.getDisplayWidth(), await track.getDisplayHeight()];
     checkFrameSize(name, width, height, gpuMaxSide, 'video');
     const stats = await track.computePacketStats().catch((e: unknown) => {
-      throw new ExportProblem({ kind: 'truncated', name, detail: errorText(e) });
+      throw damaged(name, e);
     });
     if (stats.packetCount === 0) throw new ExportProblem({ kind: 'no-frames', name, audioOnly: false });
     const seconds = await input.computeDuration();
@@ -89,7 +94,7 @@ export async function* decodeFrames(v: VideoInput): AsyncGenerator<DecodedFrame>
   try {
     for await (const c of sink.canvases()) yield c;
   } catch (e) {
-    throw new ExportProblem({ kind: 'truncated', name: v.name, detail: errorText(e) });
+    throw damaged(v.name, e);
   }
 }
 

@@ -34,12 +34,20 @@ const LIMITS_FOR_INFERENCE = [
 ] as const;
 const OPTIONAL_FEATURES: GPUFeatureName[] = ['timestamp-query', 'shader-f16'];
 
-/** Requests the one GPUDevice that our shaders and onnxruntime-web share. */
-export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gpu): Promise<Gpu> {
+/**
+ * `gpu` (the browser's navigator.gpu), or thrown, the error acquireGpu gives without it: known at once, without
+ * asking for an adapter, so a page that needs the GPU only once the user acts (the export page) can say so on load.
+ */
+export function requireWebGpu(gpu: GPU | undefined): GPU {
   if (!gpu) {
     throw new GpuUnavailableError('no-webgpu', 'This browser does not expose WebGPU (navigator.gpu is missing).');
   }
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  return gpu;
+}
+
+/** Requests the one GPUDevice that our shaders and onnxruntime-web share. */
+export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gpu): Promise<Gpu> {
+  const adapter = await requireWebGpu(gpu).requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new GpuUnavailableError('no-adapter', 'WebGPU is present but no GPU adapter is available.');
   const requiredLimits: Record<string, number> = {};
   for (const name of LIMITS_FOR_INFERENCE) requiredLimits[name] = adapter.limits[name];

@@ -16,6 +16,7 @@ import {
   type OpenedMedia,
 } from '../export/media';
 import { describeProblem, toProblem, type Problem } from '../export/problems';
+import { requireWebGpu } from '../gpu/device';
 import { ANONYMIZE_EFFECTS, DEFAULT_SOLID_COLOR } from '../render/anonymize-pass';
 import { formatDuration, rateOf } from '../offline/time-left';
 import { describeBlurred } from '../render/mask-area';
@@ -99,6 +100,13 @@ export class VeilExport extends LitElement {
     this.download = null;
     this.drag = null;
     this.status = '';
+    // Without WebGPU no file can be anonymized here: the page says so on load, not once a file has been read.
+    try {
+      requireWebGpu(navigator.gpu);
+    } catch (e) {
+      this.problem = toProblem(e);
+      this.phase = 'error';
+    }
   }
 
   static override styles = css`

@@ -3,10 +3,12 @@
 // ffprobe/ffmpeg as the CLI tests check theirs.
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Rect } from '../../src/core/types';
+import { describeFileProblem, type FileProblem } from '../../src/offline/file-problems';
 import {
   ASTRONAUT,
   ASTRONAUT_FACE,
@@ -376,6 +378,84 @@ test('each bad file gets its message, and nothing is offered for download', asyn
     await expect(page.locator('veil-export canvas[data-role="preview"]'), c.name).toHaveCount(0);
   }
   await screenshot(page, 'export-error');
+});
+
+/**
+ * Drops `path` on the page as a file that changed on disk after it was picked. The browser then refuses to read it,
+ * as it refuses a file whose read permission was taken away; a test running as root cannot take that from itself.
+ */
+async function dropChangedFile(page: Page, path: string): Promise<void> {
+  const picker = await page.evaluateHandle(() => Object.assign(document.createElement('input'), { type: 'file' }));
+  await picker.setInputFiles(path);
+  appendFileSync(path, 'written after it was picked');
+  await page.locator('veil-export [data-role="drop"]').evaluate((drop, input) => {
+    const data = new DataTransfer();
+    data.items.add(input.files![0]!);
+    drop.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  }, picker);
+}
+
+interface UnusableCase {
+  name: string;
+  /** Makes the file in `dir`, gives it to the page. */
+  give: (page: Page) => Promise<void>;
+  problem: FileProblem;
+  /** What the page says happened. */
+  title: RegExp;
+}
+
+const UNUSABLE: UnusableCase[] = [
+  {
+    name: 'zero.mp4',
+    problem: { kind: 'empty' },
+    title: /^zero\.mp4 is empty \(0 bytes\)\.$/,
+    give: async (page) => {
+      writeFileSync(join(dir, 'zero.mp4'), '');
+      await openFile(page, join(dir, 'zero.mp4'));
+    },
+  },
+  {
+    name: 'half.mp4',
+    problem: { kind: 'truncated', detail: '' },
+    title: /^half\.mp4 is truncated or damaged \(.+\)\.$/,
+    give: (page) => openFile(page, cut('clip.mp4', 'half.mp4', 0.5)),
+  },
+  {
+    name: 'random.mp4',
+    problem: { kind: 'not-media' },
+    title: /^random\.mp4 is not a video or photo\.$/,
+    give: async (page) => {
+      const blocks: Buffer[] = [];
+      for (let h = Buffer.from('veil'); blocks.length < 2048; )
+        blocks.push((h = createHash('sha256').update(h).digest()));
+      writeFileSync(join(dir, 'random.mp4'), Buffer.concat(blocks));
+      await openFile(page, join(dir, 'random.mp4'));
+    },
+  },
+  {
+    name: 'changed.mp4',
+    problem: { kind: 'unreadable', detail: '' },
+    title:
+      /^changed\.mp4 cannot be read \(the browser was refused it: permission denied, or it changed after it was picked\)\.$/,
+    give: async (page) => {
+      writeFileSync(join(dir, 'changed.mp4'), readFileSync(join(dir, 'clip.mp4')));
+      await dropChangedFile(page, join(dir, 'changed.mp4'));
+    },
+  },
+];
+
+test("empty, truncated, random and unreadable files: each its own message, in the CLI's words", async ({ page }) => {
+  await page.goto('/export.html');
+  for (const c of UNUSABLE) {
+    await c.give(page);
+    const error = page.locator('veil-export [data-role="error"]');
+    await expect(error, c.name).toHaveAttribute('data-error', c.problem.kind, { timeout: 60_000 });
+    await expect(error.locator('strong'), c.name).toHaveText(c.title);
+    // What to do, word for word as the CLI prints it (src/offline/file-problems.ts).
+    await expect(error, c.name).toContainText(describeFileProblem(c.name, c.problem).action);
+    await expect(page.locator('veil-export [data-role="download"]'), c.name).toHaveCount(0);
+    await expect(page.locator('veil-export canvas[data-role="preview"]'), c.name).toHaveCount(0);
+  }
 });
 
 test('progress while working; cancel (searching or exporting) leaves nothing behind, and the page goes on', async ({
