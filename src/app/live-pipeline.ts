@@ -45,8 +45,12 @@ export interface LiveStatus {
   faces: number;
   /** Boxes of the faces the user chose to leave unblurred, on the newest frame (frame pixels). */
   shown: Rect[];
+  /** Every tracked face's box on the newest frame (frame pixels, before the mask scale): what is covered, and how wide. */
+  boxes: Rect[];
   /** Faces in the detector's newest result (also while failing closed). */
   detections: number;
+  /** Their boxes (frame pixels): what the tracked boxes are measured against. */
+  detected: Rect[];
   /** Strips of the border blurred on the newest frame because a pan brought them into view after the detector's frame. */
   unseen: Rect[];
   failClosed: FailClosedReason | null;
@@ -108,7 +112,7 @@ export class LivePipeline {
   #shown: Rect[] = [];
   #unseen: Rect[] = [];
   #framesDrawn = 0;
-  #detections = 0;
+  #detections: Rect[] = [];
   #providerNote = '';
   readonly #canvas: HTMLCanvasElement;
   readonly #video: HTMLVideoElement;
@@ -340,7 +344,7 @@ export class LivePipeline {
         if (this.#res !== res || this.#recovery.epoch !== epoch) return;
         const holdMs = this.#schedule.answered(plan, performance.now() - t0);
         this.#tracker.update(dets, captureMs, size);
-        this.#detections = dets.length;
+        this.#detections = dets.map((d) => d.box);
         this.#recovery.detectionAnswered(captureMs);
         if (holdMs !== null) this.#tracker.holdAtLeast(holdMs);
       })
@@ -400,7 +404,9 @@ export class LivePipeline {
       detectorMs: this.#schedule.detectionMs,
       faces: this.#faces.filter((f) => f.confirmed).length,
       shown: this.#shown,
-      detections: this.#detections,
+      boxes: this.#faces.map((f) => f.box),
+      detections: this.#detections.length,
+      detected: this.#detections,
       unseen: this.#unseen,
       failClosed: this.#recovery.failClosed,
       error: this.#recovery.error,

@@ -65,7 +65,11 @@ export interface TrackerOptions {
    * sizes per second) is how far a face may stray from its measured velocity until the next frame is matched.
    * `minMargin` (face sizes a side) is the least margin around a sighting: a face entering at the border, or moving
    * faster than the picture's match follows, is covered by it (on the motion clips with YuNet: 0.15 % of face-frames
-   * leak at 0.3, 0.35 % at 0.15, masks 5.27 and 4.73 times the faces). `holdMs`: how long a face the picture still
+   * leak at 0.3, 0.35 % at 0.15, masks 5.27 and 4.73 times the faces). A face the picture shows at rest is neither
+   * entering nor outrunning the match: its least margin falls to `stillMargin` at rest, reaching `minMargin` at
+   * `stillSpeed` face sizes per second (motion clips: the same leaks at the defaults and at --detect-every 3
+   * --latency 2, masks 5.05 and 4.90 times the faces instead of 5.17 and 5.02; at 0.5 face sizes a second one more
+   * leak at the slower schedule). `holdMs`: how long a face the picture still
    * shows is held after its last detection.
    */
   picture: {
@@ -75,6 +79,8 @@ export interface TrackerOptions {
     speedDoubt: number;
     holdMs: number;
     minMargin: number;
+    stillMargin: number;
+    stillSpeed: number;
   };
   /**
    * The strips a pan brought into view since the newest result's frame (Tracker.unseenEdges) are widened by `margin`
@@ -105,6 +111,15 @@ export const DEFAULT_TRACKER_OPTIONS: Readonly<TrackerOptions> = {
   edgeTexture: 12,
   edgeHoldMs: 500,
   unconfirmedHoldMs: 150,
-  picture: { minNcc: 0.8, minTexture: 6, matchPx: 1, speedDoubt: 1, holdMs: 1000, minMargin: 0.3 },
+  picture: {
+    minNcc: 0.8,
+    minTexture: 6,
+    matchPx: 1,
+    speedDoubt: 1,
+    holdMs: 1000,
+    minMargin: 0.3,
+    stillMargin: 0.15,
+    stillSpeed: 0.25,
+  },
   unseen: { margin: 0.08, minLumaPx: 1 },
 };

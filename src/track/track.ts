@@ -308,11 +308,15 @@ export class Track {
     if (!img) return undefined;
     const o = this.#o.picture;
     const s = Math.max(0, tMs - img.ms) / 1000;
+    // The least margin follows the face's measured speed in the picture: from stillMargin at rest to minMargin
+    // from stillSpeed on (face sizes a side; face sizes per second).
+    const floorOf = (speed: number) =>
+      o.stillMargin + (o.minMargin - o.stillMargin) * Math.min(1, speed / o.stillSpeed);
     // The match's own error, the detector's box noise it inherits, and how far the face may stray from its
     // measured velocity in the time since the frame the picture came from.
     const margin = (size: number) =>
       Math.max(
-        o.minMargin * size,
+        floorOf(Math.hypot(img.vx, img.vy) / size) * size,
         this.#o.nSigma * Math.hypot(img.errPx, this.#o.noise.measurement * size, o.speedDoubt * size * s),
       );
     return grow(movedOn(img, tMs), margin(img.box.w), margin(img.box.h));

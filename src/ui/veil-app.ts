@@ -36,6 +36,8 @@ const INITIAL_STATUS: LiveStatus = {
   detectorMs: NaN,
   faces: 0,
   shown: [],
+  boxes: [],
+  detected: [],
   detections: 0,
   unseen: [],
   failClosed: 'detector-starting',
@@ -235,7 +237,9 @@ export class VeilApp extends LitElement {
   }
 
   #renderProblem() {
-    const problem = this.sourceError ?? this.status.error;
+    // The pipeline unable to run at all (no WebGPU, no model) comes first: no camera would change that.
+    const fatal = this.status.state === 'error' ? this.status.error : undefined;
+    const problem = fatal ?? this.sourceError ?? this.status.error;
     if (!problem) return nothing;
     const m = describeError(problem);
     return html`<div class="error" role="alert" data-error=${problem.kind}>
@@ -307,7 +311,7 @@ export class VeilApp extends LitElement {
         <canvas data-role="output" aria-label="Anonymized video" title="Click a face to leave it unblurred; click it again to blur it"
           @click=${this.#onCanvasClick}></canvas>
         ${this.#renderShownFaces()}
-        ${s.failClosed ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.#settings.budgetMs)}</div>` : nothing}
+        ${s.failClosed && s.state !== 'error' ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.#settings.budgetMs)}</div>` : nothing}
       </div>
       <div class="status" data-role="status">
         GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · <span data-role="face-count" title=${FACE_COUNT_TITLE}>${s.faces} face${s.faces === 1 ? '' : 's'}</span>${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.#settings.paused ? ' · paused' : ''}

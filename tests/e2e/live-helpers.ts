@@ -49,6 +49,10 @@ export interface StatusSample {
   failClosed: string | null;
   error: string | null;
   unseen: { x: number; y: number; w: number; h: number }[];
+  boxes: { x: number; y: number; w: number; h: number }[];
+  detected: { x: number; y: number; w: number; h: number }[];
+  /** The page's clock (performance.now()) when the sample was taken. */
+  ms: number;
 }
 
 /**
@@ -68,6 +72,9 @@ export async function recordStatuses(page: Page): Promise<() => Promise<StatusSa
           failClosed: s.failClosed,
           error: s.error?.kind ?? null,
           unseen: s.unseen,
+          boxes: s.boxes,
+          detected: s.detected,
+          ms: performance.now(),
         });
       setTimeout(sample, 5);
     };

@@ -76,6 +76,8 @@ test('a model that fails to load is reported and the frame stays blurred whole',
   await page.goto(`/?source=camera&${CI_PACE}`);
   await expect(page.locator('[data-error="model-load"]')).toBeVisible({ timeout: 30_000 });
   await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'error');
+  // The error says why; no banner claims the detector is still starting.
+  await expect(page.locator('[data-fail-closed]')).toHaveCount(0);
   await expect.poll(async () => hasPicture(await readOutput(page))).toBe(true);
   const out = await readOutput(page);
   expect(highFrequencyEnergy(out) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame()));

@@ -42,6 +42,8 @@ for (const { name, url, toplevel } of APP_PAGES) {
     await expectNoWebGpu(page);
     await expect(page.locator('[data-error="no-webgpu"]')).toContainText('WebGPU');
     await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'error');
+    // The error says why; no banner claims the detector is still starting.
+    await expect(page.locator('[data-fail-closed]')).toHaveCount(0);
     // Nothing is ever drawn: the output keeps no frame, and the pipeline counts none.
     expect(await page.evaluate(() => window.veil?.status().frames)).toBe(0);
     if (toplevel) expect(hasPicture(await readOutput(page))).toBe(false);
