@@ -103,6 +103,11 @@ function prepareCamera(): void {
   renameSync(partial, CAMERA_Y4M);
 }
 
+/** Stops the server and what it started (its process group). */
+function stopServer(server: ChildProcess): void {
+  if (server.pid !== undefined) process.kill(-server.pid, 'SIGTERM');
+}
+
 /** Builds the app into its own folder (the e2e tests' dist/ is left alone) and serves it on 127.0.0.1. */
 async function serveApp(port: number): Promise<ChildProcess> {
   const outDir = join(CACHE, 'dist');
@@ -110,7 +115,8 @@ async function serveApp(port: number): Promise<ChildProcess> {
   const server = spawn(
     'npx',
     ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir],
-    { stdio: 'ignore' },
+    // Its own process group: npx starts vite as a child, which killing npx alone leaves serving.
+    { stdio: 'ignore', detached: true },
   );
   for (let i = 0; i < 100; i++) {
     try {
@@ -120,7 +126,7 @@ async function serveApp(port: number): Promise<ChildProcess> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  server.kill();
+  stopServer(server);
   throw new Error(`the app server did not start on port ${port}`);
 }
 
@@ -235,7 +241,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    server.kill();
+    stopServer(server);
   }
 }
 
