@@ -103,7 +103,10 @@ test('recording: a clip of the anonymized stream can be downloaded', async ({ pa
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   await page.locator('[data-control="record"]').click();
-  await page.waitForTimeout(1500);
+  // A clip of some frames, however slowly this machine draws them.
+  const frames = () => page.evaluate(() => window.veil!.status().frames);
+  const from = await frames();
+  await expect.poll(frames, { timeout: 30_000 }).toBeGreaterThan(from + 15);
   await page.locator('[data-control="record-stop"]').click();
   const link = page.locator('[data-role="download"]');
   await expect(link).toContainText('Download');
@@ -159,14 +162,18 @@ test('OBS mode in a source taller than the picture: the picture covers it, no ba
 test('OBS transparent mode: only the blurred patches are drawn, alpha 0 elsewhere', async ({ page }) => {
   await page.goto(`/?obs=1&transparent=1&source=camera&${CI_PACE}`);
   await waitRunning(page);
-  await page.waitForTimeout(500);
-  const png = await page.screenshot({ omitBackground: true });
-  const img = decodePng(png);
-  const at = (x: number, y: number) => img.data[(y * img.width + x) * 4 + 3];
-  // The canvas fills the 960x640 window with the 320x240 frame scaled 2.67x, centred: face near (378, 200).
-  expect(at(5, 5), 'a corner far from the face').toBe(0);
-  expect(at(img.width - 5, img.height - 5)).toBe(0);
-  expect(at(Math.round(img.width / 2 - 100), Math.round(img.height / 2 - 120)), 'the face').toBeGreaterThan(200);
+  // The canvas fills the 960x640 window with the 320x240 frame scaled 2.67x, centred: face near (378, 200). Read
+  // until a frame with the face's patch is on screen (a frame blurred whole, failing closed, is opaque everywhere).
+  const alphas = async () => {
+    const img = decodePng(await page.screenshot({ omitBackground: true }));
+    const at = (x: number, y: number) => img.data[(y * img.width + x) * 4 + 3];
+    return {
+      corner: at(5, 5),
+      oppositeCorner: at(img.width - 5, img.height - 5),
+      face: (at(Math.round(img.width / 2 - 100), Math.round(img.height / 2 - 120)) ?? 0) > 200,
+    };
+  };
+  await expect.poll(alphas, { timeout: 30_000 }).toEqual({ corner: 0, oppositeCorner: 0, face: true });
   await screenshot(page, 'obs-transparent');
 });
 
