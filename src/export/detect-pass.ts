@@ -2,6 +2,7 @@ import type { Detection } from '../core/types';
 import type { FrameEngine } from '../offline/frame-engine';
 import { trackOfflineFaces, type OfflineFace } from '../offline/offline-track';
 import { type Luma, lumaSize } from '../track/patch-motion';
+import { pictureOf } from '../track/thumbnail';
 import { ExportProblem } from './problems';
 import { decodeFrames, type VideoInput } from './video-input';
 
@@ -18,18 +19,15 @@ export interface TrackPlan {
  */
 const PICTURES_BUDGET_BYTES = 256 * 1024 * 1024;
 
-/** The tracker's picture of a decoded frame (lumaSize()), scaled by the canvas, in thumbnail.wgsl's luma weights. */
+/** The tracker's picture of a decoded frame (lumaSize()): scaled down by the canvas, then pictureOf's luma. */
 function pictureOfCanvas(source: CanvasImageSource, frame: { width: number; height: number }): Luma {
   const { width, height } = lumaSize(frame);
   const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('no 2D canvas for the tracker pictures');
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(source, 0, 0, width, height);
-  const rgba = ctx.getImageData(0, 0, width, height).data;
-  const data = new Uint8Array(width * height);
-  for (let i = 0; i < data.length; i++)
-    data[i] = Math.round(0.299 * rgba[4 * i]! + 0.587 * rgba[4 * i + 1]! + 0.114 * rgba[4 * i + 2]!);
-  return { width, height, data };
+  // Already at the picture's size: pictureOf takes each pixel's luma, in thumbnail.wgsl's weights.
+  return pictureOf({ width, height, data: new Uint8Array(ctx.getImageData(0, 0, width, height).data.buffer) });
 }
 
 export type FrameProgress = (done: number, total: number) => void;

@@ -80,9 +80,9 @@ describe('trackOffline', () => {
   it('ends every face at a cut, in both directions', () => {
     // A face found in frames 0-9 of shot A, another in frames 10-19 of shot B, each missed on its last or first
     // frames: neither is held into the other shot.
-    const a = (i: number): Rect => ({ x: 100, y: 120, w: 60, h: 60 + 0 * i });
+    const a: Rect = { x: 100, y: 120, w: 60, h: 60 };
     const b: Rect = { x: 400, y: 100, w: 60, h: 60 };
-    const dets = Array.from({ length: 20 }, (_, i) => (i < 8 ? [det(a(i))] : i >= 12 ? [det(b)] : []));
+    const dets = Array.from({ length: 20 }, (_, i) => (i < 8 ? [det(a)] : i >= 12 ? [det(b)] : []));
     const pictures = (i: number) => noise(i < 10 ? 1 : 2);
     const faces = trackOffline(dets, SIZE, { fps: 10, lookahead: true, pictures });
     for (let i = 0; i < 10; i++)

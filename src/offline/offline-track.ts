@@ -54,12 +54,6 @@ interface PassFace extends OfflineFace {
 }
 
 /**
- * The live tracker over every frame's detections in order: update with frame i's faces, draw at frame i. A face
- * the detector found on this frame is covered by that detection's box: every frame's answer is known here, so the
- * tracker's margins (for where a face may have gone since the last result) and its slow retreat after a miss have
- * nothing to add; the tracker's box is used only on frames where the face was missed.
- */
-/**
  * The live tracker's options that offline tracking changes. Every frame is detected here, and a face missed for a
  * while is held from both sides of the gap (the forward pass from before it, the backward pass from after it), so
  * each pass's guess need reach only half as far: held 500 ms, not a second, and its doubt grows to at most 0.3 of
@@ -70,6 +64,12 @@ interface PassFace extends OfflineFace {
  */
 const OFFLINE_TRACKER: Partial<TrackerOptions> = { holdMs: 500, maxGrowth: 0.3 };
 
+/**
+ * The live tracker over every frame's detections in order: update with frame i's faces, draw at frame i. A face
+ * the detector found on this frame is covered by that detection's box: every frame's answer is known here, so the
+ * tracker's margins (for where a face may have gone since the last result) and its slow retreat after a miss have
+ * nothing to add; the tracker's box is used only on frames where the face was missed.
+ */
 function runTracker(
   dets: readonly (readonly Detection[])[],
   size: FrameSize,
