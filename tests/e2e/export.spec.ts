@@ -4,7 +4,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Rect } from '../../src/core/types';
@@ -388,6 +388,10 @@ async function dropChangedFile(page: Page, path: string): Promise<void> {
   const picker = await page.evaluateHandle(() => Object.assign(document.createElement('input'), { type: 'file' }));
   await picker.setInputFiles(path);
   appendFileSync(path, 'written after it was picked');
+  // The browser tells a changed file by its modification time; an append within the same tick of the clock it
+  // keeps would go unseen (the read then succeeds): move the time well away from the one it recorded.
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(path, later, later);
   await page.locator('veil-export [data-role="drop"]').evaluate((drop, input) => {
     const data = new DataTransfer();
     data.items.add(input.files![0]!);
