@@ -387,6 +387,10 @@ test('each bad file gets its message, and nothing is offered for download', asyn
 async function dropChangedFile(page: Page, path: string): Promise<void> {
   const picker = await page.evaluateHandle(() => Object.assign(document.createElement('input'), { type: 'file' }));
   await picker.setInputFiles(path);
+  // Chromium records a picked file's size and modification time the first time either is asked for, and checks a
+  // read against them only once recorded: ask now, before the change, or the read could see the changed file as
+  // the one picked and succeed.
+  await picker.evaluate((input) => [input.files![0]!.size, input.files![0]!.lastModified]);
   appendFileSync(path, 'written after it was picked');
   // The browser tells a changed file by its modification time; an append within the same tick of the clock it
   // keeps would go unseen (the read then succeeds): move the time well away from the one it recorded.
