@@ -1,17 +1,9 @@
-import { createReadStream, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createReadStream } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
 // With its extension, as the modules this config loads are named: Vite's coming native config loader (Node's own
 // import) finds no file without one.
 import { startReport } from './src/dev-server/start-report.ts';
-
-const ORT_DIST = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/', import.meta.url));
-const ORT_RUNTIME = [
-  'ort-wasm-simd-threaded.asyncify.mjs',
-  'ort-wasm-simd-threaded.asyncify.wasm',
-  'ort-wasm-simd-threaded.mjs',
-  'ort-wasm-simd-threaded.wasm',
-];
+import { ORT_DIST, ORT_RUNTIME, ortRuntimeAssets } from './tools/ort-files.ts';
 
 /**
  * Serves onnxruntime-web's wasm runtime from our own origin under /ort/. Its ".bundle" build would be inlined into
@@ -24,14 +16,13 @@ function ortRuntime(): Plugin {
     configureServer(server) {
       server.middlewares.use('/ort/', (req, res, next) => {
         const file = (req.url ?? '').slice(1).split('?')[0];
-        if (!ORT_RUNTIME.includes(file)) return next();
+        if (!(ORT_RUNTIME as readonly string[]).includes(file)) return next();
         res.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
         createReadStream(ORT_DIST + file).pipe(res);
       });
     },
     generateBundle() {
-      for (const file of ORT_RUNTIME)
-        this.emitFile({ type: 'asset', fileName: `ort/${file}`, source: readFileSync(ORT_DIST + file) });
+      for (const asset of ortRuntimeAssets((file) => `ort/${file}`)) this.emitFile({ type: 'asset', ...asset });
     },
   };
 }

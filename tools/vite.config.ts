@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { ortRuntimeAssets } from './ort-files.ts';
 
 /** The Node tools, each run by its npm script as dist-tools/NAME.mjs. */
 const TOOLS = {
@@ -12,22 +11,12 @@ const TOOLS = {
   soak: 'tools/soak.ts',
 };
 
-const ORT_DIST = fileURLToPath(new URL('../node_modules/onnxruntime-web/dist/', import.meta.url));
-/** The wasm and its glue of onnxruntime-web's plain (wasm provider) and asyncify (WebGPU provider) builds. */
-const ORT_WASM = [
-  'ort-wasm-simd-threaded.wasm',
-  'ort-wasm-simd-threaded.mjs',
-  'ort-wasm-simd-threaded.asyncify.wasm',
-  'ort-wasm-simd-threaded.asyncify.mjs',
-];
-
 /** onnxruntime's bundles load these from beside themselves in Node (new URL(name, import.meta.url)): put them there. */
 function ortWasm(): Plugin {
   return {
     name: 'veil-tools-ort-wasm',
     generateBundle() {
-      for (const file of ORT_WASM)
-        this.emitFile({ type: 'asset', fileName: file, source: readFileSync(ORT_DIST + file) });
+      for (const asset of ortRuntimeAssets((file) => file)) this.emitFile({ type: 'asset', ...asset });
     },
   };
 }

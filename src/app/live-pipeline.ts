@@ -118,13 +118,17 @@ export class LivePipeline {
   readonly #video: HTMLVideoElement;
   readonly #settings: LiveSettings;
   readonly #onStatus: (s: LiveStatus) => void;
+  readonly #assetsBase: string;
 
+  /** `assetsBase`: the folder (absolute URL) that serves models/ and ort/; the page's own by default. */
   constructor(
     canvas: HTMLCanvasElement,
     video: HTMLVideoElement,
     settings: LiveSettings,
     onStatus: (s: LiveStatus) => void,
+    assetsBase = new URL(import.meta.env.BASE_URL, location.href).href,
   ) {
+    this.#assetsBase = assetsBase;
     this.#canvas = canvas;
     this.#video = video;
     this.#settings = settings;
@@ -134,7 +138,7 @@ export class LivePipeline {
 
   /** Acquires the GPU and starts rendering (fully blurred) at once; the detector joins when its model is ready. */
   async start(): Promise<void> {
-    configureOrt({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href });
+    configureOrt({ wasmPaths: new URL('ort/', this.#assetsBase).href });
     try {
       this.#res = await this.#createResources();
     } catch (e) {
@@ -156,7 +160,7 @@ export class LivePipeline {
     const res = this.#res;
     if (!res) return;
     try {
-      this.#modelBytes ??= await fetchModel(this.#spec);
+      this.#modelBytes ??= await fetchModel(this.#spec, this.#assetsBase);
       const first: Provider = this.#settings.provider === 'webgpu' ? 'webgpu' : 'wasm';
       const model = await FaceModel.create(this.#spec, this.#modelBytes, first, res.gpu.device);
       if (this.#res !== res) return void model.release();

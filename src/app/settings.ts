@@ -64,18 +64,20 @@ export const DEFAULT_SETTINGS: Settings = {
   transparent: false,
 };
 
-interface NumberRule {
+export interface NumberRule {
   min: number;
   max: number;
 }
-const NUMBERS: Partial<Record<keyof Settings, NumberRule>> = {
+/** The range of each numeric setting: a URL clamps to it with a notice, the library refuses values outside it. */
+export const NUMBERS: Partial<Record<keyof Settings, NumberRule>> = {
   strength: { min: 0, max: 1 },
   maskScale: { min: 1, max: 3 },
   budgetMs: { min: 50, max: 5000 },
   motionGuard: { min: 0, max: 255 },
   threshold: { min: 0.1, max: 0.9 },
 };
-const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
+/** The values each choice setting takes. */
+export const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   source: ['camera', 'demo'],
   effect: ANONYMIZE_EFFECTS,
   shape: ['ellipse', 'box'],

@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import type { RgbaImage } from '../../src/core/types';
 import { FAKE_CAMERA, FAKE_CAMERA_Y4M } from './chromium';
-import { readOutput } from './pixels';
+import { highFrequencyEnergy, readOutput } from './pixels';
 
 /**
  * Query parameters for tests that need the `running` state on CI's slow machine (2 cores, software GPU, a model
@@ -18,6 +18,13 @@ export function cameraFrame(): RgbaImage {
     height: FAKE_CAMERA.height,
     data: new Uint8Array(readFileSync(`${FAKE_CAMERA_Y4M}.rgba`)),
   };
+}
+
+/** The fake camera's face has under a fifth of its detail left in `img`. */
+export function expectFaceBlurred(img: RgbaImage, what: string): void {
+  const before = highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face);
+  const after = highFrequencyEnergy(img, FAKE_CAMERA.face);
+  expect(after * 5, `${what}: face detail ${before.toFixed(1)} -> ${after.toFixed(1)}`).toBeLessThan(before);
 }
 
 export const veilState = (page: Page) => page.locator('html').getAttribute('data-veil-state');

@@ -1,0 +1,134 @@
+import { LivePipeline, type LiveSettings, type LiveStatus } from '../app/live-pipeline';
+import { CHOICES, DEFAULT_SETTINGS, NUMBERS, type Settings } from '../app/settings';
+
+/** What can change while a track is being anonymized (`veil.update`). */
+export type VeilLook = Pick<Settings, 'effect' | 'strength' | 'maskScale' | 'shape' | 'budgetMs'>;
+
+export interface VeilOptions extends Partial<VeilLook>, Partial<Pick<Settings, 'model' | 'provider'>> {
+  /**
+   * The folder that serves Veil's `models/` and `ort/` (copy them from the package's `dist-lib/assets/`). Default:
+   * `assets/` beside this module, which holds where the module is served unbundled.
+   */
+  assetsBase?: string | URL;
+  /** Hears every change of state: running, failing closed and why, faces, frame rate. */
+  onStatus?: (status: VeilStatus) => void;
+}
+
+export type VeilStatus = LiveStatus;
+
+export interface Veil {
+  /**
+   * A track whose every frame is `camera`'s frame anonymized. It carries no raw frame, ever: until the detector
+   * is ready, while it is late or failing, and after the GPU is lost, frames are blurred whole or not sent. The
+   * camera track is cloned: stopping Veil leaves the caller's track running.
+   */
+  anonymize(camera: MediaStreamTrack): Promise<MediaStreamTrack>;
+  /** Changes the look (effect, strength, mask scale and shape, budget) from the next frame on. */
+  update(options: Partial<VeilLook>): void;
+  /** The newest status of the newest track (null before the first). */
+  status(): VeilStatus | null;
+  /** Ends every output track and releases the GPU and the cloned cameras; `anonymize` may be called again later. */
+  stop(): void;
+  /** Faults on demand, for tests and the console. */
+  readonly debug: { loseDevice(): void };
+}
+
+/** Refuses an option a URL would clamp: a program that passes it has a bug worth hearing about at once. */
+function checked<T extends Partial<Settings>>(options: T): T {
+  for (const [key, value] of Object.entries(options) as [keyof Settings, unknown][]) {
+    const range = NUMBERS[key];
+    const choices = CHOICES[key];
+    if (range && !(typeof value === 'number' && value >= range.min && value <= range.max))
+      throw new RangeError(`veil: ${key} must be a number in ${range.min}..${range.max}, not ${String(value)}`);
+    if (choices && !choices.includes(value as string))
+      throw new TypeError(`veil: ${key} must be one of ${choices.join(', ')}, not ${String(value)}`);
+  }
+  return options;
+}
+
+/** Where frames wait to be drawn: in the document (frame callbacks stop for a detached video), never seen. */
+function hiddenHolder(): HTMLElement {
+  const holder = document.createElement('div');
+  holder.dataset.veil = 'hidden-source';
+  holder.setAttribute('aria-hidden', 'true');
+  holder.style.cssText =
+    'position:fixed;left:0;top:0;width:1px;height:1px;overflow:hidden;opacity:0;pointer-events:none';
+  (document.body ?? document.documentElement).append(holder);
+  return holder;
+}
+
+/** One camera track being anonymized: its clone, the hidden video it plays in, the canvas the output is taken from. */
+class Session {
+  readonly #camera: MediaStreamTrack;
+  readonly #holder = hiddenHolder();
+  readonly pipeline: LivePipeline;
+  readonly output: MediaStreamTrack;
+
+  constructor(camera: MediaStreamTrack, settings: LiveSettings, assetsBase: string, onStatus: (s: LiveStatus) => void) {
+    this.#camera = camera.clone();
+    const video = document.createElement('video');
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = new MediaStream([this.#camera]);
+    const canvas = document.createElement('canvas');
+    this.#holder.append(video, canvas);
+    this.pipeline = new LivePipeline(canvas, video, settings, onStatus, assetsBase);
+    // No frame rate: a frame is sent each time one is drawn, so a slow machine sends fewer, never queued ones.
+    const [output] = canvas.captureStream().getVideoTracks();
+    if (!output) throw new Error('veil: the canvas gave no video track');
+    this.output = output;
+    // The camera ending ends the output: the consumer sees a stopped camera, not a frozen last frame.
+    this.#camera.addEventListener('ended', () => this.stop(), { once: true });
+    void video.play().catch(() => undefined);
+  }
+
+  stop(): void {
+    this.pipeline.stop();
+    this.output.stop();
+    this.#camera.stop();
+    this.#holder.remove();
+  }
+}
+
+/**
+ * Veil for a page of one's own: camera track in, anonymized track out. The pipeline is the app's own (the same
+ * detector, tracker and fail-closed rules), on the main thread, with a hidden video element and canvas capture.
+ */
+export async function createVeil(options: VeilOptions = {}): Promise<Veil> {
+  // Not `new URL('./assets/', import.meta.url)`: a bundler would take that for an asset of its own to copy.
+  const {
+    assetsBase = `${import.meta.url.slice(0, import.meta.url.lastIndexOf('/') + 1)}assets/`,
+    onStatus,
+    ...chosen
+  } = options;
+  const settings: LiveSettings = { ...DEFAULT_SETTINGS, ...checked(chosen), paused: false };
+  const base = new URL(String(assetsBase), location.href).href;
+  if (!navigator.gpu) throw new Error('veil: this browser has no WebGPU (navigator.gpu is missing)');
+  let sessions: Session[] = [];
+  let latest: VeilStatus | null = null;
+  return {
+    async anonymize(camera) {
+      if (camera.kind !== 'video') throw new TypeError(`veil: anonymize takes a video track, not ${camera.kind}`);
+      const session = new Session(camera, settings, base, (s) => {
+        latest = s;
+        onStatus?.(s);
+      });
+      sessions.push(session);
+      void session.pipeline.start();
+      return session.output;
+    },
+    update(look) {
+      Object.assign(settings, checked(look));
+    },
+    status: () => latest,
+    stop() {
+      for (const s of sessions) s.stop();
+      sessions = [];
+    },
+    debug: {
+      loseDevice: () => {
+        for (const s of sessions) s.pipeline.testHooks.loseDevice();
+      },
+    },
+  };
+}
