@@ -16,6 +16,9 @@ export default defineConfig({
     browserName: 'chromium',
     launchOptions: { executablePath: CHROMIUM_PATH, args: chromiumArgs() },
     viewport: { width: 960, height: 640 },
+    // A service worker would serve the app's files past page.route() and fetch 45 MB per test: only the offline
+    // test (tests/e2e/offline.spec.ts) allows it.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 // With its extension, as the modules this config loads are named: Vite's coming native config loader (Node's own
 // import) finds no file without one.
 import { startReport } from './src/dev-server/start-report.ts';
@@ -52,11 +53,47 @@ function sharedHead(): Plugin {
   };
 }
 
+/**
+ * The pages install as an app and work offline after the first visit: a service worker (Workbox, through
+ * vite-plugin-pwa) precaches everything the build writes, the models and both onnxruntime runtimes included
+ * (about 45 MB: the provider is chosen on the machine, so either may be needed offline). Registered by a script
+ * file, as the Content-Security-Policy allows no inline script; off in `npm run dev`.
+ */
+function installable(): Plugin[] {
+  return VitePWA({
+    registerType: 'autoUpdate',
+    injectRegister: 'script',
+    includeAssets: ['demo/*', 'models/*', 'icons/*'],
+    manifest: {
+      name: 'Veil: on-device face anonymizer',
+      short_name: 'Veil',
+      description: 'Your camera with every face blurred, on this device; nothing leaves it.',
+      start_url: './',
+      display: 'standalone',
+      background_color: '#111111',
+      theme_color: '#1b1f2a',
+      icons: [
+        { src: 'icons/veil-192.png', sizes: '192x192', type: 'image/png' },
+        { src: 'icons/veil-512.png', sizes: '512x512', type: 'image/png' },
+      ],
+    },
+    workbox: {
+      globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,webm,png,txt,md,webmanifest}'],
+      // onnxruntime's asyncify wasm (WebGPU provider) is 27 MB.
+      maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
+      // Each page is its own entry (index, call, export): no single-page fallback.
+      navigateFallback: null,
+      // Every file is static and the pages read their parameters themselves: /?obs=1&source=camera is index.html.
+      ignoreURLParametersMatching: [/./],
+    },
+  });
+}
+
 // Cross-origin isolation lets onnxruntime-web's wasm provider use threads (SharedArrayBuffer).
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 export default defineConfig({
-  plugins: [sharedHead(), ortRuntime(), startReport()],
+  plugins: [sharedHead(), ortRuntime(), startReport(), installable()],
   resolve: {
     alias: {
       'onnxruntime-web/webgpu': `${ORT_DIST}ort.webgpu.min.mjs`,

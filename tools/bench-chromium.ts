@@ -95,7 +95,8 @@ async function main(): Promise<void> {
   let report: ChromiumBenchReport;
   const t0 = performance.now();
   try {
-    const page = await browser.newPage();
+    // No service worker: its install would fetch the whole app (45 MB) while the bench times.
+    const page = await browser.newPage({ serviceWorkers: 'block' });
     page.on('console', (m) => {
       if (m.text().startsWith(LOG_PREFIX)) console.log(`  ${m.text().slice(LOG_PREFIX.length)}`);
       else if (m.type() === 'error') console.error(`  [page error] ${m.text()}`);

@@ -19,6 +19,8 @@ export function launchFirefox(): Promise<Browser> {
     headless: true,
     extraPrefsFirefox: {
       'dom.webgpu.enabled': false,
+      // The app's offline install (45 MB precached) is Chromium's e2e test's, not this smoke test's.
+      'dom.serviceWorkers.enabled': false,
       'media.navigator.streams.fake': true,
       'media.navigator.permission.disabled': true,
     },
