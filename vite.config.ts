@@ -4,7 +4,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 // With its extension, as the modules this config loads are named: Vite's coming native config loader (Node's own
 // import) finds no file without one.
 import { startReport } from './src/dev-server/start-report.ts';
-import { ORT_DIST, ORT_RUNTIME, ortRuntimeAssets } from './tools/ort-files.ts';
+import { ORT_DIST, ORT_RUNTIME, ortRuntimeAssets } from './src/build/ort-files.ts';
 
 /**
  * Serves onnxruntime-web's wasm runtime from our own origin under /ort/. Its ".bundle" build would be inlined into

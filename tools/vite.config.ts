@@ -1,5 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
-import { ortRuntimeAssets } from './ort-files.ts';
+import { ortRuntimeAssets } from '../src/build/ort-files.ts';
 
 /** The Node tools, each run by its npm script as dist-tools/NAME.mjs. */
 const TOOLS = {

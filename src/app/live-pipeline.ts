@@ -58,6 +58,14 @@ export interface LiveStatus {
   error: AppError | null;
 }
 
+/**
+ * Where the detector's files come from: a folder (absolute URL) that serves models/ and ort/ (the page's own by
+ * default), or the files themselves, for a page that may not fetch them (the browser extension's page script is
+ * handed them: a site's Content-Security-Policy may forbid fetching from the extension). `model` is the bytes of
+ * the settings' model; `wasm`, onnxruntime's plain wasm runtime (the wasm provider's).
+ */
+export type DetectorAssets = { base: string } | { model: Uint8Array; wasm: Uint8Array };
+
 /** A window of frame statistics with what is alive on the GPU at its end: what a long run watches for growth. */
 export interface LiveStats extends FrameStatsWindow {
   gpuObjects: GpuObjectCounts;
@@ -118,17 +126,16 @@ export class LivePipeline {
   readonly #video: HTMLVideoElement;
   readonly #settings: LiveSettings;
   readonly #onStatus: (s: LiveStatus) => void;
-  readonly #assetsBase: string;
+  readonly #assets: DetectorAssets;
 
-  /** `assetsBase`: the folder (absolute URL) that serves models/ and ort/; the page's own by default. */
   constructor(
     canvas: HTMLCanvasElement,
     video: HTMLVideoElement,
     settings: LiveSettings,
     onStatus: (s: LiveStatus) => void,
-    assetsBase = new URL(import.meta.env.BASE_URL, location.href).href,
+    assets: DetectorAssets = { base: new URL(import.meta.env.BASE_URL, location.href).href },
   ) {
-    this.#assetsBase = assetsBase;
+    this.#assets = assets;
     this.#canvas = canvas;
     this.#video = video;
     this.#settings = settings;
@@ -138,7 +145,8 @@ export class LivePipeline {
 
   /** Acquires the GPU and starts rendering (fully blurred) at once; the detector joins when its model is ready. */
   async start(): Promise<void> {
-    configureOrt({ wasmPaths: new URL('ort/', this.#assetsBase).href });
+    const assets = this.#assets;
+    configureOrt('base' in assets ? { wasmPaths: new URL('ort/', assets.base).href } : { wasmBinary: assets.wasm });
     try {
       this.#res = await this.#createResources();
     } catch (e) {
@@ -160,7 +168,8 @@ export class LivePipeline {
     const res = this.#res;
     if (!res) return;
     try {
-      this.#modelBytes ??= await fetchModel(this.#spec, this.#assetsBase);
+      const assets = this.#assets;
+      this.#modelBytes ??= 'base' in assets ? await fetchModel(this.#spec, assets.base) : assets.model;
       const first: Provider = this.#settings.provider === 'webgpu' ? 'webgpu' : 'wasm';
       const model = await FaceModel.create(this.#spec, this.#modelBytes, first, res.gpu.device);
       if (this.#res !== res) return void model.release();

@@ -165,6 +165,8 @@ const RUNTIMES: Record<Provider, () => Promise<OrtRuntime>> = {
 export interface OrtSetup {
   /** URL prefix of onnxruntime-web's wasm runtimes (the browser loads them from our own origin). */
   wasmPaths?: string;
+  /** The wasm runtime itself, where the page may not fetch it (the browser extension hands it over). */
+  wasmBinary?: Uint8Array;
   wasmThreads?: number;
 }
 
@@ -179,6 +181,7 @@ async function loadRuntime(provider: Provider): Promise<OrtRuntime> {
   const ort = await RUNTIMES[provider]();
   ort.env.logLevel = 'error';
   if (setup.wasmPaths) ort.env.wasm.wasmPaths = setup.wasmPaths;
+  if (setup.wasmBinary) ort.env.wasm.wasmBinary = setup.wasmBinary;
   // Threads need cross-origin isolation, and on two cores they slow inference down (they share the cores with the
   // GPU's own work on a software adapter): use half the cores, at most four.
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;

@@ -1,5 +1,6 @@
-import { LivePipeline, type LiveSettings, type LiveStatus } from '../app/live-pipeline';
+import { type DetectorAssets, LivePipeline, type LiveSettings, type LiveStatus } from '../app/live-pipeline';
 import { CHOICES, DEFAULT_SETTINGS, NUMBERS, type Settings } from '../app/settings';
+import { hiddenHolder } from './hidden-holder';
 
 /** What can change while a track is being anonymized (`veil.update`). */
 export type VeilLook = Pick<Settings, 'effect' | 'strength' | 'maskScale' | 'shape' | 'budgetMs'>;
@@ -10,6 +11,11 @@ export interface VeilOptions extends Partial<VeilLook>, Partial<Pick<Settings, '
    * `assets/` beside this module, which holds where the module is served unbundled.
    */
   assetsBase?: string | URL;
+  /**
+   * The model's bytes (of `model`) and onnxruntime's plain wasm runtime (`assets/ort/ort-wasm-simd-threaded.wasm`),
+   * for a page that may not fetch them: with these Veil fetches nothing, and the detector runs on wasm.
+   */
+  files?: { model: Uint8Array; wasm: Uint8Array };
   /** Hears every change of state: running, failing closed and why, faces, frame rate. */
   onStatus?: (status: VeilStatus) => void;
 }
@@ -46,17 +52,6 @@ function checked<T extends Partial<Settings>>(options: T): T {
   return options;
 }
 
-/** Where frames wait to be drawn: in the document (frame callbacks stop for a detached video), never seen. */
-function hiddenHolder(): HTMLElement {
-  const holder = document.createElement('div');
-  holder.dataset.veil = 'hidden-source';
-  holder.setAttribute('aria-hidden', 'true');
-  holder.style.cssText =
-    'position:fixed;left:0;top:0;width:1px;height:1px;overflow:hidden;opacity:0;pointer-events:none';
-  (document.body ?? document.documentElement).append(holder);
-  return holder;
-}
-
 /** One camera track being anonymized: its clone, the hidden video it plays in, the canvas the output is taken from. */
 class Session {
   readonly #camera: MediaStreamTrack;
@@ -64,7 +59,12 @@ class Session {
   readonly pipeline: LivePipeline;
   readonly output: MediaStreamTrack;
 
-  constructor(camera: MediaStreamTrack, settings: LiveSettings, assetsBase: string, onStatus: (s: LiveStatus) => void) {
+  constructor(
+    camera: MediaStreamTrack,
+    settings: LiveSettings,
+    assets: DetectorAssets,
+    onStatus: (s: LiveStatus) => void,
+  ) {
     this.#camera = camera.clone();
     const video = document.createElement('video');
     video.muted = true;
@@ -72,7 +72,7 @@ class Session {
     video.srcObject = new MediaStream([this.#camera]);
     const canvas = document.createElement('canvas');
     this.#holder.append(video, canvas);
-    this.pipeline = new LivePipeline(canvas, video, settings, onStatus, assetsBase);
+    this.pipeline = new LivePipeline(canvas, video, settings, onStatus, assets);
     // No frame rate: a frame is sent each time one is drawn, so a slow machine sends fewer, never queued ones.
     const [output] = canvas.captureStream().getVideoTracks();
     if (!output) throw new Error('veil: the canvas gave no video track');
@@ -99,17 +99,19 @@ export async function createVeil(options: VeilOptions = {}): Promise<Veil> {
   const {
     assetsBase = `${import.meta.url.slice(0, import.meta.url.lastIndexOf('/') + 1)}assets/`,
     onStatus,
+    files,
     ...chosen
   } = options;
   const settings: LiveSettings = { ...DEFAULT_SETTINGS, ...checked(chosen), paused: false };
-  const base = new URL(String(assetsBase), location.href).href;
+  if (files) settings.provider = 'wasm';
+  const assets: DetectorAssets = files ?? { base: new URL(String(assetsBase), location.href).href };
   if (!navigator.gpu) throw new Error('veil: this browser has no WebGPU (navigator.gpu is missing)');
   let sessions: Session[] = [];
   let latest: VeilStatus | null = null;
   return {
     async anonymize(camera) {
       if (camera.kind !== 'video') throw new TypeError(`veil: anonymize takes a video track, not ${camera.kind}`);
-      const session = new Session(camera, settings, base, (s) => {
+      const session = new Session(camera, settings, assets, (s) => {
         latest = s;
         onStatus?.(s);
       });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { ORT_DIST, ortRuntimeAssets } from '../../tools/ort-files.ts';
+import { ORT_DIST, ortRuntimeAssets } from '../build/ort-files.ts';
 
 // Builds the library (`npm run build:lib`, run by `npm pack`): dist-lib/veil.js and dist-lib/livekit.js, with
 // onnxruntime-web inside them, and dist-lib/assets/ with what the host app serves (the models, their licences and

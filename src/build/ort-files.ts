@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** onnxruntime-web's builds, as installed. */
-export const ORT_DIST = fileURLToPath(new URL('../node_modules/onnxruntime-web/dist/', import.meta.url));
+export const ORT_DIST = fileURLToPath(new URL('../../node_modules/onnxruntime-web/dist/', import.meta.url));
 
 /**
  * The wasm and its glue of onnxruntime-web's plain (wasm provider) and asyncify (WebGPU provider) builds: what its
