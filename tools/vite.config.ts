@@ -9,6 +9,7 @@ const TOOLS = {
   'bench-blur': 'tools/bench-blur.ts',
   'bench-chromium': 'tools/bench-chromium.ts',
   soak: 'tools/soak.ts',
+  'bench-library': 'tools/bench-library.ts',
 };
 
 /** onnxruntime's bundles load these from beside themselves in Node (new URL(name, import.meta.url)): put them there. */

@@ -36,7 +36,7 @@ export function VeilProcessor(options: VeilOptions = {}): VeilTrackProcessor {
       veil?.update(look);
     },
     status: () => veil?.status() ?? null,
-    debug: { loseDevice: () => veil?.debug.loseDevice() },
+    debug: { loseDevice: () => veil?.debug.loseDevice(), takeStats: () => veil?.debug.takeStats() ?? null },
   };
   return processor;
 }

@@ -1,4 +1,10 @@
-import { type DetectorAssets, LivePipeline, type LiveSettings, type LiveStatus } from '../app/live-pipeline';
+import {
+  type DetectorAssets,
+  LivePipeline,
+  type LiveSettings,
+  type LiveStats,
+  type LiveStatus,
+} from '../app/live-pipeline';
 import { CHOICES, DEFAULT_SETTINGS, NUMBERS, type Settings } from '../app/settings';
 import { hiddenHolder } from './hidden-holder';
 
@@ -35,8 +41,12 @@ export interface Veil {
   status(): VeilStatus | null;
   /** Ends every output track and releases the GPU and the cloned cameras; `anonymize` may be called again later. */
   stop(): void;
-  /** Faults on demand, for tests and the console. */
-  readonly debug: { loseDevice(): void };
+  /** Faults on demand and frame statistics, for tests, benches and the console. */
+  readonly debug: {
+    loseDevice(): void;
+    /** The newest track's frame statistics since the previous call (null before the first track). */
+    takeStats(): LiveStats | null;
+  };
 }
 
 /** Refuses an option a URL would clamp: a program that passes it has a bug worth hearing about at once. */
@@ -131,6 +141,7 @@ export async function createVeil(options: VeilOptions = {}): Promise<Veil> {
       loseDevice: () => {
         for (const s of sessions) s.pipeline.testHooks.loseDevice();
       },
+      takeStats: () => sessions.at(-1)?.pipeline.takeStats() ?? null,
     },
   };
 }

@@ -11,7 +11,7 @@ import { highFrequencyEnergy } from '../e2e/pixels';
 import { streamFrames } from '../e2e/stream-frames';
 
 const EXTENSION = resolve('dist-extension/veil');
-const PORT = 4337;
+const PORT = 4357;
 const SITE = `http://127.0.0.1:${PORT}`;
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
 
