@@ -1,5 +1,6 @@
 import type { Gpu } from '../gpu/device';
 import type { FrameImportPath } from '../gpu/frame-import';
+import type { FrameFeed, LiveFrame } from '../source/frame-feed';
 import { GpuCensus, type GpuObjectCounts } from '../gpu/resource-census';
 import { chosenDetectorOptions, FaceDetector, liveDetectorOptions } from '../detect/detector';
 import { FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type Provider } from '../detect/model';
@@ -114,7 +115,7 @@ export class LivePipeline {
   readonly #frameStats = new FrameStats();
   readonly #census = new GpuCensus();
   readonly #exclusions = new FaceExclusions();
-  #frameCallback = 0;
+  #stopFeed: (() => void) | null = null;
   #stopped = false;
   #faces: TrackedFace[] = [];
   #shown: Rect[] = [];
@@ -123,21 +124,28 @@ export class LivePipeline {
   #detections: Rect[] = [];
   #providerNote = '';
   readonly #canvas: HTMLCanvasElement;
-  readonly #video: HTMLVideoElement;
+  readonly #feed: FrameFeed;
   readonly #settings: LiveSettings;
   readonly #onStatus: (s: LiveStatus) => void;
   readonly #assets: DetectorAssets;
+  readonly #onDrawn: ((frame: LiveFrame) => void) | undefined;
 
+  /**
+   * `canvas` shows each anonymized frame; `onDrawn` hears of each once it is on the canvas (the library sends it
+   * on from there, with the frame's timestamp).
+   */
   constructor(
     canvas: HTMLCanvasElement,
-    video: HTMLVideoElement,
+    feed: FrameFeed,
     settings: LiveSettings,
     onStatus: (s: LiveStatus) => void,
     assets: DetectorAssets = { base: new URL(import.meta.env.BASE_URL, location.href).href },
+    onDrawn?: (frame: LiveFrame) => void,
   ) {
     this.#assets = assets;
     this.#canvas = canvas;
-    this.#video = video;
+    this.#feed = feed;
+    this.#onDrawn = onDrawn;
     this.#settings = settings;
     this.#onStatus = onStatus;
     this.#motion = new MotionGuard(settings.motionGuard);
@@ -154,7 +162,7 @@ export class LivePipeline {
       return;
     }
     this.#emit(); // the adapter is known before any frame arrives
-    this.#scheduleFrame();
+    if (!this.#stopped) this.#stopFeed = this.#feed.start((frame) => this.#renderFrame(frame));
     await this.#startDetector();
   }
 
@@ -217,54 +225,58 @@ export class LivePipeline {
     }
   }
 
-  #scheduleFrame(): void {
-    if (this.#stopped) return;
-    this.#frameCallback = this.#video.requestVideoFrameCallback((now) => {
-      // Rescheduled whatever this frame did: a throw here once ended the loop, and the app with it.
-      try {
-        this.#renderFrame(now);
-      } finally {
-        this.#scheduleFrame();
-      }
-    });
-  }
-
-  #renderFrame(now: number): void {
+  #renderFrame(frame: LiveFrame): void {
     const res = this.#res;
-    const { videoWidth: width, videoHeight: height } = this.#video;
-    if (!res || this.#recovery.rebuilding || this.#settings.paused || width === 0 || height === 0 || !this.#pacer.ready)
+    const { width, height, now } = frame;
+    if (
+      !res ||
+      this.#recovery.rebuilding ||
+      this.#settings.paused ||
+      width === 0 ||
+      height === 0 ||
+      !this.#pacer.ready
+    ) {
+      frame.release();
       return;
+    }
     // Boxes found at one size mean nothing at another (a camera switching modes crops and scales differently).
     if (res.frame && (res.frame.width !== width || res.frame.height !== height)) this.resetTracking();
     const targets = frameTargets(res, this.#canvas, width, height);
     let pending: Promise<void> | undefined;
     try {
-      pending = res.importer.import(this.#video, targets.frame);
+      pending = res.importer.import(frame.source, targets.frame);
     } catch (e) {
+      frame.release();
       this.#frameSkipped(now, e, 'frames-refused');
       return;
     }
     if (!pending) {
-      this.#drawOrSkip(res, targets, now);
+      // The copy is queued: the frame is no longer needed.
+      frame.release();
+      this.#drawOrSkip(res, targets, frame);
       return;
     }
     this.#pacer.importStarted();
     pending
       .then(
         () => {
-          if (this.#res === res && res.frame === targets.frame && !this.#stopped) this.#drawOrSkip(res, targets, now);
+          if (this.#res === res && res.frame === targets.frame && !this.#stopped) this.#drawOrSkip(res, targets, frame);
         },
         (e: unknown) => this.#frameSkipped(now, e, 'frames-refused'),
       )
-      .finally(() => this.#pacer.importEnded());
+      .finally(() => {
+        frame.release();
+        this.#pacer.importEnded();
+      });
   }
 
   /** A throw while drawing (after an asynchronous import it used to be an unhandled rejection) skips the frame. */
-  #drawOrSkip(res: DeviceResources, targets: FrameTargets, now: number): void {
+  #drawOrSkip(res: DeviceResources, targets: FrameTargets, frame: LiveFrame): void {
     try {
-      this.#drawFrame(res, targets, now);
+      this.#drawFrame(res, targets, frame.now);
+      this.#onDrawn?.(frame);
     } catch (e) {
-      this.#frameSkipped(now, e, 'draw-failed');
+      this.#frameSkipped(frame.now, e, 'draw-failed');
     }
   }
 
@@ -453,7 +465,7 @@ export class LivePipeline {
 
   stop(): void {
     this.#stopped = true;
-    this.#video.cancelVideoFrameCallback(this.#frameCallback);
+    this.#stopFeed?.();
     this.#detector?.destroy();
     void this.#detector?.model.release();
     if (this.#res) destroyDeviceResources(this.#res);

@@ -7,6 +7,7 @@ import {
 } from '../app/live-pipeline';
 import { CHOICES, DEFAULT_SETTINGS, NUMBERS, type Settings } from '../app/settings';
 import { hiddenHolder } from './hidden-holder';
+import { type LiveFrame, TrackFeed, VideoElementFeed } from '../source/frame-feed';
 
 /** What can change while a track is being anonymized (`veil.update`). */
 export type VeilLook = Pick<Settings, 'effect' | 'strength' | 'maskScale' | 'shape' | 'budgetMs'>;
@@ -62,42 +63,77 @@ function checked<T extends Partial<Settings>>(options: T): T {
   return options;
 }
 
-/** One camera track being anonymized: its clone, the hidden video it plays in, the canvas the output is taken from. */
-class Session {
-  readonly #camera: MediaStreamTrack;
-  readonly #holder = hiddenHolder();
+/** A track the library hands out, and what ends the work behind it. */
+interface Session {
   readonly pipeline: LivePipeline;
   readonly output: MediaStreamTrack;
+  stop(): void;
+}
 
-  constructor(
-    camera: MediaStreamTrack,
-    settings: LiveSettings,
-    assets: DetectorAssets,
-    onStatus: (s: LiveStatus) => void,
-  ) {
-    this.#camera = camera.clone();
+/** Whether this browser has insertable streams on the main thread (Chromium): a frame in, a frame out. */
+const insertableStreams = () =>
+  typeof MediaStreamTrackProcessor === 'function' && typeof MediaStreamTrackGenerator === 'function';
+
+/**
+ * One camera track anonymized, on its clone. With insertable streams the camera's VideoFrames go in and each
+ * anonymized frame goes out with the camera's timestamp, in hidden tabs too; elsewhere a hidden video element plays
+ * the camera and the output is a capture of the canvas. Either way the output carries only frames the anonymize
+ * pass drew.
+ */
+function startSession(
+  camera: MediaStreamTrack,
+  settings: LiveSettings,
+  assets: DetectorAssets,
+  onStatus: (s: LiveStatus) => void,
+): Session {
+  const clone = camera.clone();
+  const canvas = document.createElement('canvas');
+  let session: Session;
+  if (insertableStreams()) {
+    const generator = new MediaStreamTrackGenerator({ kind: 'video' });
+    const writer = generator.writable.getWriter();
+    const send = (frame: LiveFrame) => {
+      // A consumer that does not keep up loses frames rather than queueing them.
+      if ((writer.desiredSize ?? 1) <= 0) return;
+      writer.write(new VideoFrame(canvas, { timestamp: frame.timestamp ?? frame.now * 1000 })).catch(() => undefined);
+    };
+    const pipeline = new LivePipeline(canvas, new TrackFeed(clone), settings, onStatus, assets, send);
+    session = {
+      pipeline,
+      output: generator,
+      stop() {
+        pipeline.stop();
+        void writer.close().catch(() => undefined);
+        generator.stop();
+        clone.stop();
+      },
+    };
+  } else {
+    const holder = hiddenHolder();
     const video = document.createElement('video');
     video.muted = true;
     video.playsInline = true;
-    video.srcObject = new MediaStream([this.#camera]);
-    const canvas = document.createElement('canvas');
-    this.#holder.append(video, canvas);
-    this.pipeline = new LivePipeline(canvas, video, settings, onStatus, assets);
+    video.srcObject = new MediaStream([clone]);
+    holder.append(video, canvas);
+    const pipeline = new LivePipeline(canvas, new VideoElementFeed(video), settings, onStatus, assets);
     // No frame rate: a frame is sent each time one is drawn, so a slow machine sends fewer, never queued ones.
     const [output] = canvas.captureStream().getVideoTracks();
     if (!output) throw new Error('veil: the canvas gave no video track');
-    this.output = output;
-    // The camera ending ends the output: the consumer sees a stopped camera, not a frozen last frame.
-    this.#camera.addEventListener('ended', () => this.stop(), { once: true });
     void video.play().catch(() => undefined);
+    session = {
+      pipeline,
+      output,
+      stop() {
+        pipeline.stop();
+        output.stop();
+        clone.stop();
+        holder.remove();
+      },
+    };
   }
-
-  stop(): void {
-    this.pipeline.stop();
-    this.output.stop();
-    this.#camera.stop();
-    this.#holder.remove();
-  }
+  // The camera ending ends the output: the consumer sees a stopped camera, not a frozen last frame.
+  clone.addEventListener('ended', () => session.stop(), { once: true });
+  return session;
 }
 
 /**
@@ -121,7 +157,7 @@ export async function createVeil(options: VeilOptions = {}): Promise<Veil> {
   return {
     async anonymize(camera) {
       if (camera.kind !== 'video') throw new TypeError(`veil: anonymize takes a video track, not ${camera.kind}`);
-      const session = new Session(camera, settings, assets, (s) => {
+      const session = startSession(camera, settings, assets, (s) => {
         latest = s;
         onStatus?.(s);
       });

@@ -9,6 +9,7 @@ import {
   type Settings,
 } from '../app/settings';
 import { toAppError } from '../app/errors';
+import { VideoElementFeed } from '../source/frame-feed';
 import { cameraMayBeBack, listCameras, openSource, type OpenSource, type SourceChoice } from '../source/video-source';
 import { describeError, describeFailClosed } from './messages';
 import type { ControlChange, SourceOption } from './veil-controls';
@@ -130,7 +131,9 @@ export class VeilApp extends LitElement {
 
   override firstUpdated(): void {
     this.renderRoot.querySelector('.stage')!.append(this.#video);
-    this.#pipeline = new LivePipeline(this.#outputCanvas(), this.#video, this.#settings, (s) => this.#onStatus(s));
+    this.#pipeline = new LivePipeline(this.#outputCanvas(), new VideoElementFeed(this.#video), this.#settings, (s) =>
+      this.#onStatus(s),
+    );
     window.veil = {
       status: () => this.status,
       loseDevice: () => this.#pipeline?.testHooks.loseDevice(),

@@ -78,3 +78,33 @@ test("packed package: a model that fails to load leaves the library's track blur
   for (const [i, f] of (await streamFrames(page, OUTPUT, 5)).entries())
     expect(highFrequencyEnergy(f) * 5, `frame ${i}: detail kept`).toBeLessThan(whole);
 });
+
+test("packed package: each frame the library sends carries its camera frame's timestamp", async ({ page }) => {
+  await open(page, '/');
+  await expect.poll(() => state(page), { timeout: 60_000 }).toBe('running');
+  const { camera, sent } = await page.evaluate(async () => {
+    const timestamps = async (track: MediaStreamTrack, count: number) => {
+      const reader = new MediaStreamTrackProcessor({ track: track as MediaStreamVideoTrack }).readable.getReader();
+      const seen: number[] = [];
+      while (seen.length < count) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen.push(value.timestamp);
+        value.close();
+      }
+      reader.releaseLock();
+      return seen;
+    };
+    // The same camera opened again: its frames are the ones Veil's clone receives, with the same timestamps.
+    const [again] = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks();
+    const [camera, sent] = await Promise.all([
+      timestamps(again!, 45),
+      timestamps((window as unknown as ConsumerWindow).anonymized, 10),
+    ]);
+    again!.stop();
+    return { camera, sent };
+  });
+  // The first frames sent may come from camera frames read before this camera reader started.
+  const matched = sent.filter((t) => camera.includes(t));
+  expect(matched.length, `sent ${sent.join(', ')}; camera ${camera.join(', ')}`).toBeGreaterThanOrEqual(8);
+});

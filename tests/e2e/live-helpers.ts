@@ -33,19 +33,21 @@ export async function waitRunning(page: Page, timeout = 60_000): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout });
 }
 
-/** Reads the output at a moment when the app says only face masks are blurred. */
-export async function readWhileRunning(page: Page): Promise<RgbaImage> {
+/** What `read` gives at a moment when the app says only face masks are blurred, before and after it. */
+export async function whileRunning<T>(page: Page, read: () => Promise<T>): Promise<T> {
   for (let i = 0; i < 50; i++) {
     if ((await veilState(page)) === 'running') {
-      const img = await readOutput(page);
-      if ((await veilState(page)) === 'running') return img;
+      const value = await read();
+      if ((await veilState(page)) === 'running') return value;
     }
     await page.waitForTimeout(100);
   }
-  throw new Error(`the app never stayed 'running' across a read-back (state ${await veilState(page)})`);
+  throw new Error(`the app never stayed 'running' across a read (state ${await veilState(page)})`);
 }
 
-/** Saved under test-results/screens/ to be looked at. */
+/** Reads the output at a moment when the app says only face masks are blurred. */
+export const readWhileRunning = (page: Page): Promise<RgbaImage> => whileRunning(page, () => readOutput(page));
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/${name}.png` });
 }

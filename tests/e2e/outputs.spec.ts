@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures';
 import type { Rect, RgbaImage } from '../../src/core/types';
 import { FAKE_CAMERA } from './chromium';
-import { CI_PACE, cameraFrame, expectFaceBlurred, screenshot, waitRunning } from './live-helpers';
+import { CI_PACE, cameraFrame, expectFaceBlurred, screenshot, waitRunning, whileRunning } from './live-helpers';
 import { decodePng, readOutput } from './pixels';
 import { streamFrames } from './stream-frames';
 
@@ -87,8 +87,9 @@ test('OBS mode in a source taller than the picture: the picture covers it, no ba
   await page.setViewportSize({ width: 640, height: 900 });
   await page.goto(`/?obs=1&source=camera&${CI_PACE}`);
   await waitRunning(page);
-  // Without a background, what the page leaves unpainted reads alpha 0 (a browser window shows it white).
-  const shot = decodePng(await page.screenshot({ omitBackground: true }));
+  // Without a background, what the page leaves unpainted reads alpha 0 (a browser window shows it white). Shot
+  // while the app says only faces are blurred, before and after: a whole-frame blur would change the colours below.
+  const shot = await whileRunning(page, async () => decodePng(await page.screenshot({ omitBackground: true })));
   // Letterboxed, the 320x240 picture would be 640x480 with 210 px bands above and below; covering, it is 1200x900
   // with 280 px cut off each side.
   const scale = shot.height / FAKE_CAMERA.height;
