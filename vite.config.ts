@@ -4,7 +4,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 // With its extension, as the modules this config loads are named: Vite's coming native config loader (Node's own
 // import) finds no file without one.
 import { startReport } from './src/dev-server/start-report.ts';
-import { ORT_DIST, ORT_RUNTIME, ortRuntimeAssets } from './src/build/ort-files.ts';
+import { ORT_ALIASES, ORT_DIST, ORT_RUNTIME, ortRuntimeAssets } from './src/build/ort-files.ts';
 
 /**
  * Serves onnxruntime-web's wasm runtime from our own origin under /ort/. Its ".bundle" build would be inlined into
@@ -95,10 +95,7 @@ const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 export default defineConfig({
   plugins: [sharedHead(), ortRuntime(), startReport(), installable()],
   resolve: {
-    alias: {
-      'onnxruntime-web/webgpu': `${ORT_DIST}ort.webgpu.min.mjs`,
-      'onnxruntime-web/wasm': `${ORT_DIST}ort.wasm.min.mjs`,
-    },
+    alias: ORT_ALIASES,
   },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   build: {

@@ -14,6 +14,9 @@ function outputTextureUsage(): GPUTextureUsageFlags {
   return GPUTextureUsage.STORAGE_BINDING | GPUTextureUsage.COPY_SRC | GPUTextureUsage.TEXTURE_BINDING;
 }
 
+/** Where the live loop shows its frames: a page's canvas, or a worker's. */
+export type OutputCanvas = HTMLCanvasElement | OffscreenCanvas;
+
 /** Everything the live loop keeps on one GPUDevice; rebuilt as a whole when the device is lost. */
 export interface DeviceResources {
   gpu: Gpu;
@@ -40,7 +43,7 @@ export interface FrameTargets {
  * `lost` hears of the device's loss.
  */
 export async function createDeviceResources(
-  canvas: HTMLCanvasElement,
+  canvas: OutputCanvas,
   settings: Pick<Settings, 'transparent' | 'frameImport'>,
   census: GpuCensus,
   lost: (gpu: Gpu, info: GPUDeviceLostInfo) => void,
@@ -68,12 +71,7 @@ export async function createDeviceResources(
 }
 
 /** The frame and output textures for a frame of this size, made anew (and the canvas resized) when it changes. */
-export function frameTargets(
-  res: DeviceResources,
-  canvas: HTMLCanvasElement,
-  width: number,
-  height: number,
-): FrameTargets {
+export function frameTargets(res: DeviceResources, canvas: OutputCanvas, width: number, height: number): FrameTargets {
   if (!res.frame || res.frame.width !== width || res.frame.height !== height) {
     res.frame?.destroy();
     res.output?.destroy();

@@ -26,6 +26,7 @@ import {
   frameTargets,
   type DeviceResources,
   type FrameTargets,
+  type OutputCanvas,
 } from './device-resources';
 import type { Settings } from './settings';
 
@@ -123,7 +124,7 @@ export class LivePipeline {
   #framesDrawn = 0;
   #detections: Rect[] = [];
   #providerNote = '';
-  readonly #canvas: HTMLCanvasElement;
+  readonly #canvas: OutputCanvas;
   readonly #feed: FrameFeed;
   readonly #settings: LiveSettings;
   readonly #onStatus: (s: LiveStatus) => void;
@@ -135,7 +136,7 @@ export class LivePipeline {
    * on from there, with the frame's timestamp).
    */
   constructor(
-    canvas: HTMLCanvasElement,
+    canvas: OutputCanvas,
     feed: FrameFeed,
     settings: LiveSettings,
     onStatus: (s: LiveStatus) => void,

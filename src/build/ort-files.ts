@@ -19,3 +19,12 @@ export const ORT_RUNTIME = [
 export function ortRuntimeAssets(fileName: (file: string) => string): { fileName: string; source: Buffer }[] {
   return ORT_RUNTIME.map((file) => ({ fileName: fileName(file), source: readFileSync(ORT_DIST + file) }));
 }
+
+/**
+ * onnxruntime-web's non-bundle builds for the two providers: they load their wasm glue by URL (from `wasmPaths`),
+ * where the ".bundle" builds would inline it into our chunk and start its wasm threads' workers from that chunk.
+ */
+export const ORT_ALIASES = {
+  'onnxruntime-web/webgpu': `${ORT_DIST}ort.webgpu.min.mjs`,
+  'onnxruntime-web/wasm': `${ORT_DIST}ort.wasm.min.mjs`,
+};

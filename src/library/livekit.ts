@@ -36,7 +36,10 @@ export function VeilProcessor(options: VeilOptions = {}): VeilTrackProcessor {
       veil?.update(look);
     },
     status: () => veil?.status() ?? null,
-    debug: { loseDevice: () => veil?.debug.loseDevice(), takeStats: () => veil?.debug.takeStats() ?? null },
+    debug: {
+      loseDevice: () => veil?.debug.loseDevice(),
+      takeStats: async () => (await veil?.debug.takeStats()) ?? null,
+    },
   };
   return processor;
 }

@@ -1,13 +1,6 @@
-import {
-  type DetectorAssets,
-  LivePipeline,
-  type LiveSettings,
-  type LiveStats,
-  type LiveStatus,
-} from '../app/live-pipeline';
+import type { DetectorAssets, LiveSettings, LiveStats, LiveStatus } from '../app/live-pipeline';
 import { CHOICES, DEFAULT_SETTINGS, NUMBERS, type Settings } from '../app/settings';
-import { hiddenHolder } from './hidden-holder';
-import { type LiveFrame, TrackFeed, VideoElementFeed } from '../source/frame-feed';
+import { startSession, type Session } from './sessions';
 
 /** What can change while a track is being anonymized (`veil.update`). */
 export type VeilLook = Pick<Settings, 'effect' | 'strength' | 'maskScale' | 'shape' | 'budgetMs'>;
@@ -23,6 +16,11 @@ export interface VeilOptions extends Partial<VeilLook>, Partial<Pick<Settings, '
    * for a page that may not fetch them: with these Veil fetches nothing, and the detector runs on wasm.
    */
   files?: { model: Uint8Array; wasm: Uint8Array };
+  /**
+   * Where the pipeline runs where the browser has insertable streams: `worker` (default; off the page's main thread,
+   * so a busy page does not delay frames) or `main`. With `files`, always `main`.
+   */
+  thread?: 'worker' | 'main';
   /** Hears every change of state: running, failing closed and why, faces, frame rate. */
   onStatus?: (status: VeilStatus) => void;
 }
@@ -46,7 +44,7 @@ export interface Veil {
   readonly debug: {
     loseDevice(): void;
     /** The newest track's frame statistics since the previous call (null before the first track). */
-    takeStats(): LiveStats | null;
+    takeStats(): Promise<LiveStats | null>;
   };
 }
 
@@ -63,82 +61,9 @@ function checked<T extends Partial<Settings>>(options: T): T {
   return options;
 }
 
-/** A track the library hands out, and what ends the work behind it. */
-interface Session {
-  readonly pipeline: LivePipeline;
-  readonly output: MediaStreamTrack;
-  stop(): void;
-}
-
-/** Whether this browser has insertable streams on the main thread (Chromium): a frame in, a frame out. */
-const insertableStreams = () =>
-  typeof MediaStreamTrackProcessor === 'function' && typeof MediaStreamTrackGenerator === 'function';
-
-/**
- * One camera track anonymized, on its clone. With insertable streams the camera's VideoFrames go in and each
- * anonymized frame goes out with the camera's timestamp, in hidden tabs too; elsewhere a hidden video element plays
- * the camera and the output is a capture of the canvas. Either way the output carries only frames the anonymize
- * pass drew.
- */
-function startSession(
-  camera: MediaStreamTrack,
-  settings: LiveSettings,
-  assets: DetectorAssets,
-  onStatus: (s: LiveStatus) => void,
-): Session {
-  const clone = camera.clone();
-  const canvas = document.createElement('canvas');
-  let session: Session;
-  if (insertableStreams()) {
-    const generator = new MediaStreamTrackGenerator({ kind: 'video' });
-    const writer = generator.writable.getWriter();
-    const send = (frame: LiveFrame) => {
-      // A consumer that does not keep up loses frames rather than queueing them.
-      if ((writer.desiredSize ?? 1) <= 0) return;
-      writer.write(new VideoFrame(canvas, { timestamp: frame.timestamp ?? frame.now * 1000 })).catch(() => undefined);
-    };
-    const pipeline = new LivePipeline(canvas, new TrackFeed(clone), settings, onStatus, assets, send);
-    session = {
-      pipeline,
-      output: generator,
-      stop() {
-        pipeline.stop();
-        void writer.close().catch(() => undefined);
-        generator.stop();
-        clone.stop();
-      },
-    };
-  } else {
-    const holder = hiddenHolder();
-    const video = document.createElement('video');
-    video.muted = true;
-    video.playsInline = true;
-    video.srcObject = new MediaStream([clone]);
-    holder.append(video, canvas);
-    const pipeline = new LivePipeline(canvas, new VideoElementFeed(video), settings, onStatus, assets);
-    // No frame rate: a frame is sent each time one is drawn, so a slow machine sends fewer, never queued ones.
-    const [output] = canvas.captureStream().getVideoTracks();
-    if (!output) throw new Error('veil: the canvas gave no video track');
-    void video.play().catch(() => undefined);
-    session = {
-      pipeline,
-      output,
-      stop() {
-        pipeline.stop();
-        output.stop();
-        clone.stop();
-        holder.remove();
-      },
-    };
-  }
-  // The camera ending ends the output: the consumer sees a stopped camera, not a frozen last frame.
-  clone.addEventListener('ended', () => session.stop(), { once: true });
-  return session;
-}
-
 /**
  * Veil for a page of one's own: camera track in, anonymized track out. The pipeline is the app's own (the same
- * detector, tracker and fail-closed rules), on the main thread, with a hidden video element and canvas capture.
+ * detector, tracker and fail-closed rules); how frames reach it and leave it is startSession's choice.
  */
 export async function createVeil(options: VeilOptions = {}): Promise<Veil> {
   // Not `new URL('./assets/', import.meta.url)`: a bundler would take that for an asset of its own to copy.
@@ -146,6 +71,7 @@ export async function createVeil(options: VeilOptions = {}): Promise<Veil> {
     assetsBase = `${import.meta.url.slice(0, import.meta.url.lastIndexOf('/') + 1)}assets/`,
     onStatus,
     files,
+    thread = 'worker',
     ...chosen
   } = options;
   const settings: LiveSettings = { ...DEFAULT_SETTINGS, ...checked(chosen), paused: false };
@@ -157,16 +83,16 @@ export async function createVeil(options: VeilOptions = {}): Promise<Veil> {
   return {
     async anonymize(camera) {
       if (camera.kind !== 'video') throw new TypeError(`veil: anonymize takes a video track, not ${camera.kind}`);
-      const session = startSession(camera, settings, assets, (s) => {
+      const session = startSession(camera, files ? 'main' : thread, settings, assets, (s) => {
         latest = s;
         onStatus?.(s);
       });
       sessions.push(session);
-      void session.pipeline.start();
       return session.output;
     },
     update(look) {
       Object.assign(settings, checked(look));
+      for (const s of sessions) s.update(look);
     },
     status: () => latest,
     stop() {
@@ -175,9 +101,9 @@ export async function createVeil(options: VeilOptions = {}): Promise<Veil> {
     },
     debug: {
       loseDevice: () => {
-        for (const s of sessions) s.pipeline.testHooks.loseDevice();
+        for (const s of sessions) s.loseDevice();
       },
-      takeStats: () => sessions.at(-1)?.pipeline.takeStats() ?? null,
+      takeStats: async () => (await sessions.at(-1)?.takeStats()) ?? null,
     },
   };
 }

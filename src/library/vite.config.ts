@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { ORT_DIST, ortRuntimeAssets } from '../build/ort-files.ts';
+import { ORT_ALIASES, ortRuntimeAssets } from '../build/ort-files.ts';
 
 // Builds the library (`npm run build:lib`, run by `npm pack`): dist-lib/veil.js and dist-lib/livekit.js, with
 // onnxruntime-web inside them, and dist-lib/assets/ with what the host app serves (the models, their licences and
@@ -27,10 +27,7 @@ export default defineConfig({
   plugins: [assets()],
   // As in the app (vite.config.ts): the non-bundle onnxruntime builds load their wasm glue by URL, from assetsBase.
   resolve: {
-    alias: {
-      'onnxruntime-web/webgpu': `${ORT_DIST}ort.webgpu.min.mjs`,
-      'onnxruntime-web/wasm': `${ORT_DIST}ort.wasm.min.mjs`,
-    },
+    alias: ORT_ALIASES,
   },
   build: {
     outDir: 'dist-lib',

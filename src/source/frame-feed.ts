@@ -60,19 +60,19 @@ export class VideoElementFeed implements FrameFeed {
 }
 
 /**
- * Frames of a camera track as VideoFrames (insertable streams: MediaStreamTrackProcessor), with the camera's
- * timestamps, in hidden tabs too, and with no element in any document. Each is read as soon as it comes: a frame
- * the loop does not take is closed at once, so none wait behind a slow one.
+ * VideoFrames from a stream (a camera track's, through MediaStreamTrackProcessor, here or handed to a worker), with
+ * the camera's timestamps, in hidden tabs too, and with no element in any document. Each is read as soon as it
+ * comes: a frame the loop does not take is closed at once, so none wait behind a slow one.
  */
-export class TrackFeed implements FrameFeed {
-  readonly #track: MediaStreamVideoTrack;
+export class StreamFeed implements FrameFeed {
+  readonly #frames: ReadableStream<VideoFrame>;
 
-  constructor(track: MediaStreamTrack) {
-    this.#track = track as MediaStreamVideoTrack;
+  constructor(frames: ReadableStream<VideoFrame>) {
+    this.#frames = frames;
   }
 
   start(onFrame: (frame: LiveFrame) => void): () => void {
-    const reader = new MediaStreamTrackProcessor({ track: this.#track }).readable.getReader();
+    const reader = this.#frames.getReader();
     let stopped = false;
     const pump = async () => {
       for (;;) {
@@ -111,3 +111,7 @@ export class TrackFeed implements FrameFeed {
     };
   }
 }
+
+/** A camera track's frames (MediaStreamTrackProcessor, on this thread). */
+export const trackFrames = (track: MediaStreamTrack): ReadableStream<VideoFrame> =>
+  new MediaStreamTrackProcessor({ track: track as MediaStreamVideoTrack }).readable;

@@ -53,8 +53,24 @@ for (const [name, path] of [
     await expectBackgroundKept(page);
     for (const [i, f] of (await streamFrames(page, OUTPUT, 5)).entries()) expectFaceBlurred(f, `running frame ${i}`);
     expectLocalOnly(requests, baseURL!);
+    // Off the page's thread: the pipeline's worker was started.
+    expect(requests.map((r) => new URL(r.url()).pathname)).toContain('/veil/pipeline-worker.js');
   });
 }
+
+test("packed package: with the worker's script missing, the library runs on the page's thread, faces blurred", async ({
+  page,
+}) => {
+  await page.route('**/veil/pipeline-worker.js', (route) => route.fulfill({ status: 404, body: '' }));
+  const warnings: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text());
+  });
+  await open(page, '/');
+  for (const [i, f] of (await streamFrames(page, OUTPUT, 5)).entries()) expectFaceBlurred(f, `frame ${i}`);
+  await expectBackgroundKept(page);
+  expect(warnings.join('\n')).toContain('the pipeline worker could not start');
+});
 
 test("packed package: the GPU lost under the library's track sends no raw frame, and it recovers", async ({ page }) => {
   await open(page, '/');
@@ -104,7 +120,9 @@ test("packed package: each frame the library sends carries its camera frame's ti
     again!.stop();
     return { camera, sent };
   });
-  // The first frames sent may come from camera frames read before this camera reader started.
-  const matched = sent.filter((t) => camera.includes(t));
+  // The first frames sent may come from camera frames read before this camera reader started. Two tracks of one
+  // camera stamp the same frame up to 0.1 ms apart (seen here); frames are 67 ms apart, and a capture's own clock
+  // would land within 1 ms of a camera frame about one time in thirty.
+  const matched = sent.filter((t) => camera.some((c) => Math.abs(c - t) <= 1000));
   expect(matched.length, `sent ${sent.join(', ')}; camera ${camera.join(', ')}`).toBeGreaterThanOrEqual(8);
 });
