@@ -115,14 +115,18 @@ test("packed package: each frame the library sends carries its camera frame's ti
     const [again] = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks();
     const [camera, sent] = await Promise.all([
       timestamps(again!, 45),
-      timestamps((window as unknown as ConsumerWindow).anonymized, 10),
+      timestamps((window as unknown as ConsumerWindow).anonymized, 20),
     ]);
     again!.stop();
     return { camera, sent };
   });
-  // The first frames sent may come from camera frames read before this camera reader started. Two tracks of one
-  // camera stamp the same frame up to 0.1 ms apart (seen here); frames are 67 ms apart, and a capture's own clock
-  // would land within 1 ms of a camera frame about one time in thirty.
-  const matched = sent.filter((t) => camera.some((c) => Math.abs(c - t) <= 1000));
-  expect(matched.length, `sent ${sent.join(', ')}; camera ${camera.join(', ')}`).toBeGreaterThanOrEqual(8);
+  // The first frames sent may come from camera frames read before this camera reader started: those after its first
+  // must be its frames (all but two: a busy reader may miss one). Two tracks of one camera stamp the same frame up
+  // to 0.1 ms apart (seen here); frames are 67 ms apart, and a capture's own clock would land within 1 ms of a
+  // camera frame one time in thirty.
+  const since = sent.filter((t) => t >= camera[0]! - 1000);
+  const unmatched = since.filter((t) => !camera.some((c) => Math.abs(c - t) <= 1000));
+  const report = `sent ${sent.join(', ')}; camera ${camera.join(', ')}`;
+  expect(since.length, report).toBeGreaterThanOrEqual(10);
+  expect(unmatched.length, report).toBeLessThanOrEqual(2);
 });
