@@ -58,10 +58,20 @@ async function exportAndSave(page: Page, name: string): Promise<string> {
   await page.locator('veil-export [data-control="export"]').click();
   const link = page.locator('veil-export [data-role="download"]');
   await expect(link).toBeVisible({ timeout: 90_000 });
-  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  const path = join(dir, name);
-  await download.saveAs(path);
-  return path;
+  // Once on CI a click as soon as the link appeared started no download (the link was shown, its click never became
+  // one): a second click, as a user would give, is taken as the same; what the page said is kept for the report.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), link.click()]);
+      const path = join(dir, name);
+      await download.saveAs(path);
+      return path;
+    } catch (e) {
+      const href = await link.getAttribute('href').catch(() => null);
+      console.warn(`no download after click ${attempt} on ${href}: ${(e as Error).message.split('\n')[0]}`);
+      if (attempt === 3) throw e;
+    }
+  }
 }
 
 /** Clicks (or drags between) points given in frame pixels on the preview canvas. */
