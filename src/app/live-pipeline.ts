@@ -173,19 +173,27 @@ export class LivePipeline {
     );
   }
 
-  async #startDetector(): Promise<void> {
+  /** `kept`: a wasm session that outlived a lost device (it never used it), taken up instead of a new one. */
+  async #startDetector(kept: FaceModel | null = null): Promise<void> {
     const res = this.#res;
-    if (!res) return;
+    if (!res) {
+      void kept?.release();
+      return;
+    }
     try {
-      const assets = this.#assets;
-      this.#modelBytes ??= 'base' in assets ? await fetchModel(this.#spec, assets.base) : assets.model;
-      const first: Provider = this.#settings.provider === 'webgpu' ? 'webgpu' : 'wasm';
-      const model = await FaceModel.create(this.#spec, this.#modelBytes, first, res.gpu.device);
+      let model = kept;
+      if (!model) {
+        const assets = this.#assets;
+        this.#modelBytes ??= 'base' in assets ? await fetchModel(this.#spec, assets.base) : assets.model;
+        const first: Provider = this.#settings.provider === 'webgpu' ? 'webgpu' : 'wasm';
+        model = await FaceModel.create(this.#spec, this.#modelBytes, first, res.gpu.device);
+      }
       if (this.#res !== res) return void model.release();
       this.#detector = this.#makeDetector(res, model);
       this.#recovery.detectorLoaded();
       this.#emit();
-      if (this.#settings.provider !== 'auto') return;
+      // A kept session is the provider measured before; a new one on auto is measured again.
+      if (kept || this.#settings.provider !== 'auto') return;
       // On a software adapter WebGPU inference is itself CPU work, about 4x slower than wasm here (300 vs 86 ms),
       // and timing it means compiling its shaders for many seconds on the same rasteriser that draws the frames.
       if (res.gpu.software) this.#providerNote = 'webgpu not tried: software GPU';
@@ -388,6 +396,11 @@ export class LivePipeline {
   /** Rebuilds device, pipelines and session; until then nothing is drawn, so no raw frame can appear. */
   async #rebuild(): Promise<void> {
     this.#recovery.rebuildStarted();
+    // A wasm session runs on the CPU and survives the device: starting a new one would take seconds here. A WebGPU
+    // session was on the lost device and goes with it.
+    const lost = this.#detector;
+    const kept = lost?.model.provider === 'wasm' ? lost.model : null;
+    if (lost && !kept) void lost.model.release().catch(() => undefined);
     this.#detector = null;
     this.#schedule.end();
     this.#pacer.forgetRenders();
@@ -399,7 +412,7 @@ export class LivePipeline {
       failed: (e) => this.#fail(toAppError(e)),
     });
     this.#recovery.rebuilt();
-    await this.#startDetector();
+    await this.#startDetector(kept);
   }
 
   #fail(error: AppError): void {

@@ -1,6 +1,15 @@
 import { expect, test } from './fixtures';
 import { FAKE_CAMERA } from './chromium';
-import { CI_PACE, cameraFrame, readWhileRunning, screenshot, veilState as state, waitRunning } from './live-helpers';
+import {
+  CI_PACE,
+  cameraFrame,
+  readWhileRunning,
+  recordStatuses,
+  type StatusSample,
+  screenshot,
+  veilState as state,
+  waitRunning,
+} from './live-helpers';
 import { hasPicture, highFrequencyEnergy, meanAbsDiff, readOutput } from './pixels';
 
 // auto picks the CPU conversion on this software adapter; the GPU copy is what real GPUs get. Either way the
@@ -110,11 +119,14 @@ test('no camera at all: the demo clip plays by default', async ({ page }) => {
   await screenshot(page, 'demo-default');
 });
 
-test('GPU device lost: nothing raw is shown, and the app recovers', async ({ page }) => {
+test('GPU device lost: nothing raw is shown, no frame is missing for long, and faces alone are blurred again soon', async ({
+  page,
+}) => {
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
+  const statuses = await recordStatuses(page);
   // Recovery can be quicker than a poll, so the states the page passes through are recorded in the page.
-  await page.evaluate(() => {
+  const lostAt = await page.evaluate(() => {
     const root = document.documentElement;
     const seen: string[] = [];
     (window as unknown as { veilStates: string[] }).veilStates = seen;
@@ -123,12 +135,34 @@ test('GPU device lost: nothing raw is shown, and the app recovers', async ({ pag
       attributeFilter: ['data-veil-state'],
     });
     window.veil!.loseDevice();
+    return performance.now();
   });
   // 'starting' is the rebuild: a new device, pipelines and session, nothing drawn until they exist.
   await expect
     .poll(() => page.evaluate(() => (window as unknown as { veilStates: string[] }).veilStates))
     .toContain('starting');
-  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout: 30_000 });
+  // Frames drawn just after the call may precede the loss itself: faces alone again means after the first frame
+  // that was not (the rebuilt pipeline's first frames are blurred whole until its first detection).
+  const perFaceAgain = async () => {
+    const after = (await statuses()).filter((s) => s.ms > lostAt);
+    const perFace = (s: StatusSample) => s.state === 'running' && s.failClosed === null;
+    const hit = after.findIndex((s) => !perFace(s));
+    return hit < 0 ? undefined : after.slice(hit).find(perFace);
+  };
+  await expect.poll(perFaceAgain, { timeout: 30_000 }).toBeDefined();
+  const back = (await perFaceAgain())!;
+  // From the last frame drawn before the loss to faces blurred alone again: the longest time without a new frame.
+  const around = (await statuses()).filter((s, i, all) => s.ms <= back.ms && (all[i + 1]?.ms ?? Infinity) > lostAt);
+  const gap = Math.max(...around.slice(1).map((s, i) => s.ms - around[i]!.ms));
+  console.log(
+    `GPU loss: longest gap ${gap.toFixed(0)} ms, faces alone again after ${(back.ms - lostAt).toFixed(0)} ms`,
+  );
+  // The wasm detector's session outlives the device, so only the device and passes are made again: 1.7-2.1 s here
+  // (4-5 s when the session was made again too). The bounds keep that from growing back, with room for a loaded
+  // machine: the 3 s wanted, and a gap of 500 ms, are measured (the log line above), not asserted. Nothing is drawn
+  // while the device and its passes are made again: 1.1-1.7 s here.
+  expect(back.ms - lostAt, 'faces alone blurred again after the loss').toBeLessThan(4000);
+  expect(gap, 'the longest time without a drawn frame').toBeLessThan(3000);
   const out = await readWhileRunning(page);
   expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(
     highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face),
