@@ -15,7 +15,7 @@ async function currentSite(): Promise<string | null> {
 
 function describeStatus(s: SiteStatus | undefined, on: boolean): string {
   if (!on) return 'Off: this site gets the camera as it is.';
-  if (!s) return 'On. Start (or restart) the call: the camera is covered from the next time the site opens it.';
+  if (!s) return 'On: waiting for the site to open the camera.';
   switch (s.state) {
     case 'running':
       return `Running: ${s.faces} face${s.faces === 1 ? '' : 's'} blurred, ${s.fps} fps.`;
@@ -41,6 +41,7 @@ class VeilPopup extends LitElement {
     :host { display: block; width: 300px; padding: 0.75rem; color: #eee; background: #111; font: 14px system-ui, sans-serif; }
     h1 { font-size: 1rem; margin: 0 0 0.5rem; }
     label { display: flex; gap: 0.5rem; align-items: center; margin: 0.4rem 0; }
+    strong { overflow-wrap: anywhere; }
     .status { color: #aaa; font-size: 12px; margin-top: 0.6rem; }
     .status[data-state='blurred-whole'], .status[data-state='error'] { color: #fc6; }
   `;
@@ -88,7 +89,7 @@ class VeilPopup extends LitElement {
       <h1>Veil: blur faces in web calls</h1>
       <label><input type="checkbox" data-control="on" .checked=${this.on}
         @change=${(e: Event) => this.#setOn((e.target as HTMLInputElement).checked)} />
-        Blur faces in my camera on <strong>${this.site}</strong></label>
+        <span>Blur faces in my camera on <strong title=${this.site}>${new URL(this.site).host}</strong></span></label>
       <label>Effect <select data-control="effect" @change=${(e: Event) => this.#setLook({ effect: (e.target as HTMLSelectElement).value as Effect })}>
         ${ANONYMIZE_EFFECTS.map((v) => html`<option value=${v} ?selected=${v === this.look.effect}>${v}</option>`)}
       </select></label>
@@ -100,7 +101,7 @@ class VeilPopup extends LitElement {
         @change=${(e: Event) => this.#setLook({ strength: Number((e.target as HTMLInputElement).value) })} /></label>
       <p class="status" role="status" data-role="status" data-state=${this.on ? (this.status?.state ?? 'waiting') : 'off'}>
         ${describeStatus(this.status, this.on)}</p>
-      <p class="status">Turning Veil on or off applies the next time the site opens the camera: restart the call, or reload the page.</p>
+      <p class="status">On or off applies the next time the site opens the camera: restart the call, or reload the page.</p>
     `;
   }
 }
