@@ -34,7 +34,8 @@ export class VeilCallPreview extends LitElement {
     h2 { font-size: 1rem; margin: 0 0 0.5rem; }
     video { width: 100%; background: #000; }
     .stats { font: 12px ui-monospace, monospace; color: #aaa; }
-    veil-app { min-height: 0; padding: 0; }
+    section { display: flex; flex-direction: column; height: calc(100vh - 1.5rem); min-width: 0; }
+    veil-app { flex: 1; min-height: 0; padding: 0; }
   `;
 
   override async firstUpdated(): Promise<void> {

@@ -92,7 +92,7 @@ export class VeilApp extends LitElement {
     :host { display: flex; flex-direction: column; gap: 0.5rem; min-height: 100vh; box-sizing: border-box; padding: 0.75rem;
       background: #111; color: #eee; font: 14px system-ui, sans-serif; }
     .stage { position: relative; flex: 1; display: flex; align-items: center; justify-content: center; min-height: 240px; background: #000; }
-    canvas { width: 100%; height: calc(100vh - 9rem); object-fit: contain; }
+    canvas { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: contain; }
     .raw-source { position: absolute; width: 1px; height: 1px; opacity: 0; pointer-events: none; }
     .banner { position: absolute; top: 0.5rem; left: 50%; transform: translateX(-50%); padding: 0.3rem 0.7rem; border-radius: 4px;
       background: rgba(180, 110, 0, 0.9); color: #fff; }
