@@ -3,7 +3,7 @@
 // (the e2e tests' photo) and settings: frames out per second (counted on each output track with
 // MediaStreamTrackProcessor, as a consumer receives them) and the pipeline's time from a frame's arrival to the GPU
 // finishing it (median and p95), alternating the two so that a machine's drift falls on both.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
@@ -11,6 +11,7 @@ import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
 import makeFakeCamera from '../tests/e2e/global-setup';
 import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type OptionTable } from '../src/cli/command-line';
 import { percentile } from '../src/app/timing';
+import { servePreview, stopServer } from './preview-server';
 
 const OPTIONS = {
   seconds: { type: 'string', value: 'S', help: 'seconds each output is counted, each round (default 20)' },
@@ -42,32 +43,6 @@ interface Measure {
   frameMsP50: number;
   frameMsP95: number;
   failClosedShare: number;
-}
-
-function serve(dir: string, port: number): ChildProcess {
-  const vite = join(process.cwd(), 'node_modules', 'vite', 'bin', 'vite.js');
-  // Its own process group, so that stopping it stops what it started.
-  return spawn(
-    process.execPath,
-    [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', dir],
-    { stdio: 'ignore', detached: true },
-  );
-}
-
-function stop(server: ChildProcess): void {
-  if (server.pid) process.kill(-server.pid, 'SIGTERM');
-}
-
-async function waitServing(port: number): Promise<void> {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`nothing served on port ${port}`);
 }
 
 async function measure(browser: Browser, t: Target, seconds: number, budgetMs: number, round: number) {
@@ -161,7 +136,12 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     },
   );
-  const servers = [serve(APP_DIST, APP_PORT), serve('.cache/consumer/dist', LIBRARY_PORT)];
+  // One after the other: a second that fails to start must not leave the first serving.
+  const app = await servePreview(APP_DIST, APP_PORT);
+  const library = await servePreview('.cache/consumer/dist', LIBRARY_PORT).catch((e: unknown) => {
+    stopServer(app);
+    throw e;
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs() });
   const targets: Target[] = [
     {
@@ -180,7 +160,6 @@ async function main(): Promise<void> {
   ];
   const measures: Measure[] = [];
   try {
-    await Promise.all([waitServing(APP_PORT), waitServing(LIBRARY_PORT)]);
     for (let round = 1; round <= rounds; round++) {
       for (const t of targets) {
         const m = await measure(browser, t, seconds, budgetMs, round);
@@ -192,7 +171,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await browser.close();
-    for (const s of servers) stop(s);
+    for (const s of [app, library]) stopServer(s);
   }
   const summary = targets.map(({ name }) => {
     const mine = measures.filter((m) => m.target === name);

@@ -4,7 +4,7 @@
 // buffers and textures alive, frames drawn, frame time p50/p95, and frames blurred whole by fail-closed. --check
 // exits 1 when GPU objects grew after warm-up, heap objects grew more than 10%, the picture stopped, or the app
 // reported an error.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,7 @@ import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
 import { SOAK_TABLE_HEADER, soakFailures, soakRow, type SoakSample } from './soak/soak-check';
 import { heapBytes, type HeapSnapshot } from './soak/heap-snapshot';
+import { servePreview, stopServer } from './preview-server';
 import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type OptionTable } from '../src/cli/command-line';
 
 const CACHE = join(process.cwd(), '.cache', 'soak');
@@ -103,31 +104,11 @@ function prepareCamera(): void {
   renameSync(partial, CAMERA_Y4M);
 }
 
-/** Stops the server and what it started (its process group). */
-function stopServer(server: ChildProcess): void {
-  if (server.pid !== undefined) process.kill(-server.pid, 'SIGTERM');
-}
-
 /** Builds the app into its own folder (the e2e tests' dist/ is left alone) and serves it on 127.0.0.1. */
 async function serveApp(port: number): Promise<ChildProcess> {
   const outDir = join(CACHE, 'dist');
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir], { stdio: 'inherit' });
-  const server = spawn(
-    'npx',
-    ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort', '--outDir', outDir],
-    // Its own process group: npx starts vite as a child, which killing npx alone leaves serving.
-    { stdio: 'ignore', detached: true },
-  );
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/`)).ok) return server;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  stopServer(server);
-  throw new Error(`the app server did not start on port ${port}`);
+  return servePreview(outDir, port);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { hiddenHolder } from '../library/hidden-holder';
+import { hiddenVideo } from '../library/hidden-holder';
+import { VideoElementFeed } from '../source/frame-feed';
 
 /** The smaller side of the picture a face is drawn through: at 12 px no face in a camera frame can be recognized. */
 const SMALL_SIDE = 12;
@@ -9,44 +10,32 @@ const SMALL_SIDE = 12;
  * (no WebGPU, an engine the site's policies block): never the raw camera. Works on a clone of `camera`.
  */
 export function blurWhole(camera: MediaStreamTrack): { track: MediaStreamTrack; stop(): void } {
-  const holder = hiddenHolder();
   const clone = camera.clone();
-  const video = document.createElement('video');
-  video.muted = true;
-  video.playsInline = true;
-  video.srcObject = new MediaStream([clone]);
+  const { video, holder } = hiddenVideo(clone);
   const small = document.createElement('canvas');
   const out = document.createElement('canvas');
-  holder.append(video);
   const smallCtx = small.getContext('2d');
   const outCtx = out.getContext('2d');
   if (!smallCtx || !outCtx) throw new Error('no 2D canvas');
-  let stopped = false;
-  const draw = () => {
-    if (stopped) return;
-    const { videoWidth: w, videoHeight: h } = video;
-    if (w > 0 && h > 0) {
-      const k = SMALL_SIDE / Math.min(w, h);
-      small.width = Math.max(1, Math.round(w * k));
-      small.height = Math.max(1, Math.round(h * k));
-      out.width = w;
-      out.height = h;
-      smallCtx.drawImage(video, 0, 0, small.width, small.height);
-      outCtx.imageSmoothingEnabled = true;
-      outCtx.imageSmoothingQuality = 'high';
-      outCtx.filter = `blur(${Math.round(Math.min(w, h) / 40)}px)`;
-      outCtx.drawImage(small, 0, 0, w, h);
-    }
-    video.requestVideoFrameCallback(draw);
-  };
-  video.requestVideoFrameCallback(draw);
-  void video.play().catch(() => undefined);
+  const stopFeed = new VideoElementFeed(video).start(({ width: w, height: h }) => {
+    if (w === 0 || h === 0) return;
+    const k = SMALL_SIDE / Math.min(w, h);
+    small.width = Math.max(1, Math.round(w * k));
+    small.height = Math.max(1, Math.round(h * k));
+    out.width = w;
+    out.height = h;
+    smallCtx.drawImage(video, 0, 0, small.width, small.height);
+    outCtx.imageSmoothingEnabled = true;
+    outCtx.imageSmoothingQuality = 'high';
+    outCtx.filter = `blur(${Math.round(Math.min(w, h) / 40)}px)`;
+    outCtx.drawImage(small, 0, 0, w, h);
+  });
   const [track] = out.captureStream().getVideoTracks();
   if (!track) throw new Error('the canvas gave no video track');
   return {
     track,
     stop() {
-      stopped = true;
+      stopFeed();
       track.stop();
       clone.stop();
       holder.remove();

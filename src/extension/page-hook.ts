@@ -64,9 +64,8 @@ const report = (status: SiteStatus) => post({ tag: TAG, type: 'status', status }
 /** The camera anonymized by the engine, or blurred whole when the engine cannot run; never the camera itself. */
 async function anonymized(
   camera: MediaStreamTrack,
-  answer: Answer,
+  answer: Extract<Answer, { on: true }>,
 ): Promise<{ track: MediaStreamTrack; stop(): void }> {
-  if (!answer.on) throw new Error('not on');
   const engine = (window as unknown as Record<symbol, Engine | undefined>)[ENGINE_KEY];
   try {
     if (!engine || !answer.files) throw new Error(answer.failed || 'the engine is not in the page');
@@ -116,7 +115,8 @@ if (devices?.getUserMedia) {
     // The outputs work on clones: the camera as opened is not needed, and its light goes off with the output.
     camera.stop();
     const { track } = output;
-    // A page ends a call by stopping its tracks; a stopped canvas track says nothing, so stop() is where to hear it.
+    // A page ends a call by stopping its tracks; a track stopped by its holder fires no event, so stop() is where to
+    // hear it.
     const stopTrack = track.stop.bind(track);
     track.stop = () => {
       stopTrack();

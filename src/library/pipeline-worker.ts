@@ -1,5 +1,6 @@
 import { LivePipeline, type LiveSettings } from '../app/live-pipeline';
 import { StreamFeed } from '../source/frame-feed';
+import { drawnFrame } from './drawn-frame';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 /**
@@ -23,7 +24,7 @@ addEventListener('message', (e: MessageEvent<ToWorker>) => {
         (status) => reply({ type: 'status', status }),
         message.assets,
         (drawn) => {
-          const frame = new VideoFrame(canvas, { timestamp: drawn.timestamp ?? Math.round(drawn.now * 1000) });
+          const frame = drawnFrame(canvas, drawn);
           reply({ type: 'frame', frame }, [frame]);
         },
       );

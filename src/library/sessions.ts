@@ -1,7 +1,8 @@
 import type { DetectorAssets, LiveSettings, LiveStats, LiveStatus } from '../app/live-pipeline';
 import { LivePipeline } from '../app/live-pipeline';
 import { StreamFeed, trackFrames, VideoElementFeed } from '../source/frame-feed';
-import { hiddenHolder } from './hidden-holder';
+import { drawnFrame } from './drawn-frame';
+import { hiddenVideo } from './hidden-holder';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
 /** A track the library hands out, and what works behind it. */
@@ -39,7 +40,7 @@ function onThisThread(job: Job): Work {
     job.settings,
     job.onStatus,
     job.assets,
-    (drawn) => job.send(new VideoFrame(canvas, { timestamp: drawn.timestamp ?? Math.round(drawn.now * 1000) })),
+    (drawn) => job.send(drawnFrame(canvas, drawn)),
   );
   void pipeline.start();
   return {
@@ -140,18 +141,13 @@ function elementSession(
   assets: DetectorAssets,
   onStatus: (s: LiveStatus) => void,
 ): Session {
-  const holder = hiddenHolder();
-  const video = document.createElement('video');
-  video.muted = true;
-  video.playsInline = true;
-  video.srcObject = new MediaStream([clone]);
+  const { video, holder } = hiddenVideo(clone);
   const canvas = document.createElement('canvas');
-  holder.append(video, canvas);
+  holder.append(canvas);
   const pipeline = new LivePipeline(canvas, new VideoElementFeed(video), settings, onStatus, assets);
   // No frame rate: a frame is sent each time one is drawn, so a slow machine sends fewer, never queued ones.
   const [output] = canvas.captureStream().getVideoTracks();
   if (!output) throw new Error('veil: the canvas gave no video track');
-  void video.play().catch(() => undefined);
   void pipeline.start();
   return {
     output,
