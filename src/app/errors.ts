@@ -1,9 +1,11 @@
 import { GpuUnavailableError } from '../gpu/device';
+import { GlUnavailableError } from '../gpu/gl-context';
 import { ModelLoadError } from '../detect/model';
 import { SourceError } from '../source/video-source';
 
 export type AppErrorKind =
   | GpuUnavailableError['kind']
+  | GlUnavailableError['kind']
   | SourceError['kind']
   | 'model-load'
   | 'device-lost'
@@ -19,7 +21,8 @@ export interface AppError {
 }
 
 export function toAppError(e: unknown): AppError {
-  if (e instanceof GpuUnavailableError || e instanceof SourceError) return { kind: e.kind, detail: e.message };
+  if (e instanceof GpuUnavailableError || e instanceof GlUnavailableError || e instanceof SourceError)
+    return { kind: e.kind, detail: e.message };
   if (e instanceof ModelLoadError) return { kind: 'model-load', detail: e.message };
   return { kind: 'internal', detail: e instanceof Error ? e.message : String(e) };
 }

@@ -1,9 +1,7 @@
-import type { Gpu } from '../gpu/device';
-import type { FrameImportPath } from '../gpu/frame-import';
 import type { FrameFeed, LiveFrame } from '../source/frame-feed';
 import { GpuCensus, type GpuObjectCounts } from '../gpu/resource-census';
-import { chosenDetectorOptions, FaceDetector, liveDetectorOptions } from '../detect/detector';
-import { FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type Provider } from '../detect/model';
+import { chosenDetectorOptions, liveDetectorOptions } from '../detect/detector';
+import { type FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type Provider } from '../detect/model';
 import type { Rect } from '../core/types';
 import { Tracker, type TrackedFace } from '../track/tracker';
 import { thumbnailOfPicture } from '../track/thumbnail';
@@ -20,21 +18,18 @@ import { DetectSchedule } from './detect-schedule';
 import { FramePacer } from './frame-pacer';
 import { rebuild, RecoveryState, type VeilState } from './recovery';
 import { LiveTestHooks } from './test-hooks';
-import {
-  createDeviceResources,
-  destroyDeviceResources,
-  frameTargets,
-  type DeviceResources,
-  type FrameTargets,
-  type OutputCanvas,
-} from './device-resources';
+import type { OutputCanvas } from './device-resources';
+import type { FrameBackend, LiveDetector } from './frame-backend';
+import { createBackend } from './backend-choice';
 import type { Settings } from './settings';
 
 export interface LiveStatus {
   state: VeilState;
   adapter: string;
+  /** What draws: WebGPU's compute passes or WebGL2's fragment passes ('' before either is up). */
+  backend: FrameBackend['kind'] | '';
   /** How frames reach the GPU ('' before the device is up). */
-  frameImport: FrameImportPath | '';
+  frameImport: string;
   provider: string;
   fps: number;
   /** Frames drawn since the page started: tells one frame's status from the next. */
@@ -84,6 +79,7 @@ export type LiveSettings = Pick<
   | 'showBoxes'
   | 'budgetMs'
   | 'provider'
+  | 'backend'
   | 'frameImport'
   | 'model'
   | 'tiles'
@@ -103,9 +99,9 @@ export type LiveSettings = Pick<
  */
 export class LivePipeline {
   /** Faults on demand for tests and the console (window.veil). */
-  readonly testHooks = new LiveTestHooks(() => this.#res?.gpu.device);
-  #res: DeviceResources | null = null;
-  #detector: FaceDetector | null = null;
+  readonly testHooks = new LiveTestHooks(() => this.#res?.loseForTest());
+  #res: FrameBackend | null = null;
+  #detector: LiveDetector | null = null;
   #modelBytes: Uint8Array | null = null;
   readonly #tracker = new Tracker();
   readonly #motion: MotionGuard;
@@ -167,10 +163,12 @@ export class LivePipeline {
     await this.#startDetector();
   }
 
-  #createResources(): Promise<DeviceResources> {
-    return createDeviceResources(this.#canvas, this.#settings, this.#census, (gpu, info) =>
-      this.#onDeviceLost(gpu, info),
-    );
+  async #createResources(): Promise<FrameBackend> {
+    let made: FrameBackend | null = null;
+    made = await createBackend(this.#canvas, this.#settings, this.#census, (reason) => {
+      if (made) this.#onDeviceLost(made, reason);
+    });
+    return made;
   }
 
   /** `kept`: a wasm session that outlived a lost device (it never used it), taken up instead of a new one. */
@@ -185,19 +183,20 @@ export class LivePipeline {
       if (!model) {
         const assets = this.#assets;
         this.#modelBytes ??= 'base' in assets ? await fetchModel(this.#spec, assets.base) : assets.model;
-        const first: Provider = this.#settings.provider === 'webgpu' ? 'webgpu' : 'wasm';
-        model = await FaceModel.create(this.#spec, this.#modelBytes, first, res.gpu.device);
+        // The WebGL2 backend has no device to share: its detector is on wasm whatever was asked.
+        const first: Provider = this.#settings.provider === 'webgpu' && res.device ? 'webgpu' : 'wasm';
+        model = await res.createModel(this.#spec, this.#modelBytes, first);
       }
       if (this.#res !== res) return void model.release();
       this.#detector = this.#makeDetector(res, model);
       this.#recovery.detectorLoaded();
       this.#emit();
       // A kept session is the provider measured before; a new one on auto is measured again.
-      if (kept || this.#settings.provider !== 'auto') return;
+      if (kept || this.#settings.provider !== 'auto' || !res.device) return;
       // On a software adapter WebGPU inference is itself CPU work, about 4x slower than wasm here (300 vs 86 ms),
       // and timing it means compiling its shaders for many seconds on the same rasteriser that draws the frames.
-      if (res.gpu.software) this.#providerNote = 'webgpu not tried: software GPU';
-      else void this.#chooseProvider(res, model);
+      if (res.software) this.#providerNote = 'webgpu not tried: software GPU';
+      else void this.#chooseProvider(res, res.device, model);
     } catch (e) {
       this.#fail(toAppError(e));
     }
@@ -207,20 +206,17 @@ export class LivePipeline {
     return MODELS[this.#settings.model];
   }
 
-  #makeDetector(res: DeviceResources, model: FaceModel): FaceDetector {
+  #makeDetector(res: FrameBackend, model: FaceModel): LiveDetector {
     const chosen = chosenDetectorOptions(model.spec, this.#settings, liveDetectorOptions(model.spec));
-    return new FaceDetector(res.gpu.device, model, {
-      ...chosen,
-      nms: { ...chosen.nms, weighted: this.#settings.nms === 'weighted' },
-    });
+    return res.makeDetector(model, { ...chosen, nms: { ...chosen.nms, weighted: this.#settings.nms === 'weighted' } });
   }
 
   /** Measures the other provider in the background and switches when it is faster on this machine. */
-  async #chooseProvider(res: DeviceResources, model: FaceModel): Promise<void> {
+  async #chooseProvider(res: FrameBackend, device: GPUDevice, model: FaceModel): Promise<void> {
     try {
-      const current: ProviderTiming = await timeModel(model, res.gpu.device);
+      const current: ProviderTiming = await timeModel(model, device);
       this.#providerNote = `measuring ${current.provider === 'wasm' ? 'webgpu' : 'wasm'}…`;
-      const { model: faster, timing } = await tryFasterProvider(this.#spec, this.#modelBytes!, res.gpu.device, current);
+      const { model: faster, timing } = await tryFasterProvider(this.#spec, this.#modelBytes!, device, current);
       const fmt = (t: ProviderTiming) => `${t.provider} ${t.ms.toFixed(1)} ms`;
       this.#providerNote = `chosen by measurement: ${fmt(faster ? timing : current)} vs ${fmt(faster ? current : timing)}`;
       if (faster && this.#res === res) {
@@ -249,11 +245,13 @@ export class LivePipeline {
       return;
     }
     // Boxes found at one size mean nothing at another (a camera switching modes crops and scales differently).
-    if (res.frame && (res.frame.width !== width || res.frame.height !== height)) this.resetTracking();
-    const targets = frameTargets(res, this.#canvas, width, height);
+    const size = res.frameSize;
+    if (size && (size.width !== width || size.height !== height)) this.resetTracking();
     let pending: Promise<void> | undefined;
+    let generation = res.generation;
     try {
-      pending = res.importer.import(frame.source, targets.frame);
+      pending = res.importFrame(frame.source, width, height);
+      generation = res.generation;
     } catch (e) {
       frame.release();
       this.#frameSkipped(now, e, 'frames-refused');
@@ -262,14 +260,14 @@ export class LivePipeline {
     if (!pending) {
       // The copy is queued: the frame is no longer needed.
       frame.release();
-      this.#drawOrSkip(res, targets, frame);
+      this.#drawOrSkip(res, frame);
       return;
     }
     this.#pacer.importStarted();
     pending
       .then(
         () => {
-          if (this.#res === res && res.frame === targets.frame && !this.#stopped) this.#drawOrSkip(res, targets, frame);
+          if (this.#res === res && res.generation === generation && !this.#stopped) this.#drawOrSkip(res, frame);
         },
         (e: unknown) => this.#frameSkipped(now, e, 'frames-refused'),
       )
@@ -280,9 +278,9 @@ export class LivePipeline {
   }
 
   /** A throw while drawing (after an asynchronous import it used to be an unhandled rejection) skips the frame. */
-  #drawOrSkip(res: DeviceResources, targets: FrameTargets, frame: LiveFrame): void {
+  #drawOrSkip(res: FrameBackend, frame: LiveFrame): void {
     try {
-      this.#drawFrame(res, targets, frame.now);
+      this.#drawFrame(res, frame.now);
       this.#onDrawn?.(frame);
     } catch (e) {
       this.#frameSkipped(frame.now, e, 'draw-failed');
@@ -301,11 +299,9 @@ export class LivePipeline {
   }
 
   /** Everything after the import: detection (async), tracking, the anonymize pass, the canvas. */
-  #drawFrame(res: DeviceResources, { frame, output }: FrameTargets, now: number): void {
-    const device = res.gpu.device;
-    const width = frame.width;
-    const height = frame.height;
-    this.#startDetection(frame, now, { width, height });
+  #drawFrame(res: FrameBackend, now: number): void {
+    const { width, height } = res.frameSize!;
+    this.#startDetection(now, { width, height });
 
     const health = this.#recovery.detectorHealth(this.#detector !== null, (ms) => this.#motion.tripped(ms));
     const { maskScale, showBoxes, unseenEdges, budgetMs } = this.#settings;
@@ -323,25 +319,24 @@ export class LivePipeline {
     );
     this.#unseen = unseen;
     this.#faces = faces;
-    const encoder = device.createCommandEncoder({ label: 'render' });
-    res.anonymize.encode(encoder, frame, output, {
-      masks,
-      fullFrame: reason !== null,
-      effect: this.#settings.effect,
-      transparent: this.#settings.transparent,
-      strength: this.#settings.strength,
-      shape: this.#settings.shape,
-      featherPx: 3,
-      outlines: this.#settings.showBoxes,
-    });
-    encoder.copyTextureToTexture({ texture: output }, { texture: res.context.getCurrentTexture() }, [width, height]);
-    // Judged on later frames: the readback lands a frame or two from now, and this frame may start a detection.
     const pictureSize = lumaSize({ width, height });
-    const readPicture = res.picture.encode(encoder, frame, pictureSize);
-    device.queue.submit([encoder.finish()]);
+    const drawn = res.draw(
+      {
+        masks,
+        fullFrame: reason !== null,
+        effect: this.#settings.effect,
+        transparent: this.#settings.transparent,
+        strength: this.#settings.strength,
+        shape: this.#settings.shape,
+        featherPx: 3,
+        outlines: this.#settings.showBoxes,
+      },
+      pictureSize,
+    );
     const epoch = this.#recovery.epoch;
-    // A lost device reports itself through device.lost, so a failed read is dropped here.
-    readPicture?.().then(
+    // Judged on later frames (on WebGPU the readback lands a frame or two from now). A lost device reports itself,
+    // so a failed read is dropped here.
+    drawn.picture?.then(
       (data) => {
         if (this.#res !== res) return;
         const picture = { ...pictureSize, data };
@@ -351,7 +346,7 @@ export class LivePipeline {
       () => undefined,
     );
     this.#pacer.renderSubmitted();
-    void device.queue.onSubmittedWorkDone().finally(() => {
+    void drawn.done.finally(() => {
       if (this.#res !== res) return;
       this.#pacer.renderDone();
       this.#frameStats.record(performance.now() - now, reason !== null);
@@ -363,7 +358,7 @@ export class LivePipeline {
   }
 
   /** Starts a detection of this frame when the schedule has room for one; its result reaches the tracker later. */
-  #startDetection(frame: GPUTexture, captureMs: number, size: { width: number; height: number }): void {
+  #startDetection(captureMs: number, size: { width: number; height: number }): void {
     const detector = this.#detector;
     const res = this.#res;
     if (!detector) return;
@@ -372,7 +367,7 @@ export class LivePipeline {
     const epoch = this.#recovery.epoch;
     const t0 = performance.now();
     this.testHooks
-      .detect(() => detector.detect(frame, plan.perCall, plan.side))
+      .detect(() => detector.detect(plan.perCall, plan.side))
       .then((dets) => {
         // The device was lost meanwhile (these boxes belong to the old session), or the picture changed.
         if (this.#res !== res || this.#recovery.epoch !== epoch) return;
@@ -386,9 +381,9 @@ export class LivePipeline {
       .finally(() => this.#schedule.end());
   }
 
-  #onDeviceLost(gpu: Gpu, info: GPUDeviceLostInfo): void {
-    if (this.#stopped || this.#res?.gpu !== gpu) return;
-    this.#recovery.deviceLost(`${info.reason}: ${info.message}`);
+  #onDeviceLost(backend: FrameBackend, reason: string): void {
+    if (this.#stopped || this.#res !== backend) return;
+    this.#recovery.deviceLost(reason);
     this.#emit();
     void this.#rebuild();
   }
@@ -406,6 +401,7 @@ export class LivePipeline {
     this.#pacer.forgetRenders();
     this.#tracker.reset();
     this.#motion.reset();
+    this.#res?.destroy();
     this.#res = null;
     this.#res = await rebuild(() => this.#createResources(), {
       stopped: () => this.#stopped,
@@ -421,9 +417,9 @@ export class LivePipeline {
   }
 
   /** The model, and for a model of free size the input side live mode picked for the newest frame. */
-  #modelLabel(detector: FaceDetector): string {
+  #modelLabel(detector: LiveDetector): string {
     const spec = detector.model.spec;
-    const frame = this.#res?.frame;
+    const frame = this.#res?.frameSize;
     return spec.input.kind === 'free' && frame
       ? `${spec.name} ${this.#schedule.side(Math.max(frame.width, frame.height))} px`
       : spec.name;
@@ -435,8 +431,9 @@ export class LivePipeline {
       : 'loading';
     this.#onStatus({
       state: this.#recovery.state(this.#res !== null),
-      adapter: this.#res?.gpu.description ?? '',
-      frameImport: this.#res?.importer.path ?? '',
+      adapter: this.#res?.description ?? '',
+      backend: this.#res?.kind ?? '',
+      frameImport: this.#res?.importPath ?? '',
       provider: this.#providerNote ? `${provider} (${this.#providerNote})` : provider,
       fps: this.#fps.perSecond,
       frames: this.#framesDrawn,
@@ -482,7 +479,7 @@ export class LivePipeline {
     this.#stopFeed?.();
     this.#detector?.destroy();
     void this.#detector?.model.release();
-    if (this.#res) destroyDeviceResources(this.#res);
+    this.#res?.destroy();
     this.#res = null;
   }
 }

@@ -62,6 +62,7 @@ describe('settings round trips', () => {
       showBoxes: true,
       budgetMs: 900,
       provider: 'webgpu',
+      backend: 'webgl',
       frameImport: 'cpu',
       model: 'blazeface',
       tiles: 'off',

@@ -2,6 +2,7 @@ import { ANONYMIZE_EFFECTS, type AnonymizeEffect } from '../render/anonymize-pla
 import { DEFAULT_MOTION_GUARD } from './motion-guard';
 import { DEFAULT_MODEL, MODELS, type ModelName } from '../detect/model';
 import type { FrameImportPreference } from '../gpu/frame-import';
+import { BACKEND_CHOICES, type BackendPreference } from './frame-backend';
 
 export type ProviderPreference = 'auto' | 'webgpu' | 'wasm';
 export type MaskShape = 'ellipse' | 'box';
@@ -21,6 +22,8 @@ export interface Settings {
   /** Detections older than this (ms) are not trusted: the whole frame is blurred. */
   budgetMs: number;
   provider: ProviderPreference;
+  /** What draws: auto (WebGPU, or WebGL2 where there is no WebGPU), or one of them. */
+  backend: BackendPreference;
   /** How camera frames reach the GPU: auto converts on the CPU where the GPU is a software one (faster there). */
   frameImport: FrameImportPreference;
   /** The face detector: YuNet (default) or BlazeFace. */
@@ -53,6 +56,7 @@ export const DEFAULT_SETTINGS: Settings = {
   showBoxes: false,
   budgetMs: 250,
   provider: 'auto',
+  backend: 'auto',
   frameImport: 'auto',
   model: DEFAULT_MODEL,
   tiles: 'auto',
@@ -82,6 +86,7 @@ export const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   effect: ANONYMIZE_EFFECTS,
   shape: ['ellipse', 'box'],
   provider: ['auto', 'webgpu', 'wasm'],
+  backend: BACKEND_CHOICES,
   frameImport: ['auto', 'gpu', 'cpu'],
   model: Object.keys(MODELS),
   tiles: ['auto', 'on', 'off'],
@@ -99,6 +104,7 @@ export const PARAM_NAMES: Record<keyof Settings, string> = {
   showBoxes: 'boxes',
   budgetMs: 'budget',
   provider: 'ep',
+  backend: 'backend',
   frameImport: 'import',
   model: 'model',
   tiles: 'tiles',

@@ -10,16 +10,19 @@ export class LiveTestHooks {
   #faults = 0;
   /** Extra milliseconds before each detection's result is used. */
   #delayMs = 0;
-  readonly #device: () => GPUDevice | undefined;
+  readonly #lose: () => void;
 
-  /** `device`: the live loop's device now (none while it is being rebuilt). */
-  constructor(device: () => GPUDevice | undefined) {
-    this.#device = device;
+  /** `lose`: loses the live loop's device or context now (nothing while it is being rebuilt). */
+  constructor(lose: () => void) {
+    this.#lose = lose;
   }
 
-  /** Simulates a lost GPU: a destroyed device reports itself lost, as one whose driver crashed does. */
+  /**
+   * Simulates a lost GPU: a destroyed WebGPU device reports itself lost, as one whose driver crashed does; a WebGL
+   * context is lost through WEBGL_lose_context and then restored, as the browser restores one.
+   */
   loseDevice(): void {
-    this.#device()?.destroy();
+    this.#lose();
   }
 
   /** The next `count` detections throw, as a broken model or driver would. */

@@ -3,7 +3,7 @@ import { createDecodePass, type DecodeCrop, type DecodePass } from './decode-pas
 import { NMS_CAP, NmsPass, type NmsResult } from './nms-pass';
 import { candidateToDetection, decodeOutputs, type Candidate } from './decode';
 import { nms, type NmsOptions } from './nms';
-import { DEFAULT_TILE_PLAN, isCut, NO_TILES, planCrops, type Crop, type TilePlan } from './tiling';
+import { DEFAULT_TILE_PLAN, isCut, NO_TILES, planCrops, TileRotation, type Crop, type TilePlan } from './tiling';
 import { BLAZEFACE_BACK_256, type FaceModel, type InputSize, type ModelSpec } from './model';
 import type { Detection, FrameSize, Rect } from '../core/types';
 import { BufferPool } from '../gpu/buffer-pool';
@@ -241,6 +241,38 @@ export function batchesBySize(crops: readonly Crop[]): { size: InputSize; crops:
 }
 
 /**
+ * The wasm provider's part of a detection, the same wherever the crops' tensors come from (the GPU's preprocess, read
+ * back; or preprocessRef on a frame's pixels): one batched run per input size, each crop's candidates decoded, one
+ * NMS over all of them (mergeCrops).
+ */
+export async function detectOnCpu<B extends { size: InputSize; crops: number[] }>(
+  model: FaceModel,
+  options: DetectorOptions,
+  crops: readonly Crop[],
+  frame: FrameSize,
+  batches: readonly B[],
+  tensors: (batch: B) => Promise<Float32Array>,
+  probe?: StageProbe<DetectStage>,
+): Promise<Detection[]> {
+  const perCrop: Candidate[][] = [];
+  for (const b of batches) {
+    probe?.mark('readback', 'begin');
+    const input = await tensors(b);
+    probe?.mark('readback', 'end');
+    probe?.mark('inference', 'begin');
+    const raws = await model.runCpuBatch(input, b.crops.length, b.size);
+    probe?.mark('inference', 'end');
+    probe?.mark('decode', 'begin');
+    b.crops.forEach((c, j) => (perCrop[c] = decodeOutputs(model.spec, raws[j], b.size, decodeFloor(options))));
+    probe?.mark('decode', 'end');
+  }
+  probe?.mark('nms', 'begin');
+  const detections = mergeCrops(perCrop, crops, frame, options);
+  probe?.mark('nms', 'end');
+  return detections;
+}
+
+/**
  * Frame texture -> detections in frame pixels, for any single-shot face model its ModelSpec describes. Runs the
  * model on the whole frame and on each tile of the plan (one batched run per input size), maps every crop's
  * candidates to frame pixels, and runs one NMS over all of them, so a face seen by several crops comes out once.
@@ -258,8 +290,7 @@ export class FaceDetector {
   /** The wasm path's readback staging buffer and CPU copy, grown as needed and reused (one detect() at a time). */
   #readback: { staging: GPUBuffer; tensors: Float32Array } | undefined;
   #busy = false;
-  /** Round-robin position in the tile list when a call runs only some tiles. */
-  #nextTile = 0;
+  readonly #tiles = new TileRotation();
   readonly #device: GPUDevice;
   readonly #probe: StageProbe<DetectStage> | undefined;
 
@@ -312,7 +343,7 @@ export class FaceDetector {
 
   #run(frame: GPUTexture, maxTiles: number, inputSide: number | undefined): Promise<Detection[]> {
     const size = { width: frame.width, height: frame.height };
-    const crops = this.#rotate(this.crops(size.width, size.height, inputSide), maxTiles);
+    const crops = this.#tiles.pick(this.crops(size.width, size.height, inputSide), maxTiles);
     this.#inputs.reset();
     const batches = batchesBySize(crops).map(
       (b): CropBatch => ({ ...b, input: this.#inputs.take(b.crops.length * tensorBytes(b.size)) }),
@@ -365,25 +396,9 @@ export class FaceDetector {
     });
   }
 
-  async #runOnCpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
-    const perCrop: Candidate[][] = [];
-    for (const b of batches) {
-      this.#probe?.mark('readback', 'begin');
-      const tensors = await this.#readInput(b.input, b.crops.length * tensorBytes(b.size));
-      this.#probe?.mark('readback', 'end');
-      this.#probe?.mark('inference', 'begin');
-      const raws = await this.model.runCpuBatch(tensors, b.crops.length, b.size);
-      this.#probe?.mark('inference', 'end');
-      this.#probe?.mark('decode', 'begin');
-      b.crops.forEach(
-        (c, j) => (perCrop[c] = decodeOutputs(this.model.spec, raws[j], b.size, decodeFloor(this.options))),
-      );
-      this.#probe?.mark('decode', 'end');
-    }
-    this.#probe?.mark('nms', 'begin');
-    const detections = mergeCrops(perCrop, crops, frame, this.options);
-    this.#probe?.mark('nms', 'end');
-    return detections;
+  #runOnCpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
+    const read = (b: CropBatch) => this.#readInput(b.input, b.crops.length * tensorBytes(b.size));
+    return detectOnCpu(this.model, this.options, crops, frame, batches, read, this.#probe);
   }
 
   /**
@@ -411,14 +426,6 @@ export class FaceDetector {
     view.set(new Float32Array(staging.getMappedRange(0, bytes)));
     staging.unmap();
     return view;
-  }
-
-  #rotate(crops: Crop[], maxTiles: number): Crop[] {
-    const [whole, ...tiles] = crops;
-    if (tiles.length <= maxTiles) return crops;
-    const picked = Array.from({ length: Math.max(0, maxTiles) }, (_, i) => tiles[(this.#nextTile + i) % tiles.length]);
-    this.#nextTile = (this.#nextTile + picked.length) % tiles.length;
-    return [whole, ...picked];
   }
 
   destroy(): void {

@@ -155,3 +155,20 @@ export function formatTilePlan(plan: TilePlan): string {
   if (plan.grids.length === 0) return 'off';
   return `${plan.grids.map((g) => `${g.side}:${g.overlap}`).join(',')}/min=${plan.minSidePx}/cut=${plan.dropCut ? 'drop' : 'keep'}`;
 }
+
+/**
+ * Which tiles a detection runs when it may run only some: the whole frame always, then the tiles in turn across
+ * calls, so live video spreads them over several frames while the tracker holds what they found.
+ */
+export class TileRotation {
+  #next = 0;
+
+  /** `crops` (the whole frame first) cut to the whole frame and `maxTiles` tiles, continuing where the last call stopped. */
+  pick(crops: Crop[], maxTiles: number): Crop[] {
+    const [whole, ...tiles] = crops;
+    if (tiles.length <= maxTiles) return crops;
+    const picked = Array.from({ length: Math.max(0, maxTiles) }, (_, i) => tiles[(this.#next + i) % tiles.length]!);
+    this.#next = (this.#next + picked.length) % tiles.length;
+    return [whole!, ...picked];
+  }
+}

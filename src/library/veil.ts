@@ -5,7 +5,7 @@ import { startSession, type Session } from './sessions';
 /** What can change while a track is being anonymized (`veil.update`). */
 export type VeilLook = Pick<Settings, 'effect' | 'strength' | 'maskScale' | 'shape' | 'budgetMs'>;
 
-export interface VeilOptions extends Partial<VeilLook>, Partial<Pick<Settings, 'model' | 'provider'>> {
+export interface VeilOptions extends Partial<VeilLook>, Partial<Pick<Settings, 'model' | 'provider' | 'backend'>> {
   /**
    * The folder that serves Veil's `models/` and `ort/` (copy them from the package's `dist-lib/assets/`). Default:
    * `assets/` beside this module, which holds where the module is served unbundled.

@@ -16,6 +16,11 @@ export function describeError(e: AppError): Message {
   switch (e.kind) {
     case 'no-webgpu':
       return { title: 'This browser has no WebGPU, so Veil cannot anonymize here.', action: WEBGPU_HELP };
+    case 'no-webgl':
+      return {
+        title: 'This browser has neither WebGPU nor WebGL2, so Veil cannot anonymize here.',
+        action: `Switch on hardware acceleration in the browser's settings, or ${WEBGPU_HELP[0]!.toLowerCase()}${WEBGPU_HELP.slice(1)}`,
+      };
     case 'no-adapter':
       return {
         title: 'WebGPU is switched on, but no GPU adapter is available.',

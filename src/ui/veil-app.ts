@@ -30,6 +30,7 @@ function choiceFromValue(value: string): SourceChoice {
 const INITIAL_STATUS: LiveStatus = {
   state: 'starting',
   adapter: '',
+  backend: '',
   frameImport: '',
   provider: 'loading',
   fps: 0,

@@ -1,0 +1,110 @@
+import type { DetectorOptions } from '../detect/detector';
+import { FaceDetector } from '../detect/detector';
+import { FaceModel, type ModelSpec, type Provider } from '../detect/model';
+import type { Gpu } from '../gpu/device';
+import type { FrameImportSource } from '../gpu/frame-import';
+import type { GpuCensus } from '../gpu/resource-census';
+import type { AnonymizeParams } from '../render/anonymize-plan';
+import type { FrameSize } from '../core/types';
+import {
+  createDeviceResources,
+  destroyDeviceResources,
+  frameTargets,
+  type DeviceResources,
+  type OutputCanvas,
+} from './device-resources';
+import type { DrawnFrame, FrameBackend, LiveDetector } from './frame-backend';
+import type { Settings } from './settings';
+
+/** Live mode on WebGPU: compute passes, and a detector that preprocesses, decodes and suppresses on the GPU. */
+export class WebGpuBackend implements FrameBackend {
+  readonly kind = 'webgpu';
+  readonly #res: DeviceResources;
+  readonly #canvas: OutputCanvas;
+  generation = 0;
+
+  private constructor(res: DeviceResources, canvas: OutputCanvas) {
+    this.#res = res;
+    this.#canvas = canvas;
+  }
+
+  /** A device (counted by `census`) and its passes on `canvas`; `lost` hears of the device's loss. */
+  static async create(
+    canvas: OutputCanvas,
+    settings: Pick<Settings, 'transparent' | 'frameImport'>,
+    census: GpuCensus,
+    lost: (reason: string) => void,
+  ): Promise<WebGpuBackend> {
+    const res = await createDeviceResources(canvas, settings, census, (_gpu: Gpu, info) =>
+      lost(`${info.reason}: ${info.message}`),
+    );
+    return new WebGpuBackend(res, canvas);
+  }
+
+  get description(): string {
+    return this.#res.gpu.description;
+  }
+
+  get importPath(): string {
+    return this.#res.importer.path;
+  }
+
+  get software(): boolean {
+    return this.#res.gpu.software;
+  }
+
+  get device(): GPUDevice {
+    return this.#res.gpu.device;
+  }
+
+  get frameSize(): FrameSize | null {
+    return this.#res.frame;
+  }
+
+  importFrame(source: FrameImportSource, width: number, height: number): Promise<void> | undefined {
+    const before = this.#res.frame;
+    const { frame } = frameTargets(this.#res, this.#canvas, width, height);
+    if (frame !== before) this.generation++;
+    return this.#res.importer.import(source, frame);
+  }
+
+  draw(params: AnonymizeParams, pictureSize: FrameSize): DrawnFrame {
+    const res = this.#res;
+    const frame = res.frame!;
+    const output = res.output!;
+    const device = res.gpu.device;
+    const encoder = device.createCommandEncoder({ label: 'render' });
+    res.anonymize.encode(encoder, frame, output, params);
+    encoder.copyTextureToTexture({ texture: output }, { texture: res.context.getCurrentTexture() }, [
+      frame.width,
+      frame.height,
+    ]);
+    // Judged on later frames: the readback lands a frame or two from now.
+    const readPicture = res.picture.encode(encoder, frame, pictureSize);
+    device.queue.submit([encoder.finish()]);
+    return { picture: readPicture?.() ?? null, done: device.queue.onSubmittedWorkDone() };
+  }
+
+  createModel(spec: ModelSpec, bytes: Uint8Array, provider: Provider): Promise<FaceModel> {
+    return FaceModel.create(spec, bytes, provider, this.#res.gpu.device);
+  }
+
+  makeDetector(model: FaceModel, options: Partial<DetectorOptions>): LiveDetector {
+    const detector = new FaceDetector(this.#res.gpu.device, model, options);
+    const res = this.#res;
+    return {
+      model,
+      tileCount: (w, h) => detector.tileCount(w, h),
+      detect: (maxTiles, side) => detector.detect(res.frame!, maxTiles, side),
+      destroy: () => detector.destroy(),
+    };
+  }
+
+  loseForTest(): void {
+    this.#res.gpu.device.destroy();
+  }
+
+  destroy(): void {
+    destroyDeviceResources(this.#res);
+  }
+}

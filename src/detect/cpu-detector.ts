@@ -1,0 +1,51 @@
+import { batchesBySize, detectOnCpu, detectorDefaults, type DetectorOptions } from './detector';
+import { preprocessRef } from './preprocess';
+import { planCrops, TileRotation, type Crop } from './tiling';
+import { tensorLength, type FaceModel } from './model';
+import type { Detection, RgbaImage } from '../core/types';
+
+/**
+ * Frame pixels -> detections, all on the CPU: FaceDetector's crops, decode, keep rule and NMS, with preprocess.wgsl's
+ * CPU twin making the tensors and the model on onnxruntime's wasm provider. For a drawing backend without compute
+ * shaders (WebGL2), whose frame is read back once a detection.
+ */
+export class CpuFaceDetector {
+  readonly options: DetectorOptions;
+  readonly #tiles = new TileRotation();
+  #busy = false;
+
+  constructor(
+    readonly model: FaceModel,
+    options: Partial<DetectorOptions> = {},
+  ) {
+    if (model.provider !== 'wasm') throw new Error(`CpuFaceDetector runs on wasm, not ${model.provider}`);
+    this.options = { ...detectorDefaults(model.spec), ...options };
+  }
+
+  /** The crops detect() runs on a frame of this size, the whole frame first. */
+  crops(width: number, height: number, inputSide = this.options.inputSide): Crop[] {
+    return planCrops(this.model.spec, width, height, this.options.tiles, inputSide);
+  }
+
+  tileCount(width: number, height: number): number {
+    return this.crops(width, height).length - 1;
+  }
+
+  /** As FaceDetector.detect, on `frame`'s pixels; the caller may reuse them once this returns. */
+  detect(frame: RgbaImage, maxTiles = Infinity, inputSide = this.options.inputSide): Promise<Detection[]> {
+    if (this.#busy) return Promise.reject(new Error('detect: the previous detect() has not settled'));
+    const crops = this.#tiles.pick(this.crops(frame.width, frame.height, inputSide), maxTiles);
+    const { format } = this.model.spec;
+    const batches = batchesBySize(crops).map((b) => {
+      const each = tensorLength(b.size);
+      const tensors = new Float32Array(b.crops.length * each);
+      b.crops.forEach((c, j) => tensors.set(preprocessRef(frame, crops[c]!.rect, b.size, format), j * each));
+      return { ...b, tensors };
+    });
+    this.#busy = true;
+    const size = { width: frame.width, height: frame.height };
+    return detectOnCpu(this.model, this.options, crops, size, batches, async (b) => b.tensors).finally(
+      () => (this.#busy = false),
+    );
+  }
+}

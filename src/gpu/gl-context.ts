@@ -1,0 +1,222 @@
+import type { FrameSize, RgbaImage } from '../core/types';
+import type { FrameImportSource } from './frame-import';
+
+/** Why WebGL2 could not be had: as GpuUnavailableError does for WebGPU, the UI turns it into words and a next step. */
+export class GlUnavailableError extends Error {
+  readonly kind = 'no-webgl';
+  constructor(message: string) {
+    super(message);
+    this.name = 'GlUnavailableError';
+  }
+}
+
+/** A WebGL2 context on the output canvas, and what the status line says of it. */
+export interface Gl {
+  gl: WebGL2RenderingContext;
+  /** The renderer as the browser names it (the unmasked name where the browser gives it). */
+  description: string;
+  /** A CPU rasteriser (SwiftShader, llvmpipe): the drawing backends are compared by measurement there. */
+  software: boolean;
+}
+
+/** Where the live loop shows its frames: a page's canvas, or a worker's. */
+export type GlCanvas = HTMLCanvasElement | OffscreenCanvas;
+
+/**
+ * A WebGL2 context on `canvas`. The drawing buffer is preserved: the canvas is read after the frame's task (a
+ * page's screenshot, captureStream, the library's VideoFrame), and a cleared buffer there would read as black.
+ * `transparent`: an alpha channel, premultiplied as browsers and OBS composite.
+ */
+export function acquireGl(canvas: GlCanvas, transparent: boolean): Gl {
+  const attributes: WebGLContextAttributes = {
+    alpha: transparent,
+    premultipliedAlpha: true,
+    antialias: false,
+    depth: false,
+    stencil: false,
+    preserveDrawingBuffer: true,
+    powerPreference: 'high-performance',
+  };
+  const gl = canvas.getContext('webgl2', attributes) as WebGL2RenderingContext | null;
+  if (!gl) throw new GlUnavailableError('This browser gave no WebGL2 context (WebGL is off or blocked for this GPU).');
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  const description = `WebGL2 ${renderer}`;
+  const software = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(renderer);
+  return { gl, description, software };
+}
+
+function shader(gl: WebGL2RenderingContext, type: GLenum, source: string, label: string): WebGLShader {
+  const s = gl.createShader(type)!;
+  gl.shaderSource(s, source);
+  gl.compileShader(s);
+  if (!gl.getShaderParameter(s, gl.COMPILE_STATUS) && !gl.isContextLost()) {
+    throw new Error(`${label}: ${gl.getShaderInfoLog(s)}`);
+  }
+  return s;
+}
+
+/** A linked program and its uniforms' locations, looked up once. */
+export interface GlProgram<U extends string> {
+  program: WebGLProgram;
+  uniforms: Record<U, WebGLUniformLocation | null>;
+}
+
+/**
+ * Linear light to sRGB's encoding, for shaders that sample an sRGB texture (decoded) and write encoded values where
+ * no sRGB target does it (the canvas, a luma picture). A shader asks for it with a line `//#include encode`.
+ */
+const ENCODE = `vec3 encode(vec3 linear) {
+  vec3 lo = linear * 12.92;
+  vec3 hi = 1.055 * pow(max(linear, vec3(0.0031308)), vec3(1.0 / 2.4)) - 0.055;
+  return mix(hi, lo, vec3(lessThanEqual(linear, vec3(0.0031308))));
+}`;
+
+export function glProgram<U extends string>(
+  gl: WebGL2RenderingContext,
+  label: string,
+  vertex: string,
+  fragment: string,
+  uniforms: readonly U[],
+): GlProgram<U> {
+  const program = gl.createProgram()!;
+  const vs = shader(gl, gl.VERTEX_SHADER, vertex, `${label} (vertex)`);
+  const fs = shader(gl, gl.FRAGMENT_SHADER, fragment.replace('//#include encode', ENCODE), `${label} (fragment)`);
+  gl.attachShader(program, vs);
+  gl.attachShader(program, fs);
+  gl.linkProgram(program);
+  gl.deleteShader(vs);
+  gl.deleteShader(fs);
+  if (!gl.getProgramParameter(program, gl.LINK_STATUS) && !gl.isContextLost()) {
+    throw new Error(`${label}: ${gl.getProgramInfoLog(program)}`);
+  }
+  const locations = Object.fromEntries(uniforms.map((u) => [u, gl.getUniformLocation(program, u)]));
+  return { program, uniforms: locations as Record<U, WebGLUniformLocation | null> };
+}
+
+/** Levels of a full mip chain for this size. */
+export function mipLevels(size: FrameSize): number {
+  return Math.floor(Math.log2(Math.max(size.width, size.height, 1))) + 1;
+}
+
+/** A texture with storage for `levels` levels, clamped at its edges, and framebuffers on its levels (made on first use). */
+export interface GlTarget {
+  texture: WebGLTexture;
+  /** By level. */
+  framebuffers: WebGLFramebuffer[];
+  width: number;
+  height: number;
+}
+
+/** A framebuffer drawing into `level` of `t`. */
+export function levelFramebuffer(gl: WebGL2RenderingContext, t: GlTarget, level = 0): WebGLFramebuffer {
+  let fb = t.framebuffers[level];
+  if (!fb) {
+    fb = gl.createFramebuffer()!;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t.texture, level);
+    t.framebuffers[level] = fb;
+  }
+  gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+  return fb;
+}
+
+/** The size of `level` of a texture of `size`. */
+export function levelSize(size: FrameSize, level: number): FrameSize {
+  return { width: Math.max(1, size.width >> level), height: Math.max(1, size.height >> level) };
+}
+
+/**
+ * sRGB storage: sampling decodes to linear light and rendering encodes back, so every average (blur, mosaic, mip
+ * level) is of light, as the WebGPU pass's decode tables make it, and the bytes stay the picture's own.
+ */
+export function glTarget(gl: WebGL2RenderingContext, size: FrameSize, levels = 1): GlTarget {
+  const texture = gl.createTexture()!;
+  gl.bindTexture(gl.TEXTURE_2D, texture);
+  gl.texStorage2D(gl.TEXTURE_2D, levels, gl.SRGB8_ALPHA8, size.width, size.height);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, levels > 1 ? gl.LINEAR_MIPMAP_NEAREST : gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+  gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+  return { texture, framebuffers: [], width: size.width, height: size.height };
+}
+
+export function deleteTarget(gl: WebGL2RenderingContext, t: GlTarget | null): void {
+  if (!t) return;
+  gl.deleteTexture(t.texture);
+  for (const fb of t.framebuffers) if (fb) gl.deleteFramebuffer(fb);
+}
+
+/**
+ * The camera's frame as a mipmapped sRGB texture, rows top first (WebGL uploads a picture's top row first), so
+ * texel (x, y) is the frame's pixel (x, y) and every pass works in the frame's own coordinates.
+ */
+export class GlFrame {
+  readonly #gl: WebGL2RenderingContext;
+  #target: GlTarget | null = null;
+  /** Changes whenever the texture is made anew: a frame imported into an older one is not drawn. */
+  generation = 0;
+  #mipsFresh = false;
+
+  constructor(gl: WebGL2RenderingContext) {
+    this.#gl = gl;
+  }
+
+  get target(): GlTarget | null {
+    return this.#target;
+  }
+
+  /** Uploads `source` (its displayed size: width x height), remaking the texture when the size changed. */
+  import(source: FrameImportSource, width: number, height: number): GlTarget {
+    const gl = this.#gl;
+    if (!this.#target || this.#target.width !== width || this.#target.height !== height) {
+      deleteTarget(gl, this.#target);
+      this.#target = glTarget(gl, { width, height }, mipLevels({ width, height }));
+      this.generation++;
+    }
+    gl.bindTexture(gl.TEXTURE_2D, this.#target.texture);
+    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    this.#mipsFresh = false;
+    return this.#target;
+  }
+
+  /** Fills the coarser levels (in linear light) once per frame, for the passes that sample them. */
+  mipmaps(): void {
+    if (this.#mipsFresh || !this.#target) return;
+    const gl = this.#gl;
+    gl.bindTexture(gl.TEXTURE_2D, this.#target.texture);
+    gl.generateMipmap(gl.TEXTURE_2D);
+    this.#mipsFresh = true;
+  }
+
+  /** The frame's bytes as uploaded, top row first: what the CPU detector reads. */
+  read(): RgbaImage {
+    const t = this.#target;
+    if (!t) throw new Error('no frame has been imported');
+    const gl = this.#gl;
+    const data = new Uint8Array(t.width * t.height * 4);
+    levelFramebuffer(gl, t);
+    gl.readPixels(0, 0, t.width, t.height, gl.RGBA, gl.UNSIGNED_BYTE, data);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    return { width: t.width, height: t.height, data };
+  }
+
+  destroy(): void {
+    deleteTarget(this.#gl, this.#target);
+    this.#target = null;
+  }
+}
+
+/** Draws a rectangle given in target pixels (x0, y0, x1, y1, ends excluded); `flip` for the canvas (rows bottom first). */
+export const RECT_VERTEX = `#version 300 es
+uniform vec4 u_rect;
+uniform vec2 u_target;
+uniform bool u_flip;
+void main() {
+  vec2 corner = vec2(float(gl_VertexID & 1), float(gl_VertexID >> 1));
+  vec2 ndc = mix(u_rect.xy, u_rect.zw, corner) / u_target * 2.0 - 1.0;
+  gl_Position = vec4(ndc.x, u_flip ? -ndc.y : ndc.y, 0.0, 1.0);
+}
+`;
