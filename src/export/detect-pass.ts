@@ -1,5 +1,5 @@
 import type { Detection } from '../core/types';
-import type { FrameEngine } from '../offline/frame-engine';
+import type { FileEngine } from '../offline/frame-engine';
 import { trackOfflineFaces, type OfflineFace } from '../offline/offline-track';
 import { type Luma, lumaSize } from '../track/patch-motion';
 import { pictureOf } from '../track/thumbnail';
@@ -39,7 +39,7 @@ export type FrameProgress = (done: number, total: number) => void;
  */
 export async function planTracks(
   v: VideoInput,
-  engine: FrameEngine,
+  engine: FileEngine,
   progress: FrameProgress,
   signal: AbortSignal,
 ): Promise<TrackPlan> {

@@ -1,15 +1,34 @@
 import { timeModel, tryFasterProvider } from '../app/provider-choice';
 import { chosenDetectorOptions, FaceDetector, type DetectorChoices } from '../detect/detector';
 import { configureOrt, DEFAULT_MODEL, FaceModel, fetchModel, MODELS, type ModelName } from '../detect/model';
-import { acquireGpu } from '../gpu/device';
+import { acquireGpu, GpuUnavailableError, requireWebGpu, type Gpu } from '../gpu/device';
+import { GlUnavailableError, requireWebGl2 } from '../gpu/gl-context';
 import { chooseImportPath, type FrameImportPreference } from '../gpu/frame-import';
-import { FrameEngine } from '../offline/frame-engine';
+import { FrameEngine, type FileEngine } from '../offline/frame-engine';
 import { AnonymizePass } from '../render/anonymize-pass';
+import type { BackendPreference } from '../app/frame-backend';
+import { GlFileEngine } from './engine-gl';
 
 export interface OpenedEngine {
-  engine: FrameEngine;
+  engine: FileEngine;
   /** The detector's execution provider, and why, for the status line. */
   provider: string;
+}
+
+/**
+ * Throws what openEngine would for want of WebGPU and WebGL2 alike, without opening anything: the page says so on
+ * load, not once a file has been read.
+ */
+export function requireBackend(backend: BackendPreference, gpu: GPU | undefined = navigator.gpu): void {
+  if (backend === 'webgpu' || (backend === 'auto' && gpu)) return void requireWebGpu(gpu);
+  try {
+    requireWebGl2();
+  } catch (e) {
+    if (backend === 'webgl') throw e;
+    throw new GlUnavailableError(
+      `This browser does not expose WebGPU (navigator.gpu is missing). ${(e as Error).message}`,
+    );
+  }
 }
 
 /**
@@ -23,10 +42,23 @@ export async function openEngine(
   frameImport: FrameImportPreference,
   modelName: ModelName = DEFAULT_MODEL,
   choices: DetectorChoices = {},
+  backend: BackendPreference = 'auto',
 ): Promise<OpenedEngine> {
-  const spec = MODELS[modelName];
   configureOrt({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href });
-  const gpu = await acquireGpu();
+  if (backend === 'webgl') return openGlEngine(modelName, choices);
+  let gpu: Gpu;
+  try {
+    gpu = await acquireGpu();
+  } catch (e) {
+    if (backend === 'webgpu' || !(e instanceof GpuUnavailableError)) throw e;
+    // As in live mode: WebGL2 where the browser has no WebGPU, or no adapter for it.
+    try {
+      return await openGlEngine(modelName, choices);
+    } catch (gl) {
+      throw gl instanceof GlUnavailableError ? new GlUnavailableError(`${e.message} ${gl.message}`) : gl;
+    }
+  }
+  const spec = MODELS[modelName];
   try {
     const bytes = await fetchModel(spec);
     let model = await FaceModel.create(spec, bytes, 'wasm', gpu.device);
@@ -48,6 +80,18 @@ export async function openEngine(
     };
   } catch (e) {
     gpu.device.destroy();
+    throw e;
+  }
+}
+
+/** The WebGL2 engine: the detector on wasm (there is no device for WebGPU inference to share). */
+async function openGlEngine(modelName: ModelName, choices: DetectorChoices): Promise<OpenedEngine> {
+  const spec = MODELS[modelName];
+  const model = await FaceModel.create(spec, await fetchModel(spec), 'wasm');
+  try {
+    return { engine: new GlFileEngine(model, chosenDetectorOptions(spec, choices)), provider: 'wasm (WebGL2 backend)' };
+  } catch (e) {
+    await model.release();
     throw e;
   }
 }

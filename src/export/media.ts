@@ -1,7 +1,7 @@
 import type { OfflineFace } from '../offline/offline-track';
 import type { EffectOptions } from '../offline/effect-params';
 import { effectParams } from '../offline/effect-params';
-import type { FrameEngine, FrameImage } from '../offline/frame-engine';
+import type { FileEngine, FrameImage } from '../offline/frame-engine';
 import type { RgbaImage } from '../core/types';
 import { planTracks, type FrameProgress, type TrackPlan } from './detect-pass';
 import { frameMasks, type Edits, type MaskStyle } from './edits';
@@ -32,7 +32,7 @@ export interface Steps {
 const hasWebCodecs = () => typeof VideoDecoder === 'function' && typeof VideoEncoder === 'function';
 
 /** Sniffs, checks and analyses a file; throws ExportProblem for a bad one. */
-export async function openMedia(file: File, engine: FrameEngine, steps: Steps): Promise<OpenedMedia> {
+export async function openMedia(file: File, engine: FileEngine, steps: Steps): Promise<OpenedMedia> {
   if (file.size === 0) throw new ExportProblem({ kind: 'empty', name: file.name });
   const sniffed = sniffFile(await readBytes(file, 0, SNIFF_BYTES));
   switch (sniffed.kind) {
@@ -84,7 +84,7 @@ export async function renderPreview(
   m: OpenedMedia,
   frame: number,
   edits: Edits,
-  engine: FrameEngine,
+  engine: FileEngine,
   look: Look,
 ): Promise<RgbaImage | null> {
   const masks = frameMasks(facesOn(m, frame), edits, look, 'preview');
@@ -109,7 +109,7 @@ const baseName = (name: string) => name.replace(/\.[^.]*$/, '') || 'file';
 export async function exportMedia(
   m: OpenedMedia,
   edits: Edits,
-  engine: FrameEngine,
+  engine: FileEngine,
   look: Look,
   progress: FrameProgress,
   signal: AbortSignal,

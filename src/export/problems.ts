@@ -1,6 +1,7 @@
 import { toAppError, type AppError } from '../app/errors';
 import { ModelLoadError } from '../detect/model';
 import { GpuUnavailableError } from '../gpu/device';
+import { GlUnavailableError } from '../gpu/gl-context';
 import { describeFileProblem } from '../offline/file-problems';
 import { formatDuration } from '../offline/time-left';
 import { describeError } from '../ui/messages';
@@ -36,7 +37,8 @@ export class ExportProblem extends Error {
 
 export function toProblem(e: unknown): Problem {
   if (e instanceof ExportProblem) return e.problem;
-  if (e instanceof GpuUnavailableError || e instanceof ModelLoadError) return { kind: 'setup', error: toAppError(e) };
+  if (e instanceof GpuUnavailableError || e instanceof GlUnavailableError || e instanceof ModelLoadError)
+    return { kind: 'setup', error: toAppError(e) };
   return { kind: 'failed', detail: e instanceof Error ? e.message : String(e) };
 }
 

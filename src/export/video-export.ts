@@ -11,7 +11,7 @@ import {
   WebMOutputFormat,
 } from 'mediabunny';
 import { effectParams, type EffectOptions } from '../offline/effect-params';
-import type { FrameEngine } from '../offline/frame-engine';
+import type { FileEngine } from '../offline/frame-engine';
 import type { FaceMask } from '../render/anonymize-pass';
 import type { FrameProgress } from './detect-pass';
 import type { EncodeSupport, OutputChoice } from './output-choice';
@@ -45,7 +45,7 @@ function audioOptions(c: OutputChoice): ConversionAudioOptions {
 export interface VideoExportJob {
   video: VideoInput;
   choice: OutputChoice;
-  engine: FrameEngine;
+  engine: FileEngine;
   effect: EffectOptions;
   /** Frames pass 1 planned (decoded). */
   frames: number;

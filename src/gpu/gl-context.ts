@@ -1,5 +1,4 @@
 import type { FrameSize, RgbaImage } from '../core/types';
-import type { FrameImportSource } from './frame-import';
 
 /** Why WebGL2 could not be had: as GpuUnavailableError does for WebGPU, the UI turns it into words and a next step. */
 export class GlUnavailableError extends Error {
@@ -38,13 +37,23 @@ export function acquireGl(canvas: GlCanvas, transparent: boolean): Gl {
     powerPreference: 'high-performance',
   };
   const gl = canvas.getContext('webgl2', attributes) as WebGL2RenderingContext | null;
-  if (!gl) throw new GlUnavailableError('This browser gave no WebGL2 context (WebGL is off or blocked for this GPU).');
+  if (!gl) throw new GlUnavailableError(NO_WEBGL2);
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
   const description = `WebGL2 ${renderer}`;
   const software = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(renderer);
   return { gl, description, software };
 }
+
+/** Whether this browser gives WebGL2 contexts at all (a throwaway canvas is asked). */
+export function requireWebGl2(): void {
+  const canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(1, 1) : null;
+  const gl = canvas?.getContext('webgl2') as WebGL2RenderingContext | null | undefined;
+  if (!gl) throw new GlUnavailableError(NO_WEBGL2);
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+}
+
+const NO_WEBGL2 = 'This browser gave no WebGL2 context (WebGL is off or blocked for this GPU).';
 
 function shader(gl: WebGL2RenderingContext, type: GLenum, source: string, label: string): WebGLShader {
   const s = gl.createShader(type)!;
@@ -167,7 +176,7 @@ export class GlFrame {
   }
 
   /** Uploads `source` (its displayed size: width x height), remaking the texture when the size changed. */
-  import(source: FrameImportSource, width: number, height: number): GlTarget {
+  import(source: TexImageSource, width: number, height: number): GlTarget {
     const gl = this.#gl;
     if (!this.#target || this.#target.width !== width || this.#target.height !== height) {
       deleteTarget(gl, this.#target);

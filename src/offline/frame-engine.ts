@@ -20,11 +20,29 @@ export class FrameTooLargeError extends Error {
 }
 
 /**
+ * What the CLI and the export page work with: detection and the anonymize pass on one frame at a time. FrameEngine
+ * is WebGPU's (and Dawn's); the export page has a WebGL2 one for browsers without WebGPU.
+ */
+export interface FileEngine {
+  /** Human-readable adapter or renderer name. */
+  readonly adapter: string;
+  /** The largest frame side the GPU takes. */
+  readonly maxSide: number;
+  /** How browser pictures reach the GPU, for the status line. */
+  readonly importPath: string;
+  /** Faces in the frame: the whole frame and every tile of the detector's plan. */
+  detect(img: FrameImage): Promise<Detection[]>;
+  /** The frame anonymized. */
+  render(img: FrameImage, params: AnonymizeParams): Promise<RgbaImage>;
+  destroy(): Promise<void>;
+}
+
+/**
  * The app's stages for files, on one GPUDevice: FaceDetector and AnonymizePass, one frame at a time (detect()
  * and render() each upload the frame into the same texture and settle before the next). Shared by the command
  * line (Dawn) and the browser's export page.
  */
-export class FrameEngine {
+export class FrameEngine implements FileEngine {
   #frame: GPUTexture | null = null;
   #output: GPUTexture | null = null;
   #gpuError: string | null = null;

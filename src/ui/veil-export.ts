@@ -3,7 +3,7 @@ import { ConversionCanceledError } from 'mediabunny';
 import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, type Effect, type Settings } from '../app/settings';
 import type { Point } from '../core/types';
 import { NO_EDITS, regionFromDrag, toggleTrack, trackAt, tracksOf, type Edits } from '../export/edits';
-import { openEngine, type OpenedEngine } from '../export/engine';
+import { openEngine, requireBackend, type OpenedEngine } from '../export/engine';
 import {
   closeMedia,
   exportMedia,
@@ -16,7 +16,6 @@ import {
   type OpenedMedia,
 } from '../export/media';
 import { describeProblem, toProblem, type Problem } from '../export/problems';
-import { requireWebGpu } from '../gpu/device';
 import { ANONYMIZE_EFFECTS, DEFAULT_SOLID_COLOR } from '../render/anonymize-pass';
 import { formatDuration, rateOf } from '../offline/time-left';
 import { describeBlurred } from '../render/mask-area';
@@ -70,7 +69,7 @@ export class VeilExport extends LitElement {
 
   #engine: Promise<OpenedEngine> | null = null;
   /** How decoded frames reach the GPU and which detector finds the faces (`?import=`, `?model=`, ... as in live mode). */
-  #engineChoices: Pick<Settings, 'frameImport' | 'model' | 'tiles' | 'threshold'>;
+  #engineChoices: Pick<Settings, 'frameImport' | 'model' | 'tiles' | 'threshold' | 'backend'>;
   #media: OpenedMedia | null = null;
   #abort: AbortController | null = null;
   /** The engine does one frame at a time: preview renders queue behind each other. */
@@ -100,9 +99,9 @@ export class VeilExport extends LitElement {
     this.download = null;
     this.drag = null;
     this.status = '';
-    // Without WebGPU no file can be anonymized here: the page says so on load, not once a file has been read.
+    // Without WebGPU and WebGL2 no file can be anonymized here: the page says so on load.
     try {
-      requireWebGpu(navigator.gpu);
+      requireBackend(s.backend);
     } catch (e) {
       this.problem = toProblem(e);
       this.phase = 'error';
@@ -129,8 +128,8 @@ export class VeilExport extends LitElement {
 
   #openEngine(): Promise<OpenedEngine> {
     if (!this.#engine) {
-      const { frameImport, model, tiles, threshold } = this.#engineChoices;
-      const opening = openEngine(frameImport, model, { tiles, threshold }).then((e) => {
+      const { frameImport, model, tiles, threshold, backend } = this.#engineChoices;
+      const opening = openEngine(frameImport, model, { tiles, threshold }, backend).then((e) => {
         this.status = `GPU: ${e.engine.adapter}${e.engine.importPath === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${model} on ${e.provider}`;
         return e;
       });

@@ -11,7 +11,6 @@ import type { Rect } from '../../src/core/types';
 import { describeFileProblem, type FileProblem } from '../../src/offline/file-problems';
 import {
   ASTRONAUT,
-  ASTRONAUT_FACE,
   astronautChange,
   detailEnergy,
   ffmpeg,
@@ -19,17 +18,14 @@ import {
   grown,
   hasExif,
   makeClip,
-  meanDiffOutside,
   probe,
   run,
-  scaled,
   withExif,
 } from '../../src/cli/test-media';
+import { CLIP, expectAnonymizedClip, FACE, video } from './export-checks';
 import { screenshot } from './live-helpers';
 import { expectLocalOnly, recordRequests } from './network';
 
-const CLIP = { seconds: 1, fps: 10, width: 160, height: 120, audio: true };
-const FACE = scaled(ASTRONAUT_FACE, CLIP.width / 512, CLIP.height / 512);
 /** A face-free corner of the clip: the helmet, bottom right. */
 const CORNER: Rect = { x: 120, y: 88, w: 36, h: 28 };
 
@@ -83,40 +79,6 @@ async function onPreview(page: Page, from: { x: number; y: number }, to = from):
   await page.mouse.down();
   await page.mouse.move(...at(to), { steps: 4 });
   await page.mouse.up();
-}
-
-const video = (p: ReturnType<typeof probe>) => p.streams.find((s) => s.codec_type === 'video')!;
-
-/**
- * What every exported clip must be: it plays, with the input's frame count, duration (within a frame) and audio,
- * the face blurred on sampled frames and the rest as it was (so also upright). `input` decodes upright (ffmpeg
- * applies rotation metadata).
- */
-function expectAnonymizedClip(input: string, output: string, codecs: { video: string; audio: string }): void {
-  const decode = run('ffmpeg', ['-v', 'error', '-nostdin', '-i', output, '-f', 'null', '-']);
-  expect(decode.status).toBe(0);
-  expect(decode.stderr).toBe('');
-  const before = probe(input, true);
-  const after = probe(output, true);
-  expect(video(after)).toMatchObject({ codec_name: codecs.video, width: CLIP.width, height: CLIP.height });
-  expect(video(after).nb_read_frames).toBe(video(before).nb_read_frames);
-  const duration = (p: typeof before) => Number(video(p).duration ?? p.format.duration);
-  expect(Math.abs(duration(after) - duration(before))).toBeLessThanOrEqual(1 / CLIP.fps);
-  expect(after.streams.filter((s) => s.codec_type === 'audio').map((s) => s.codec_name)).toEqual([codecs.audio]);
-
-  const inFrames = greyFrames(input, CLIP.width, CLIP.height);
-  const outFrames = greyFrames(output, CLIP.width, CLIP.height);
-  expect(outFrames).toHaveLength(inFrames.length);
-  for (const i of [0, 5, 9]) {
-    const ratio = detailEnergy(inFrames[i]!, CLIP.width, FACE) / detailEnergy(outFrames[i]!, CLIP.width, FACE);
-    expect(ratio, `frame ${i}: detail in the face down ${ratio.toFixed(1)}x`).toBeGreaterThanOrEqual(5);
-    // Measured 3.3 (VP9) to 6.1 (H.264 from a rotated input): the browser's colour conversions and the re-encode.
-    // A sideways or shifted frame differs by about 80.
-    expect(
-      meanDiffOutside(inFrames[i]!, outFrames[i]!, CLIP.width, grown(FACE, 1.2)),
-      `frame ${i} away from the face`,
-    ).toBeLessThan(8);
-  }
 }
 
 test('a clip with audio: every frame, the duration and the audio kept, the face blurred, nothing sent anywhere', async ({

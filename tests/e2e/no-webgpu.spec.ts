@@ -1,10 +1,21 @@
-// Every page in a browser without WebGPU (Firefox on Linux, an OBS build without it, an old browser): it must load,
-// say what is missing, and draw no picture. The browser's WebGPU globals are removed before any page script runs,
-// so a module that reads one while loading (a usage flag computed at top level) throws here as it would there.
+// Every page in a browser without WebGPU (Firefox on Linux, an OBS build without it, Chromium with WebGPU blocked):
+// the live pages fall back to the WebGL2 backend and anonymize, faces alone; asked for WebGPU by name, a page says
+// what is missing and draws nothing. The browser's WebGPU globals are removed before any page script runs, so a
+// module that reads one while loading (a usage flag computed at top level) throws here as it would there.
 import type { Page } from '@playwright/test';
+import { FAKE_CAMERA } from './chromium';
 import { expect, test } from './fixtures';
-import { screenshot } from './live-helpers';
-import { hasPicture, readOutput } from './pixels';
+import {
+  CI_PACE,
+  cameraFrame,
+  expectFaceBlurred,
+  readWhileRunning,
+  recordStatuses,
+  screenshot,
+  waitRunning,
+} from './live-helpers';
+import { hasPicture, highFrequencyEnergy, meanAbsDiff, readOutput } from './pixels';
+import { ASTRONAUT, astronautChange } from '../../src/cli/test-media';
 
 /** Removes what a browser without WebGPU lacks: every GPU* interface and flag object, and navigator.gpu. */
 async function withoutWebGpu(page: Page): Promise<string[]> {
@@ -28,37 +39,107 @@ async function expectNoWebGpu(page: Page): Promise<void> {
   expect(left).toEqual([]);
 }
 
-const APP_PAGES = [
-  { name: 'app', url: '/?source=camera', toplevel: true },
-  { name: 'OBS mode', url: '/?obs=1&source=camera', toplevel: true },
-  // The call preview's <veil-app> lies in its shadow root, where the pixel reader does not look.
-  { name: 'call preview', url: '/call.html?source=camera', toplevel: false },
-];
+const backend = (page: Page) => page.evaluate(() => window.veil!.status().backend);
 
-for (const { name, url, toplevel } of APP_PAGES) {
-  test(`no WebGPU, ${name}: the page loads, says what to do and draws no picture`, async ({ page }) => {
-    const errors = await withoutWebGpu(page);
+test('no WebGPU, app: WebGL2 blurs the face and leaves the rest of the frame as it was', async ({ page }) => {
+  const errors = await withoutWebGpu(page);
+  await page.goto(`/?source=camera&${CI_PACE}`);
+  await expectNoWebGpu(page);
+  await waitRunning(page);
+  expect(await backend(page)).toBe('webgl');
+  const input = cameraFrame();
+  let out = await readWhileRunning(page);
+  await expect
+    .poll(
+      async () => {
+        out = await readWhileRunning(page);
+        return meanAbsDiff(out, input, FAKE_CAMERA.noFace);
+      },
+      { timeout: 20_000 },
+    )
+    .toBeLessThan(4);
+  expectFaceBlurred(out, 'WebGL2 output');
+  await expect(page.locator('[data-role="face-count"]')).toHaveText('1 face');
+  await expect(page.locator('[data-role="status"]')).toContainText('WebGL2');
+  expect(errors).toEqual([]);
+  await screenshot(page, 'no-webgpu-webgl-app');
+});
+
+test('no WebGPU: OBS mode and the call preview run on WebGL2', async ({ page }) => {
+  const errors = await withoutWebGpu(page);
+  for (const url of [`/?obs=1&source=camera&${CI_PACE}`, `/call.html?source=camera&${CI_PACE}`]) {
     await page.goto(url);
-    await expectNoWebGpu(page);
-    await expect(page.locator('[data-error="no-webgpu"]')).toContainText('WebGPU');
-    await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'error');
-    // The error says why; no banner claims the detector is still starting.
-    await expect(page.locator('[data-fail-closed]')).toHaveCount(0);
-    // Nothing is ever drawn: the output keeps no frame, and the pipeline counts none.
-    expect(await page.evaluate(() => window.veil?.status().frames)).toBe(0);
-    if (toplevel) expect(hasPicture(await readOutput(page))).toBe(false);
-    expect(errors).toEqual([]);
-    await screenshot(page, `no-webgpu-${name.replaceAll(' ', '-').toLowerCase()}`);
-  });
-}
+    await waitRunning(page);
+    expect(await backend(page), url).toBe('webgl');
+  }
+  expect(errors).toEqual([]);
+});
 
-test('no WebGPU, export page: says so on load, before any file is picked', async ({ page }) => {
+test('WebGL2: a model that fails to load leaves the frame blurred whole, with the reason', async ({ page }) => {
+  await page.route('**/models/*.onnx', (route) => route.fulfill({ status: 200, body: 'not an onnx model' }));
+  await page.goto(`/?source=camera&backend=webgl&${CI_PACE}`);
+  await expect(page.locator('[data-error="model-load"]')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'error');
+  await expect.poll(async () => hasPicture(await readOutput(page))).toBe(true);
+  const out = await readOutput(page);
+  expect(highFrequencyEnergy(out) * 5).toBeLessThan(highFrequencyEnergy(cameraFrame()));
+});
+
+test('WebGL2 context lost: nothing is drawn until it is back, then faces alone are blurred again', async ({ page }) => {
+  await page.goto(`/?source=camera&backend=webgl&${CI_PACE}`);
+  await waitRunning(page);
+  const statuses = await recordStatuses(page);
+  const lostAt = await page.evaluate(() => {
+    window.veil!.loseDevice();
+    return performance.now();
+  });
+  const after = async () => (await statuses()).filter((s) => s.ms > lostAt);
+  // The loss is seen (gpu-lost while the context is restored and the passes made again)...
+  await expect
+    .poll(async () => (await after()).some((s) => s.failClosed === 'gpu-lost' || s.state === 'starting'))
+    .toBe(true);
+  // ...and per-face blur comes back.
+  await expect
+    .poll(
+      async () => {
+        const seen = await after();
+        const hit = seen.findIndex((s) => s.state !== 'running' || s.failClosed !== null);
+        return hit >= 0 && seen.slice(hit).some((s) => s.state === 'running' && s.failClosed === null);
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  expectFaceBlurred(await readWhileRunning(page), 'after the context came back');
+});
+
+test('backend=webgpu without WebGPU: the page says what to do and draws no picture', async ({ page }) => {
+  const errors = await withoutWebGpu(page);
+  await page.goto('/?source=camera&backend=webgpu');
+  await expectNoWebGpu(page);
+  await expect(page.locator('[data-error="no-webgpu"]')).toContainText('WebGPU');
+  await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'error');
+  await expect(page.locator('[data-fail-closed]')).toHaveCount(0);
+  expect(await page.evaluate(() => window.veil?.status().frames)).toBe(0);
+  expect(hasPicture(await readOutput(page))).toBe(false);
+  expect(errors).toEqual([]);
+  await screenshot(page, 'no-webgpu-forced');
+});
+
+test('no WebGPU, export page: a photo is anonymized on WebGL2', async ({ page }) => {
   const errors = await withoutWebGpu(page);
   await page.goto('/export.html');
   await expectNoWebGpu(page);
-  await expect(page.locator('veil-export [data-error="setup"]')).toContainText('WebGPU');
-  await expect(page.locator('veil-export')).toHaveAttribute('data-phase', 'error');
-  await expect(page.locator('veil-export [data-role="preview"]')).toHaveCount(0);
+  await page.locator('veil-export [data-control="file"]').setInputFiles(ASTRONAUT);
+  await expect(page.locator('veil-export')).toHaveAttribute('data-phase', 'preview', { timeout: 90_000 });
+  await expect(page.locator('veil-export [data-role="status"]')).toContainText('WebGL2');
+  await page.locator('veil-export [data-control="export"]').click();
+  const link = page.locator('veil-export [data-role="download"]');
+  await expect(link).toBeVisible({ timeout: 90_000 });
+  const path = test.info().outputPath('astronaut-veil.jpg');
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  await download.saveAs(path);
+  const { faceDetailDrop, diffAway } = astronautChange(path);
+  expect(faceDetailDrop, `detail in the face down ${faceDetailDrop.toFixed(1)}x`).toBeGreaterThanOrEqual(5);
+  expect(diffAway).toBeLessThan(4);
   expect(errors).toEqual([]);
-  await screenshot(page, 'no-webgpu-export');
 });

@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 import e2e from '../../playwright.config';
-import { firefoxInstalled } from './firefox';
+import { displayAvailable, firefoxInstalled } from './firefox';
 
 /**
  * `npm run test:firefox`: Playwright runs the tests and serves the built app as for the e2e tests, but opens no
- * browser of its own: the tests drive Debian's Firefox ESR through puppeteer-core. Without Firefox nothing is built.
+ * browser of its own: the tests drive Debian's Firefox ESR through puppeteer-core. Without Firefox (or a display for
+ * it) nothing is built.
  * The e2e server's commands run from the repository root (Playwright runs them in the config's folder by default).
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,5 +22,5 @@ export default defineConfig({
   reporter: [['list']],
   globalSetup: './global-setup.ts',
   use: { baseURL: e2e.use?.baseURL },
-  webServer: firefoxInstalled() ? server : undefined,
+  webServer: firefoxInstalled() && displayAvailable() ? server : undefined,
 });

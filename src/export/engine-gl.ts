@@ -1,0 +1,88 @@
+import type { Detection, RgbaImage } from '../core/types';
+import { CpuFaceDetector } from '../detect/cpu-detector';
+import type { DetectorOptions } from '../detect/detector';
+import type { FaceModel } from '../detect/model';
+import { acquireGl, GlFrame, type Gl } from '../gpu/gl-context';
+import type { FileEngine, FrameImage } from '../offline/frame-engine';
+import { AnonymizeGl } from '../render/anonymize-gl';
+import type { AnonymizeParams } from '../render/anonymize-plan';
+
+/**
+ * The export page's engine where the browser has no WebGPU: the WebGL2 anonymize pass on an offscreen canvas,
+ * the detector on the CPU (CpuFaceDetector). One frame at a time, like FrameEngine; a lost context fails the file.
+ */
+export class GlFileEngine implements FileEngine {
+  readonly importPath = 'webgl';
+  readonly #canvas: OffscreenCanvas;
+  readonly #gl: Gl;
+  readonly #frame: GlFrame;
+  readonly #pass: AnonymizeGl;
+  readonly #detector: CpuFaceDetector;
+
+  constructor(model: FaceModel, options: Partial<DetectorOptions>) {
+    this.#canvas = new OffscreenCanvas(1, 1);
+    this.#gl = acquireGl(this.#canvas, false);
+    this.#frame = new GlFrame(this.#gl.gl);
+    this.#pass = new AnonymizeGl(this.#gl.gl);
+    this.#detector = new CpuFaceDetector(model, options);
+  }
+
+  get adapter(): string {
+    return this.#gl.description;
+  }
+
+  get maxSide(): number {
+    return this.#gl.gl.getParameter(this.#gl.gl.MAX_TEXTURE_SIZE) as number;
+  }
+
+  async detect(img: FrameImage): Promise<Detection[]> {
+    let pixels: RgbaImage;
+    if ('data' in img) pixels = img;
+    else {
+      this.#upload(img);
+      pixels = this.#frame.read();
+    }
+    const dets = await this.#detector.detect(pixels);
+    this.#check();
+    return dets;
+  }
+
+  async render(img: FrameImage, params: AnonymizeParams): Promise<RgbaImage> {
+    const { width, height } = img;
+    this.#upload(img);
+    const gl = this.#gl.gl;
+    if (this.#canvas.width !== width || this.#canvas.height !== height) {
+      this.#canvas.width = width;
+      this.#canvas.height = height;
+    }
+    this.#pass.draw(this.#frame, params);
+    // The canvas holds rows bottom first: read them, then put the top row first.
+    const data = new Uint8Array(width * height * 4);
+    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, data);
+    this.#check();
+    const row = width * 4;
+    const flipped = new Uint8Array(data.length);
+    for (let y = 0; y < height; y++) flipped.set(data.subarray(y * row, (y + 1) * row), (height - 1 - y) * row);
+    return { width, height, data: flipped };
+  }
+
+  #upload(img: FrameImage): void {
+    this.#check();
+    const source =
+      'data' in img
+        ? new ImageData(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.byteLength), img.width)
+        : img.source;
+    this.#frame.import(source, img.width, img.height);
+  }
+
+  /** Fail closed: after a lost context no frame is trusted, and the file being written is abandoned. */
+  #check(): void {
+    if (this.#gl.gl.isContextLost()) throw new Error('WebGL error: the context was lost');
+  }
+
+  async destroy(): Promise<void> {
+    this.#pass.destroy();
+    this.#frame.destroy();
+    await this.#detector.model.release();
+  }
+}
