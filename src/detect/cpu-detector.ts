@@ -1,8 +1,9 @@
-import { batchesBySize, detectOnCpu, detectorDefaults, type DetectorOptions } from './detector';
+import { batchesBySize, detectOnCpu, detectorDefaults, type DetectorOptions, type DetectStage } from './detector';
 import { preprocessRef } from './preprocess';
 import { planCrops, TileRotation, type Crop } from './tiling';
 import { tensorLength, type FaceModel } from './model';
 import type { Detection, RgbaImage } from '../core/types';
+import type { StageProbe } from '../gpu/stage-probe';
 
 /**
  * Frame pixels -> detections, all on the CPU: FaceDetector's crops, decode, keep rule and NMS, with preprocess.wgsl's
@@ -13,11 +14,15 @@ export class CpuFaceDetector {
   readonly options: DetectorOptions;
   readonly #tiles = new TileRotation();
   #busy = false;
+  readonly #probe: StageProbe<DetectStage> | undefined;
 
+  /** `probe`: a bench's timing hooks, as FaceDetector takes them. */
   constructor(
     readonly model: FaceModel,
     options: Partial<DetectorOptions> = {},
+    probe?: StageProbe<DetectStage>,
   ) {
+    this.#probe = probe;
     if (model.provider !== 'wasm') throw new Error(`CpuFaceDetector runs on wasm, not ${model.provider}`);
     this.options = { ...detectorDefaults(model.spec), ...options };
   }
@@ -36,15 +41,17 @@ export class CpuFaceDetector {
     if (this.#busy) return Promise.reject(new Error('detect: the previous detect() has not settled'));
     const crops = this.#tiles.pick(this.crops(frame.width, frame.height, inputSide), maxTiles);
     const { format } = this.model.spec;
+    this.#probe?.mark('preprocess', 'begin');
     const batches = batchesBySize(crops).map((b) => {
       const each = tensorLength(b.size);
       const tensors = new Float32Array(b.crops.length * each);
       b.crops.forEach((c, j) => tensors.set(preprocessRef(frame, crops[c]!.rect, b.size, format), j * each));
       return { ...b, tensors };
     });
+    this.#probe?.mark('preprocess', 'end');
     this.#busy = true;
     const size = { width: frame.width, height: frame.height };
-    return detectOnCpu(this.model, this.options, crops, size, batches, async (b) => b.tensors).finally(
+    return detectOnCpu(this.model, this.options, crops, size, batches, async (b) => b.tensors, this.#probe).finally(
       () => (this.#busy = false),
     );
   }

@@ -12,6 +12,7 @@ import { bitmapFrameSource, decodeClipFrames, layoutFrames } from './footage-bro
 import { compareImports, decodedVideoFrames } from './import-bench';
 import { runPeer } from './mediapipe-peer';
 import { runPipelineBench, type PipelineBenchResult } from './pipeline-bench';
+import { runGlPipelineBench } from './pipeline-host-gl';
 
 const base = import.meta.env.BASE_URL;
 /** Marks the page's progress lines for the runner, which leaves out the peer's own console chatter. */
@@ -80,6 +81,18 @@ async function run(config: ChromiumBenchConfig): Promise<ChromiumBenchReport> {
     const frames = await layoutFrames(clip, width, height, config.grid);
     const live = { frames: config.frames, warmup: config.warmup, tilesPerFrame: config.tilesPerFrame };
     report.pipeline.push(await bench('wasm', frames, live));
+    // The same frames on the WebGL2 backend (its detector is always on wasm): the two backends side by side.
+    const t0 = performance.now();
+    const gl = await runGlPipelineBench(device, models.wasm!, frames, {
+      ...live,
+      inputSide: config.side ?? undefined,
+      timestamps: false,
+      log,
+    });
+    log(
+      `${width}x${height} webgl: ${((performance.now() - t0) / 1000).toFixed(1)} s (end-to-end median ${gl.endToEnd.median.toFixed(1)} ms)`,
+    );
+    report.pipeline.push(gl);
     if (config.webgpuFrames > 0)
       report.pipeline.push(await bench('webgpu', frames, { ...live, frames: config.webgpuFrames, warmup: 1 }));
     if (config.peers.length > 0) {

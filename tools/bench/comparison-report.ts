@@ -67,8 +67,18 @@ export function comparisonLines(report: ChromiumBenchReport): string[] {
         `target (at least as fast): ${met ? 'met' : 'NOT met'}`,
     );
   }
+  for (const gl of report.pipeline.filter((r) => r.backend === 'webgl')) {
+    const gpu = report.pipeline.find((r) => r.backend === 'webgpu' && r.provider === 'wasm' && size(r) === size(gl));
+    if (!gpu) continue;
+    const stage = (r: PipelineBenchResult, s: 'import' | 'anonymize') => formatMs(r.stages[s]?.median ?? NaN);
+    lines.push(
+      `backend at ${size(gl)} (detector on wasm): end-to-end webgpu ${formatMs(gpu.endToEnd.median)} ms, webgl ` +
+        `${formatMs(gl.endToEnd.median)} ms, webgl/webgpu ${ratio(gl.endToEnd.median, gpu.endToEnd.median)}; anonymize ` +
+        `${stage(gpu, 'anonymize')} vs ${stage(gl, 'anonymize')} ms, import ${stage(gpu, 'import')} vs ${stage(gl, 'import')} ms`,
+    );
+  }
   for (const w of report.pipeline.filter((r) => r.provider === 'webgpu')) {
-    const wasm = report.pipeline.find((r) => r.provider === 'wasm' && size(r) === size(w));
+    const wasm = report.pipeline.find((r) => r.backend === 'webgpu' && r.provider === 'wasm' && size(r) === size(w));
     if (!wasm) continue;
     const faster = wasm.endToEnd.median <= w.endToEnd.median ? 'wasm' : 'webgpu';
     // src/app/live-pipeline.ts: on a software adapter ep=auto stays on wasm; elsewhere it times both and keeps the faster.

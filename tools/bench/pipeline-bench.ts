@@ -1,11 +1,12 @@
 import { FaceDetector } from '../../src/detect/detector';
 import type { FaceModel } from '../../src/detect/model';
-import { NO_TILES, DEFAULT_TILE_PLAN } from '../../src/detect/tiling';
+import { NO_TILES, DEFAULT_TILE_PLAN, type TilePlan } from '../../src/detect/tiling';
+import type { Detection } from '../../src/core/types';
 import { Tracker } from '../../src/track/tracker';
 import { lumaSize } from '../../src/track/patch-motion';
 import { ThumbnailPass } from '../../src/track/thumbnail-pass';
 import { AnonymizePass } from '../../src/render/anonymize-pass';
-import { DEFAULT_FEATHER_PX } from '../../src/render/anonymize-plan';
+import { DEFAULT_FEATHER_PX, type AnonymizeParams } from '../../src/render/anonymize-plan';
 import { planFrame } from '../../src/app/frame-plan';
 import { DEFAULT_SETTINGS } from '../../src/app/settings';
 import { frameTextureUsage } from '../../src/gpu/frame-import';
@@ -63,6 +64,8 @@ export interface StageSummary extends Summary {
 export interface PipelineBenchResult {
   width: number;
   height: number;
+  /** What drew: WebGPU's compute passes, or WebGL2's fragment passes with the detector on the CPU. */
+  backend: PipelineHost['backend'];
   provider: FaceModel['provider'];
   importKind: string;
   frames: number;
@@ -84,6 +87,24 @@ export interface PipelineBenchResult {
 }
 
 /**
+ * One backend's stages as the bench drives them: each method does its stage's work (timed through the clock it was
+ * made with) and settles when the stage is done.
+ */
+export interface PipelineHost {
+  readonly backend: 'webgpu' | 'webgl';
+  readonly importKind: string;
+  /** The whole frame's model input, and model runs a frame. */
+  readonly input: { width: number; height: number };
+  readonly cropsPerFrame: number;
+  importFrame(index: number): Promise<void>;
+  detect(tilesPerFrame: number): Promise<Detection[]>;
+  /** The tracker's picture of the frame (awaited outside the timed stages where the backend reads it later). */
+  picture(): Promise<Float32Array | null>;
+  anonymize(params: AnonymizeParams): Promise<void>;
+  destroy(): void;
+}
+
+/**
  * Runs the live path on every frame, without the live loop's skipping: import -> FaceDetector (detection every
  * frame) -> the tracker's picture (ThumbnailPass) -> Tracker -> AnonymizePass with the app's default effect, each stage timed through a StageClock. One
  * frame at a time, the next one starting when the previous has finished on the GPU, so stage times do not
@@ -95,32 +116,117 @@ export async function runPipelineBench(
   source: FrameSource,
   o: PipelineBenchOptions,
 ): Promise<PipelineBenchResult> {
-  const { width, height } = source;
   const clock = new StageClock<PipelineStage>(device, {
     timestamps: o.timestamps,
     gpuSpans: model.provider === 'webgpu' ? ['inference'] : [],
   });
-  const tiles = o.tilesPerFrame > 0 ? DEFAULT_TILE_PLAN : NO_TILES;
-  const inputSide = o.inputSide === undefined ? undefined : Math.min(o.inputSide, Math.max(width, height));
-  const detector = new FaceDetector(device, model, { tiles, inputSide }, clock);
-  const { width: inW, height: inH } = detector.crops(width, height)[0]!.input;
-  const cropsPerFrame = 1 + Math.min(o.tilesPerFrame, detector.tileCount(width, height));
+  const host = new WebGpuHost(device, model, source, clock, o);
+  return benchLoop(clock, host, model, source, o);
+}
+
+/** The live path on WebGPU: FrameImporter or writeTexture, FaceDetector, ThumbnailPass, AnonymizePass. */
+class WebGpuHost implements PipelineHost {
+  readonly backend = 'webgpu';
+  readonly importKind: string;
+  readonly input: { width: number; height: number };
+  readonly cropsPerFrame: number;
+  readonly #device: GPUDevice;
+  readonly #source: FrameSource;
+  readonly #clock: StageClock<PipelineStage>;
+  readonly #detector: FaceDetector;
+  readonly #picture: ThumbnailPass;
+  readonly #anonymize: AnonymizePass;
+  readonly #frame: GPUTexture;
+  readonly #output: GPUTexture;
+
+  constructor(
+    device: GPUDevice,
+    model: FaceModel,
+    source: FrameSource,
+    clock: StageClock<PipelineStage>,
+    o: PipelineBenchOptions,
+  ) {
+    const { width, height } = source;
+    this.#device = device;
+    this.#source = source;
+    this.#clock = clock;
+    this.importKind = source.importKind;
+    this.#detector = new FaceDetector(device, model, benchDetectorOptions(source, o), clock);
+    this.input = this.#detector.crops(width, height)[0]!.input;
+    this.cropsPerFrame = 1 + Math.min(o.tilesPerFrame, this.#detector.tileCount(width, height));
+    this.#picture = new ThumbnailPass(device);
+    this.#anonymize = new AnonymizePass(device);
+    this.#frame = device.createTexture({
+      label: 'bench-frame',
+      size: [width, height],
+      format: 'rgba8unorm',
+      usage: frameTextureUsage(),
+    });
+    this.#output = device.createTexture({
+      label: 'bench-output',
+      size: [width, height],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.STORAGE_BINDING,
+    });
+  }
+
+  importFrame(index: number): Promise<void> {
+    const upload = () => this.#source.upload(index % this.#source.count, this.#frame);
+    return this.#source.convertsOnCpu ? this.#clock.waited('import', upload) : this.#clock.queued('import', upload);
+  }
+
+  detect(tilesPerFrame: number): Promise<Detection[]> {
+    return this.#detector.detect(this.#frame, tilesPerFrame);
+  }
+
+  async picture(): Promise<Float32Array | null> {
+    // Live mode makes each frame's picture beside its render and reads it back without waiting; here the read is
+    // awaited outside the timed stages.
+    const pending: { read: (() => Promise<Float32Array>) | null } = { read: null };
+    await this.#clock.queued('picture', (encoder) => {
+      pending.read = this.#picture.encode(encoder, this.#frame, lumaSize(this.#source));
+    });
+    return (await pending.read?.()) ?? null;
+  }
+
+  async anonymize(params: AnonymizeParams): Promise<void> {
+    await this.#clock.queued('anonymize', (encoder) =>
+      this.#anonymize.encode(encoder, this.#frame, this.#output, params),
+    );
+    await this.#device.queue.onSubmittedWorkDone();
+  }
+
+  destroy(): void {
+    this.#frame.destroy();
+    this.#output.destroy();
+    this.#anonymize.destroy();
+    this.#picture.destroy();
+    this.#detector.destroy();
+  }
+}
+
+/** The detector's tiles and input side as the bench options give them, the side never past the frame's. */
+export function benchDetectorOptions(
+  size: { width: number; height: number },
+  o: Pick<PipelineBenchOptions, 'tilesPerFrame' | 'inputSide'>,
+): { tiles: TilePlan; inputSide: number | undefined } {
+  return {
+    tiles: o.tilesPerFrame > 0 ? DEFAULT_TILE_PLAN : NO_TILES,
+    inputSide: o.inputSide === undefined ? undefined : Math.min(o.inputSide, Math.max(size.width, size.height)),
+  };
+}
+
+/** The frames through `host`, timed by `clock`: what every backend's row of the table is made of. */
+export async function benchLoop(
+  clock: StageClock<PipelineStage>,
+  host: PipelineHost,
+  model: FaceModel,
+  size: { width: number; height: number },
+  o: PipelineBenchOptions,
+): Promise<PipelineBenchResult> {
+  const { width, height } = size;
   const tracker = new Tracker();
-  const picture = new ThumbnailPass(device);
-  const pictureSize = lumaSize(source);
-  const anonymize = new AnonymizePass(device);
-  const frame = device.createTexture({
-    label: 'bench-frame',
-    size: [width, height],
-    format: 'rgba8unorm',
-    usage: frameTextureUsage(),
-  });
-  const output = device.createTexture({
-    label: 'bench-output',
-    size: [width, height],
-    format: 'rgba8unorm',
-    usage: GPUTextureUsage.STORAGE_BINDING,
-  });
+  const pictureSize = lumaSize(size);
   const interval = o.frameIntervalMs ?? 40;
   const perStage = new Map<PipelineStage, { ms: number[]; kind: StageKind }>();
   const [endToEnd, detect, faces, detections] = [[], [], [], []] as number[][];
@@ -130,19 +236,12 @@ export async function runPipelineBench(
       const clipMs = i * interval;
       clock.frameStart();
       const t0 = performance.now();
-      const upload = () => source.upload(i % source.count, frame);
-      await (source.convertsOnCpu ? clock.waited('import', upload) : clock.queued('import', upload));
-      const dets = await detector.detect(frame, o.tilesPerFrame);
+      await host.importFrame(i);
+      const dets = await host.detect(o.tilesPerFrame);
       const tDetected = performance.now();
-      // Live mode makes each frame's picture beside its render and reads it back without waiting; here the read is
-      // awaited outside the timed stages, and the tracker's search of it is part of 'track'.
-      const pending: { read: (() => Promise<Float32Array>) | null } = { read: null };
-      await clock.queued('picture', (encoder) => {
-        pending.read = picture.encode(encoder, frame, pictureSize);
-      });
-      const cells = await pending.read?.();
+      const cells = await host.picture();
       clock.mark('track', 'begin');
-      tracker.update(dets, clipMs, source);
+      tracker.update(dets, clipMs, size);
       if (cells) tracker.see(clipMs, { ...pictureSize, data: cells });
       // Live mode's cover for this frame; its detection is this frame's own, so never too old.
       const plan = planFrame(
@@ -152,18 +251,15 @@ export async function runPipelineBench(
         s,
       );
       clock.mark('track', 'end');
-      await clock.queued('anonymize', (encoder) =>
-        anonymize.encode(encoder, frame, output, {
-          masks: plan.masks,
-          fullFrame: plan.reason !== null,
-          effect: s.effect,
-          strength: s.strength,
-          shape: s.shape,
-          featherPx: DEFAULT_FEATHER_PX,
-          outlines: false,
-        }),
-      );
-      await device.queue.onSubmittedWorkDone();
+      await host.anonymize({
+        masks: plan.masks,
+        fullFrame: plan.reason !== null,
+        effect: s.effect,
+        strength: s.strength,
+        shape: s.shape,
+        featherPx: DEFAULT_FEATHER_PX,
+        outlines: false,
+      });
       const t1 = performance.now();
       const stages = await clock.frameEnd();
       if (i < o.warmup) continue;
@@ -177,14 +273,10 @@ export async function runPipelineBench(
         perStage.set(stage, entry);
       }
       if (o.log && (i - o.warmup) % 25 === 24)
-        o.log(`  ${width}x${height} ${model.provider}: frame ${i - o.warmup + 1}/${o.frames}`);
+        o.log(`  ${width}x${height} ${host.backend} ${model.provider}: frame ${i - o.warmup + 1}/${o.frames}`);
     }
   } finally {
-    frame.destroy();
-    output.destroy();
-    anonymize.destroy();
-    picture.destroy();
-    detector.destroy();
+    host.destroy();
     clock.destroy();
   }
   const stages: PipelineBenchResult['stages'] = {};
@@ -195,14 +287,15 @@ export async function runPipelineBench(
   return {
     width,
     height,
+    backend: host.backend,
     provider: model.provider,
-    importKind: source.importKind,
+    importKind: host.importKind,
     frames: o.frames,
     warmup: o.warmup,
     tilesPerFrame: o.tilesPerFrame,
-    cropsPerFrame,
+    cropsPerFrame: host.cropsPerFrame,
     model: model.spec.name,
-    input: `${inW}x${inH}`,
+    input: `${host.input.width}x${host.input.height}`,
     timestamps: clock.timestamps,
     stages,
     detect: summarize(detect),

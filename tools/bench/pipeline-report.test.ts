@@ -6,6 +6,7 @@ import { summarize } from './stats';
 const result: PipelineBenchResult = {
   width: 1280,
   height: 720,
+  backend: 'webgpu',
   provider: 'wasm',
   importKind: 'writeTexture',
   frames: 3,

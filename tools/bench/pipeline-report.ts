@@ -6,9 +6,21 @@ const KIND_MARK: Record<StageKind, string> = { gpu: '', 'gpu-span': '~', cpu: 'c
 
 /** One row a run: per stage "median / p95" ms, marked by how it was timed (see pipelineLegend). */
 export function pipelineTable(results: readonly PipelineBenchResult[]): string {
-  const header = ['size', 'model', 'input', 'provider', 'crops', 'faces', ...PIPELINE_STAGES, 'end-to-end', 'frames'];
+  const header = [
+    'size',
+    'backend',
+    'model',
+    'input',
+    'provider',
+    'crops',
+    'faces',
+    ...PIPELINE_STAGES,
+    'end-to-end',
+    'frames',
+  ];
   const rows = results.map((r) => [
     `${r.width}x${r.height}`,
+    r.backend,
     r.model,
     r.input,
     r.provider,
@@ -28,7 +40,8 @@ export function pipelineLegend(timestamps: boolean): string {
   return [
     "ms per frame, median / p95. Unmarked: GPU time from timestamp queries; ~: GPU timeline from before onnxruntime's",
     'submits to after them (idle gaps included); c: CPU time; w: wall time. crops: model runs a frame (whole frame +',
-    'tiles); faces: faces blurred (median).',
+    'tiles); faces: faces blurred (median). webgl rows: every stage on the CPU clock, GL work waited for by a one-pixel',
+    'read; readback is the frame read for the CPU detector.',
     ...(timestamps
       ? []
       : [
