@@ -80,9 +80,8 @@ export class WebGlBackend implements FrameBackend {
   }
 
   draw(params: AnonymizeParams, pictureSize: FrameSize): DrawnFrame {
-    const frame = this.#frame.target!;
     this.#anonymize.draw(this.#frame, params);
-    return { picture: Promise.resolve(this.#picture.read(frame, pictureSize)), done: Promise.resolve() };
+    return { picture: Promise.resolve(this.#picture.read(this.#frame.raw!, pictureSize)), done: Promise.resolve() };
   }
 
   createModel(spec: ModelSpec, bytes: Uint8Array, provider: Provider): Promise<FaceModel> {

@@ -139,10 +139,15 @@ export function levelSize(size: FrameSize, level: number): FrameSize {
  * sRGB storage: sampling decodes to linear light and rendering encodes back, so every average (blur, mosaic, mip
  * level) is of light, as the WebGPU pass's decode tables make it, and the bytes stay the picture's own.
  */
-export function glTarget(gl: WebGL2RenderingContext, size: FrameSize, levels = 1): GlTarget {
+export function glTarget(
+  gl: WebGL2RenderingContext,
+  size: FrameSize,
+  levels = 1,
+  format: GLenum = gl.SRGB8_ALPHA8,
+): GlTarget {
   const texture = gl.createTexture()!;
   gl.bindTexture(gl.TEXTURE_2D, texture);
-  gl.texStorage2D(gl.TEXTURE_2D, levels, gl.SRGB8_ALPHA8, size.width, size.height);
+  gl.texStorage2D(gl.TEXTURE_2D, levels, format, size.width, size.height);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, levels > 1 ? gl.LINEAR_MIPMAP_NEAREST : gl.LINEAR);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
@@ -157,13 +162,17 @@ export function deleteTarget(gl: WebGL2RenderingContext, t: GlTarget | null): vo
 }
 
 /**
- * The camera's frame as a mipmapped sRGB texture, rows top first (WebGL uploads a picture's top row first), so
- * texel (x, y) is the frame's pixel (x, y) and every pass works in the frame's own coordinates.
+ * The camera's frame, uploaded twice: as a mipmapped sRGB texture that the blur and mosaic sample (in linear light),
+ * and as plain RGBA8 that is copied to the canvas as it is (a blit: on a software rasteriser, re-encoding every pixel
+ * in a shader cost 40 ms a 1280x720 frame, a second upload about 1.3 ms), read for the detector and made into the
+ * tracker's picture. Rows top first (WebGL uploads a picture's top row first), so texel (x, y) is the frame's pixel
+ * (x, y) and every pass works in the frame's own coordinates.
  */
 export class GlFrame {
   readonly #gl: WebGL2RenderingContext;
   #target: GlTarget | null = null;
-  /** Changes whenever the texture is made anew: a frame imported into an older one is not drawn. */
+  #raw: GlTarget | null = null;
+  /** Changes whenever the textures are made anew: a frame imported into older ones is not drawn. */
   generation = 0;
   #mipsFresh = false;
 
@@ -171,22 +180,31 @@ export class GlFrame {
     this.#gl = gl;
   }
 
+  /** The sRGB texture (mipmapped). */
   get target(): GlTarget | null {
     return this.#target;
   }
 
-  /** Uploads `source` (its displayed size: width x height), remaking the texture when the size changed. */
+  /** The stored bytes (RGBA8, one level). */
+  get raw(): GlTarget | null {
+    return this.#raw;
+  }
+
+  /** Uploads `source` (its displayed size: width x height), remaking the textures when the size changed. */
   import(source: TexImageSource, width: number, height: number): GlTarget {
     const gl = this.#gl;
     if (!this.#target || this.#target.width !== width || this.#target.height !== height) {
-      deleteTarget(gl, this.#target);
+      this.destroy();
       this.#target = glTarget(gl, { width, height }, mipLevels({ width, height }));
+      this.#raw = glTarget(gl, { width, height }, 1, gl.RGBA8);
       this.generation++;
     }
-    gl.bindTexture(gl.TEXTURE_2D, this.#target.texture);
     gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    for (const t of [this.#target, this.#raw!]) {
+      gl.bindTexture(gl.TEXTURE_2D, t.texture);
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    }
     this.#mipsFresh = false;
     return this.#target;
   }
@@ -202,7 +220,7 @@ export class GlFrame {
 
   /** The frame's bytes as uploaded, top row first: what the CPU detector reads. */
   read(): RgbaImage {
-    const t = this.#target;
+    const t = this.#raw;
     if (!t) throw new Error('no frame has been imported');
     const gl = this.#gl;
     const data = new Uint8Array(t.width * t.height * 4);
@@ -212,9 +230,21 @@ export class GlFrame {
     return { width: t.width, height: t.height, data };
   }
 
+  /** Copies the frame as it is onto the canvas (rows bottom first there). */
+  blitToCanvas(): void {
+    const t = this.#raw;
+    if (!t) throw new Error('no frame has been imported');
+    const gl = this.#gl;
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, levelFramebuffer(gl, t));
+    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, null);
+    gl.blitFramebuffer(0, 0, t.width, t.height, 0, t.height, t.width, 0, gl.COLOR_BUFFER_BIT, gl.NEAREST);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  }
+
   destroy(): void {
     deleteTarget(this.#gl, this.#target);
-    this.#target = null;
+    deleteTarget(this.#gl, this.#raw);
+    this.#target = this.#raw = null;
   }
 }
 

@@ -1,5 +1,5 @@
 #version 300 es
-// Draws the frame, or one face's cover, onto the output canvas (rows bottom first: flipped to the frame's rows here). Coverage is
+// Draws one face's cover onto the output canvas (rows bottom first: flipped to the frame's rows here). Coverage is
 // mask-shape.ts's (mask_distance, coverage); the cover is the blurred face, its mosaic, or a solid colour; the
 // outline band lies just inside the mask. Colour leaves encoded as sRGB: the canvas holds encoded bytes.
 precision highp float;
@@ -11,7 +11,7 @@ uniform vec4 u_face;       // cx, cy, rx, ry in frame pixels
 uniform bool u_box;
 uniform float u_feather;
 uniform float u_margin;    // SOLID_MARGIN_PX
-/** 0: blurred, 1: mosaic, 2: solid, 3: outline only, 4: the frame itself (everywhere, opaque). */
+/** 0: blurred, 1: mosaic, 2: solid, 3: outline only. */
 uniform int u_cover;
 uniform vec3 u_colour;     // solid fill, or the outline's colour, 0..1 encoded
 uniform float u_block;
@@ -61,10 +61,6 @@ vec3 block_mean(vec2 p) {
 
 void main() {
   vec2 p = vec2(gl_FragCoord.x, u_size.y - gl_FragCoord.y);
-  if (u_cover == 4) {
-    colour = vec4(encode(texelFetch(u_frame, ivec2(p), 0).rgb), 1.0);
-    return;
-  }
   float d = mask_distance(p);
   if (u_cover == 3) {
     if (!(d <= 0.0 && d > -u_outline_px)) discard;

@@ -58,7 +58,7 @@ const COVER_UNIFORMS = [
 ] as const;
 
 /** anonymize-cover.glsl's u_cover. */
-const Cover = { blurred: 0, mosaic: 1, solid: 2, outline: 3, frame: 4 } as const;
+const Cover = { blurred: 0, mosaic: 1, solid: 2, outline: 3 } as const;
 /** anonymize.wgsl's outline colours, 0..1. */
 const OUTLINE_BLURRED = [0, 1, 0.4] as const;
 const OUTLINE_EXCLUDED = [1, 176 / 255, 0] as const;
@@ -95,7 +95,7 @@ type Span4 = [number, number, number, number];
  * The WebGL2 drawing backend of the anonymize pass: the same plan (planAnonymize: which faces, their sigma, mosaic
  * grid, feather, outlines, the fail-closed cover) drawn with fragment shaders instead of compute. A face's blur is
  * two passes over its own rectangle (rows, then columns, on frame-sized sRGB targets, faces in order of growing
- * sigma so a wider blur wins where they overlap); then the frame is copied to the canvas (or the canvas cleared, for
+ * sigma so a wider blur wins where they overlap); then the frame is copied to the canvas (GlFrame.blitToCanvas; or the canvas cleared, for
  * a transparent overlay) and each face's cover blended on with its coverage. Coverage of overlapping faces adds up
  * as 1 - (1 - a)(1 - b), never less than either.
  */
@@ -134,14 +134,13 @@ export class AnonymizeGl {
 
     gl.bindFramebuffer(gl.FRAMEBUFFER, null);
     gl.viewport(0, 0, width, height);
-    const u = this.#useCover(width, height, src);
     if (plan.transparent) {
       gl.clearColor(0, 0, 0, 0);
       gl.clear(gl.COLOR_BUFFER_BIT);
     } else {
-      gl.uniform1i(u.u_cover, Cover.frame);
-      this.#rect(u.u_rect, [0, 0, width, height]);
+      frame.blitToCanvas();
     }
+    const u = this.#useCover(width, height, src);
     gl.enable(gl.BLEND);
     if (plan.transparent) gl.blendFunc(gl.ONE, gl.ONE_MINUS_SRC_ALPHA);
     else gl.blendFuncSeparate(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA, gl.ZERO, gl.ONE);

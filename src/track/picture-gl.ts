@@ -25,7 +25,7 @@ export class PictureGl {
     this.#vao = gl.createVertexArray()!;
   }
 
-  /** The mean luma (0..255, whole levels) of each of `size`'s cells over `frame`, rows top first. */
+  /** The mean luma (0..255, whole levels) of each of `size`'s cells over `frame` (GlFrame.raw), rows top first. */
   read(frame: GlTarget, size: FrameSize): Float32Array {
     const gl = this.#gl;
     const target = this.#targetFor(size);

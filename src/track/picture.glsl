@@ -1,7 +1,7 @@
 #version 300 es
 // Frame -> the tracker's luma picture (lumaSize()): thumbnail.wgsl's cell means, drawn one cell a fragment into an
-// 8-bit target (whole luma levels, as pictureOf() makes them on the CPU). The frame is an sRGB texture: its samples
-// are encoded again so the luma is of the stored values, as the WGSL pass reads them. CPU twin: thumbnailRef().
+// 8-bit target (whole luma levels, as pictureOf() makes them on the CPU), from the frame's stored bytes (GlFrame.raw),
+// as the WGSL pass reads them. CPU twin: thumbnailRef().
 precision highp float;
 precision highp int;
 
@@ -9,8 +9,6 @@ uniform sampler2D u_frame;
 uniform ivec2 u_cells;
 
 out vec4 colour;
-
-//#include encode
 
 ivec2 span(int i, int n, int size) {
   int lo = i * size / n;
@@ -25,7 +23,7 @@ void main() {
   float sum = 0.0;
   for (int y = ys.x; y < ys.y; y++) {
     for (int x = xs.x; x < xs.y; x++) {
-      sum += dot(encode(texelFetch(u_frame, ivec2(x, y), 0).rgb), vec3(0.299, 0.587, 0.114));
+      sum += dot(texelFetch(u_frame, ivec2(x, y), 0).rgb, vec3(0.299, 0.587, 0.114));
     }
   }
   colour = vec4(vec3(sum / float((xs.y - xs.x) * (ys.y - ys.x))), 1.0);

@@ -88,7 +88,7 @@ class WebGlHost implements PipelineHost {
 
   async picture(): Promise<Float32Array> {
     this.#clock.mark('picture', 'begin');
-    const cells = this.#picture.read(this.#frame.target!, lumaSize(this.#frame.target!));
+    const cells = this.#picture.read(this.#frame.raw!, lumaSize(this.#frame.raw!));
     this.#clock.mark('picture', 'end');
     return cells;
   }
