@@ -1,33 +1,124 @@
 import { GpuUnavailableError } from '../gpu/device';
 import { GlUnavailableError } from '../gpu/gl-context';
-import type { GpuCensus } from '../gpu/resource-census';
+import { GpuCensus } from '../gpu/resource-census';
+import { DEFAULT_FEATHER_PX } from '../render/anonymize-plan';
+import { lumaSize } from '../track/patch-motion';
 import type { OutputCanvas } from './device-resources';
-import type { FrameBackend } from './frame-backend';
+import type { BackendKind, FrameBackend } from './frame-backend';
 import type { Settings } from './settings';
 import { WebGlBackend } from './webgl-backend';
 import { WebGpuBackend } from './webgpu-backend';
 
+type BackendSettings = Pick<Settings, 'backend' | 'transparent' | 'frameImport'>;
+
+/** A backend, and why it was chosen (for the status line). */
+export interface ChosenBackend {
+  backend: FrameBackend;
+  why: string;
+}
+
+/** A drawn frame's time on each backend, median ms: what `auto` chose from on a software adapter. */
+export interface BackendTiming {
+  webgpu: number;
+  webgl: number;
+}
+
+/** The measurement is made once a page: a rebuild after a lost device takes the same backend. */
+let measured: Promise<BackendTiming> | null = null;
+
 /**
- * The drawing backend `settings.backend` asks for on `canvas`. auto: WebGPU, and WebGL2 where the browser has no
- * WebGPU or no adapter for it (Firefox on Linux, Chromium with WebGPU blocked). A canvas holds one kind of context
- * for good, so WebGL2 is tried only once WebGPU has failed before touching it. `lost` hears of the context's loss.
+ * The drawing backend `settings.backend` asks for on `canvas`. auto: WebGPU on a hardware adapter; WebGL2 where the
+ * browser has no WebGPU or no adapter for it (Firefox on Linux, Chromium with WebGPU blocked); on a software adapter
+ * (SwiftShader, llvmpipe) whichever draws a frame faster, measured at start on throwaway canvases (there, both are
+ * CPU work, and which wins depends on the rasteriser: `npm run bench` compares them). A canvas holds one kind of
+ * context for good, so the real canvas is given a context only once the choice is made. `lost` hears of the
+ * context's loss.
  */
 export async function createBackend(
   canvas: OutputCanvas,
-  settings: Pick<Settings, 'backend' | 'transparent' | 'frameImport'>,
+  settings: BackendSettings,
   census: GpuCensus,
   lost: (reason: string) => void,
-): Promise<FrameBackend> {
-  if (settings.backend === 'webgl') return WebGlBackend.create(canvas, settings, lost);
-  try {
-    return await WebGpuBackend.create(canvas, settings, census, lost);
-  } catch (e) {
-    if (settings.backend === 'webgpu' || !(e instanceof GpuUnavailableError)) throw e;
-    try {
-      return await WebGlBackend.create(canvas, settings, lost);
-    } catch (gl) {
-      if (!(gl instanceof GlUnavailableError)) throw gl;
-      throw new GlUnavailableError(`${e.message} ${gl.message}`);
-    }
+): Promise<ChosenBackend> {
+  const make = (kind: BackendKind): Promise<FrameBackend> =>
+    kind === 'webgl'
+      ? WebGlBackend.create(canvas, settings, lost)
+      : WebGpuBackend.create(canvas, settings, census, lost);
+  if (settings.backend !== 'auto') return { backend: await make(settings.backend), why: 'asked for' };
+  const adapter = await globalThis.navigator?.gpu?.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) {
+    const why = globalThis.navigator?.gpu ? 'no WebGPU adapter' : 'no WebGPU';
+    return { backend: await withoutWebGpu(() => make('webgl'), why), why };
   }
+  if (!isSoftware(adapter.info)) return { backend: await make('webgpu'), why: 'GPU' };
+  measured ??= timeBackends(settings);
+  const timing = await measured.catch(() => null);
+  if (!timing) return { backend: await make('webgpu'), why: 'software GPU' };
+  const kind: BackendKind = timing.webgl < timing.webgpu ? 'webgl' : 'webgpu';
+  const why = `software GPU: faster here, ${timing[kind].toFixed(0)} vs ${timing[kind === 'webgl' ? 'webgpu' : 'webgl'].toFixed(0)} ms a test frame`;
+  return { backend: await make(kind), why };
+}
+
+async function withoutWebGpu(make: () => Promise<FrameBackend>, why: string): Promise<FrameBackend> {
+  try {
+    return await make();
+  } catch (e) {
+    if (!(e instanceof GlUnavailableError)) throw e;
+    const gpu = new GpuUnavailableError('no-webgpu', `This browser has ${why}.`);
+    throw new GlUnavailableError(`${gpu.message} ${e.message}`);
+  }
+}
+
+/** As acquireGpu judges an adapter. */
+function isSoftware(info: GPUAdapterInfo): boolean {
+  const name = [info.vendor, info.architecture, info.device, info.description].join(' ');
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(name);
+}
+
+/** The test frame: 640x360, with detail everywhere (a flat frame would flatter a rasteriser that skips work). */
+const TEST = { width: 640, height: 360 };
+const TEST_MASKS = [
+  { cx: 200, cy: 160, rx: 60, ry: 78 },
+  { cx: 440, cy: 180, rx: 45, ry: 58 },
+];
+
+/**
+ * Each backend's time for a frame as live mode draws it (import, the anonymize pass with two faces at the default
+ * strength, the tracker's picture), median of 5 after 2 untimed, on its own offscreen canvas.
+ */
+export async function timeBackends(settings: BackendSettings): Promise<BackendTiming> {
+  const source = new OffscreenCanvas(TEST.width, TEST.height);
+  const ctx = source.getContext('2d')!;
+  const image = ctx.createImageData(TEST.width, TEST.height);
+  for (let i = 0; i < image.data.length; i++) image.data[i] = (i * 2654435761) >>> 24;
+  ctx.putImageData(image, 0, 0);
+  const time = async (backend: FrameBackend): Promise<number> => {
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < 7; i++) {
+        const t0 = performance.now();
+        await backend.importFrame(source, TEST.width, TEST.height);
+        const drawn = backend.draw(
+          {
+            masks: TEST_MASKS,
+            fullFrame: false,
+            strength: 0.5,
+            shape: 'ellipse',
+            featherPx: DEFAULT_FEATHER_PX,
+            outlines: false,
+          },
+          lumaSize(TEST),
+        );
+        await Promise.all([drawn.done, drawn.picture]);
+        if (i >= 2) times.push(performance.now() - t0);
+      }
+    } finally {
+      backend.destroy();
+    }
+    return times.sort((a, b) => a - b)[times.length >> 1]!;
+  };
+  const ignore = () => undefined;
+  const webgpu = await time(await WebGpuBackend.create(new OffscreenCanvas(1, 1), settings, new GpuCensus(), ignore));
+  const webgl = await time(await WebGlBackend.create(new OffscreenCanvas(1, 1), settings, ignore));
+  return { webgpu, webgl };
 }

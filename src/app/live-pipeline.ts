@@ -28,6 +28,8 @@ export interface LiveStatus {
   adapter: string;
   /** What draws: WebGPU's compute passes or WebGL2's fragment passes ('' before either is up). */
   backend: FrameBackend['kind'] | '';
+  /** Why that backend: asked for, no WebGPU, a GPU, or measured faster on a software GPU. */
+  backendWhy: string;
   /** How frames reach the GPU ('' before the device is up). */
   frameImport: string;
   provider: string;
@@ -120,6 +122,7 @@ export class LivePipeline {
   #framesDrawn = 0;
   #detections: Rect[] = [];
   #providerNote = '';
+  #backendWhy = '';
   readonly #canvas: OutputCanvas;
   readonly #feed: FrameFeed;
   readonly #settings: LiveSettings;
@@ -165,9 +168,11 @@ export class LivePipeline {
 
   async #createResources(): Promise<FrameBackend> {
     let made: FrameBackend | null = null;
-    made = await createBackend(this.#canvas, this.#settings, this.#census, (reason) => {
+    const chosen = await createBackend(this.#canvas, this.#settings, this.#census, (reason) => {
       if (made) this.#onDeviceLost(made, reason);
     });
+    this.#backendWhy = chosen.why;
+    made = chosen.backend;
     return made;
   }
 
@@ -433,6 +438,7 @@ export class LivePipeline {
       state: this.#recovery.state(this.#res !== null),
       adapter: this.#res?.description ?? '',
       backend: this.#res?.kind ?? '',
+      backendWhy: this.#res ? this.#backendWhy : '',
       frameImport: this.#res?.importPath ?? '',
       provider: this.#providerNote ? `${provider} (${this.#providerNote})` : provider,
       fps: this.#fps.perSecond,

@@ -48,8 +48,12 @@ export class WebGlBackend implements FrameBackend {
     settings: { transparent: boolean },
     lost: (reason: string) => void,
   ): Promise<WebGlBackend> {
-    const gl = acquireGl(canvas, settings.transparent);
-    if (gl.gl.isContextLost()) await restored(canvas);
+    let gl = acquireGl(canvas, settings.transparent);
+    if (gl.gl.isContextLost()) {
+      await restored(canvas);
+      // A lost context names no renderer: ask again.
+      gl = acquireGl(canvas, settings.transparent);
+    }
     return new WebGlBackend(gl, canvas, lost);
   }
 

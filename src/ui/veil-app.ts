@@ -31,6 +31,7 @@ const INITIAL_STATUS: LiveStatus = {
   state: 'starting',
   adapter: '',
   backend: '',
+  backendWhy: '',
   frameImport: '',
   provider: 'loading',
   fps: 0,
@@ -318,7 +319,7 @@ export class VeilApp extends LitElement {
         ${s.failClosed && s.state !== 'error' ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.#settings.budgetMs)}</div>` : nothing}
       </div>
       <div class="status" data-role="status">
-        GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · <span data-role="face-count" title=${FACE_COUNT_TITLE}>${s.faces} face${s.faces === 1 ? '' : 's'}</span>${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.#settings.paused ? ' · paused' : ''}
+        GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''}${s.backend === 'webgl' ? ` (WebGL2: ${s.backendWhy})` : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · <span data-role="face-count" title=${FACE_COUNT_TITLE}>${s.faces} face${s.faces === 1 ? '' : 's'}</span>${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.#settings.paused ? ' · paused' : ''}
         ${
           s.shown.length
             ? html`· <span data-role="shown-count">${s.shown.length} left unblurred</span>

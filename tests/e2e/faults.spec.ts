@@ -359,7 +359,7 @@ test('the frame size changing mid-stream (640x480 -> 1280x720 -> portrait 360x64
   test.slow();
   // A 1280x720 frame takes SwiftShader seconds to import, blur and search under load: the longest budget lets the
   // app reach `running` at that size too (the budget's rule itself is unit-tested).
-  await page.goto('/?source=camera&ep=wasm&budget=5000&tiles=off');
+  await page.goto('/?source=camera&backend=webgpu&ep=wasm&budget=5000&tiles=off');
   await waitRunning(page);
   await playCanvasCamera(page, 640, 480);
   for (const [width, height] of [

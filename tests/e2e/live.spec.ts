@@ -174,7 +174,7 @@ test('WebGPU provider: ORT runs on our device and its GPU outputs feed our decod
   // On SwiftShader a WebGPU inference takes seconds, far over any sane budget, so the app rightly stays
   // fail-closed; what this checks is that the GPU path (preprocess -> ORT on our GPUDevice -> WGSL decode of
   // ORT's output buffers, which throws if they are not on the GPU -> WGSL NMS) finds the face.
-  await page.goto('/?source=camera&ep=webgpu&tiles=off');
+  await page.goto('/?source=camera&backend=webgpu&ep=webgpu&tiles=off');
   await expect(page.locator('[data-role="status"]')).toContainText(/detector: yunet \d+ px on webgpu/, {
     timeout: 60_000,
   });
