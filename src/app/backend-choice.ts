@@ -1,13 +1,29 @@
-import { GpuUnavailableError } from '../gpu/device';
-import { GlUnavailableError } from '../gpu/gl-context';
+import { GpuUnavailableError, requireWebGpu } from '../gpu/device';
+import { GlUnavailableError, requireWebGl2 } from '../gpu/gl-context';
 import { GpuCensus } from '../gpu/resource-census';
 import { DEFAULT_FEATHER_PX } from '../render/anonymize-plan';
 import { lumaSize } from '../track/patch-motion';
 import type { OutputCanvas } from './device-resources';
-import type { BackendKind, FrameBackend } from './frame-backend';
+import type { BackendKind, BackendPreference, FrameBackend } from './frame-backend';
 import type { Settings } from './settings';
 import { WebGlBackend } from './webgl-backend';
 import { WebGpuBackend } from './webgpu-backend';
+
+/**
+ * Throws what a page would meet for want of WebGPU and WebGL2 alike, without opening anything: the export page says
+ * so on load, not once a file has been read; the library rejects createVeil() at once.
+ */
+export function requireBackend(backend: BackendPreference, gpu: GPU | undefined = globalThis.navigator?.gpu): void {
+  if (backend === 'webgpu' || (backend === 'auto' && gpu)) return void requireWebGpu(gpu);
+  try {
+    requireWebGl2();
+  } catch (e) {
+    if (backend === 'webgl') throw e;
+    throw new GlUnavailableError(
+      `This browser does not expose WebGPU (navigator.gpu is missing). ${(e as Error).message}`,
+    );
+  }
+}
 
 type BackendSettings = Pick<Settings, 'backend' | 'transparent' | 'frameImport'>;
 

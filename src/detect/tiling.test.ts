@@ -4,11 +4,13 @@ import { detectorDefaults, mergeCrops } from './detector';
 import { BLAZEFACE_BACK_256, YUNET_N } from './model';
 import { letterboxCrop } from './preprocess';
 import {
+  DEFAULT_TILE_PLAN,
   formatTilePlan,
   isCut,
   NO_TILES,
   parseTilePlan,
   planCrops,
+  TileRotation,
   tileStarts,
   wholeFrameCrop,
   type Crop,
@@ -204,5 +206,32 @@ describe('mergeCrops', () => {
     expect(mergeCrops(cut, [whole, left], frame, { ...options, tiles: { ...NO_TILES, dropCut: true } })).toHaveLength(
       0,
     );
+  });
+});
+
+describe('TileRotation', () => {
+  const crops = planCrops(BLAZEFACE_BACK_256, 1280, 720, DEFAULT_TILE_PLAN);
+  const [whole, ...tiles] = crops;
+
+  it('takes the whole frame and every tile when the call may run them all', () => {
+    expect(new TileRotation().pick(crops, Infinity)).toEqual(crops);
+  });
+
+  it('takes the whole frame first, then the tiles in turn across calls, wrapping round', () => {
+    expect(tiles.length).toBeGreaterThan(2);
+    const rotation = new TileRotation();
+    const seen: Crop[] = [];
+    for (let i = 0; i < tiles.length; i++) {
+      const picked = rotation.pick(crops, 2);
+      expect(picked).toHaveLength(3);
+      expect(picked[0]).toBe(whole);
+      seen.push(...picked.slice(1));
+    }
+    // 2 a call over as many calls as tiles: each tile twice, in order.
+    expect(seen).toEqual([...tiles, ...tiles]);
+  });
+
+  it('takes the whole frame alone when no tile may run', () => {
+    expect(new TileRotation().pick(crops, 0)).toEqual([whole]);
   });
 });

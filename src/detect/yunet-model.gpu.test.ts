@@ -5,6 +5,7 @@ import { uploadRgba } from '../gpu/readback';
 import { frameTextureUsage } from '../gpu/frame-import';
 import { readImageRgba } from '../testing/image-io';
 import { openNodeModel } from '../testing/node-model';
+import { CpuFaceDetector } from './cpu-detector';
 import { FaceDetector } from './detector';
 import { YUNET_N, type FaceModel } from './model';
 import { iou } from './nms';
@@ -60,6 +61,29 @@ describe('FaceDetector with YuNet on a real photo', () => {
       }
     } finally {
       detector.destroy();
+      frame.destroy();
+    }
+  });
+
+  it("finds the same faces on the CPU (the WebGL2 backend's detector) as with the GPU preprocess", async () => {
+    const photo = readImageRgba('tests/fixtures/astronaut.jpg');
+    const frame = uploadRgba(device, photo, frameTextureUsage());
+    const gpu = new FaceDetector(device, model);
+    const cpu = new CpuFaceDetector(model);
+    try {
+      for (const side of [undefined, 320]) {
+        const want = await gpu.detect(frame, Infinity, side);
+        const got = await cpu.detect(photo, Infinity, side);
+        expect(got, `side ${side ?? 'native'}`).toHaveLength(want.length);
+        got.forEach((d, i) => {
+          // The same tensors (preprocess.wgsl against its CPU twin: within 5e-6 of the range), so the same boxes.
+          expect(Math.abs(d.score - want[i]!.score)).toBeLessThan(1e-4);
+          for (const k of ['x', 'y', 'w', 'h'] as const)
+            expect(Math.abs(d.box[k] - want[i]!.box[k])).toBeLessThan(0.01);
+        });
+      }
+    } finally {
+      gpu.destroy();
       frame.destroy();
     }
   });

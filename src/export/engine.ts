@@ -1,8 +1,8 @@
 import { timeModel, tryFasterProvider } from '../app/provider-choice';
 import { chosenDetectorOptions, FaceDetector, type DetectorChoices } from '../detect/detector';
 import { configureOrt, DEFAULT_MODEL, FaceModel, fetchModel, MODELS, type ModelName } from '../detect/model';
-import { acquireGpu, GpuUnavailableError, requireWebGpu, type Gpu } from '../gpu/device';
-import { GlUnavailableError, requireWebGl2 } from '../gpu/gl-context';
+import { acquireGpu, GpuUnavailableError, type Gpu } from '../gpu/device';
+import { GlUnavailableError } from '../gpu/gl-context';
 import { chooseImportPath, type FrameImportPreference } from '../gpu/frame-import';
 import { FrameEngine, type FileEngine } from '../offline/frame-engine';
 import { AnonymizePass } from '../render/anonymize-pass';
@@ -13,22 +13,6 @@ export interface OpenedEngine {
   engine: FileEngine;
   /** The detector's execution provider, and why, for the status line. */
   provider: string;
-}
-
-/**
- * Throws what openEngine would for want of WebGPU and WebGL2 alike, without opening anything: the page says so on
- * load, not once a file has been read.
- */
-export function requireBackend(backend: BackendPreference, gpu: GPU | undefined = navigator.gpu): void {
-  if (backend === 'webgpu' || (backend === 'auto' && gpu)) return void requireWebGpu(gpu);
-  try {
-    requireWebGl2();
-  } catch (e) {
-    if (backend === 'webgl') throw e;
-    throw new GlUnavailableError(
-      `This browser does not expose WebGPU (navigator.gpu is missing). ${(e as Error).message}`,
-    );
-  }
 }
 
 /**

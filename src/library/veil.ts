@@ -1,5 +1,6 @@
 import type { DetectorAssets, LiveSettings, LiveStats, LiveStatus } from '../app/live-pipeline';
 import { CHOICES, DEFAULT_SETTINGS, NUMBERS, type Settings } from '../app/settings';
+import { requireBackend } from '../app/backend-choice';
 import { startSession, type Session } from './sessions';
 
 /** What can change while a track is being anonymized (`veil.update`). */
@@ -77,7 +78,11 @@ export async function createVeil(options: VeilOptions = {}): Promise<Veil> {
   const settings: LiveSettings = { ...DEFAULT_SETTINGS, ...checked(chosen), paused: false };
   if (files) settings.provider = 'wasm';
   const assets: DetectorAssets = files ?? { base: new URL(String(assetsBase), location.href).href };
-  if (!navigator.gpu) throw new Error('veil: this browser has no WebGPU (navigator.gpu is missing)');
+  try {
+    requireBackend(settings.backend);
+  } catch (e) {
+    throw new Error(`veil: ${(e as Error).message}`);
+  }
   let sessions: Session[] = [];
   let latest: VeilStatus | null = null;
   return {

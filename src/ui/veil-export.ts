@@ -3,7 +3,8 @@ import { ConversionCanceledError } from 'mediabunny';
 import { DEFAULT_SETTINGS, loadStoredSettings, settingsFromUrl, type Effect, type Settings } from '../app/settings';
 import type { Point } from '../core/types';
 import { NO_EDITS, regionFromDrag, toggleTrack, trackAt, tracksOf, type Edits } from '../export/edits';
-import { openEngine, requireBackend, type OpenedEngine } from '../export/engine';
+import { openEngine, type OpenedEngine } from '../export/engine';
+import { requireBackend } from '../app/backend-choice';
 import {
   closeMedia,
   exportMedia,

@@ -132,7 +132,7 @@ test("a site whose policy forbids compiling the detector's wasm: its call receiv
     expect(detailKept(f, { x: 0, y: 0, w: FAKE_CAMERA.width, h: FAKE_CAMERA.height }), `frame ${i}`).toBeLessThan(0.2);
 });
 
-test('no WebGPU: a site with Veil on receives the whole picture blurred, never the camera, and the popup says why', async ({
+test('no WebGPU: a site with Veil on receives its faces blurred on WebGL2 from the first frame, never the camera', async ({
   context,
   extensionId,
 }) => {
@@ -140,8 +140,10 @@ test('no WebGPU: a site with Veil on receives the whole picture blurred, never t
     // As a browser without WebGPU: the engine finds no navigator.gpu when the site asks for the camera.
     page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined })),
   );
-  for (const [i, f] of (await received(call, 5)).entries())
-    expect(detailKept(f, { x: 0, y: 0, w: FAKE_CAMERA.width, h: FAKE_CAMERA.height }), `frame ${i}`).toBeLessThan(0.2);
-  await expect(status(popup)).toHaveAttribute('data-state', 'blurred-whole');
-  await expect(status(popup)).toContainText('no WebGPU');
+  // This machine's detections (a software GPU, 2 cores) take longer than the default budget.
+  await popup.locator('[data-control="budget"]').selectOption('2000');
+  await call.reload();
+  for (const [i, f] of (await received(call, 5)).entries()) expectFaceBlurred(f, `received frame ${i}`);
+  await expect(status(popup)).toHaveAttribute('data-state', 'running', { timeout: 90_000 });
+  for (const [i, f] of (await received(call, 5)).entries()) expectFaceBlurred(f, `running frame ${i}`);
 });
