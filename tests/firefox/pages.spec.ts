@@ -9,8 +9,8 @@ import { displayAvailable, FIREFOX_PATH, firefoxInstalled, launchFirefox } from 
 // global-setup.ts says why, once.
 test.skip(!firefoxInstalled() || !displayAvailable(), `no Firefox at ${FIREFOX_PATH}, or no display for it`);
 
-/** Seconds of one-a-second samples after the first per-face frame (FIREFOX_SECONDS: 60 for the documented run). */
-const SECONDS = Number(process.env.FIREFOX_SECONDS ?? 15);
+/** Seconds of one-a-second samples after the first per-face frame (VEIL_SAMPLE_SECONDS=60: the documented run). */
+const SECONDS = Number(process.env.VEIL_SAMPLE_SECONDS ?? 15);
 
 let firefox: Browser | undefined;
 
