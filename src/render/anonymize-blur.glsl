@@ -20,21 +20,10 @@ uniform float u_block_lod;
 
 out vec4 colour;
 
-// The mean of the block holding p: 4 x 4 samples on the level whose texels are a quarter of a block.
-vec4 block_mean(vec2 p) {
-  vec2 corner = u_block_origin + floor((p - u_block_origin) / u_block) * u_block;
-  vec4 sum = vec4(0.0);
-  for (int j = 0; j < 4; j++) {
-    for (int i = 0; i < 4; i++) {
-      vec2 q = clamp(corner + (vec2(i, j) + 0.5) * (u_block / 4.0), vec2(0.5), u_size - 0.5);
-      sum += textureLod(u_src, q / u_size, u_block_lod);
-    }
-  }
-  return sum / 16.0;
-}
+//#include block_mean
 
 vec4 tap(vec2 uv) {
-  return u_block > 0.0 ? block_mean(uv * u_size) : textureLod(u_src, uv, u_lod);
+  return u_block > 0.0 ? block_mean(u_src, uv * u_size) : textureLod(u_src, uv, u_lod);
 }
 
 void main() {

@@ -47,17 +47,7 @@ float coverage(float d) {
 
 //#include encode
 
-vec3 block_mean(vec2 p) {
-  vec2 corner = u_block_origin + floor((p - u_block_origin) / u_block) * u_block;
-  vec3 sum = vec3(0.0);
-  for (int j = 0; j < 4; j++) {
-    for (int i = 0; i < 4; i++) {
-      vec2 q = clamp(corner + (vec2(i, j) + 0.5) * (u_block / 4.0), vec2(0.5), u_size - 0.5);
-      sum += textureLod(u_frame, q / u_size, u_block_lod).rgb;
-    }
-  }
-  return sum / 16.0;
-}
+//#include block_mean
 
 void main() {
   vec2 p = vec2(gl_FragCoord.x, u_size.y - gl_FragCoord.y);
@@ -71,7 +61,7 @@ void main() {
   if (a <= 0.0) discard;
   vec3 c;
   if (u_cover == 0) c = encode(textureLod(u_blurred, p / u_size, u_lod).rgb);
-  else if (u_cover == 1) c = encode(block_mean(p));
+  else if (u_cover == 1) c = encode(block_mean(u_frame, p).rgb);
   else c = u_colour;
   colour = u_transparent ? vec4(c * a, a) : vec4(c, a);
 }

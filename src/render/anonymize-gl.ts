@@ -57,6 +57,25 @@ const COVER_UNIFORMS = [
   'u_transparent',
 ] as const;
 
+/**
+ * A mosaic block's mean, for the blur's "strong" taps and the mosaic cover: the block holding p (frame pixels) on the
+ * grid of side u_block anchored at u_block_origin, as 4 x 4 samples of `src` on the level u_block_lod whose texels
+ * are a quarter of a block (an approximation of the WGSL pass's exact sums).
+ */
+const BLOCK_MEAN = `vec4 block_mean(sampler2D src, vec2 p) {
+  vec2 corner = u_block_origin + floor((p - u_block_origin) / u_block) * u_block;
+  vec4 sum = vec4(0.0);
+  for (int j = 0; j < 4; j++) {
+    for (int i = 0; i < 4; i++) {
+      vec2 q = clamp(corner + (vec2(i, j) + 0.5) * (u_block / 4.0), vec2(0.5), u_size - 0.5);
+      sum += textureLod(src, q / u_size, u_block_lod);
+    }
+  }
+  return sum / 16.0;
+}`;
+
+const withBlockMean = (code: string) => code.replace('//#include block_mean', BLOCK_MEAN);
+
 /** anonymize-cover.glsl's u_cover. */
 const Cover = { blurred: 0, mosaic: 1, solid: 2, outline: 3 } as const;
 /** anonymize.wgsl's outline colours, 0..1. */
@@ -111,8 +130,8 @@ export class AnonymizeGl {
   constructor(gl: WebGL2RenderingContext) {
     this.#gl = gl;
     const blur = blurCode.replace('precision highp float;', `precision highp float;\n#define MAX_RADIUS ${MAX_RADIUS}`);
-    this.#blur = glProgram(gl, 'anonymize-blur', RECT_VERTEX, blur, BLUR_UNIFORMS);
-    this.#cover = glProgram(gl, 'anonymize-cover', RECT_VERTEX, coverCode, COVER_UNIFORMS);
+    this.#blur = glProgram(gl, 'anonymize-blur', RECT_VERTEX, withBlockMean(blur), BLUR_UNIFORMS);
+    this.#cover = glProgram(gl, 'anonymize-cover', RECT_VERTEX, withBlockMean(coverCode), COVER_UNIFORMS);
     this.#vao = gl.createVertexArray()!;
   }
 

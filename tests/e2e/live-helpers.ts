@@ -2,7 +2,7 @@ import { expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import type { RgbaImage } from '../../src/core/types';
 import { FAKE_CAMERA, FAKE_CAMERA_Y4M } from './chromium';
-import { highFrequencyEnergy, readOutput } from './pixels';
+import { highFrequencyEnergy, meanAbsDiff, readOutput } from './pixels';
 
 /**
  * Query parameters for tests that need the `running` state on CI's slow machine (2 cores, software GPU, a model
@@ -49,6 +49,25 @@ export async function whileRunning<T>(page: Page, read: () => Promise<T>): Promi
 
 /** Reads the output at a moment when the app says only face masks are blurred. */
 export const readWhileRunning = (page: Page): Promise<RgbaImage> => whileRunning(page, () => readOutput(page));
+
+/**
+ * The output once the face-free corner reads as the camera gave it (a new face's first box is wide, its motion
+ * still unknown, and narrows over the next frames): a frame read while running, within 4 levels there.
+ */
+export async function readOnceSettled(page: Page): Promise<RgbaImage> {
+  const input = cameraFrame();
+  let out = await readWhileRunning(page);
+  await expect
+    .poll(
+      async () => {
+        out = await readWhileRunning(page);
+        return meanAbsDiff(out, input, FAKE_CAMERA.noFace);
+      },
+      { timeout: 20_000 },
+    )
+    .toBeLessThan(4);
+  return out;
+}
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/${name}.png` });
@@ -133,4 +152,24 @@ export async function playCanvasCamera(page: Page, width: number, height: number
     },
     [width, height],
   );
+}
+
+/**
+ * Loses the GPU (window.veil.loseDevice(): the WebGPU device, or the WebGL context) and records every state the
+ * page's root passes through from then on: nothing is drawn while the device is rebuilt, so frames' statuses would
+ * miss it, and recovery can be quicker than a poll. Returns the page's clock at the loss and a reader of the states.
+ */
+export async function loseGpu(page: Page): Promise<{ lostAt: number; states: () => Promise<string[]> }> {
+  const lostAt = await page.evaluate(() => {
+    const root = document.documentElement;
+    const seen: string[] = [];
+    (window as unknown as { veilStates: string[] }).veilStates = seen;
+    new MutationObserver(() => seen.push(root.dataset.veilState ?? '')).observe(root, {
+      attributes: true,
+      attributeFilter: ['data-veil-state'],
+    });
+    window.veil!.loseDevice();
+    return performance.now();
+  });
+  return { lostAt, states: () => page.evaluate(() => (window as unknown as { veilStates: string[] }).veilStates) };
 }

@@ -3,6 +3,8 @@ import { FAKE_CAMERA } from './chromium';
 import {
   CI_PACE,
   cameraFrame,
+  loseGpu,
+  readOnceSettled,
   readWhileRunning,
   recordStatuses,
   type StatusSample,
@@ -25,18 +27,7 @@ for (const [param, path] of [
     await waitRunning(page);
     expect(await page.evaluate(() => window.veil!.status().frameImport)).toBe(path);
     const input = cameraFrame();
-    // A new face's first box is wide (its motion is still unknown) and narrows over the next frames: the rest of the
-    // picture is unchanged once it has.
-    let out = await readWhileRunning(page);
-    await expect
-      .poll(
-        async () => {
-          out = await readWhileRunning(page);
-          return meanAbsDiff(out, input, FAKE_CAMERA.noFace);
-        },
-        { timeout: 20_000 },
-      )
-      .toBeLessThan(4);
+    const out = await readOnceSettled(page);
     expect([out.width, out.height]).toEqual([input.width, input.height]);
     const before = highFrequencyEnergy(input, FAKE_CAMERA.face);
     const after = highFrequencyEnergy(out, FAKE_CAMERA.face);
@@ -125,22 +116,9 @@ test('GPU device lost: nothing raw is shown, no frame is missing for long, and f
   await page.goto(`/?source=camera&${CI_PACE}`);
   await waitRunning(page);
   const statuses = await recordStatuses(page);
-  // Recovery can be quicker than a poll, so the states the page passes through are recorded in the page.
-  const lostAt = await page.evaluate(() => {
-    const root = document.documentElement;
-    const seen: string[] = [];
-    (window as unknown as { veilStates: string[] }).veilStates = seen;
-    new MutationObserver(() => seen.push(root.dataset.veilState ?? '')).observe(root, {
-      attributes: true,
-      attributeFilter: ['data-veil-state'],
-    });
-    window.veil!.loseDevice();
-    return performance.now();
-  });
+  const { lostAt, states } = await loseGpu(page);
   // 'starting' is the rebuild: a new device, pipelines and session, nothing drawn until they exist.
-  await expect
-    .poll(() => page.evaluate(() => (window as unknown as { veilStates: string[] }).veilStates))
-    .toContain('starting');
+  await expect.poll(states).toContain('starting');
   // Frames drawn just after the call may precede the loss itself: faces alone again means after the first frame
   // that was not (the rebuilt pipeline's first frames are blurred whole until its first detection).
   const perFaceAgain = async () => {

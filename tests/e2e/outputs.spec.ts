@@ -116,23 +116,25 @@ test('OBS mode in a source taller than the picture: the picture covers it, no ba
   await screenshot(page, 'obs-tall');
 });
 
-test('OBS transparent mode: only the blurred patches are drawn, alpha 0 elsewhere', async ({ page }) => {
-  await page.goto(`/?obs=1&transparent=1&source=camera&${CI_PACE}`);
-  await waitRunning(page);
-  // The canvas fills the 960x640 window with the 320x240 frame scaled 2.67x, centred: face near (378, 200). Read
-  // until a frame with the face's patch is on screen (a frame blurred whole, failing closed, is opaque everywhere).
-  const alphas = async () => {
-    const img = decodePng(await page.screenshot({ omitBackground: true }));
-    const at = (x: number, y: number) => img.data[(y * img.width + x) * 4 + 3];
-    return {
-      corner: at(5, 5),
-      oppositeCorner: at(img.width - 5, img.height - 5),
-      face: (at(Math.round(img.width / 2 - 100), Math.round(img.height / 2 - 120)) ?? 0) > 200,
+for (const backend of ['webgpu', 'webgl']) {
+  test(`OBS transparent mode (${backend}): only the blurred patches are drawn, alpha 0 elsewhere`, async ({ page }) => {
+    await page.goto(`/?obs=1&transparent=1&source=camera&${CI_PACE.replace('backend=webgpu', `backend=${backend}`)}`);
+    await waitRunning(page);
+    // The canvas fills the 960x640 window with the 320x240 frame scaled 2.67x, centred: face near (378, 200). Read
+    // until a frame with the face's patch is on screen (a frame blurred whole, failing closed, is opaque everywhere).
+    const alphas = async () => {
+      const img = decodePng(await page.screenshot({ omitBackground: true }));
+      const at = (x: number, y: number) => img.data[(y * img.width + x) * 4 + 3];
+      return {
+        corner: at(5, 5),
+        oppositeCorner: at(img.width - 5, img.height - 5),
+        face: (at(Math.round(img.width / 2 - 100), Math.round(img.height / 2 - 120)) ?? 0) > 200,
+      };
     };
-  };
-  await expect.poll(alphas, { timeout: 30_000 }).toEqual({ corner: 0, oppositeCorner: 0, face: true });
-  await screenshot(page, 'obs-transparent');
-});
+    await expect.poll(alphas, { timeout: 30_000 }).toEqual({ corner: 0, oppositeCorner: 0, face: true });
+    await screenshot(page, `obs-transparent-${backend}`);
+  });
+}
 
 test('every URL parameter round-trips into the controls', async ({ page }) => {
   await page.goto('/?source=demo&effect=mosaic&strength=0.8&scale=1.6&mask=box&boxes=1&budget=900&ep=wasm');

@@ -31,6 +31,7 @@ describe('pipelineTable', () => {
     const [header, , row] = pipelineTable([result]).split('\n');
     expect(header.split(/\s{2,}/)).toEqual([
       'size',
+      'backend',
       'model',
       'input',
       'provider',
@@ -50,6 +51,7 @@ describe('pipelineTable', () => {
     ]);
     expect(row.split(/\s{2,}/)).toEqual([
       '1280x720',
+      'webgpu',
       'yunet',
       '640x384',
       'wasm',
