@@ -35,14 +35,40 @@ export async function waitRunning(page: Page, timeout = 60_000): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-veil-state', 'running', { timeout });
 }
 
+/**
+ * Frames the app must have drawn in a row while `running` before a read: a screenshot shows what the compositor has
+ * put on screen, which can be a frame older than the state (once it was the last whole-frame blur before the first
+ * per-face frame).
+ */
+const SETTLED_FRAMES = 2;
+
+/** Waits in the page until the app has drawn SETTLED_FRAMES frames in a row while `running`; false after 10 s. */
+function runningForFrames(page: Page): Promise<boolean> {
+  return page.evaluate(
+    (n) =>
+      new Promise<boolean>((resolve) => {
+        const t0 = performance.now();
+        let since = -1;
+        const check = () => {
+          const frames = window.veil?.status().frames ?? 0;
+          if (document.documentElement.dataset.veilState !== 'running') since = -1;
+          else if (since < 0) since = frames;
+          if (since >= 0 && frames - since >= n) resolve(true);
+          else if (performance.now() - t0 > 10_000) resolve(false);
+          else setTimeout(check, 5);
+        };
+        check();
+      }),
+    SETTLED_FRAMES,
+  );
+}
+
 /** What `read` gives at a moment when the app says only face masks are blurred, before and after it. */
 export async function whileRunning<T>(page: Page, read: () => Promise<T>): Promise<T> {
-  for (let i = 0; i < 50; i++) {
-    if ((await veilState(page)) === 'running') {
-      const value = await read();
-      if ((await veilState(page)) === 'running') return value;
-    }
-    await page.waitForTimeout(100);
+  for (let i = 0; i < 5; i++) {
+    if (!(await runningForFrames(page))) continue;
+    const value = await read();
+    if ((await veilState(page)) === 'running') return value;
   }
   throw new Error(`the app never stayed 'running' across a read (state ${await veilState(page)})`);
 }

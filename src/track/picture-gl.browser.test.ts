@@ -1,0 +1,45 @@
+// The WebGL2 pass of the tracker's picture (picture.glsl) against its CPU twin (pictureOf: thumbnail.wgsl's cell
+// means), in Chromium through Vitest's browser mode.
+import { describe, expect, it } from 'vitest';
+import type { RgbaImage } from '../core/types';
+import { acquireGl, GlFrame } from '../gpu/gl-context';
+import { random } from '../testing/random';
+import { lumaSize } from './patch-motion';
+import { PictureGl } from './picture-gl';
+import { pictureOf } from './thumbnail';
+
+function noise(width: number, height: number, seed: number): RgbaImage {
+  const next = random(seed);
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < data.length; i++) data[i] = i % 4 === 3 ? 255 : Math.floor(next() * 256);
+  return { width, height, data };
+}
+
+describe('PictureGl against pictureOf', () => {
+  for (const [width, height] of [
+    [640, 360],
+    [333, 517],
+    [200, 120],
+  ] as const) {
+    it(`${width}x${height}: every cell's mean luma within one level`, () => {
+      const img = noise(width, height, width);
+      const { gl } = acquireGl(new OffscreenCanvas(1, 1), false);
+      const frame = new GlFrame(gl);
+      const picture = new PictureGl(gl);
+      try {
+        frame.import(new ImageData(new Uint8ClampedArray(img.data), width), width, height);
+        const size = lumaSize(img);
+        const got = picture.read(frame.raw!, size);
+        const want = pictureOf(img);
+        expect([want.width, want.height]).toEqual([size.width, size.height]);
+        let worst = 0;
+        for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want.data[i]!));
+        expect(worst).toBeLessThanOrEqual(1);
+      } finally {
+        picture.destroy();
+        frame.destroy();
+        gl.getExtension('WEBGL_lose_context')?.loseContext();
+      }
+    });
+  }
+});
