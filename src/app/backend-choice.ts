@@ -1,4 +1,4 @@
-import { GpuUnavailableError, requireWebGpu } from '../gpu/device';
+import { GpuUnavailableError, isSoftwareAdapter, requireWebGpu } from '../gpu/device';
 import { GlUnavailableError, requireWebGl2 } from '../gpu/gl-context';
 import { GpuCensus } from '../gpu/resource-census';
 import { DEFAULT_FEATHER_PX } from '../render/anonymize-plan';
@@ -34,7 +34,7 @@ export interface ChosenBackend {
 }
 
 /** A drawn frame's time on each backend, median ms: what `auto` chose from on a software adapter. */
-export interface BackendTiming {
+interface BackendTiming {
   webgpu: number;
   webgl: number;
 }
@@ -66,7 +66,7 @@ export async function createBackend(
     const why = globalThis.navigator?.gpu ? 'no WebGPU adapter' : 'no WebGPU';
     return { backend: await withoutWebGpu(() => make('webgl'), why), why };
   }
-  if (!isSoftware(adapter.info)) return { backend: await make('webgpu'), why: 'GPU' };
+  if (!isSoftwareAdapter(adapter.info)) return { backend: await make('webgpu'), why: 'GPU' };
   measured ??= timeBackends(settings);
   const timing = await measured.catch(() => null);
   if (!timing) return { backend: await make('webgpu'), why: 'software GPU' };
@@ -85,12 +85,6 @@ async function withoutWebGpu(make: () => Promise<FrameBackend>, why: string): Pr
   }
 }
 
-/** As acquireGpu judges an adapter. */
-function isSoftware(info: GPUAdapterInfo): boolean {
-  const name = [info.vendor, info.architecture, info.device, info.description].join(' ');
-  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(name);
-}
-
 /** The test frame: 640x360, with detail everywhere (a flat frame would flatter a rasteriser that skips work). */
 const TEST = { width: 640, height: 360 };
 const TEST_MASKS = [
@@ -102,7 +96,7 @@ const TEST_MASKS = [
  * Each backend's time for a frame as live mode draws it (import, the anonymize pass with two faces at the default
  * strength, the tracker's picture), median of 5 after 2 untimed, on its own offscreen canvas.
  */
-export async function timeBackends(settings: BackendSettings): Promise<BackendTiming> {
+async function timeBackends(settings: BackendSettings): Promise<BackendTiming> {
   const source = new OffscreenCanvas(TEST.width, TEST.height);
   const ctx = source.getContext('2d')!;
   const image = ctx.createImageData(TEST.width, TEST.height);

@@ -58,10 +58,19 @@ export async function acquireGpu(gpu: GPU | undefined = globalThis.navigator?.gp
   } catch (e) {
     throw new GpuUnavailableError('no-device', `The GPU adapter refused a device: ${(e as Error).message}`);
   }
-  const info = adapter.info;
-  const description =
-    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown GPU';
-  const software =
-    info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(description);
+  const description = adapterName(adapter.info);
+  const software = isSoftwareAdapter(adapter.info);
   return { adapter, device, description, software, timestamps: requiredFeatures.includes('timestamp-query') };
+}
+
+function adapterName(info: GPUAdapterInfo): string {
+  return [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown GPU';
+}
+
+/** The names CPU rasterisers go by (SwiftShader, Mesa's llvmpipe and lavapipe, Windows' WARP), in WebGPU and WebGL. */
+export const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i;
+
+/** A CPU rasteriser: by the adapter's own flag, or its name. */
+export function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
+  return info.isFallbackAdapter === true || SOFTWARE_RENDERER.test(adapterName(info));
 }

@@ -1,3 +1,4 @@
+import { SOFTWARE_RENDERER } from './device';
 import type { FrameSize, RgbaImage } from '../core/types';
 
 /** Why WebGL2 could not be had: as GpuUnavailableError does for WebGPU, the UI turns it into words and a next step. */
@@ -41,7 +42,7 @@ export function acquireGl(canvas: GlCanvas, transparent: boolean): Gl {
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
   const description = `WebGL2 ${renderer}`;
-  const software = /swiftshader|llvmpipe|lavapipe|software|microsoft basic/i.test(renderer);
+  const software = SOFTWARE_RENDERER.test(renderer);
   return { gl, description, software };
 }
 
