@@ -42,13 +42,40 @@ interface BackendTiming {
 /** The measurement is made once a page: a rebuild after a lost device takes the same backend. */
 let measured: Promise<BackendTiming> | null = null;
 
+/** Which backend draws, and why (for the status line). */
+export interface BackendChoice {
+  kind: BackendKind;
+  why: string;
+}
+
 /**
- * The drawing backend `settings.backend` asks for on `canvas`. auto: WebGPU on a hardware adapter; WebGL2 where the
- * browser has no WebGPU or no adapter for it (Firefox on Linux, Chromium with WebGPU blocked); on a software adapter
- * (SwiftShader, llvmpipe) whichever draws a frame faster, measured at start on throwaway canvases (there, both are
- * CPU work, and which wins depends on the rasteriser: `npm run bench` compares them). A canvas holds one kind of
- * context for good, so the real canvas is given a context only once the choice is made. `lost` hears of the
- * context's loss.
+ * The backend `preference` gives here. auto: WebGPU on a hardware adapter; WebGL2 where the browser has no WebGPU or
+ * no adapter for it (Firefox on Linux, Chromium with WebGPU blocked); on a software adapter (SwiftShader, llvmpipe)
+ * whichever draws a frame faster, measured on throwaway canvases once a page (there, both are CPU work, and which
+ * wins depends on the rasteriser: `npm run bench` compares them). Live mode and the export page ask the same.
+ */
+export async function chooseBackend(
+  preference: BackendPreference,
+  settings: Pick<Settings, 'transparent' | 'frameImport'> = { transparent: false, frameImport: 'auto' },
+): Promise<BackendChoice> {
+  if (preference !== 'auto') return { kind: preference, why: 'asked for' };
+  const adapter = await globalThis.navigator?.gpu?.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return { kind: 'webgl', why: globalThis.navigator?.gpu ? 'no WebGPU adapter' : 'no WebGPU' };
+  if (!isSoftwareAdapter(adapter.info)) return { kind: 'webgpu', why: 'GPU' };
+  measured ??= timeBackends(settings);
+  const timing = await measured.catch(() => null);
+  if (!timing) return { kind: 'webgpu', why: 'software GPU' };
+  const kind: BackendKind = timing.webgl < timing.webgpu ? 'webgl' : 'webgpu';
+  const other: BackendKind = kind === 'webgl' ? 'webgpu' : 'webgl';
+  return {
+    kind,
+    why: `software GPU: faster here, ${timing[kind].toFixed(0)} vs ${timing[other].toFixed(0)} ms a test frame`,
+  };
+}
+
+/**
+ * The drawing backend `settings.backend` gives (chooseBackend), on `canvas`. A canvas holds one kind of context for
+ * good, so the real canvas is given a context only once the choice is made. `lost` hears of the context's loss.
  */
 export async function createBackend(
   canvas: OutputCanvas,
@@ -56,30 +83,20 @@ export async function createBackend(
   census: GpuCensus,
   lost: (reason: string) => void,
 ): Promise<ChosenBackend> {
-  const make = (kind: BackendKind): Promise<FrameBackend> =>
-    kind === 'webgl'
-      ? WebGlBackend.create(canvas, settings, lost)
-      : WebGpuBackend.create(canvas, settings, census, lost);
-  if (settings.backend !== 'auto') return { backend: await make(settings.backend), why: 'asked for' };
-  const adapter = await globalThis.navigator?.gpu?.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) {
-    const why = globalThis.navigator?.gpu ? 'no WebGPU adapter' : 'no WebGPU';
-    return { backend: await withoutWebGpu(() => make('webgl'), why), why };
-  }
-  if (!isSoftwareAdapter(adapter.info)) return { backend: await make('webgpu'), why: 'GPU' };
-  measured ??= timeBackends(settings);
-  const timing = await measured.catch(() => null);
-  if (!timing) return { backend: await make('webgpu'), why: 'software GPU' };
-  const kind: BackendKind = timing.webgl < timing.webgpu ? 'webgl' : 'webgpu';
-  const why = `software GPU: faster here, ${timing[kind].toFixed(0)} vs ${timing[kind === 'webgl' ? 'webgpu' : 'webgl'].toFixed(0)} ms a test frame`;
-  return { backend: await make(kind), why };
+  const { kind, why } = await chooseBackend(settings.backend, settings);
+  if (kind === 'webgpu') return { backend: await WebGpuBackend.create(canvas, settings, census, lost), why };
+  return { backend: await withoutWebGpu(() => WebGlBackend.create(canvas, settings, lost), why), why };
 }
 
-async function withoutWebGpu(make: () => Promise<FrameBackend>, why: string): Promise<FrameBackend> {
+/**
+ * Makes a WebGL2 backend or engine; where WebGPU was missing too (`why`: chooseBackend's "no WebGPU..."), a failure
+ * says that both are missing.
+ */
+export async function withoutWebGpu<T>(make: () => Promise<T>, why: string): Promise<T> {
   try {
     return await make();
   } catch (e) {
-    if (!(e instanceof GlUnavailableError)) throw e;
+    if (!(e instanceof GlUnavailableError) || !why.startsWith('no WebGPU')) throw e;
     const gpu = new GpuUnavailableError('no-webgpu', `This browser has ${why}.`);
     throw new GlUnavailableError(`${gpu.message} ${e.message}`);
   }
@@ -96,7 +113,7 @@ const TEST_MASKS = [
  * Each backend's time for a frame as live mode draws it (import, the anonymize pass with two faces at the default
  * strength, the tracker's picture), median of 5 after 2 untimed, on its own offscreen canvas.
  */
-async function timeBackends(settings: BackendSettings): Promise<BackendTiming> {
+async function timeBackends(settings: Pick<Settings, 'transparent' | 'frameImport'>): Promise<BackendTiming> {
   const source = new OffscreenCanvas(TEST.width, TEST.height);
   const ctx = source.getContext('2d')!;
   const image = ctx.createImageData(TEST.width, TEST.height);

@@ -1,12 +1,12 @@
 import { timeModel, tryFasterProvider } from '../app/provider-choice';
 import { chosenDetectorOptions, FaceDetector, type DetectorChoices } from '../detect/detector';
 import { configureOrt, DEFAULT_MODEL, FaceModel, fetchModel, MODELS, type ModelName } from '../detect/model';
-import { acquireGpu, GpuUnavailableError, type Gpu } from '../gpu/device';
-import { GlUnavailableError } from '../gpu/gl-context';
+import { acquireGpu } from '../gpu/device';
 import { chooseImportPath, type FrameImportPreference } from '../gpu/frame-import';
 import { FrameEngine, type FileEngine } from '../offline/frame-engine';
 import { AnonymizePass } from '../render/anonymize-pass';
 import type { BackendPreference } from '../app/frame-backend';
+import { chooseBackend, withoutWebGpu } from '../app/backend-choice';
 import { GlFileEngine } from './engine-gl';
 
 export interface OpenedEngine {
@@ -16,7 +16,8 @@ export interface OpenedEngine {
 }
 
 /**
- * The browser's FrameEngine: the app's GPU device, the face model and AnonymizePass. Offline there is no frame
+ * The export page's engine on the backend live mode would choose (`?backend=`, chooseBackend): GlFileEngine on
+ * WebGL2, or FrameEngine on the app's GPU device with the face model and AnonymizePass. Offline there is no frame
  * budget, so every detection runs at the model's most accurate input size (YuNet: each frame at its own size),
  * with the user's model, threshold and tiles (`?model=`, `?threshold=`, `?tiles=`, as in live mode). The provider is chosen as live
  * mode does: wasm first, and WebGPU instead where it measures faster; never on a software adapter, where WebGPU
@@ -29,19 +30,10 @@ export async function openEngine(
   backend: BackendPreference = 'auto',
 ): Promise<OpenedEngine> {
   configureOrt({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href });
-  if (backend === 'webgl') return openGlEngine(modelName, choices);
-  let gpu: Gpu;
-  try {
-    gpu = await acquireGpu();
-  } catch (e) {
-    if (backend === 'webgpu' || !(e instanceof GpuUnavailableError)) throw e;
-    // As in live mode: WebGL2 where the browser has no WebGPU, or no adapter for it.
-    try {
-      return await openGlEngine(modelName, choices);
-    } catch (gl) {
-      throw gl instanceof GlUnavailableError ? new GlUnavailableError(`${e.message} ${gl.message}`) : gl;
-    }
-  }
+  // As live mode chooses: WebGL2 where there is no WebGPU, or where it draws faster on a software adapter.
+  const { kind, why } = await chooseBackend(backend);
+  if (kind === 'webgl') return withoutWebGpu(() => openGlEngine(modelName, choices, why), why);
+  const gpu = await acquireGpu();
   const spec = MODELS[modelName];
   try {
     const bytes = await fetchModel(spec);
@@ -69,11 +61,11 @@ export async function openEngine(
 }
 
 /** The WebGL2 engine: the detector on wasm (there is no device for WebGPU inference to share). */
-async function openGlEngine(modelName: ModelName, choices: DetectorChoices): Promise<OpenedEngine> {
+async function openGlEngine(modelName: ModelName, choices: DetectorChoices, why: string): Promise<OpenedEngine> {
   const spec = MODELS[modelName];
   const model = await FaceModel.create(spec, await fetchModel(spec), 'wasm');
   try {
-    return { engine: new GlFileEngine(model, chosenDetectorOptions(spec, choices)), provider: 'wasm (WebGL2 backend)' };
+    return { engine: new GlFileEngine(model, chosenDetectorOptions(spec, choices)), provider: `wasm (WebGL2: ${why})` };
   } catch (e) {
     await model.release();
     throw e;

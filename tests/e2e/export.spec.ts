@@ -29,6 +29,12 @@ import { expectLocalOnly, recordRequests } from './network';
 /** A face-free corner of the clip: the helmet, bottom right. */
 const CORNER: Rect = { x: 120, y: 88, w: 36, h: 28 };
 
+/**
+ * The export page on WebGPU by name: on a software adapter `auto` takes whichever backend measures faster, which may
+ * differ from run to run; the WebGL2 engine is tested in tests/e2e/webgl.spec.ts and the Firefox tests.
+ */
+const EXPORT_PAGE = '/export.html?backend=webgpu';
+
 let dir: string;
 
 test.beforeAll(() => {
@@ -87,7 +93,7 @@ test('a clip with audio: every frame, the duration and the audio kept, the face 
 }) => {
   test.slow();
   const requests = recordRequests(page);
-  await page.goto('/export.html');
+  await page.goto(EXPORT_PAGE);
   // With the tags a phone writes: where and what.
   const input = join(dir, 'clip-tagged.mp4');
   ffmpeg(
@@ -130,7 +136,7 @@ test('a clip with audio: every frame, the duration and the audio kept, the face 
 test('a WebM clip with Opus audio comes out as WebM, its Opus copied', async ({ page }) => {
   const input = join(dir, 'clip.webm');
   ffmpeg('-i', join(dir, 'clip.mp4'), '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '30', '-c:a', 'libopus', input);
-  await page.goto('/export.html');
+  await page.goto(EXPORT_PAGE);
   await openFile(page, input);
   await waitPreview(page);
   await expect(page.locator('veil-export [data-role="format"]')).toContainText(
@@ -157,7 +163,7 @@ test('a phone clip stored sideways with rotation metadata is detected and writte
   const input = join(dir, 'rotated.mp4');
   ffmpeg('-i', join(dir, 'side.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=270', input);
   expect(JSON.stringify(video(probe(input)))).toMatch(/"rotation":\s*-?90/);
-  await page.goto('/export.html');
+  await page.goto(EXPORT_PAGE);
   await openFile(page, input);
   await waitPreview(page);
   const output = await exportAndSave(page, 'rotated-veil.mp4');
@@ -169,7 +175,7 @@ test('preview edits: a clicked face is shown for the whole clip, a drawn region 
   page,
 }) => {
   test.slow();
-  await page.goto('/export.html');
+  await page.goto(EXPORT_PAGE);
   const input = join(dir, 'clip.mp4');
   await openFile(page, input);
   await waitPreview(page);
@@ -207,7 +213,7 @@ test('a cut in a clip: the face is blurred up to the cut, and nothing of it is c
     `[0]${scale}[a];[1]crop=256:192:256:320,${scale}[b];[a][b]concat=n=2:v=1[v]`,
     ...['-map', '[v]', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', input],
   );
-  await page.goto('/export.html');
+  await page.goto(EXPORT_PAGE);
   await openFile(page, input);
   await waitPreview(page);
   await expect(page.locator('veil-export [data-control="track"]')).toHaveText(['Face 1: blurred']);
@@ -238,7 +244,7 @@ test('a photo: same format out, upright, face blurred, EXIF and GPS gone', async
   );
   expect(hasExif(readFileSync(input))).toBe(true);
 
-  await page.goto('/export.html');
+  await page.goto(EXPORT_PAGE);
   await openFile(page, input);
   await waitPreview(page);
   await expect(page.locator('veil-export [data-role="format"]')).toContainText('JPEG, without metadata');
@@ -373,7 +379,7 @@ const BAD: BadCase[] = [
 
 test('each bad file gets its message, and nothing is offered for download', async ({ page }) => {
   test.slow();
-  await page.goto('/export.html');
+  await page.goto(EXPORT_PAGE);
   for (const c of BAD) {
     await openFile(page, c.make());
     const error = page.locator('veil-export [data-role="error"]');
@@ -459,7 +465,7 @@ const UNUSABLE: UnusableCase[] = [
 ];
 
 test("empty, truncated, random and unreadable files: each its own message, in the CLI's words", async ({ page }) => {
-  await page.goto('/export.html');
+  await page.goto(EXPORT_PAGE);
   for (const c of UNUSABLE) {
     await c.give(page);
     const error = page.locator('veil-export [data-role="error"]');
@@ -479,7 +485,7 @@ test('progress while working; cancel (searching or exporting) leaves nothing beh
   // Long enough that neither pass can finish between the progress check and the click (10 frames once did).
   const long = join(dir, 'long.mp4');
   makeClip(long, { ...CLIP, seconds: 12 });
-  await page.goto('/export.html');
+  await page.goto(EXPORT_PAGE);
   await openFile(page, long);
   await expect(page.locator('veil-export [data-role="progress-text"]')).toHaveText(
     /^Finding faces: \d+ of 120 frames · \d+\.\d fps · (\d+:\d\d|-:--) left$/,
