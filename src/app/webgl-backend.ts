@@ -7,6 +7,7 @@ import { AnonymizeGl } from '../render/anonymize-gl';
 import type { AnonymizeParams } from '../render/anonymize-plan';
 import { PictureGl } from '../track/picture-gl';
 import type { FrameSize } from '../core/types';
+import type { GpuCensus } from '../gpu/resource-census';
 import type { DrawnFrame, FrameBackend, LiveDetector } from './frame-backend';
 
 /** How long a lost WebGL context may take to come back before the rebuild counts as failed (and is tried again). */
@@ -42,10 +43,11 @@ export class WebGlBackend implements FrameBackend {
     canvas.addEventListener('webglcontextlost', this.#onLost);
   }
 
-  /** A WebGL2 context on `canvas` and the passes on it; after a loss, once the browser has restored it. */
+  /** A WebGL2 context on `canvas` (its objects counted by `census`) and the passes on it; after a loss, once the browser has restored it. */
   static async create(
     canvas: GlCanvas,
     settings: { transparent: boolean },
+    census: GpuCensus,
     lost: (reason: string) => void,
   ): Promise<WebGlBackend> {
     let gl = acquireGl(canvas, settings.transparent);
@@ -54,6 +56,7 @@ export class WebGlBackend implements FrameBackend {
       // A lost context names no renderer: ask again.
       gl = acquireGl(canvas, settings.transparent);
     }
+    census.watchGl(gl.gl, canvas);
     return new WebGlBackend(gl, canvas, lost);
   }
 

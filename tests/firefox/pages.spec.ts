@@ -10,7 +10,7 @@ import { displayAvailable, FIREFOX_PATH, firefoxInstalled, launchFirefox } from 
 test.skip(!firefoxInstalled() || !displayAvailable(), `no Firefox at ${FIREFOX_PATH}, or no display for it`);
 
 /** Seconds of one-a-second samples after the first per-face frame (VEIL_SAMPLE_SECONDS=60: the documented run). */
-const SECONDS = Number(process.env.VEIL_SAMPLE_SECONDS ?? 15);
+const SECONDS = Number(process.env.VEIL_SAMPLE_SECONDS ?? 10);
 
 let firefox: Browser | undefined;
 
@@ -88,7 +88,7 @@ function sample(page: Page): Promise<Sample> {
 // OBS mode draws the same way; a few samples show it does.
 for (const [name, path, seconds] of [
   ['app', '/?source=demo', SECONDS],
-  ['OBS mode', '/?obs=1&source=demo', 5],
+  ['OBS mode', '/?obs=1&source=demo', 3],
 ] as const) {
   test(`Firefox, ${name}: the demo clip's faces are blurred on WebGL2, per face`, async ({ baseURL }) => {
     test.setTimeout(90_000 + seconds * 2_000);
