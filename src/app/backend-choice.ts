@@ -1,4 +1,4 @@
-import { GpuUnavailableError, isSoftwareAdapter, requireWebGpu } from '../gpu/device';
+import { isSoftwareAdapter, requireWebGpu } from '../gpu/device';
 import { GlUnavailableError, requireWebGl2 } from '../gpu/gl-context';
 import { GpuCensus } from '../gpu/resource-census';
 import { DEFAULT_FEATHER_PX } from '../render/anonymize-plan';
@@ -97,8 +97,7 @@ export async function withoutWebGpu<T>(make: () => Promise<T>, why: string): Pro
     return await make();
   } catch (e) {
     if (!(e instanceof GlUnavailableError) || !why.startsWith('no WebGPU')) throw e;
-    const gpu = new GpuUnavailableError('no-webgpu', `This browser has ${why}.`);
-    throw new GlUnavailableError(`${gpu.message} ${e.message}`);
+    throw new GlUnavailableError(`This browser has ${why}. ${e.message}`);
   }
 }
 

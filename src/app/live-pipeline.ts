@@ -253,15 +253,15 @@ export class LivePipeline {
     const size = res.frameSize;
     if (size && (size.width !== width || size.height !== height)) this.resetTracking();
     let pending: Promise<void> | undefined;
-    let generation = res.generation;
     try {
       pending = res.importFrame(frame.source, width, height);
-      generation = res.generation;
     } catch (e) {
       frame.release();
       this.#frameSkipped(now, e, 'frames-refused');
       return;
     }
+    // The textures this frame went into: a resize before its import settles makes them stale.
+    const generation = res.generation;
     if (!pending) {
       // The copy is queued: the frame is no longer needed.
       frame.release();

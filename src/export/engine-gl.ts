@@ -2,7 +2,7 @@ import type { Detection, RgbaImage } from '../core/types';
 import { CpuFaceDetector } from '../detect/cpu-detector';
 import type { DetectorOptions } from '../detect/detector';
 import type { FaceModel } from '../detect/model';
-import { acquireGl, GlFrame, type Gl } from '../gpu/gl-context';
+import { acquireGl, GlFrame, readCanvas, type Gl } from '../gpu/gl-context';
 import type { FileEngine, FrameImage } from '../offline/frame-engine';
 import { AnonymizeGl } from '../render/anonymize-gl';
 import type { AnonymizeParams } from '../render/anonymize-plan';
@@ -50,20 +50,14 @@ export class GlFileEngine implements FileEngine {
   async render(img: FrameImage, params: AnonymizeParams): Promise<RgbaImage> {
     const { width, height } = img;
     this.#upload(img);
-    const gl = this.#gl.gl;
     if (this.#canvas.width !== width || this.#canvas.height !== height) {
       this.#canvas.width = width;
       this.#canvas.height = height;
     }
     this.#pass.draw(this.#frame, params);
-    // The canvas holds rows bottom first: read them, then put the top row first.
-    const data = new Uint8Array(width * height * 4);
-    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, data);
+    const out = readCanvas(this.#gl.gl, width, height);
     this.#check();
-    const row = width * 4;
-    const flipped = new Uint8Array(data.length);
-    for (let y = 0; y < height; y++) flipped.set(data.subarray(y * row, (y + 1) * row), (height - 1 - y) * row);
-    return { width, height, data: flipped };
+    return out;
   }
 
   #upload(img: FrameImage): void {

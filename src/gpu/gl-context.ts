@@ -54,6 +54,17 @@ export function requireWebGl2(): void {
   gl.getExtension('WEBGL_lose_context')?.loseContext();
 }
 
+/** The canvas's drawing buffer, top row first (WebGL reads the bottom row first). */
+export function readCanvas(gl: WebGL2RenderingContext, width: number, height: number): RgbaImage {
+  const rows = new Uint8Array(width * height * 4);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+  gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, rows);
+  const row = width * 4;
+  const data = new Uint8Array(rows.length);
+  for (let y = 0; y < height; y++) data.set(rows.subarray(y * row, (y + 1) * row), (height - 1 - y) * row);
+  return { width, height, data };
+}
+
 const NO_WEBGL2 = 'This browser gave no WebGL2 context (WebGL is off or blocked for this GPU).';
 
 function shader(gl: WebGL2RenderingContext, type: GLenum, source: string, label: string): WebGLShader {

@@ -6,7 +6,7 @@
 // cover 0.77), and outside every cover the output must be the input exactly.
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../core/types';
-import { acquireGl, GlFrame } from '../gpu/gl-context';
+import { acquireGl, GlFrame, readCanvas } from '../gpu/gl-context';
 import { random } from '../testing/random';
 import { AnonymizeGl } from './anonymize-gl';
 import { FaceFlag, planAnonymize, type AnonymizeParams } from './anonymize-plan';
@@ -46,12 +46,7 @@ function runGl(img: RgbaImage, p: AnonymizeParams): RgbaImage {
   try {
     frame.import(new ImageData(new Uint8ClampedArray(img.data), img.width), img.width, img.height);
     pass.draw(frame, p);
-    const rows = new Uint8Array(img.data.length);
-    gl.readPixels(0, 0, img.width, img.height, gl.RGBA, gl.UNSIGNED_BYTE, rows);
-    const row = img.width * 4;
-    const data = new Uint8Array(rows.length);
-    for (let y = 0; y < img.height; y++) data.set(rows.subarray(y * row, (y + 1) * row), (img.height - 1 - y) * row);
-    return { width: img.width, height: img.height, data };
+    return readCanvas(gl, img.width, img.height);
   } finally {
     pass.destroy();
     frame.destroy();

@@ -8,16 +8,9 @@ import { requestNodeDevice } from '../gpu/webgpu-node';
 import { anonymizeRef } from '../render/anonymize-ref';
 import { coverage, maskDistance, onOutline } from '../render/mask-shape';
 import { inSpan } from '../render/span';
-import { random } from './random';
+import { random, randomImage } from './random';
 
-export { random };
-
-export function randomImage(width: number, height: number, seed: number): RgbaImage {
-  const next = random(seed);
-  const data = new Uint8Array(width * height * 4);
-  for (let i = 0; i < data.length; i++) data[i] = Math.floor(next() * 256);
-  return { width, height, data };
-}
+export { random, randomImage };
 
 export function params(over: Partial<AnonymizeParams> = {}): AnonymizeParams {
   return { masks: [], fullFrame: false, strength: 0.5, shape: 'ellipse', featherPx: 3, outlines: false, ...over };

@@ -1,19 +1,11 @@
 // The WebGL2 pass of the tracker's picture (picture.glsl) against its CPU twin (pictureOf: thumbnail.wgsl's cell
 // means), in Chromium through Vitest's browser mode.
 import { describe, expect, it } from 'vitest';
-import type { RgbaImage } from '../core/types';
 import { acquireGl, GlFrame } from '../gpu/gl-context';
-import { random } from '../testing/random';
+import { randomImage } from '../testing/random';
 import { lumaSize } from './patch-motion';
 import { PictureGl } from './picture-gl';
 import { pictureOf } from './thumbnail';
-
-function noise(width: number, height: number, seed: number): RgbaImage {
-  const next = random(seed);
-  const data = new Uint8Array(width * height * 4);
-  for (let i = 0; i < data.length; i++) data[i] = i % 4 === 3 ? 255 : Math.floor(next() * 256);
-  return { width, height, data };
-}
 
 describe('PictureGl against pictureOf', () => {
   for (const [width, height] of [
@@ -22,7 +14,7 @@ describe('PictureGl against pictureOf', () => {
     [200, 120],
   ] as const) {
     it(`${width}x${height}: every cell's mean luma within one level`, () => {
-      const img = noise(width, height, width);
+      const img = randomImage(width, height, width, { opaque: true });
       const { gl } = acquireGl(new OffscreenCanvas(1, 1), false);
       const frame = new GlFrame(gl);
       const picture = new PictureGl(gl);

@@ -1,12 +1,14 @@
 import code from './picture.glsl?raw';
-import { glProgram, RECT_VERTEX, type GlProgram, type GlTarget } from '../gpu/gl-context';
+import {
+  deleteTarget,
+  glProgram,
+  glTarget,
+  levelFramebuffer,
+  RECT_VERTEX,
+  type GlProgram,
+  type GlTarget,
+} from '../gpu/gl-context';
 import type { FrameSize } from '../core/types';
-
-interface PictureTarget {
-  texture: WebGLTexture;
-  framebuffer: WebGLFramebuffer;
-  size: FrameSize;
-}
 
 /**
  * The tracker's picture of a frame on the WebGL2 backend (picture.glsl): ThumbnailPass's cell means, drawn into an
@@ -16,7 +18,7 @@ export class PictureGl {
   readonly #gl: WebGL2RenderingContext;
   readonly #program: GlProgram<'u_rect' | 'u_target' | 'u_flip' | 'u_frame' | 'u_cells'>;
   readonly #vao: WebGLVertexArrayObject;
-  #target: PictureTarget | null = null;
+  #target: GlTarget | null = null;
   #bytes = new Uint8Array(0);
 
   constructor(gl: WebGL2RenderingContext) {
@@ -28,9 +30,8 @@ export class PictureGl {
   /** The mean luma (0..255, whole levels) of each of `size`'s cells over `frame` (GlFrame.raw), rows top first. */
   read(frame: GlTarget, size: FrameSize): Float32Array {
     const gl = this.#gl;
-    const target = this.#targetFor(size);
     const u = this.#program.uniforms;
-    gl.bindFramebuffer(gl.FRAMEBUFFER, target.framebuffer);
+    levelFramebuffer(gl, this.#targetFor(size));
     gl.viewport(0, 0, size.width, size.height);
     gl.disable(gl.BLEND);
     gl.useProgram(this.#program.program);
@@ -53,30 +54,17 @@ export class PictureGl {
     return luma;
   }
 
-  #targetFor(size: FrameSize): PictureTarget {
+  #targetFor(size: FrameSize): GlTarget {
     const t = this.#target;
-    if (t && t.size.width === size.width && t.size.height === size.height) return t;
-    this.#deleteTarget();
-    const gl = this.#gl;
-    const texture = gl.createTexture()!;
-    gl.bindTexture(gl.TEXTURE_2D, texture);
-    gl.texStorage2D(gl.TEXTURE_2D, 1, gl.RGBA8, size.width, size.height);
-    const framebuffer = gl.createFramebuffer()!;
-    gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, 0);
-    this.#target = { texture, framebuffer, size: { ...size } };
+    if (t?.width === size.width && t.height === size.height) return t;
+    deleteTarget(this.#gl, t);
+    this.#target = glTarget(this.#gl, size, 1, this.#gl.RGBA8);
     return this.#target;
   }
 
-  #deleteTarget(): void {
-    if (!this.#target) return;
-    this.#gl.deleteTexture(this.#target.texture);
-    this.#gl.deleteFramebuffer(this.#target.framebuffer);
-    this.#target = null;
-  }
-
   destroy(): void {
-    this.#deleteTarget();
+    deleteTarget(this.#gl, this.#target);
+    this.#target = null;
     this.#gl.deleteProgram(this.#program.program);
     this.#gl.deleteVertexArray(this.#vao);
   }
