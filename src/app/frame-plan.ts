@@ -39,7 +39,7 @@ export function planFrame(
   faceMasks: (faces: TrackedFace[]) => FaceMask[] = (faces) => faces.map((f) => maskFromBox(f.box, o.maskScale)),
 ): FramePlan {
   const reason = failClosedReason(health, nowMs, o.budgetMs);
-  const faces = tracker.faces(nowMs);
+  const faces = tracker.faces(nowMs, reason !== null);
   const own = faceMasks(faces);
   const unseen = reason || !o.unseenEdges ? [] : tracker.unseenEdges(nowMs);
   return { reason, faces, masks: reason ? [] : [...own, ...unseen.map(maskFromRegion)], unseen };

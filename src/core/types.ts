@@ -26,6 +26,12 @@ export interface Detection {
   keypoints: Point[];
   /** Kept only by the edge threshold (DetectorOptions.edge): under the threshold, at a frame border. */
   edge?: boolean;
+  /**
+   * Under the threshold, kept by the rule for tall boxes (a face the border cuts, in profile or half hidden scores
+   * low; so do a hand or a microphone): one face is counted, and held, only once a box over the threshold finds it.
+   * Set where the threshold is known to the tracking (offline); unset, such a box counts as any other.
+   */
+  weak?: boolean;
 }
 
 /** An RGBA8 image on the CPU, rows top to bottom, no padding. */

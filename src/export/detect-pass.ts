@@ -66,6 +66,7 @@ export async function planTracks(
   }
   const faces = trackOfflineFaces(dets, v, {
     fps: v.fps > 0 ? v.fps : 30,
+    threshold: engine.threshold,
     lookahead: true,
     ...(pictures ? { pictures: (i: number) => pictures[i]! } : {}),
   });

@@ -19,6 +19,12 @@ export class OneEuro {
     this.#o = o;
   }
 
+  /** Forgets the signal: the next value is taken as it comes. */
+  reset(): void {
+    this.#t = Number.NaN;
+    this.#dx = 0;
+  }
+
   filter(x: number, tMs: number): number {
     if (Number.isNaN(this.#t)) {
       this.#x = x;

@@ -1,4 +1,4 @@
-import type { Rect } from '../core/types';
+import type { Detection, Rect } from '../core/types';
 import type { Gate } from './associate';
 import type { MotionField, MotionSample } from './global-motion';
 import { type Axis, correctAxis, initAxis, predictAxis } from './kalman';
@@ -35,6 +35,8 @@ export class Track {
   held = false;
   /** Every detection of this face so far was a box only the edge threshold kept (Detection.edge). */
   edgeOnly: boolean;
+  /** A detection of this face was over the detector's threshold (neither Detection.edge nor Detection.weak). */
+  #overThreshold: boolean;
   /** Detections folded in so far. */
   hits = 1;
   /** cx, cy, w, h as of #stateMs: the last detection, or the last time a held track was moved with the scene. */
@@ -63,6 +65,11 @@ export class Track {
   #seenMs: number;
   /** The last detection, carried along with the scene while held. */
   #raw: Rect;
+  /**
+   * The detection before an unconfirmed turn: that turn may be one wild box, so until a detection confirms it the
+   * face is also covered where it was before (a held box does not sweep the path between: it covers both places).
+   */
+  #before: Rect | undefined;
   /** The newest detection (capture time and box): what the picture is searched for between detections. */
   #anchor: { ms: number; box: Rect };
   /**
@@ -83,10 +90,11 @@ export class Track {
     tMs: number,
     o: TrackerOptions,
     field?: MotionField,
-    edge = false,
+    kept: Pick<Detection, 'edge' | 'weak'> = {},
   ) {
     this.#o = o;
-    this.edgeOnly = edge;
+    this.edgeOnly = kept.edge === true;
+    this.#overThreshold = !kept.edge && !kept.weak;
     const r = o.noise.measurement;
     const cx = box.x + box.w / 2;
     const cy = box.y + box.h / 2;
@@ -112,12 +120,12 @@ export class Track {
    * A face as a person would count one: the detector found it again where this track expected it (IoU with the
    * prediction at least iouMatch, not only near it), and at least once over its threshold. Every track is covered
    * from its first detection, so the tracks also hold one-off boxes (a low-score stray, a box only the edge threshold
-   * kept) living out their hold, and a held stray's widening gate can take in another stray nearby: counting tracks,
+   * or the tall rule kept) living out their hold, and a held stray's widening gate can take in another stray nearby: counting tracks,
    * or tracks detected twice, would make the count of a still group jump with the strays of the last second. Once
    * confirmed, a face stays counted while it is held. (The face, not its velocity: that is #unconfirmed's.)
    */
   get confirmed(): boolean {
-    return this.#foundAgain && !this.edgeOnly;
+    return this.#foundAgain && this.#overThreshold;
   }
 
   get lastSeenMs(): number {
@@ -170,8 +178,9 @@ export class Track {
     };
   }
 
-  correct(box: Rect, tMs: number, frameDiagonal: number, edge = false): void {
-    this.edgeOnly &&= edge;
+  correct(box: Rect, tMs: number, frameDiagonal: number, kept: Pick<Detection, 'edge' | 'weak'> = {}): void {
+    this.edgeOnly &&= kept.edge === true;
+    this.#overThreshold ||= !kept.edge && !kept.weak;
     // Out-of-order results are folded in as if current rather than rewinding the filter. After a long gap the
     // velocity has faded (as a held box comes to rest), so a stale one is not replayed in full; the time itself is
     // not shortened, or a detection's displacement over the whole gap would read as motion within the horizon (a
@@ -213,10 +222,12 @@ export class Track {
     const turn =
       (Math.hypot(k[0].v - p[0]!.v, k[1].v - p[1]!.v) * (this.#o.predictMs + this.#o.velocityDecayMs)) / 1000;
     this.#unconfirmed = turn > UNCONFIRMED_TURN * Math.max(k[2].x, k[3].x);
+    this.#before = this.#unconfirmed ? this.#raw : undefined;
     this.#k = k;
     this.#seenMs = Math.max(this.#seenMs, tMs);
     this.#stateMs = Math.max(this.#stateMs, tMs);
     this.#raw = box;
+    if (this.held) this.#drawn = undefined;
     if (tMs >= this.#anchor.ms) this.#anchor = { ms: tMs, box };
     // A result lands frames after its capture: a sighting in a later picture is still the newest word on where the
     // face is, until the new anchor is found in a picture.
@@ -251,11 +262,14 @@ export class Track {
       move(h, rate * h.x, h.x),
     ];
     const g = Math.exp(rate * dt);
-    const c = this.#raw;
-    const rcx = c.x + c.w / 2;
-    const rcy = c.y + c.h / 2;
-    const rv = field.at(rcx, rcy);
-    this.#raw = fromCentre(rcx + rv.vx * dt, rcy + rv.vy * dt, c.w * g, c.h * g);
+    const carry = (c: Rect) => {
+      const rcx = c.x + c.w / 2;
+      const rcy = c.y + c.h / 2;
+      const rv = field.at(rcx, rcy);
+      return fromCentre(rcx + rv.vx * dt, rcy + rv.vy * dt, c.w * g, c.h * g);
+    };
+    this.#raw = carry(this.#raw);
+    if (this.#before) this.#before = carry(this.#before);
     this.#k = k;
     this.#stateMs = tMs;
   }
@@ -330,16 +344,24 @@ export class Track {
     let box = union(mean, anchored);
     // A missed face whose velocity was wrong, or a face whose velocity is a guess, is still near where it was seen.
     if (this.held || this.#unconfirmed) box = union(box, this.#raw);
+    if (this.held && this.#before) box = union(box, this.#before);
     return grow(box, mx, my);
   }
 
-  /** The box to draw at `tMs`: smoothed, never smaller than the cover, and never retreating faster than a face moves. */
-  drawAt(tMs: number): Rect {
+  /**
+   * The box to draw at `tMs`: smoothed, never smaller than the cover, and never retreating faster than a face moves.
+   * `hidden`: the frame is blurred whole instead; the next box shown starts from the cover then, because what was
+   * drawn before the jump that blurred the frame (a whip, a cut) says nothing of where the face is after it.
+   */
+  drawAt(tMs: number, hidden = false): Rect {
     if (!this.held) this.#peakS = Math.max(this.#peakS, (tMs - this.#stateMs) / 1000);
     const cover = this.coverAt(tMs);
     const c = [cover.x + cover.w / 2, cover.y + cover.h / 2, cover.w, cover.h];
-    if (this.#drawn === undefined) {
-      c.forEach((v, i) => this.#smooth[i]!.filter(v, tMs));
+    if (this.#drawn === undefined || hidden) {
+      c.forEach((v, i) => {
+        if (hidden) this.#smooth[i]!.reset();
+        this.#smooth[i]!.filter(v, tMs);
+      });
       this.#drawnMs = tMs;
       return (this.#drawn = cover);
     }
@@ -347,12 +369,6 @@ export class Track {
     const [sx, sy, sw, sh] = c.map((v, i) => this.#smooth[i]!.filter(v, tMs)) as [number, number, number, number];
     const smoothed = grow(fromCentre(sx, sy, sw, sh), this.#o.pad * this.#k[2].x, this.#o.pad * this.#k[3].x);
     const target = union(smoothed, cover);
-    // Where an unseen face may be only widens with time, so a held box never retreats (unless the picture shows
-    // where the face is); this also keeps covering the old spot when the last detection before the miss was a bad one.
-    if (this.held && !this.#image) {
-      this.#drawnMs = tMs;
-      return (this.#drawn = union(this.#drawn, target));
-    }
     const dt = (tMs - this.#drawnMs) / 1000;
     const stepX = (this.#o.faceSpeed * this.#k[2].x + Math.abs(this.#k[0].v)) * dt;
     const stepY = (this.#o.faceSpeed * this.#k[3].x + Math.abs(this.#k[1].v)) * dt;

@@ -512,6 +512,51 @@ describe('a cut', () => {
 });
 
 describe('a held face', () => {
+  it('moves with the scene without sweeping the path it was carried along', () => {
+    // Three faces panning right at 6 px/frame, detected every frame; the middle one is missed from frame 10.
+    const pan = (i: number): Rect[] => [100, 300, 500].map((x) => ({ x: x - 200 + 6 * i, y: 150, w: 60, h: 60 }));
+    const steps = play({ frames: 30, truth: pan, visible: (i, f) => f !== 1 || i < 10 });
+    const g = DEFAULT_TRACKER_OPTIONS.maxGrowth;
+    for (const s of steps.slice(10)) {
+      const held = s.faces.find((f) => f.held)!;
+      expect(coverage(s.truth[1]!, [held]), `frame ${s.frame}`).toBe(1);
+      // Its last detection with the doubt capped around it: 120 px of the pan behind it would be a sweep.
+      expect(held.box.w, `frame ${s.frame}`).toBeLessThanOrEqual((1 + 2 * g) * 60 + 12);
+    }
+  });
+
+  it('takes the size of the face when it is found again, instead of shrinking slowly from its held box', () => {
+    const face = { x: 300, y: 150, w: 64, h: 64 };
+    const steps = play({ frames: 45, truth: () => [face], visible: (i) => i < 10 || i >= 40 });
+    expect(steps[39]!.faces[0]!.box.w).toBeGreaterThan(1.5 * face.w);
+    expect(steps[40]!.faces[0]!.box.w).toBeLessThan(1.5 * face.w);
+    for (const s of steps) expect(coverage(face, s.faces), `frame ${s.frame}`).toBe(1);
+  });
+
+  it("starts over from each face's cover after a frame blurred whole, not from the box drawn before it", () => {
+    // Seen at one place, then the picture jumps by a face's width (a whip: 3 frames blurred whole, or not).
+    const before = { x: 100, y: 150, w: 64, h: 64 };
+    const after = { x: 164, y: 150, w: 64, h: 64 };
+    const drawn = (blurredWhole: boolean) => {
+      const t = new Tracker();
+      for (let i = 0; i < 10; i++) {
+        t.update([det(before)], at(i), FRAME);
+        t.faces(at(i));
+      }
+      t.faces(at(10), blurredWhole);
+      t.faces(at(11), blurredWhole);
+      t.update([det(after)], at(12), FRAME);
+      t.faces(at(12), blurredWhole);
+      const [f] = t.faces(at(13));
+      expect(coveredFraction(after, f!.box)).toBe(1);
+      return f!.box;
+    };
+    // Shown, the box retreats from the old place no faster than a face moves; blurred whole, nothing of it was seen.
+    const [hidden, shown] = [drawn(true), drawn(false)];
+    expect(hidden.x).toBeGreaterThan(shown.x + 4);
+    expect(hidden.x + hidden.w).toBeLessThanOrEqual(shown.x + shown.w);
+  });
+
   it('keeps a box bounded by its last detection, however much growth the filter guessed', () => {
     // Growing fast (a zoom) until frame 9, then missed: the filter's size rate would keep growing it.
     const truth = (i: number): Rect[] => [{ x: 300 - 2 * i, y: 150 - 2 * i, w: 40 + 4 * i, h: 40 + 4 * i }];

@@ -84,7 +84,7 @@ export class Tracker {
       this.#o,
     );
     const diagonal = Math.hypot(frame.width, frame.height);
-    for (const [t, d] of a.matches) this.#tracks[t]!.correct(dets[d]!.box, captureMs, diagonal, dets[d]!.edge);
+    for (const [t, d] of a.matches) this.#tracks[t]!.correct(dets[d]!.box, captureMs, diagonal, dets[d]!);
     // What the found faces share (a pan, a zoom, a shake) carries the missed ones and starts the new ones.
     const samples = a.matches
       .map(([t]) => this.#tracks[t]!.motionSample())
@@ -98,9 +98,9 @@ export class Tracker {
     }
     // No minimum hit count: a face is covered from its first detection; a false positive only costs some blur.
     for (const d of a.unmatchedDets) {
-      const { box, edge } = dets[d]!;
-      if (edge && this.#flat(box, captureMs)) continue;
-      this.#tracks.push(new Track(this.#nextId++, box, captureMs, this.#o, field, edge));
+      const det = dets[d]!;
+      if (det.edge && this.#flat(det.box, captureMs)) continue;
+      this.#tracks.push(new Track(this.#nextId++, det.box, captureMs, this.#o, field, det));
     }
     // Expiry runs on detector time: only the detector looking and not finding a face is evidence it is gone.
     this.#tracks = this.#tracks.filter(
@@ -182,14 +182,17 @@ export class Tracker {
     track.seeInPicture(ms, found ? scaled(m.box, 1 / k) : undefined, p.matchPx / k);
   }
 
-  /** Boxes to blur on the frame displayed at `displayMs`; advances each box's smoothing, so call once per displayed frame. */
-  faces(displayMs: number): TrackedFace[] {
+  /**
+   * Boxes to blur on the frame displayed at `displayMs`; advances each box's smoothing, so call once per displayed
+   * frame. `wholeFrame`: this frame is blurred whole (failing closed, the motion guard), so no box is shown on it.
+   */
+  faces(displayMs: number, wholeFrame = false): TrackedFace[] {
     const frame = this.#frame;
     if (frame === undefined) return [];
     this.#tracks = this.#tracks.filter((t) => !t.outsideAt(displayMs, frame));
     return this.#tracks.map((t) => ({
       id: t.id,
-      box: clipToFrame(t.drawAt(displayMs), frame),
+      box: clipToFrame(t.drawAt(displayMs, wholeFrame), frame),
       lastSeenMs: t.lastSeenMs,
       held: t.held,
       confirmed: t.confirmed,
