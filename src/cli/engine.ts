@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chosenDetectorOptions, FaceDetector } from '../detect/detector';
-import { configureOrt, DEFAULT_MODEL, FaceModel, MODELS, type ModelName } from '../detect/model';
+import { DEFAULT_MODEL, FaceModel, MODELS, type ModelName } from '../detect/model';
+import { configureOrtForNode } from '../detect/ort-node';
 import { requestNodeDevice } from '../gpu/webgpu-node';
 import { FrameEngine } from '../offline/frame-engine';
 import { AnonymizePass } from '../render/anonymize-pass';
@@ -33,8 +34,7 @@ export function modelPath(url = MODELS[DEFAULT_MODEL].url): string {
  * AnonymizePass.
  */
 export async function openEngine(o: EngineOptions): Promise<FrameEngine> {
-  // One thread: onnxruntime-web's threaded wasm fetches its files, which fails in Node 20 ("fetch failed").
-  configureOrt({ wasmThreads: 1 });
+  configureOrtForNode();
   const spec = MODELS[o.model];
   const bytes = readFileSync(modelPath(spec.url));
   const device = await requestNodeDevice();

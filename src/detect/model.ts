@@ -153,7 +153,7 @@ export interface GpuOutputs {
   release(): void;
 }
 
-type OrtRuntime = typeof Ort;
+export type OrtRuntime = typeof Ort;
 
 // Two builds of onnxruntime-web, loaded only when used: the plain wasm build runs BlazeFace about 3x faster on the
 // CPU than the WebGPU build's (asyncify) wasm, measured in Chromium here (86 vs 250 ms on a 2-core machine).
@@ -168,6 +168,12 @@ export interface OrtSetup {
   /** The wasm runtime itself, where the page may not fetch it (the browser extension hands it over). */
   wasmBinary?: Uint8Array;
   wasmThreads?: number;
+  /**
+   * Where the wasm provider comes from instead of onnxruntime-web's browser build: Node's tools pass the package's
+   * Node build (its main entry under Node), whose threads are Node's worker threads; the browser build's threads
+   * would fetch their worker script, which Node cannot.
+   */
+  wasmRuntime?: () => Promise<OrtRuntime>;
 }
 
 let setup: OrtSetup = {};
@@ -178,7 +184,7 @@ export function configureOrt(o: OrtSetup = {}): void {
 }
 
 async function loadRuntime(provider: Provider): Promise<OrtRuntime> {
-  const ort = await RUNTIMES[provider]();
+  const ort = await (provider === 'wasm' && setup.wasmRuntime ? setup.wasmRuntime() : RUNTIMES[provider]());
   ort.env.logLevel = 'error';
   if (setup.wasmPaths) ort.env.wasm.wasmPaths = setup.wasmPaths;
   if (setup.wasmBinary) ort.env.wasm.wasmBinary = setup.wasmBinary;

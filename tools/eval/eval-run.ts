@@ -7,7 +7,6 @@ import type { ImageResult } from '../../src/detect/eval-metrics';
 import {
   BLAZEFACE_BACK_256,
   BLAZEFACE_FRONT_128,
-  configureOrt,
   FaceModel,
   YUNET_N,
   type ModelSpec,
@@ -15,6 +14,7 @@ import {
 import type { Rect } from '../../src/core/types';
 import { readImageRgba } from '../../src/testing/image-io';
 import { requestNodeDevice } from '../../src/gpu/webgpu-node';
+import { configureOrtForNode } from '../../src/detect/ort-node';
 
 export const EVAL_MODELS = {
   yunet: YUNET_N,
@@ -102,7 +102,7 @@ export async function runEval(annotationsPath: string, o: EvalRunOptions): Promi
   const modelPath = resolve('public', spec.url);
   if (!existsSync(modelPath)) throw new Error(`eval: model ${modelPath} not found (run from the repository root)`);
 
-  configureOrt({ wasmThreads: 1 });
+  const threads = configureOrtForNode();
   const device = await requestNodeDevice();
   const model = await FaceModel.create(spec, readFileSync(modelPath), 'wasm');
   const detector = new FaceDetector(device, model, o.detector);
@@ -153,7 +153,7 @@ export async function runEval(annotationsPath: string, o: EvalRunOptions): Promi
       input_side: inputSide ?? 'native',
       crops_per_image: entries.length > 0 ? crops / entries.length : 0,
       annotations: annotationsPath,
-      runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',
+      runtime: `Node, onnxruntime-web wasm (${threads} thread${threads > 1 ? 's' : ''}), Dawn`,
     },
   };
 }
