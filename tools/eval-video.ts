@@ -18,6 +18,7 @@ import {
   runVideoEval,
   type VideoEvalOptions,
   type VideoEvalSummary,
+  evalBudgetMs,
 } from './eval/eval-video';
 
 const d = DEFAULT_VIDEO_EVAL;
@@ -83,6 +84,13 @@ const OPTIONS = {
       "differs from the newest result's frame by more than D (mean, 0..255; default\n" +
       `${d.motionGuard}, 0: off)`,
   },
+  budget: {
+    type: 'string',
+    value: 'MS',
+    help:
+      "live mode's trust budget: the whole frame is blurred while the newest result is older\n" +
+      "(default auto, as live mode's: 2.5 detection times of the schedule, 250..1000 ms)",
+  },
   'motion-guard-lag': {
     type: 'string',
     value: 'L',
@@ -137,7 +145,7 @@ function parseArgs(argv: readonly string[]): Args | null {
   const { values: flags, positionals: positional } = readCommandLine(argv, OPTIONS);
   if (flags.help) return null;
   const int = (
-    name: 'detect-every' | 'latency' | 'side' | 'limit' | 'motion-guard' | 'motion-guard-lag',
+    name: 'detect-every' | 'latency' | 'side' | 'limit' | 'motion-guard' | 'motion-guard-lag' | 'budget',
     min: number,
   ): number | undefined => {
     const text = flags[name];
@@ -212,6 +220,7 @@ function parseArgs(argv: readonly string[]): Args | null {
       limit: int('limit', 1),
       motionGuard: int('motion-guard', 0) ?? d.motionGuard,
       motionGuardLag: int('motion-guard-lag', 0) ?? d.motionGuardLag,
+      budgetMs: int('budget', 1) ?? d.budgetMs,
       pictures: flags['no-picture'] !== true,
       idealVerifier,
       offline: flags.offline === true,
@@ -285,7 +294,7 @@ async function main(): Promise<void> {
           `mask scale ${o.maskScale}, cache ${o.cacheDir ?? 'off'}`
       : `eval:video: detect every ${o.schedule.every} frame(s), latency ${o.schedule.latency} frame(s), ` +
           `tiles per detection ${Number.isFinite(o.tilesPerDetection) ? o.tilesPerDetection : 'all'}, mask scale ${o.maskScale}, ` +
-          `budget ${o.budgetMs} ms, cache ${o.cacheDir ?? 'off'}`,
+          `budget ${o.budgetMs === null ? `auto (${evalBudgetMs(o, 30)} ms at 30 fps)` : `${o.budgetMs} ms`}, cache ${o.cacheDir ?? 'off'}`,
   );
   const tty = process.stderr.isTTY;
   const results: { name: string; summary: VideoEvalSummary }[] = [];

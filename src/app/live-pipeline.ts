@@ -7,6 +7,7 @@ import { Tracker, type TrackedFace } from '../track/tracker';
 import { thumbnailOfPicture } from '../track/thumbnail';
 import { lumaSize } from '../track/patch-motion';
 import { MotionGuard } from './motion-guard';
+import { trustBudget } from './trust-budget';
 import { FaceExclusions } from './exclusions';
 import { planFrame } from './frame-plan';
 import type { FailClosedReason } from './fail-closed';
@@ -37,6 +38,8 @@ export interface LiveStatus {
   /** Frames drawn since the page started: tells one frame's status from the next. */
   frames: number;
   detectorMs: number;
+  /** The trust budget in force (ms): the user's, or the one the detector's measured pace gives (trustBudget). */
+  budgetMs: number;
   /**
    * Faces the tracker has confirmed (TrackedFace.confirmed), held ones included: the people a user would count.
    * Every tracked face is covered, confirmed or not; this is only what the status line says.
@@ -300,7 +303,12 @@ export class LivePipeline {
   #frameSkipped(now: number, e: unknown, kind: 'frames-refused' | 'draw-failed'): void {
     const detail = e instanceof Error ? e.message : String(e);
     console.warn('Frame skipped:', detail);
-    if (this.#recovery.frameSkipped(now, kind, detail, this.#settings.budgetMs)) this.#emit();
+    if (this.#recovery.frameSkipped(now, kind, detail, this.#budgetMs)) this.#emit();
+  }
+
+  /** How old a detection may be and still be trusted: the user's budget, or by the detector's measured pace. */
+  get #budgetMs(): number {
+    return trustBudget(this.#settings.budgetMs, this.#schedule.detectionMs);
   }
 
   /** Everything after the import: detection (async), tracking, the anonymize pass, the canvas. */
@@ -309,12 +317,12 @@ export class LivePipeline {
     this.#startDetection(now, { width, height });
 
     const health = this.#recovery.detectorHealth(this.#detector !== null, (ms) => this.#motion.tripped(ms));
-    const { maskScale, showBoxes, unseenEdges, budgetMs } = this.#settings;
+    const { maskScale, showBoxes, unseenEdges } = this.#settings;
     const { reason, faces, masks, unseen } = planFrame(
       this.#tracker,
       health,
       now,
-      { budgetMs, maskScale, unseenEdges },
+      { budgetMs: this.#budgetMs, maskScale, unseenEdges },
       (tracked) => {
         this.#exclusions.keepOnly(tracked);
         const applied = this.#exclusions.apply(tracked, maskScale, showBoxes);
@@ -444,6 +452,7 @@ export class LivePipeline {
       fps: this.#fps.perSecond,
       frames: this.#framesDrawn,
       detectorMs: this.#schedule.detectionMs,
+      budgetMs: this.#budgetMs,
       faces: this.#faces.filter((f) => f.confirmed).length,
       shown: this.#shown,
       boxes: this.#faces.map((f) => f.box),

@@ -49,6 +49,14 @@ describe('settingsFromUrl', () => {
     expect(notices.join(' ')).toContain('expected one of camera, demo');
     expect(notices.join(' ')).toContain('not a number');
   });
+
+  it("takes budget=auto (the default: by the detector's measured pace) but auto nowhere else", () => {
+    expect(DEFAULT_SETTINGS.budgetMs).toBeNull();
+    expect(settingsFromUrl('?budget=auto')).toEqual({ settings: { budgetMs: null }, notices: [] });
+    const { settings, notices } = settingsFromUrl('?strength=auto&budget=soon');
+    expect(settings).toEqual({});
+    expect(notices).toEqual(['Ignored strength=auto: not a number.', 'Ignored budget=soon: not a number (or auto).']);
+  });
 });
 
 describe('settings round trips', () => {

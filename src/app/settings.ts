@@ -19,8 +19,11 @@ export interface Settings {
   maskScale: number;
   shape: MaskShape;
   showBoxes: boolean;
-  /** Detections older than this (ms) are not trusted: the whole frame is blurred. */
-  budgetMs: number;
+  /**
+   * Detections older than this (ms) are not trusted: the whole frame is blurred. null (`budget=auto`): from the
+   * measured detection time (trustBudget: 250 ms for a GPU, up to 1000 ms for a detector up to 400 ms a run).
+   */
+  budgetMs: number | null;
   provider: ProviderPreference;
   /** What draws: auto (WebGPU, or WebGL2 where there is no WebGPU), or one of them. */
   backend: BackendPreference;
@@ -54,7 +57,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maskScale: 1.3,
   shape: 'ellipse',
   showBoxes: false,
-  budgetMs: 250,
+  budgetMs: null,
   provider: 'auto',
   backend: 'auto',
   frameImport: 'auto',
@@ -80,6 +83,8 @@ export const NUMBERS: Partial<Record<keyof Settings, NumberRule>> = {
   motionGuard: { min: 0, max: 255 },
   threshold: { min: 0.1, max: 0.9 },
 };
+/** Numeric settings that also take `auto` (null: chosen by measurement). */
+export const AUTO_NUMBERS: readonly (keyof Settings)[] = ['budgetMs'];
 /** The values each choice setting takes. */
 export const CHOICES: Partial<Record<keyof Settings, readonly string[]>> = {
   source: ['camera', 'demo'],
@@ -133,10 +138,12 @@ export function settingsFromUrl(search: string): ParsedSettings {
     if (raw === null) continue;
     const number = NUMBERS[key];
     const choices = CHOICES[key];
-    if (number) {
+    if (number && raw === 'auto' && AUTO_NUMBERS.includes(key)) {
+      settings[key] = null;
+    } else if (number) {
       const v = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(v)) {
-        notices.push(`Ignored ${name}=${raw}: not a number.`);
+        notices.push(`Ignored ${name}=${raw}: not a number${AUTO_NUMBERS.includes(key) ? ' (or auto)' : ''}.`);
         continue;
       }
       const clamped = Math.min(number.max, Math.max(number.min, v));

@@ -11,7 +11,7 @@ import { ENGINE_KEY, type Engine, type SiteStatus } from './protocol';
 /** At most one status a second reaches the popup (the pipeline says one each frame); a change of state at once. */
 const REPORT_EVERY_MS = 1000;
 
-function siteStatus(s: VeilStatus, budgetMs: number): SiteStatus {
+function siteStatus(s: VeilStatus): SiteStatus {
   const base = { faces: s.faces, fps: s.fps };
   if (s.state === 'error' && s.error) {
     const m = describeError(s.error);
@@ -21,7 +21,7 @@ function siteStatus(s: VeilStatus, budgetMs: number): SiteStatus {
     return {
       ...base,
       state: s.state === 'starting' ? 'starting' : 'fail-closed',
-      detail: describeFailClosed(s.failClosed, budgetMs),
+      detail: describeFailClosed(s.failClosed, s.budgetMs, s.detectorMs),
     };
   return { ...base, state: s.state === 'running' ? 'running' : 'starting', detail: '' };
 }
@@ -29,12 +29,11 @@ function siteStatus(s: VeilStatus, budgetMs: number): SiteStatus {
 const engine: Engine = {
   async anonymize(camera, look, files, report) {
     let last = { state: '', at: 0 };
-    let budget = look.budgetMs;
     const veil = await createVeil({
       ...look,
       files,
       onStatus: (s) => {
-        const status = siteStatus(s, budget);
+        const status = siteStatus(s);
         const now = performance.now();
         if (status.state === last.state && now - last.at < REPORT_EVERY_MS) return;
         last = { state: status.state, at: now };
@@ -45,10 +44,7 @@ const engine: Engine = {
     return {
       track,
       stop: () => veil.stop(),
-      update: (l) => {
-        budget = l.budgetMs;
-        veil.update(l);
-      },
+      update: (l) => veil.update(l),
     };
   },
 };

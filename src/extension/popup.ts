@@ -4,6 +4,11 @@ import type { Effect } from '../app/settings';
 import { ANONYMIZE_EFFECTS } from '../render/anonymize-plan';
 import { BUDGETS, DEFAULT_LOOK, type ExtensionLook, type SiteStatus, type StoredSettings, statusKey } from './protocol';
 
+/** The popup's budget choice: auto (null) or milliseconds. */
+function budgetFrom(value: string): number | null {
+  return value === 'auto' ? null : Number(value);
+}
+
 /** The site the popup is about: the active tab's origin, or `?site=` (an options page or a test names one). */
 async function currentSite(): Promise<string | null> {
   const named = new URLSearchParams(location.search).get('site');
@@ -94,7 +99,8 @@ class VeilPopup extends LitElement {
         ${ANONYMIZE_EFFECTS.map((v) => html`<option value=${v} ?selected=${v === this.look.effect}>${v}</option>`)}
       </select></label>
       <label title="Detections older than this are not trusted: the whole frame is blurred. A slow machine needs more.">Detector budget
-        <select data-control="budget" @change=${(e: Event) => this.#setLook({ budgetMs: Number((e.target as HTMLSelectElement).value) })}>
+        <select data-control="budget" @change=${(e: Event) => this.#setLook({ budgetMs: budgetFrom((e.target as HTMLSelectElement).value) })}>
+        <option value="auto" ?selected=${this.look.budgetMs === null}>auto (by the detector's pace)</option>
         ${BUDGETS.map((v) => html`<option value=${v} ?selected=${v === this.look.budgetMs}>${v} ms</option>`)}
       </select></label>
       <label>Strength <input type="range" data-control="strength" min="0" max="1" step="0.05" .value=${String(this.look.strength)}

@@ -11,8 +11,11 @@ export const TAG = 'veil-extension';
 export interface ExtensionLook {
   effect: Effect;
   strength: number;
-  /** Detections older than this blur the whole frame: a slow machine needs more to show faces blurred alone. */
-  budgetMs: number;
+  /**
+   * Detections older than this blur the whole frame: a slow machine needs more to show faces blurred alone. null:
+   * auto, from the measured detection time (as the app's `budget=auto`).
+   */
+  budgetMs: number | null;
 }
 
 export const DEFAULT_LOOK: ExtensionLook = {
@@ -21,7 +24,7 @@ export const DEFAULT_LOOK: ExtensionLook = {
   budgetMs: DEFAULT_SETTINGS.budgetMs,
 };
 
-/** The budgets the popup offers, ms. */
+/** The budgets the popup offers, ms, besides auto. */
 export const BUDGETS = [250, 500, 1000, 2000] as const;
 
 /** What the popup shows for a site: what the page script last reported. */

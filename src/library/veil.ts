@@ -1,5 +1,5 @@
 import type { DetectorAssets, LiveSettings, LiveStats, LiveStatus } from '../app/live-pipeline';
-import { CHOICES, DEFAULT_SETTINGS, NUMBERS, type Settings } from '../app/settings';
+import { AUTO_NUMBERS, CHOICES, DEFAULT_SETTINGS, NUMBERS, type Settings } from '../app/settings';
 import { requireBackend } from '../app/backend-choice';
 import { startSession, type Session } from './sessions';
 
@@ -54,8 +54,11 @@ function checked<T extends Partial<Settings>>(options: T): T {
   for (const [key, value] of Object.entries(options) as [keyof Settings, unknown][]) {
     const range = NUMBERS[key];
     const choices = CHOICES[key];
-    if (range && !(typeof value === 'number' && value >= range.min && value <= range.max))
-      throw new RangeError(`veil: ${key} must be a number in ${range.min}..${range.max}, not ${String(value)}`);
+    const auto = AUTO_NUMBERS.includes(key);
+    if (range && !(typeof value === 'number' && value >= range.min && value <= range.max) && !(auto && value === null))
+      throw new RangeError(
+        `veil: ${key} must be a number in ${range.min}..${range.max}${auto ? ' or null (auto)' : ''}, not ${String(value)}`,
+      );
     if (choices && !choices.includes(value as string))
       throw new TypeError(`veil: ${key} must be one of ${choices.join(', ')}, not ${String(value)}`);
   }

@@ -92,14 +92,22 @@ export function describeError(e: AppError): Message {
   }
 }
 
-export function describeFailClosed(r: FailClosedReason, budgetMs: number): string {
+/**
+ * Why the whole frame is blurred, in words for the banner. `budgetMs`: the trust budget in force; `detectorMs`: the
+ * detections' measured time (NaN before the first), which says what helps when they are too slow for it.
+ */
+export function describeFailClosed(r: FailClosedReason, budgetMs: number, detectorMs = Number.NaN): string {
   switch (r) {
     case 'detector-starting':
       return 'Whole frame blurred: the face detector is starting.';
     case 'new-picture':
       return 'Whole frame blurred: looking for faces in the new picture.';
     case 'detector-stalled':
-      return `Whole frame blurred: no face detection in the last ${budgetMs} ms.`;
+      return detectorMs * 2 > budgetMs
+        ? `Whole frame blurred: face detection takes about ${Math.round(detectorMs)} ms here, too slow to trust ` +
+            `its boxes within ${budgetMs} ms. A smaller camera size, a GPU (or a browser using it), or a longer ` +
+            '`budget=` in the address helps.'
+        : `Whole frame blurred: no face detection in the last ${budgetMs} ms.`;
     case 'detector-error':
       return 'Whole frame blurred: the face detector is failing.';
     case 'fast-motion':

@@ -8,6 +8,7 @@ import {
   storeSettings,
   type Settings,
 } from '../app/settings';
+import { trustBudget } from '../app/trust-budget';
 import { toAppError } from '../app/errors';
 import { VideoElementFeed } from '../source/frame-feed';
 import { cameraMayBeBack, listCameras, openSource, type OpenSource, type SourceChoice } from '../source/video-source';
@@ -37,6 +38,7 @@ const INITIAL_STATUS: LiveStatus = {
   fps: 0,
   frames: 0,
   detectorMs: NaN,
+  budgetMs: trustBudget(DEFAULT_SETTINGS.budgetMs, NaN),
   faces: 0,
   shown: [],
   boxes: [],
@@ -316,7 +318,7 @@ export class VeilApp extends LitElement {
         <canvas data-role="output" aria-label="Anonymized video" title="Click a face to leave it unblurred; click it again to blur it"
           @click=${this.#onCanvasClick}></canvas>
         ${this.#renderShownFaces()}
-        ${s.failClosed && s.state !== 'error' ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, this.#settings.budgetMs)}</div>` : nothing}
+        ${s.failClosed && s.state !== 'error' ? html`<div class="banner" role="status" data-fail-closed=${s.failClosed}>${describeFailClosed(s.failClosed, s.budgetMs, s.detectorMs)}</div>` : nothing}
       </div>
       <div class="status" data-role="status">
         GPU: ${s.adapter || '…'}${s.frameImport === 'cpu' ? ' (frames converted on the CPU)' : ''}${s.backend === 'webgl' ? ` (WebGL2: ${s.backendWhy})` : ''} · detector: ${s.provider} ${ms} · ${s.fps} fps · <span data-role="face-count" title=${FACE_COUNT_TITLE}>${s.faces} face${s.faces === 1 ? '' : 's'}</span>${s.unseen.length > 0 ? ' · panning: new border blurred' : ''}${this.#settings.paused ? ' · paused' : ''}

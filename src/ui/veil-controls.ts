@@ -10,7 +10,8 @@ export interface SourceOption {
 
 export type ControlChange =
   | { name: 'source'; value: string }
-  | { name: 'strength' | 'maskScale' | 'budgetMs'; value: number }
+  | { name: 'strength' | 'maskScale'; value: number }
+  | { name: 'budgetMs'; value: number | null }
   | { name: 'showBoxes' | 'paused'; value: boolean }
   | { name: 'shape'; value: MaskShape }
   | { name: 'effect'; value: Effect }
@@ -25,7 +26,7 @@ export class VeilControls extends LitElement {
     strength: { type: Number },
     maskScale: { type: Number },
     shape: {},
-    budgetMs: { type: Number },
+    budgetMs: {},
     provider: {},
     showBoxes: { type: Boolean },
     paused: { type: Boolean },
@@ -38,7 +39,8 @@ export class VeilControls extends LitElement {
   declare strength: number;
   declare maskScale: number;
   declare shape: MaskShape;
-  declare budgetMs: number;
+  /** null: auto (by the detector's measured pace). */
+  declare budgetMs: number | null;
   declare provider: ProviderPreference;
   declare showBoxes: boolean;
   declare paused: boolean;
@@ -53,7 +55,7 @@ export class VeilControls extends LitElement {
     this.strength = 0.5;
     this.maskScale = 1.3;
     this.shape = 'ellipse';
-    this.budgetMs = 250;
+    this.budgetMs = null;
     this.provider = 'auto';
     this.showBoxes = false;
     this.paused = false;
@@ -83,6 +85,12 @@ export class VeilControls extends LitElement {
 
   #number(e: Event): number {
     return (e.target as HTMLInputElement).valueAsNumber;
+  }
+
+  /** An emptied number input: null (auto). */
+  #optionalNumber(e: Event): number | null {
+    const v = this.#number(e);
+    return Number.isFinite(v) ? v : null;
   }
 
   override render() {
@@ -122,9 +130,10 @@ export class VeilControls extends LitElement {
             <input data-control="scale" type="range" min="1" max="3" step="0.05" .valueAsNumber=${this.maskScale}
               @input=${(e: Event) => this.#emit({ name: 'maskScale', value: this.#number(e) })}>
           </label>
-          <label title="Detections older than this are not trusted: the whole frame is blurred">Detector budget (ms)
-            <input data-control="budget" type="number" min="50" max="5000" step="50" .valueAsNumber=${this.budgetMs}
-              @change=${(e: Event) => this.#emit({ name: 'budgetMs', value: this.#number(e) })}>
+          <label title="Detections older than this are not trusted: the whole frame is blurred. Empty: auto, by how long detections take here">Detector budget (ms)
+            <input data-control="budget" type="number" min="50" max="5000" step="50" placeholder="auto"
+              .value=${this.budgetMs === null ? '' : String(this.budgetMs)}
+              @change=${(e: Event) => this.#emit({ name: 'budgetMs', value: this.#optionalNumber(e) })}>
           </label>
           <label title="Applies after a reload">Detector provider
             <select data-control="ep" @change=${(e: Event) => this.#emit({ name: 'provider', value: this.#value(e) as ProviderPreference })}>

@@ -9,6 +9,7 @@ import { AnonymizePass } from '../../src/render/anonymize-pass';
 import { DEFAULT_FEATHER_PX, type AnonymizeParams } from '../../src/render/anonymize-plan';
 import { planFrame } from '../../src/app/frame-plan';
 import { DEFAULT_SETTINGS } from '../../src/app/settings';
+import { trustBudget } from '../../src/app/trust-budget';
 import { frameTextureUsage } from '../../src/gpu/frame-import';
 import { StageClock, type StageKind } from './stage-clock';
 import { summarize, type Summary } from './stats';
@@ -248,7 +249,7 @@ export async function benchLoop(
         tracker,
         { ready: true, answered: true, lastResultCaptureMs: clipMs, failing: false },
         clipMs,
-        s,
+        { ...s, budgetMs: trustBudget(s.budgetMs, Number.NaN) },
       );
       clock.mark('track', 'end');
       await host.anonymize({

@@ -4,13 +4,7 @@ import { frameTextureUsage } from '../../src/gpu/frame-import';
 import { uploadRgba } from '../../src/gpu/readback';
 import { FaceDetector, type DetectorOptions } from '../../src/detect/detector';
 import type { ImageResult } from '../../src/detect/eval-metrics';
-import {
-  BLAZEFACE_BACK_256,
-  BLAZEFACE_FRONT_128,
-  FaceModel,
-  YUNET_N,
-  type ModelSpec,
-} from '../../src/detect/model';
+import { BLAZEFACE_BACK_256, BLAZEFACE_FRONT_128, FaceModel, YUNET_N, type ModelSpec } from '../../src/detect/model';
 import type { Rect } from '../../src/core/types';
 import { readImageRgba } from '../../src/testing/image-io';
 import { requestNodeDevice } from '../../src/gpu/webgpu-node';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { onTruth } from '../../src/detect/eval-metrics';
+import { trustBudget } from '../../src/app/trust-budget';
 import { maskFromBox } from '../../src/app/masks';
 import { trackOfflineFaces } from '../../src/offline/offline-track';
 import { DEFAULT_SETTINGS } from '../../src/app/settings';
@@ -38,7 +39,8 @@ export interface VideoEvalOptions {
   detector: DetectorOptions;
   tracker: Partial<TrackerOptions>;
   maskScale: number;
-  budgetMs: number;
+  /** Live mode's trust budget; null: live mode's auto, from the schedule's detection time (evalBudgetMs). */
+  budgetMs: number | null;
   /** Only the first `limit` frames. */
   limit?: number;
   cacheDir?: string;
@@ -149,7 +151,7 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
             o.idealVerifier,
           );
     },
-    plan: { budgetMs: o.budgetMs, maskScale: o.maskScale, unseenEdges: DEFAULT_SETTINGS.unseenEdges },
+    plan: { budgetMs: evalBudgetMs(o, truth.fps), maskScale: o.maskScale, unseenEdges: DEFAULT_SETTINGS.unseenEdges },
     // Live mode holds tile-only faces for 1.5 tile cycles of detections (one detection lasts ~latency frames).
     holdAtLeastMs,
     moved: thumbs
@@ -166,6 +168,15 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
     onFrame: o.onFrame,
   });
   return { clip: clipPath, summary: withTimes(replay.summary, dets, detected.length, replay.trackerMs, frames) };
+}
+
+/**
+ * The trust budget a replay runs with: the chosen one, or live mode's auto (trustBudget) for a detector as slow as
+ * the schedule (a detection every `every` frames, its result `latency` frames late: one in flight at a time).
+ */
+export function evalBudgetMs(o: Pick<VideoEvalOptions, 'budgetMs' | 'schedule'>, fps: number): number {
+  const frames = Math.max(o.schedule.every, o.schedule.latency);
+  return trustBudget(o.budgetMs, (frames * 1000) / fps);
 }
 
 /** A run's leak summary with its times: the detector's (as measured when its crops ran) and the tracker's. */
@@ -279,7 +290,7 @@ export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
     tall: o.detector.tall,
     edge: o.detector.edge,
     mask_scale: o.maskScale,
-    budget_ms: o.budgetMs,
+    budget_ms: o.budgetMs ?? 'auto',
     tracker: { ...DEFAULT_TRACKER_OPTIONS, ...o.tracker },
     runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',
     motion_guard: o.motionGuard,
