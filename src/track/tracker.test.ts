@@ -357,23 +357,32 @@ describe('faces followed in the picture between detections', () => {
     expect(area(seeing)).toBeLessThan(0.6 * area(blind));
   });
 
+  // The view pans as before, but around the face the picture is new texture each frame (something passing in
+  // front): no match passes there.
+  const elsewhere = (i: number) => {
+    const p = picture(i);
+    const data = Float32Array.from(p.data);
+    const other = scene(320, 180, 1000 + 137 * i, 77 * i);
+    const f = face(i);
+    for (let y = Math.floor(f.y / 2) - 20; y < (f.y + f.h) / 2 + 20; y++) {
+      for (let x = Math.floor(f.x / 2) - 20; x < (f.x + f.w) / 2 + 20; x++)
+        data[y * 320 + x] = other.data[y * 320 + x]!;
+    }
+    return { ...p, data };
+  };
+
   it('falls back to the prediction where the face cannot be found in the picture', () => {
-    // The view pans as before, but around the face the picture is new texture each frame (something passing in
-    // front): no match passes there, so the boxes are the blind ones.
-    const elsewhere = (i: number) => {
-      const p = picture(i);
-      const data = Float32Array.from(p.data);
-      const other = scene(320, 180, 1000 + 137 * i, 77 * i);
-      const f = face(i);
-      for (let y = Math.floor(f.y / 2) - 20; y < (f.y + f.h) / 2 + 20; y++) {
-        for (let x = Math.floor(f.x / 2) - 20; x < (f.x + f.w) / 2 + 20; x++)
-          data[y * 320 + x] = other.data[y * 320 + x]!;
-      }
-      return { ...p, data };
-    };
     const blind = play(base);
     const lost = play({ ...base, picture: elsewhere });
     expect(lost.map((s) => s.faces.map((f) => f.box))).toEqual(blind.map((s) => s.faces.map((f) => f.box)));
+  });
+
+  it('carries a face the detector and the picture both lost with the view, where the pan takes it', () => {
+    // Last found on frame 12; the pan goes on at 5-7 px a frame, measured at the picture's borders.
+    const lost = { ...base, visible: (i: number) => i < 12 };
+    const held = (steps: Step[]) => steps.slice(20, 40).map((s) => coverage(s.truth[0]!, s.faces));
+    expect(Math.min(...held(play({ ...lost, picture: elsewhere })))).toBeGreaterThanOrEqual(0.8);
+    expect(Math.min(...held(play(lost)))).toBeLessThan(0.5);
   });
 
   it('follows a face the detector has stopped finding, while the picture still shows it, for the hold', () => {

@@ -1,12 +1,13 @@
 import type { Detection, FrameSize, Rect } from '../core/types';
 import { associate } from './associate';
-import { fitMotionField, type MotionSample } from './global-motion';
+import { fitMotionField, type MotionField, type MotionSample } from './global-motion';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
 import { type Luma, matchPatch, type Pyramid, pyramid, textureIn } from './patch-motion';
 import { Track, clipToFrame } from './track';
 import {
   bandsFlat,
   compose,
+  displacement,
   FIRST_VIEW,
   uncovered,
   unseenEdges,
@@ -157,11 +158,33 @@ export class Tracker {
         : { levels, chain: ++this.#chains, view: FIRST_VIEW },
     );
     this.#newestPictureMs = frameMs;
+    if (step && this.#frame) this.#carryHeld(step, dt, luma.width);
     // A picture is kept while a result for it may still arrive, and after that only while it holds a face's anchor.
     const anchors = new Set(this.#tracks.map((t) => t.anchor.ms));
     for (const ms of this.#pictures.keys())
       if (ms < frameMs - PICTURE_SLACK_MS && !anchors.has(ms)) this.#pictures.delete(ms);
     for (const t of this.#tracks) this.#look(t, frameMs);
+  }
+
+  /**
+   * The view moved by `step` (luma px of a `lumaWidth` picture) over `dtMs`: a held face the picture no longer shows
+   * moves with it, as the scene around it did, so a face missed while the camera pans or whips is looked for and
+   * covered where the scene took it (out of the frame, it ends), not where it was.
+   */
+  #carryHeld(step: ViewStep, dtMs: number, lumaWidth: number): void {
+    const dt = dtMs / 1000;
+    if (!(dt > 0)) return;
+    const k = this.#frame!.width / lumaWidth;
+    const field: MotionField = {
+      at: (cx, cy) => {
+        const d = displacement(step, cx / k, cy / k);
+        return { vx: (d.dx * k) / dt, vy: (d.dy * k) / dt };
+      },
+      sizeRate: Math.log(step.s) / dt,
+      spread: 0,
+      samples: 0,
+    };
+    for (const t of this.#tracks) if (t.held && !t.inPicture) t.follow(field, this.#newestPictureMs);
   }
 
   /** Looks for `track`'s last detection in the picture at `ms`. */
