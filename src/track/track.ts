@@ -120,9 +120,10 @@ export class Track {
    * A face as a person would count one: the detector found it again where this track expected it (IoU with the
    * prediction at least iouMatch, not only near it), and at least once over its threshold. Every track is covered
    * from its first detection, so the tracks also hold one-off boxes (a low-score stray, a box only the edge threshold
-   * or the tall rule kept) living out their hold, and a held stray's widening gate can take in another stray nearby: counting tracks,
-   * or tracks detected twice, would make the count of a still group jump with the strays of the last second. Once
-   * confirmed, a face stays counted while it is held. (The face, not its velocity: that is #unconfirmed's.)
+   * or the tall rule kept) living out their hold, and a held stray's widening gate can take in another stray
+   * nearby: counting tracks, or tracks detected twice, would make the count of a still group jump with the strays of
+   * the last second. Once confirmed, a face stays counted while it is held. (The face, not its velocity: that is
+   * #unconfirmed's.)
    */
   get confirmed(): boolean {
     return this.#foundAgain && this.#overThreshold;
