@@ -8,12 +8,13 @@ const FACE: Rect = { x: 100, y: 80, w: 40, h: 50 };
 const STRIP: Rect = { x: 0, y: 0, w: 20, h: 360 };
 const O = { budgetMs: 250, maskScale: 1.3, unseenEdges: true };
 
-/** A tracker that reports one face and one unseen strip, and counts how often it is asked. */
+/** A tracker that reports one face and one unseen strip, and counts how often it is asked and told of jumps. */
 function fakeTracker() {
-  const asked = { faces: 0, unseen: 0 };
+  const asked = { faces: 0, unseen: 0, jumped: [] as number[] };
   const tracker = {
     faces: () => (asked.faces++, [{ id: 1, box: FACE, lastSeenMs: 0, held: false }]),
     unseenEdges: () => (asked.unseen++, [STRIP]),
+    jumped: (ms: number) => asked.jumped.push(ms),
   } as unknown as Tracker;
   return { tracker, asked };
 }
@@ -42,7 +43,8 @@ describe('planFrame', () => {
       expect(plan.masks).toEqual([]);
       expect(plan.faces.map((f) => f.id)).toEqual([1]);
     }
-    expect(asked).toEqual({ faces: 4, unseen: 0 });
+    // Only the motion guard's frame is a jump: the tracker's held faces mean nothing after it.
+    expect(asked).toEqual({ faces: 4, unseen: 0, jumped: [200] });
   });
 
   it("leaves the strips out when unseen edges are off, and takes the caller's face masks", () => {

@@ -28,7 +28,8 @@ export interface FramePlan {
  * One frame's cover, decided in one place for live mode, the leak replay and the bench, so that what the evals
  * measure is what users get: the whole frame when the fail-closed rule says so, else a mask for every tracked
  * face and for every strip of the border the detector has not looked at yet. The tracker is asked for its faces on
- * every frame, failing closed or not, as its state moves on with each ask. `faceMasks` makes the faces' masks
+ * every frame, failing closed or not, as its state moves on with each ask, and told of a frame the motion guard
+ * blurred (its held faces' places mean nothing after the jump). `faceMasks` makes the faces' masks
  * (live mode leaves out the faces a user clicked); by default each face's ellipse at the mask scale.
  */
 export function planFrame(
@@ -39,6 +40,7 @@ export function planFrame(
   faceMasks: (faces: TrackedFace[]) => FaceMask[] = (faces) => faces.map((f) => maskFromBox(f.box, o.maskScale)),
 ): FramePlan {
   const reason = failClosedReason(health, nowMs, o.budgetMs);
+  if (reason === 'fast-motion') tracker.jumped(nowMs);
   const faces = tracker.faces(nowMs, reason !== null);
   const own = faceMasks(faces);
   const unseen = reason || !o.unseenEdges ? [] : tracker.unseenEdges(nowMs);

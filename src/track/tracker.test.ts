@@ -566,6 +566,27 @@ describe('a held face', () => {
     expect(hidden.x + hidden.w).toBeLessThanOrEqual(shown.x + shown.w);
   });
 
+  it('ends once a result captured after a jump the motion guard caught misses it, not before', () => {
+    const face = { x: 300, y: 150, w: 64, h: 64 };
+    const held = (jump: boolean) => {
+      const t = new Tracker();
+      for (let i = 0; i < 5; i++) {
+        t.update([det(face)], at(i), FRAME);
+        t.faces(at(i));
+      }
+      if (jump) t.jumped(at(7));
+      t.faces(at(7), jump);
+      // A result from before the jump (the detector's latency) misses the face: held as ever...
+      t.update([], at(6), FRAME);
+      const before = t.faces(at(9)).length;
+      // ...and one from after it misses it too.
+      t.update([], at(8), FRAME);
+      return [before, t.faces(at(11)).length];
+    };
+    expect(held(false)).toEqual([1, 1]);
+    expect(held(true)).toEqual([1, 0]);
+  });
+
   it('keeps a box bounded by its last detection, however much growth the filter guessed', () => {
     // Growing fast (a zoom) until frame 9, then missed: the filter's size rate would keep growing it.
     const truth = (i: number): Rect[] => [{ x: 300 - 2 * i, y: 150 - 2 * i, w: 40 + 4 * i, h: 40 + 4 * i }];

@@ -66,6 +66,8 @@ export class Tracker {
   #chains = 0;
   /** Capture time of the newest result applied. */
   #resultMs = -Infinity;
+  /** Display time of the newest frame the motion guard blurred whole (Tracker.jumped). */
+  #jumpMs = -Infinity;
   /** The view's step between the two newest pictures and the time between them (none measured: still). */
   #step: { step: ViewStep; ms: number } | undefined;
 
@@ -104,8 +106,12 @@ export class Tracker {
       this.#tracks.push(new Track(this.#nextId++, det.box, captureMs, this.#o, field, det));
     }
     // Expiry runs on detector time: only the detector looking and not finding a face is evidence it is gone.
+    const jumped = captureMs > this.#jumpMs ? this.#jumpMs : -Infinity;
     this.#tracks = this.#tracks.filter(
-      (t) => captureMs - t.lastSeenMs <= this.#holdOf(t) && !t.outsideAt(captureMs, frame),
+      (t) =>
+        captureMs - t.lastSeenMs <= this.#holdOf(t) &&
+        !t.outsideAt(captureMs, frame) &&
+        !(t.held && t.lastSeenMs < jumped),
     );
     // The result is frames old: the newest picture already shows where its faces went.
     for (const t of this.#tracks) if (t.anchor.ms === captureMs) this.#look(t, this.#newestPictureMs);
@@ -267,6 +273,16 @@ export class Tracker {
     this.#o.unconfirmedHoldMs = Math.max(this.#base.unconfirmedHoldMs, ms);
   }
 
+  /**
+   * The picture jumped by the frame displayed at `ms` (a whip or a cut: the motion guard blurred that frame whole).
+   * Once a result captured after it arrives, a face last detected before the jump and not found by that result
+   * ends: it is held in a place that means nothing in the new view. (A face the detector misses in the new view is
+   * covered by neither: the old place is not where it is.)
+   */
+  jumped(ms: number): void {
+    this.#jumpMs = Math.max(this.#jumpMs, ms);
+  }
+
   /** Forgets every face (e.g. on a camera switch); ids keep counting up. */
   reset(): void {
     this.#tracks = [];
@@ -274,6 +290,7 @@ export class Tracker {
     this.#pictures.clear();
     this.#newestPictureMs = -Infinity;
     this.#resultMs = -Infinity;
+    this.#jumpMs = -Infinity;
     this.#step = undefined;
   }
 }
