@@ -193,7 +193,6 @@ async function anonymizeVideo(job: Job, info: VideoInfo, ctx: RunContext, pendin
       ctx.note(`veil: ${job.input}: ffmpeg reported decoding errors, but every frame decoded (${report.errors[0]})`);
     faces = trackOffline(dets, info, {
       fps,
-      threshold: engine.threshold,
       lookahead: o.lookahead,
       ...(pictures.count === dets.length ? { pictures: (i: number) => pictures.at(i) } : {}),
     });

@@ -29,7 +29,6 @@ export interface Detection {
   /**
    * Under the threshold, kept by the rule for tall boxes (a face the border cuts, in profile or half hidden scores
    * low; so do a hand or a microphone): one face is counted, and held, only once a box over the threshold finds it.
-   * Set where the threshold is known to the tracking (offline); unset, such a box counts as any other.
    */
   weak?: boolean;
 }

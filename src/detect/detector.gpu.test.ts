@@ -219,6 +219,7 @@ function expectSameFaces(gpu: Detection[], cpu: Detection[], width: number): voi
   // The GPU's sigmoid is f32, so scores agree to about 1e-7 (and no two fall that close in this scene).
   gpu.forEach((g, i) => expect(g.score).toBeCloseTo(cpu[i].score, 6));
   gpu.forEach((g, i) => expect(g.edge ?? false, `face ${i}`).toBe(cpu[i].edge ?? false));
+  gpu.forEach((g, i) => expect(g.weak ?? false, `face ${i}`).toBe(cpu[i].weak ?? false));
   gpu.forEach((g, i) => {
     const want = values(cpu[i]);
     expect(Math.max(...values(g).map((v, k) => Math.abs(v - want[k]))), `face ${i}`).toBeLessThan(1e-4 * width);
@@ -239,6 +240,7 @@ function expectSameFacesAnyOrder(gpu: Detection[], cpu: Detection[], width: numb
     expect(distance(gpu[j]), `face ${i}`).toBeLessThan(1e-4 * width);
     expect(gpu[j].score, `face ${i}`).toBeCloseTo(c.score, 6);
     expect(gpu[j].edge ?? false, `face ${i}`).toBe(c.edge ?? false);
+    expect(gpu[j].weak ?? false, `face ${i}`).toBe(c.weak ?? false);
     unmatched.delete(j);
   });
 }
@@ -315,9 +317,10 @@ describe('FaceDetector on the WebGPU provider', () => {
       options,
     );
     expect(cpu.length).toBeGreaterThan(10);
-    // Some faces are kept only because they are tall, some whatever their height.
-    expect(cpu.some((d) => d.score < options.threshold)).toBe(true);
-    expect(cpu.some((d) => d.score >= options.threshold)).toBe(true);
+    // Some faces are kept only because they are tall (and say so: Detection.weak), some whatever their height.
+    expect(cpu.filter((d) => d.score < options.threshold).every((d) => d.weak)).toBe(true);
+    expect(cpu.some((d) => d.weak)).toBe(true);
+    expect(cpu.some((d) => d.score >= options.threshold && !d.weak)).toBe(true);
     expect(cpu.some((d) => d.edge)).toBe(false);
     expectSameFaces(gpu, cpu, width);
     detector.destroy();

@@ -171,16 +171,20 @@ export function mergeCrops(
       const height = inputHeight(d.box, crop);
       if (!keepScore(d.score, d.box, frame, height, options)) continue;
       if (options.tiles.dropCut && isCut(d.box, crop, margin)) continue;
-      all.push(flagEdge(d, height, options));
+      all.push(flagLenient(d, height, options));
     }
   });
   // A kept face carries its seed's flag, as the GPU path flags the seed's record.
   return nms(all, options.nms);
 }
 
-/** Says so on a detection only the edge threshold kept (the tracker asks more of those before trusting them). */
-function flagEdge(d: Detection, height: number, o: KeepRule): Detection {
-  return keptByScore(d.score, height, o) ? d : { ...d, edge: true };
+/**
+ * Says so on a detection under the threshold, kept by the rule for tall boxes (Detection.weak) or only by the edge
+ * threshold (Detection.edge): the tracker asks more of those before counting and holding them as faces.
+ */
+function flagLenient(d: Detection, height: number, o: KeepRule): Detection {
+  if (d.score >= o.threshold) return d;
+  return keptByScore(d.score, height, o) ? { ...d, weak: true } : { ...d, edge: true };
 }
 
 /** A crop as the decode passes take it: fractions of the frame, cut-face margin as mergeCrops measures it. */
@@ -392,7 +396,7 @@ export class FaceDetector {
     if (candidates > NMS_CAP) throw new TooManyCandidatesError(candidates);
     return faces.map((r) => {
       const d = toPixels(r, frame);
-      return flagEdge(d, inputHeight(d.box, crops[r.crop]), this.options);
+      return flagLenient(d, inputHeight(d.box, crops[r.crop]), this.options);
     });
   }
 

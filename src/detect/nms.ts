@@ -26,7 +26,8 @@ function blend(seed: Detection, cluster: readonly Detection[]): Detection {
     y: mean((d) => d.keypoints[k].y),
   }));
   const box = { x: mean((d) => d.box.x), y: mean((d) => d.box.y), w: mean((d) => d.box.w), h: mean((d) => d.box.h) };
-  return seed.edge ? { box, score: seed.score, keypoints, edge: true } : { box, score: seed.score, keypoints };
+  const kept = seed.edge ? { edge: true } : seed.weak ? { weak: true } : {};
+  return { box, score: seed.score, keypoints, ...kept };
 }
 
 /** Greedy non-maximum suppression by score, highest first; at most `maxFaces` results. */

@@ -66,7 +66,6 @@ export async function planTracks(
   }
   const faces = trackOfflineFaces(dets, v, {
     fps: v.fps > 0 ? v.fps : 30,
-    threshold: engine.threshold,
     lookahead: true,
     ...(pictures ? { pictures: (i: number) => pictures[i]! } : {}),
   });

@@ -31,10 +31,6 @@ export class GlFileEngine implements FileEngine {
     return this.#gl.description;
   }
 
-  get threshold(): number {
-    return this.#detector.options.threshold;
-  }
-
   get maxSide(): number {
     return this.#gl.gl.getParameter(this.#gl.gl.MAX_TEXTURE_SIZE) as number;
   }

@@ -30,8 +30,6 @@ export interface FileEngine {
   readonly maxSide: number;
   /** How browser pictures reach the GPU, for the status line. */
   readonly importPath: string;
-  /** The detector's score threshold: boxes under it were kept by a lenient rule (OfflineTrackOptions.threshold). */
-  readonly threshold: number;
   /** Faces in the frame: the whole frame and every tile of the detector's plan. */
   detect(img: FrameImage): Promise<Detection[]>;
   /** The frame anonymized. */
@@ -72,10 +70,6 @@ export class FrameEngine implements FileEngine {
     void device.lost.then((lost) => {
       if (lost.reason !== 'destroyed') this.#gpuError ??= `GPU device lost: ${lost.message}`;
     });
-  }
-
-  get threshold(): number {
-    return this.#detector.options.threshold;
   }
 
   /** The largest frame side the GPU takes. */

@@ -16,15 +16,6 @@ export interface OfflineTrackOptions {
    * detections, as live mode does: a face the detector missed is covered where the picture still shows it.
    */
   pictures?: (frame: number) => Luma;
-  /**
-   * The detector's score threshold. A box under it was kept by the rule for tall boxes alone: a face the border cuts
-   * or in profile, or as often a hand, a microphone, a shirt. It is covered where it was found, and its track is held
-   * as a one-off box's is (unconfirmedHoldMs), until a box over the threshold finds the same face: on the stage clip of
-   * ../shared/data/faces/videos the performer's hands, found now and then at 0.06-0.25, were otherwise held half a
-   * second each side and blurred 25.4 % of the picture on average instead of 22.9 % (the motion clips: the same leaks,
-   * masks 2.79 -> 2.74 times the faces). Undefined: every box counts as over it.
-   */
-  threshold?: number;
 }
 
 /** One face's box on one frame, and which face it is: the same `track` on every frame the face is covered. */
@@ -92,12 +83,7 @@ function runTracker(
     // Every face of the old shot ends at a cut: a held box would cover a place that means nothing in the new one.
     if (cutBefore(i)) tracker.reset();
     if (o.pictures) tracker.see(i * frameMs, o.pictures(frameOf(i)));
-    const threshold = o.threshold;
-    tracker.update(
-      threshold === undefined ? d : d.map((x) => (x.score < threshold ? { ...x, weak: true } : x)),
-      i * frameMs,
-      size,
-    );
+    tracker.update(d, i * frameMs, size);
     return tracker
       .faces(i * frameMs)
       .filter((f) => f.box.w > 0 && f.box.h > 0)

@@ -225,7 +225,6 @@ async function offlineEval(
   const tracked = trackOfflineFaces(perFrame, size, {
     fps: truth.fps,
     lookahead: true,
-    threshold: o.detector.threshold,
     tracker: o.tracker,
     ...(lumas ? { pictures: (i: number) => lumas[i]! } : {}),
   });
