@@ -105,8 +105,8 @@ export function describeFailClosed(r: FailClosedReason, budgetMs: number, detect
     case 'detector-stalled':
       return detectorMs * 2 > budgetMs
         ? `Whole frame blurred: face detection takes about ${Math.round(detectorMs)} ms here, too slow to trust ` +
-            `its boxes within ${budgetMs} ms. A smaller camera size, a GPU (or a browser using it), or a longer ` +
-            '`budget=` in the address helps.'
+            `its boxes within ${budgetMs} ms. What helps: a smaller camera size, a GPU (or a browser that uses it), ` +
+            `or a longer detector budget (More settings, or budget=${Math.min(5000, 500 * Math.ceil((3 * detectorMs) / 500))} in the address).`
         : `Whole frame blurred: no face detection in the last ${budgetMs} ms.`;
     case 'detector-error':
       return 'Whole frame blurred: the face detector is failing.';
