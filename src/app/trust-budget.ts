@@ -20,6 +20,3 @@ export function trustBudget(chosenMs: number | null, detectionMs: number): numbe
   if (!Number.isFinite(detectionMs)) return FLOOR_MS;
   return Math.min(CEILING_MS, Math.max(FLOOR_MS, Math.round(PER_DETECTION * detectionMs)));
 }
-
-/** Detections slower than this cannot be trusted at any auto budget: the frame is blurred whole. */
-export const SLOWEST_TRUSTED_DETECTION_MS = CEILING_MS / PER_DETECTION;

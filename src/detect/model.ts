@@ -153,7 +153,7 @@ export interface GpuOutputs {
   release(): void;
 }
 
-export type OrtRuntime = typeof Ort;
+type OrtRuntime = typeof Ort;
 
 // Two builds of onnxruntime-web, loaded only when used: the plain wasm build runs BlazeFace about 3x faster on the
 // CPU than the WebGPU build's (asyncify) wasm, measured in Chromium here (86 vs 250 ms on a 2-core machine).

@@ -73,6 +73,14 @@ function coverage(truth: Rect, faces: readonly TrackedFace[]): number {
   return Math.max(0, ...faces.map((f) => coveredFraction(inView, f.box)));
 }
 
+/** Frames 0 .. frames - 1: `box` detected on each with no latency, and drawn. */
+function seenFor(t: Tracker, box: Rect, frames: number): void {
+  for (let i = 0; i < frames; i++) {
+    t.update([det(box)], at(i), FRAME);
+    t.faces(at(i));
+  }
+}
+
 function bestId(truth: Rect, faces: readonly TrackedFace[]): number | undefined {
   let best: TrackedFace | undefined;
   for (const f of faces) if (!best || coveredFraction(truth, f.box) > coveredFraction(truth, best.box)) best = f;
@@ -235,10 +243,7 @@ describe('Tracker', () => {
   it('does not let one bad detection fling a held box across the frame', () => {
     const t = new Tracker();
     const face = { x: 300, y: 150, w: 64, h: 64 };
-    for (let i = 0; i < 30; i++) {
-      t.update([det(face)], at(i), FRAME);
-      t.faces(at(i));
-    }
+    seenFor(t, face, 30);
     t.update([det({ ...face, x: face.x + 40 })], at(30), FRAME);
     for (let i = 31; i < 60; i++) {
       t.update([], at(i), FRAME);
@@ -548,10 +553,7 @@ describe('a held face', () => {
     const after = { x: 164, y: 150, w: 64, h: 64 };
     const drawn = (blurredWhole: boolean) => {
       const t = new Tracker();
-      for (let i = 0; i < 10; i++) {
-        t.update([det(before)], at(i), FRAME);
-        t.faces(at(i));
-      }
+      seenFor(t, before, 10);
       t.faces(at(10), blurredWhole);
       t.faces(at(11), blurredWhole);
       t.update([det(after)], at(12), FRAME);
@@ -570,10 +572,7 @@ describe('a held face', () => {
     const face = { x: 300, y: 150, w: 64, h: 64 };
     const held = (jump: boolean) => {
       const t = new Tracker();
-      for (let i = 0; i < 5; i++) {
-        t.update([det(face)], at(i), FRAME);
-        t.faces(at(i));
-      }
+      seenFor(t, face, 5);
       if (jump) t.jumped(at(7));
       t.faces(at(7), jump);
       // A result from before the jump (the detector's latency) misses the face: held as ever...

@@ -1,5 +1,6 @@
 import type { AppError } from '../app/errors';
 import type { FailClosedReason } from '../app/fail-closed';
+import { NUMBERS } from '../app/settings';
 
 export interface Message {
   title: string;
@@ -106,7 +107,7 @@ export function describeFailClosed(r: FailClosedReason, budgetMs: number, detect
       return detectorMs * 2 > budgetMs
         ? `Whole frame blurred: face detection takes about ${Math.round(detectorMs)} ms here, too slow to trust ` +
             `its boxes within ${budgetMs} ms. What helps: a smaller camera size, a GPU (or a browser that uses it), ` +
-            `or a longer detector budget (More settings, or budget=${Math.min(5000, 500 * Math.ceil((3 * detectorMs) / 500))} in the address).`
+            `or a longer detector budget (More settings, or budget=${Math.min(NUMBERS.budgetMs!.max, 500 * Math.ceil((3 * detectorMs) / 500))} in the address).`
         : `Whole frame blurred: no face detection in the last ${budgetMs} ms.`;
     case 'detector-error':
       return 'Whole frame blurred: the face detector is failing.';
