@@ -125,6 +125,7 @@ async function timeBackends(settings: Pick<Settings, 'transparent' | 'frameImpor
   const time = async (backend: FrameBackend): Promise<number> => {
     const times: number[] = [];
     try {
+      await backend.whenReady(lumaSize(TEST));
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
         await backend.importFrame(source, TEST.width, TEST.height);

@@ -59,11 +59,20 @@ export async function createDeviceResources(
   gpu.device.addEventListener('uncapturederror', (ev) =>
     console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message),
   );
+  // Frames start blurred whole: that cover's stages are waited for, the per-face ones go on compiling (FrameBackend.ready).
+  const anonymize = new AnonymizePass(gpu.device);
+  try {
+    await anonymize.wholeFrameReady;
+  } catch (e) {
+    anonymize.destroy();
+    gpu.device.destroy();
+    throw e;
+  }
   return {
     gpu,
     context,
     importer: new FrameImporter(gpu.device, chooseImportPath(settings.frameImport, gpu.software)),
-    anonymize: new AnonymizePass(gpu.device),
+    anonymize,
     picture: new ThumbnailPass(gpu.device),
     frame: null,
     output: null,

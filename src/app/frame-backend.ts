@@ -51,10 +51,19 @@ export interface FrameBackend {
    * the size changed. Returns nothing when the copy is done or queued, a promise when it waits for a conversion.
    */
   importFrame(source: FrameImportSource, width: number, height: number): Promise<void> | undefined;
+  /**
+   * Settles when a frame with faces, and the tracker's picture of this size, can be drawn: every pass they need is
+   * compiled. A backend is made as soon as it can draw a frame blurred whole.
+   */
+  whenReady(pictureSize: FrameSize): Promise<void>;
   /** Draws the imported frame anonymized onto the canvas; `pictureSize`: the tracker's picture to make of it. */
   draw(params: AnonymizeParams, pictureSize: FrameSize): DrawnFrame;
   createModel(spec: ModelSpec, bytes: Uint8Array, provider: Provider): Promise<FaceModel>;
-  makeDetector(model: FaceModel, options: Partial<DetectorOptions>): LiveDetector;
+  /**
+   * A detector on this backend, once its passes and the per-face drawing are compiled (frames are blurred whole until
+   * there is a detector).
+   */
+  makeDetector(model: FaceModel, options: Partial<DetectorOptions>): Promise<LiveDetector>;
   /** Loses the context on purpose, as a crashed driver would (tests, the console). */
   loseForTest(): void;
   destroy(): void;

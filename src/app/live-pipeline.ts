@@ -186,8 +186,8 @@ export class LivePipeline {
       void kept?.release();
       return;
     }
+    let model = kept;
     try {
-      let model = kept;
       if (!model) {
         const assets = this.#assets;
         this.#modelBytes ??= 'base' in assets ? await fetchModel(this.#spec, assets.base) : assets.model;
@@ -195,8 +195,12 @@ export class LivePipeline {
         const first: Provider = this.#settings.provider === 'webgpu' && res.device ? 'webgpu' : 'wasm';
         model = await res.createModel(this.#spec, this.#modelBytes, first);
       }
-      if (this.#res !== res) return void model.release();
-      this.#detector = this.#makeDetector(res, model);
+      const detector = await this.#makeDetector(res, model);
+      if (this.#res !== res) {
+        detector.destroy();
+        return void model.release();
+      }
+      this.#detector = detector;
       this.#recovery.detectorLoaded();
       this.#emit();
       // A kept session is the provider measured before; a new one on auto is measured again.
@@ -206,7 +210,9 @@ export class LivePipeline {
       if (res.software) this.#providerNote = 'webgpu not tried: software GPU';
       else void this.#chooseProvider(res, res.device, model);
     } catch (e) {
-      this.#fail(toAppError(e));
+      // The device was lost meanwhile (its passes never compiled): the rebuild starts a detector of its own.
+      if (this.#res === res) this.#fail(toAppError(e));
+      else void model?.release().catch(() => undefined);
     }
   }
 
@@ -214,7 +220,7 @@ export class LivePipeline {
     return MODELS[this.#settings.model];
   }
 
-  #makeDetector(res: FrameBackend, model: FaceModel): LiveDetector {
+  #makeDetector(res: FrameBackend, model: FaceModel): Promise<LiveDetector> {
     const chosen = chosenDetectorOptions(model.spec, this.#settings, liveDetectorOptions(model.spec));
     return res.makeDetector(model, { ...chosen, nms: { ...chosen.nms, weighted: this.#settings.nms === 'weighted' } });
   }
@@ -227,11 +233,14 @@ export class LivePipeline {
       const { model: faster, timing } = await tryFasterProvider(this.#spec, this.#modelBytes!, device, current);
       const fmt = (t: ProviderTiming) => `${t.provider} ${t.ms.toFixed(1)} ms`;
       this.#providerNote = `chosen by measurement: ${fmt(faster ? timing : current)} vs ${fmt(faster ? current : timing)}`;
-      if (faster && this.#res === res) {
+      const detector = faster && this.#res === res ? await this.#makeDetector(res, faster) : null;
+      if (detector && this.#res === res) {
         const old = this.#detector;
-        this.#detector = this.#makeDetector(res, faster);
+        this.#detector = detector;
         old?.destroy();
         await old?.model.release();
+      } else {
+        detector?.destroy();
       }
     } catch (e) {
       this.#providerNote = `other provider unavailable (${(e as Error).message})`;

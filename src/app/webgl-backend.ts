@@ -96,14 +96,19 @@ export class WebGlBackend implements FrameBackend {
     return FaceModel.create(spec, bytes, 'wasm');
   }
 
-  makeDetector(model: FaceModel, options: Partial<DetectorOptions>): LiveDetector {
+  /** WebGL compiles its programs when the backend is made: nothing is left to wait for. */
+  whenReady(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  makeDetector(model: FaceModel, options: Partial<DetectorOptions>): Promise<LiveDetector> {
     const detector = new CpuFaceDetector(model, options);
-    return {
+    return Promise.resolve({
       model,
       tileCount: (w, h) => detector.tileCount(w, h),
       detect: (maxTiles, side) => detector.detect(this.#frame.read(), maxTiles, side),
       destroy: () => undefined,
-    };
+    });
   }
 
   loseForTest(): void {

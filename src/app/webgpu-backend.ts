@@ -68,6 +68,10 @@ export class WebGpuBackend implements FrameBackend {
     return this.#res.importer.import(source, frame);
   }
 
+  async whenReady(pictureSize: FrameSize): Promise<void> {
+    await Promise.all([this.#res.anonymize.ready, this.#res.picture.ready(pictureSize)]);
+  }
+
   draw(params: AnonymizeParams, pictureSize: FrameSize): DrawnFrame {
     const res = this.#res;
     const frame = res.frame!;
@@ -89,8 +93,12 @@ export class WebGpuBackend implements FrameBackend {
     return FaceModel.create(spec, bytes, provider, this.#res.gpu.device);
   }
 
-  makeDetector(model: FaceModel, options: Partial<DetectorOptions>): LiveDetector {
-    const detector = new FaceDetector(this.#res.gpu.device, model, options);
+  async makeDetector(model: FaceModel, options: Partial<DetectorOptions>): Promise<LiveDetector> {
+    // Frames are blurred whole until every anonymize stage is compiled, so the detector waits for them too.
+    const [detector] = await Promise.all([
+      FaceDetector.create(this.#res.gpu.device, model, options),
+      this.#res.anonymize.ready,
+    ]);
     const res = this.#res;
     return {
       model,

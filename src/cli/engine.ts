@@ -41,10 +41,14 @@ export async function openEngine(o: EngineOptions): Promise<FrameEngine> {
   try {
     const model = await FaceModel.create(spec, bytes, 'wasm');
     const tiles = o.tiles === undefined ? 'auto' : o.tiles ? 'on' : 'off';
-    const detector = new FaceDetector(device, model, chosenDetectorOptions(spec, { tiles, threshold: o.threshold }));
+    const detector = await FaceDetector.create(
+      device,
+      model,
+      chosenDetectorOptions(spec, { tiles, threshold: o.threshold }),
+    );
     const info = device.adapterInfo;
     const adapter = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
-    return new FrameEngine(device, detector, new AnonymizePass(device), adapter);
+    return new FrameEngine(device, detector, await AnonymizePass.create(device), adapter);
   } catch (e) {
     device.destroy();
     throw e;

@@ -73,6 +73,7 @@ describe('BlazeFace on a real photo', () => {
 
   it('gets the same top face from the GPU preprocess', async () => {
     const pass = new PreprocessPass(device, BLAZEFACE_BACK_256.format);
+    await pass.ready;
     const frame = uploadRgba(device, photo);
     const tensor = device.createBuffer({
       label: 'tensor',
@@ -95,10 +96,12 @@ describe('BlazeFace on a real photo', () => {
 
   it('decodes and suppresses the real outputs on the GPU as on the CPU', async () => {
     const decode = new AnchorDecodePass(device, ANCHORS, { maxCandidates: NMS_CAP });
+    await decode.ready;
     const suppress = new NmsPass(device, decode.candidates, {
       maxFaces: NMS.maxFaces,
       keypoints: BLAZEFACE_BACK_256.keypoints,
     });
+    await suppress.ready;
     const raw = uploadRaw(device, [cpuRaw]);
     const encoder = device.createCommandEncoder();
     decode.begin(encoder);

@@ -153,6 +153,7 @@ describe('AnchorDecodePass', () => {
 
   it('appends the same candidates as the CPU twin, crop by crop, dropping faces cut by a tile edge', async () => {
     const pass = new AnchorDecodePass(device, ANCHOR_SPEC, { maxCandidates: 2048 });
+    await pass.ready;
     const raws = [randomRaw(7), randomRaw(8)];
     const crops = [WHOLE, TILE];
     raws.forEach((raw, i) => {
@@ -178,6 +179,7 @@ describe('AnchorDecodePass', () => {
 
   it('decodes a batch of crops in one dispatch as it decodes them one by one', async () => {
     const pass = new AnchorDecodePass(device, ANCHOR_SPEC, { maxCandidates: 2048 });
+    await pass.ready;
     const raws = [randomRaw(9), randomRaw(10)];
     const encoder = device.createCommandEncoder();
     pass.begin(encoder);
@@ -189,6 +191,7 @@ describe('AnchorDecodePass', () => {
 
   it('counts every survivor but keeps at most maxCandidates, each a true one', async () => {
     const pass = new AnchorDecodePass(device, ANCHOR_SPEC, { maxCandidates: 16 });
+    await pass.ready;
     const raw = randomRaw(8);
     const encoder = device.createCommandEncoder();
     pass.begin(encoder);
@@ -244,6 +247,7 @@ describe('GridDecodePass', () => {
 
   it('appends the same candidates as the CPU twin, crop by crop, with the tall and edge rules', async () => {
     const pass = new GridDecodePass(device, STRIDES, { maxCandidates: 2048 });
+    await pass.ready;
     const raws = [randomGridRaw(21, GRID_INPUT), randomGridRaw(22, GRID_INPUT)];
     const crops = [GRID_WHOLE, GRID_TILE];
     raws.forEach((raw, i) => {
@@ -284,6 +288,7 @@ describe('GridDecodePass', () => {
 
   it('decodes a batch of crops in one dispatch per stride as it decodes them one by one', async () => {
     const pass = new GridDecodePass(device, STRIDES, { maxCandidates: 2048 });
+    await pass.ready;
     const raws = [randomGridRaw(23, GRID_INPUT), randomGridRaw(24, GRID_INPUT)];
     const encoder = device.createCommandEncoder();
     pass.begin(encoder);
@@ -297,8 +302,9 @@ describe('GridDecodePass', () => {
     pass.destroy();
   });
 
-  it('refuses crops of different input sizes in one run', () => {
+  it('refuses crops of different input sizes in one run', async () => {
     const pass = new GridDecodePass(device, STRIDES, { maxCandidates: 16 });
+    await pass.ready;
     const raws = [randomGridRaw(25, GRID_INPUT)];
     const encoder = device.createCommandEncoder();
     pass.begin(encoder);

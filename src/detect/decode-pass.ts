@@ -7,7 +7,7 @@ import { KEYPOINTS } from './decode';
 import type { InputSize, ModelSpec } from './model';
 import type { Detection, Rect } from '../core/types';
 import { BufferPool } from '../gpu/buffer-pool';
-import { computePipeline } from '../gpu/compute-pipeline';
+import { CompiledPipeline } from '../gpu/compute-pipeline';
 
 /** decode.wgsl as compiled: it shares `struct Record` with nms.wgsl and `struct Crop` with decode-grid.wgsl. */
 export const DECODE_WGSL = candidateCode + cropKeepCode + decodeCode;
@@ -86,6 +86,8 @@ export interface DecodePassOptions {
 export interface DecodePass {
   readonly maxCandidates: number;
   readonly candidates: GPUBuffer;
+  /** Settles once the pass can encode. */
+  readonly ready: Promise<void>;
   begin(encoder: GPUCommandEncoder): void;
   /** Appends the candidates of `crops`, whose outputs lie back to back in `outputs` (ModelSpec.outputs order). */
   encode(encoder: GPUCommandEncoder, outputs: readonly GPUBuffer[], crops: readonly DecodeCrop[]): void;
@@ -104,7 +106,7 @@ abstract class DecodeBase implements DecodePass {
   readonly maxCandidates: number;
   readonly candidates: GPUBuffer;
   protected readonly device: GPUDevice;
-  protected readonly pipeline: GPUComputePipeline;
+  readonly #compiled: CompiledPipeline;
   #crops: BufferPool;
   // ORT hands out buffers from its own pool, so a few distinct sets recur; keyed weakly by the first.
   #groups = new WeakMap<GPUBuffer, { buffers: GPUBuffer[]; group: GPUBindGroup }[]>();
@@ -120,13 +122,21 @@ abstract class DecodeBase implements DecodePass {
       throw new RangeError(`decode: maxCandidates must be a positive integer, got ${maxCandidates}`);
     this.maxCandidates = maxCandidates;
     this.device = device;
-    this.pipeline = computePipeline(device, label, code, { WG, MAX_CANDIDATES: maxCandidates, ...constants });
+    this.#compiled = new CompiledPipeline(device, label, code, { WG, MAX_CANDIDATES: maxCandidates, ...constants });
     this.#crops = new BufferPool(device, `${label}-crops`, GPUBufferUsage.STORAGE);
     this.candidates = device.createBuffer({
       label: 'decode-candidates',
       size: CANDIDATES.recordsOffset + CANDIDATES.recordWords * 4 * maxCandidates,
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
+  }
+
+  get ready(): Promise<void> {
+    return this.#compiled.ready;
+  }
+
+  protected get pipeline(): GPUComputePipeline {
+    return this.#compiled.pipeline;
   }
 
   begin(encoder: GPUCommandEncoder): void {

@@ -115,8 +115,13 @@ function expectCrops(img: RgbaImage, spec: ModelSpec, inputs: Float32Array[], cr
 }
 
 /** The crops a detector of this model and options runs on a frame of this size. */
-function cropsOf(model: FaceModel, options: Partial<DetectorOptions>, width: number, height: number): Crop[] {
-  const probe = new FaceDetector(device, model, options);
+async function cropsOf(
+  model: FaceModel,
+  options: Partial<DetectorOptions>,
+  width: number,
+  height: number,
+): Promise<Crop[]> {
+  const probe = await FaceDetector.create(device, model, options);
   const crops = probe.crops(width, height);
   probe.destroy();
   return crops;
@@ -128,12 +133,39 @@ beforeAll(async () => {
 });
 afterAll(() => device?.destroy());
 
+describe('FaceDetector.create', () => {
+  /** The labels of the pipelines a detector of `model` compiles. */
+  async function compiledFor(model: FaceModel): Promise<string[]> {
+    const labels: string[] = [];
+    const compile = device.createComputePipelineAsync.bind(device);
+    device.createComputePipelineAsync = (d) => (labels.push(d.label ?? ''), compile(d));
+    try {
+      (await FaceDetector.create(device, model)).destroy();
+    } finally {
+      device.createComputePipelineAsync = compile;
+    }
+    return labels.sort();
+  }
+
+  it('compiles the decode and NMS passes only for a model whose outputs stay on the GPU', async () => {
+    // On the wasm provider the CPU decodes and suppresses: only the preprocess runs on the GPU.
+    expect(await compiledFor(recordingModel([]))).toEqual(['preprocess']);
+    expect(await compiledFor(blazefaceGpuModel([], device))).toEqual([
+      'decode',
+      'nms-build_mask',
+      'nms-reduce',
+      'nms-sort',
+      'preprocess',
+    ]);
+  });
+});
+
 describe('FaceDetector with tiles', () => {
   it('runs the model once, on every crop in one batch', async () => {
     const img = gradient(640, 360);
     const frame = uploadRgba(device, img);
     const batches: RecordedBatch[] = [];
-    const detector = new FaceDetector(device, recordingModel(batches));
+    const detector = await FaceDetector.create(device, recordingModel(batches));
     const crops = detector.crops(img.width, img.height);
     expect(crops.length).toBeGreaterThan(1);
     expect(await detector.detect(frame)).toEqual([]);
@@ -148,7 +180,7 @@ describe('FaceDetector with tiles', () => {
     const img = gradient(640, 360);
     const frame = uploadRgba(device, img);
     const batches: RecordedBatch[] = [];
-    const detector = new FaceDetector(device, recordingModel(batches));
+    const detector = await FaceDetector.create(device, recordingModel(batches));
     const crops = detector.crops(img.width, img.height);
     await detector.detect(frame);
     await detector.detect(frame, 0);
@@ -163,7 +195,7 @@ describe('FaceDetector with tiles', () => {
   it('rejects a second detect() while the first is running, then works again', async () => {
     const frame = uploadRgba(device, gradient(320, 240));
     let open!: () => void;
-    const detector = new FaceDetector(device, recordingModel([], new Promise((r) => (open = r))));
+    const detector = await FaceDetector.create(device, recordingModel([], new Promise((r) => (open = r))));
     const first = detector.detect(frame);
     await expect(detector.detect(frame)).rejects.toThrow(/previous detect/);
     open();
@@ -180,7 +212,7 @@ describe('FaceDetector on a model of free input size', () => {
     const frame = uploadRgba(device, img);
     const batches: RecordedBatch[] = [];
     const tiles = detectorDefaults(BF).tiles;
-    const detector = new FaceDetector(device, recordingModel(batches, undefined, YUNET_N), { tiles });
+    const detector = await FaceDetector.create(device, recordingModel(batches, undefined, YUNET_N), { tiles });
     const crops = detector.crops(img.width, img.height);
     expect(crops.length).toBeGreaterThan(2);
     expect(crops[0].input).toEqual({ width: 640, height: 384 });
@@ -197,7 +229,7 @@ describe('FaceDetector on a model of free input size', () => {
     const img = gradient(640, 360);
     const frame = uploadRgba(device, img);
     const batches: RecordedBatch[] = [];
-    const detector = new FaceDetector(device, recordingModel(batches, undefined, YUNET_N), { inputSide: 320 });
+    const detector = await FaceDetector.create(device, recordingModel(batches, undefined, YUNET_N), { inputSide: 320 });
     expect(detector.crops(img.width, img.height).map((c) => c.input)).toEqual([{ width: 320, height: 192 }]);
     await detector.detect(frame);
     await detector.detect(frame, Infinity, 160);
@@ -250,10 +282,10 @@ describe('FaceDetector on the WebGPU provider', () => {
     const [width, height] = [640, 360];
     const frame = uploadRgba(device, gradient(width, height));
     const options = { ...detectorDefaults(BF), threshold: 0.9 };
-    const crops = cropsOf(blazefaceGpuModel([], device), options, width, height);
+    const crops = await cropsOf(blazefaceGpuModel([], device), options, width, height);
     // Small regressors keep boxes inside their crops, so some of each tile's faces are cut and some are not.
     const raws = crops.map((_, i) => randomRaw(100 + i, 8));
-    const detector = new FaceDetector(device, blazefaceGpuModel(raws, device), options);
+    const detector = await FaceDetector.create(device, blazefaceGpuModel(raws, device), options);
     const gpu = await detector.detect(frame);
     const cpu = mergeCrops(
       raws.map((r) => decodeRef(r, decodeFloor(options))),
@@ -273,9 +305,9 @@ describe('FaceDetector on the WebGPU provider', () => {
     // Scores in (0.98, 0.997) are kept only at a border; room for all the faces, so that both kinds come out.
     const nms = { iouThreshold: 0.3, maxFaces: 1024, weighted: true };
     const options = { ...detectorDefaults(BF), threshold: 0.997, edge: { threshold: 0.98, band: 0.3 }, nms };
-    const crops = cropsOf(recordingModel([]), options, width, height);
+    const crops = await cropsOf(recordingModel([]), options, width, height);
     const raws = crops.map((_, i) => randomRaw(200 + i, 8));
-    const detector = new FaceDetector(device, blazefaceGpuModel(raws, device), options);
+    const detector = await FaceDetector.create(device, blazefaceGpuModel(raws, device), options);
     const gpu = await detector.detect(frame);
     const cpu = mergeCrops(
       raws.map((r) => decodeRef(r, decodeFloor(options))),
@@ -296,11 +328,11 @@ describe('FaceDetector on the WebGPU provider', () => {
     const nms = { iouThreshold: 0.3, maxFaces: 1024, weighted: true };
     const tall = { px: 40, threshold: 0.6 };
     const options = { ...detectorDefaults(YUNET_N), tiles: detectorDefaults(BF).tiles, threshold: 0.97, tall, nms };
-    const crops = cropsOf(recordingModel([], undefined, YUNET_N), options, width, height);
+    const crops = await cropsOf(recordingModel([], undefined, YUNET_N), options, width, height);
     const batches = batchesBySize(crops);
     expect(batches).toHaveLength(2);
     const raws = crops.map((c, i) => randomGridRaw(300 + i, c.input));
-    const detector = new FaceDetector(
+    const detector = await FaceDetector.create(
       device,
       gpuModel(
         YUNET_N,

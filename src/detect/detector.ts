@@ -287,8 +287,8 @@ export async function detectOnCpu<B extends { size: InputSize; crops: number[] }
 export class FaceDetector {
   readonly options: DetectorOptions;
   readonly #preprocess: PreprocessPass;
-  readonly #decode: DecodePass;
-  readonly #nms: NmsPass;
+  /** Decode and NMS on the GPU, for a model whose outputs stay there (the WebGPU provider); the CPU does the rest's. */
+  readonly #onGpu: { decode: DecodePass; nms: NmsPass } | null;
   /** Model inputs by batch (crops of one size back to back), grown to the most a frame has needed. */
   readonly #inputs: BufferPool;
   /** The wasm path's readback staging buffer and CPU copy, grown as needed and reused (one detect() at a time). */
@@ -298,12 +298,32 @@ export class FaceDetector {
   readonly #device: GPUDevice;
   readonly #probe: StageProbe<DetectStage> | undefined;
 
-  /** `options`: over the model's defaults (detectorDefaults). `probe`: a bench's timing hooks (see StageProbe). */
-  constructor(
+  /**
+   * A detector whose passes are compiled (CompiledPipeline: frames drawn on the device meanwhile go on).
+   * `options`: over the model's defaults (detectorDefaults). `probe`: a bench's timing hooks (see StageProbe).
+   */
+  static async create(
     device: GPUDevice,
-    readonly model: FaceModel,
+    model: FaceModel,
     options: Partial<DetectorOptions> = {},
     probe?: StageProbe<DetectStage>,
+  ): Promise<FaceDetector> {
+    const detector = new FaceDetector(device, model, options, probe);
+    try {
+      const gpu = detector.#onGpu;
+      await Promise.all([detector.#preprocess.ready, gpu?.decode.ready, gpu?.nms.ready]);
+    } catch (e) {
+      detector.destroy();
+      throw e;
+    }
+    return detector;
+  }
+
+  private constructor(
+    device: GPUDevice,
+    readonly model: FaceModel,
+    options: Partial<DetectorOptions>,
+    probe: StageProbe<DetectStage> | undefined,
   ) {
     this.#device = device;
     this.#probe = probe;
@@ -311,11 +331,15 @@ export class FaceDetector {
     this.#preprocess = new PreprocessPass(device, model.spec.format);
     this.#inputs = new BufferPool(device, 'model-input', GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     // Appends land in no fixed order, so past the cap faces would drop at random: detect() refuses such a frame.
-    this.#decode = createDecodePass(device, model.spec, { maxCandidates: NMS_CAP });
-    this.#nms = new NmsPass(device, this.#decode.candidates, {
-      maxFaces: this.options.nms.maxFaces,
-      keypoints: model.spec.keypoints,
-    });
+    const decode =
+      model.provider === 'webgpu' ? createDecodePass(device, model.spec, { maxCandidates: NMS_CAP }) : null;
+    this.#onGpu = decode && {
+      decode,
+      nms: new NmsPass(device, decode.candidates, {
+        maxFaces: this.options.nms.maxFaces,
+        keypoints: model.spec.keypoints,
+      }),
+    };
   }
 
   /** The crops detect() runs on a frame of this size, the whole frame first. */
@@ -362,12 +386,15 @@ export class FaceDetector {
         this.#device.queue.submit([encoder.finish()]);
       });
     }
-    return this.model.provider === 'webgpu'
-      ? this.#runOnGpu(crops, batches, size)
-      : this.#runOnCpu(crops, batches, size);
+    return this.#onGpu ? this.#runOnGpu(this.#onGpu, crops, batches, size) : this.#runOnCpu(crops, batches, size);
   }
 
-  async #runOnGpu(crops: Crop[], batches: CropBatch[], frame: FrameSize): Promise<Detection[]> {
+  async #runOnGpu(
+    { decode, nms }: { decode: DecodePass; nms: NmsPass },
+    crops: Crop[],
+    batches: CropBatch[],
+    frame: FrameSize,
+  ): Promise<Detection[]> {
     const outputs: { release(): void; buffers: GPUBuffer[] }[] = [];
     let read: () => Promise<NmsResult>;
     try {
@@ -375,10 +402,10 @@ export class FaceDetector {
       for (const b of batches) outputs.push(await this.model.runGpuBatch(b.input, b.crops.length, b.size));
       this.#probe?.mark('inference', 'end');
       const encoder = this.#device.createCommandEncoder({ label: 'detect-decode-nms' });
-      this.#decode.begin(encoder);
+      decode.begin(encoder);
       this.#probe?.mark('decode', 'begin', encoder);
       batches.forEach((b, i) =>
-        this.#decode.encode(
+        decode.encode(
           encoder,
           outputs[i].buffers,
           b.crops.map((c) => decodeCrop(crops[c], c, frame, this.options)),
@@ -386,7 +413,7 @@ export class FaceDetector {
       );
       this.#probe?.mark('decode', 'end', encoder);
       this.#probe?.mark('nms', 'begin', encoder);
-      read = this.#nms.encode(encoder, this.options.nms);
+      read = nms.encode(encoder, this.options.nms);
       this.#probe?.mark('nms', 'end', encoder);
       this.#device.queue.submit([encoder.finish()]);
     } finally {
@@ -436,7 +463,7 @@ export class FaceDetector {
     this.#inputs.destroy();
     this.#readback?.staging.destroy();
     this.#preprocess.destroy();
-    this.#decode.destroy();
-    this.#nms.destroy();
+    this.#onGpu?.decode.destroy();
+    this.#onGpu?.nms.destroy();
   }
 }

@@ -76,6 +76,7 @@ function upload(cands: readonly Candidate[], count = cands.length): GPUBuffer {
 async function gpuNms(cands: readonly Candidate[], o: NmsOptions, count?: number) {
   const buffer = upload(cands, count);
   const pass = new NmsPass(device, buffer, { maxFaces: o.maxFaces, keypoints: KEYPOINTS });
+  await pass.ready;
   const encoder = device.createCommandEncoder();
   const read = pass.encode(encoder, o);
   device.queue.submit([encoder.finish()]);

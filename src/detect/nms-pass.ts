@@ -2,7 +2,7 @@ import candidateCode from './candidate.wgsl?raw';
 import nmsCode from './nms.wgsl?raw';
 import { KEYPOINTS } from './decode';
 import type { NmsOptions } from './nms';
-import { computePipeline } from '../gpu/compute-pipeline';
+import { allCompiled, CompiledPipeline } from '../gpu/compute-pipeline';
 import { CANDIDATES, readRecord, type CandidateRecord } from './decode-pass';
 import { StagingPool } from '../gpu/readback';
 
@@ -43,10 +43,11 @@ export interface NmsResult {
 export class NmsPass {
   #device: GPUDevice;
   #maxFaces: number;
-  #sort: GPUComputePipeline;
-  #mask: GPUComputePipeline;
-  #reduce: GPUComputePipeline;
-  #groups: GPUBindGroup[];
+  /** sort, build_mask, reduce. */
+  #pipelines: CompiledPipeline[];
+  /** Their bind groups, made once they are compiled ('auto' layouts come from the pipeline). */
+  #groups: GPUBindGroup[] | null = null;
+  #bindings: GPUBindGroupEntry[];
   #params: GPUBuffer;
   #paramsData = new ArrayBuffer(NMS_PARAMS.byteSize);
   #dispatch: GPUBuffer;
@@ -69,8 +70,8 @@ export class NmsPass {
     this.#keypoints = keypoints;
     const constants = { SORT_WG, MASK_WG, CAP: NMS_CAP, MAX_FACES: maxFaces };
     const module = device.createShaderModule({ label: 'nms', code: NMS_WGSL });
-    [this.#sort, this.#mask, this.#reduce] = ['sort', 'build_mask', 'reduce'].map((entry) =>
-      computePipeline(device, `nms-${entry}`, module, constants, entry),
+    this.#pipelines = ['sort', 'build_mask', 'reduce'].map(
+      (entry) => new CompiledPipeline(device, `nms-${entry}`, module, constants, entry),
     );
     const buffer = (label: string, size: number, usage: GPUBufferUsageFlags) =>
       device.createBuffer({ label, size, usage });
@@ -81,22 +82,32 @@ export class NmsPass {
     this.#result = buffer('nms-result', this.#resultBytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
     this.#owned = [this.#params, order, mask, this.#dispatch, this.#result];
     this.#staging = new StagingPool(device, 'nms-result-staging', this.#resultBytes);
-    const all: GPUBindGroupEntry[] = [this.#params, candidates, order, mask, this.#dispatch, this.#result].map(
-      (b, binding) => ({ binding, resource: { buffer: b } }),
-    );
+    this.#bindings = [this.#params, candidates, order, mask, this.#dispatch, this.#result].map((b, binding) => ({
+      binding,
+      resource: { buffer: b },
+    }));
+  }
+
+  /** Settles once the pass can encode. */
+  get ready(): Promise<void> {
+    return allCompiled(this.#pipelines);
+  }
+
+  #bindGroups(): GPUBindGroup[] {
     // 'auto' layouts hold only the bindings each entry point uses.
     const uses = [
       [1, 2, 4],
       [0, 1, 2, 3],
       [0, 1, 2, 3, 5],
     ];
-    this.#groups = [this.#sort, this.#mask, this.#reduce].map((p, i) =>
-      device.createBindGroup({
+    this.#groups ??= this.#pipelines.map((p, i) =>
+      this.#device.createBindGroup({
         label: `nms-${i}`,
-        layout: p.getBindGroupLayout(0),
-        entries: all.filter((e) => uses[i].includes(e.binding)),
+        layout: p.pipeline.getBindGroupLayout(0),
+        entries: this.#bindings.filter((e) => uses[i].includes(e.binding)),
       }),
     );
+    return this.#groups;
   }
 
   get #resultBytes(): number {
@@ -109,15 +120,17 @@ export class NmsPass {
     new Uint32Array(this.#paramsData)[NMS_PARAMS.weighted / 4] = Number(o.weighted);
     this.#device.queue.writeBuffer(this.#params, 0, this.#paramsData);
 
+    const groups = this.#bindGroups();
+    const [sort, mask, reduce] = this.#pipelines.map((p) => p.pipeline);
     const pass = encoder.beginComputePass({ label: 'nms' });
-    pass.setPipeline(this.#sort);
-    pass.setBindGroup(0, this.#groups[0]);
+    pass.setPipeline(sort);
+    pass.setBindGroup(0, groups[0]);
     pass.dispatchWorkgroups(1);
-    pass.setPipeline(this.#mask);
-    pass.setBindGroup(0, this.#groups[1]);
+    pass.setPipeline(mask);
+    pass.setBindGroup(0, groups[1]);
     pass.dispatchWorkgroupsIndirect(this.#dispatch, 0);
-    pass.setPipeline(this.#reduce);
-    pass.setBindGroup(0, this.#groups[2]);
+    pass.setPipeline(reduce);
+    pass.setBindGroup(0, groups[2]);
     pass.dispatchWorkgroups(1);
     pass.end();
 

@@ -27,6 +27,7 @@ async function runPass(
   format: TensorFormat = BLAZEFACE,
 ): Promise<Float32Array> {
   const pass = new PreprocessPass(device, format);
+  await pass.ready;
   const frame = uploadRgba(device, img);
   const out = device.createBuffer({
     label: 'tensor',

@@ -2,7 +2,7 @@ import code from './preprocess.wgsl?raw';
 import { tensorLength, type InputSize, type TensorFormat } from './model';
 import { cropSampling } from './preprocess';
 import type { Rect } from '../core/types';
-import { computePipeline } from '../gpu/compute-pipeline';
+import { CompiledPipeline } from '../gpu/compute-pipeline';
 
 /** Byte offsets of `struct Params` in preprocess.wgsl (preprocess-pass.gpu.test.ts checks them against the WGSL). */
 export const PREPROCESS_PARAMS = { origin: 0, step: 8, outOffset: 16, width: 20, height: 24, byteSize: 32 } as const;
@@ -23,7 +23,7 @@ export function tensorBytes(size: InputSize): number {
  */
 export class PreprocessPass {
   #device: GPUDevice;
-  #pipeline: GPUComputePipeline;
+  #pipeline: CompiledPipeline;
   #params: GPUBuffer;
   #paramsData = new ArrayBuffer(PREPROCESS_PARAMS.byteSize);
   // Frames and tensors are borrowed; weak keys let their bind groups go when the caller drops them.
@@ -31,7 +31,7 @@ export class PreprocessPass {
 
   constructor(device: GPUDevice, format: TensorFormat) {
     this.#device = device;
-    this.#pipeline = computePipeline(device, 'preprocess', code, {
+    this.#pipeline = new CompiledPipeline(device, 'preprocess', code, {
       WG,
       NCHW: Number(format.layout === 'nchw'),
       BGR: Number(format.order === 'bgr'),
@@ -43,6 +43,11 @@ export class PreprocessPass {
       size: PREPROCESS_PARAMS.byteSize,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
+  }
+
+  /** Settles once the pass can encode. */
+  get ready(): Promise<void> {
+    return this.#pipeline.ready;
   }
 
   encode(
@@ -71,7 +76,7 @@ export class PreprocessPass {
     this.#device.queue.writeBuffer(this.#params, 0, this.#paramsData);
 
     const pass = encoder.beginComputePass({ label: 'preprocess' });
-    pass.setPipeline(this.#pipeline);
+    pass.setPipeline(this.#pipeline.pipeline);
     pass.setBindGroup(0, this.#bindGroup(frame, out));
     pass.dispatchWorkgroups(Math.ceil(size.width / WG), Math.ceil(size.height / WG));
     pass.end();
@@ -88,7 +93,7 @@ export class PreprocessPass {
     if (!group) {
       group = this.#device.createBindGroup({
         label: 'preprocess',
-        layout: this.#pipeline.getBindGroupLayout(0),
+        layout: this.#pipeline.pipeline.getBindGroupLayout(0),
         entries: [
           { binding: 0, resource: { buffer: this.#params } },
           { binding: 1, resource: frame.createView() },

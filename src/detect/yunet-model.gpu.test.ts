@@ -49,7 +49,7 @@ describe('FaceDetector with YuNet on a real photo', () => {
   it("finds the one face at the frame's own size and at a live side, with five keypoints", async () => {
     const photo = readImageRgba('tests/fixtures/astronaut.jpg');
     const frame = uploadRgba(device, photo, frameTextureUsage());
-    const detector = new FaceDetector(device, model);
+    const detector = await FaceDetector.create(device, model);
     try {
       for (const side of [undefined, 320]) {
         const faces = await detector.detect(frame, Infinity, side);
@@ -68,7 +68,7 @@ describe('FaceDetector with YuNet on a real photo', () => {
   it("finds the same faces on the CPU (the WebGL2 backend's detector) as with the GPU preprocess", async () => {
     const photo = readImageRgba('tests/fixtures/astronaut.jpg');
     const frame = uploadRgba(device, photo, frameTextureUsage());
-    const gpu = new FaceDetector(device, model);
+    const gpu = await FaceDetector.create(device, model);
     const cpu = new CpuFaceDetector(model);
     try {
       for (const side of [undefined, 320]) {

@@ -48,10 +48,16 @@ export async function openEngine(
         model = faster;
       }
     }
-    const detector = new FaceDetector(gpu.device, model, chosenDetectorOptions(spec, choices));
+    const detector = await FaceDetector.create(gpu.device, model, chosenDetectorOptions(spec, choices));
     const importPath = chooseImportPath(frameImport, gpu.software);
     return {
-      engine: new FrameEngine(gpu.device, detector, new AnonymizePass(gpu.device), gpu.description, importPath),
+      engine: new FrameEngine(
+        gpu.device,
+        detector,
+        await AnonymizePass.create(gpu.device),
+        gpu.description,
+        importPath,
+      ),
       provider,
     };
   } catch (e) {

@@ -28,7 +28,7 @@ let astronaut: RgbaImage;
 let dir: string;
 beforeAll(async () => {
   device = await requestNodeDevice();
-  pass = new AnonymizePass(device);
+  pass = await AnonymizePass.create(device);
   dir = mkdtempSync(join(tmpdir(), 'veil-anonymity-'));
   const small = join(dir, 'astronaut-128.png');
   const r = spawnSync('ffmpeg', [

@@ -171,7 +171,7 @@ describe('what each effect shows', () => {
 
 describe('long dispatches', () => {
   it('fold tile and block lists past the per-dimension limit into y', async () => {
-    const folding = new AnonymizePass(gpu.device, { maxWorkgroupsPerDimension: 7 });
+    const folding = await AnonymizePass.create(gpu.device, { maxWorkgroupsPerDimension: 7 });
     try {
       const img = randomImage(97, 61, 51);
       for (const effect of ['gaussian', 'mosaic', 'strong'] as const) {

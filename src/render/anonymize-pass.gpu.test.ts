@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FaceFlag, planAnonymize, type AnonymizeParams } from './anonymize-plan';
 import { AnonymizePass } from './anonymize-pass';
 import { anonymizeRef } from './anonymize-ref';
-import { compare, usePassFixture, params, randomImage, randomMasks } from '../testing/anonymize-test-utils';
+import { uploadRgba } from '../gpu/readback';
+import { compare, expectTwin, usePassFixture, params, randomImage, randomMasks } from '../testing/anonymize-test-utils';
 
 const gpu = usePassFixture();
 
@@ -111,6 +112,30 @@ describe('AnonymizePass matches anonymizeRef', () => {
     }
   });
 
+  it('draws the whole-frame cover before its per-face stages are compiled, and refuses faces until they are', async () => {
+    const fresh = new AnonymizePass(gpu.device);
+    try {
+      const img = randomImage(48, 32, 21);
+      const faces = params({ masks: [{ cx: 20, cy: 16, rx: 8, ry: 10 }] });
+      // Nothing has compiled yet: no promise settles before this test awaits one.
+      const src = uploadRgba(gpu.device, img);
+      const dst = gpu.device.createTexture({
+        size: [48, 32],
+        format: 'rgba8unorm',
+        usage: GPUTextureUsage.STORAGE_BINDING,
+      });
+      expect(() => fresh.encode(gpu.device.createCommandEncoder(), src, dst, faces)).toThrow(/still compiling/);
+      src.destroy();
+      dst.destroy();
+      await fresh.wholeFrameReady;
+      await expectTwin(gpu.device, fresh, img, params({ fullFrame: true, outlines: true, masks: faces.masks }));
+      await fresh.ready;
+      await expectTwin(gpu.device, fresh, img, faces);
+    } finally {
+      fresh.destroy();
+    }
+  });
+
   it('reuses its bind groups while the textures stay the same', async () => {
     const src = gpu.device.createTexture({
       size: [32, 24],
@@ -122,13 +147,15 @@ describe('AnonymizePass matches anonymizeRef', () => {
       format: 'rgba8unorm',
       usage: GPUTextureUsage.STORAGE_BINDING,
     });
-    const local = new AnonymizePass(gpu.device);
+    const local = await AnonymizePass.create(gpu.device);
     const frame = (p: AnonymizeParams) => {
       const encoder = gpu.device.createCommandEncoder();
       local.encode(encoder, src, dst, p);
       gpu.device.queue.submit([encoder.finish()]);
     };
+    // Each stage's groups are made the first time it runs.
     frame(params({ masks: randomMasks(3, 32, 24, 18) }));
+    frame(params({ fullFrame: true }));
     const create = gpu.device.createBindGroup.bind(gpu.device);
     let created = 0;
     gpu.device.createBindGroup = (d) => (created++, create(d));

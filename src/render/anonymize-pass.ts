@@ -19,6 +19,12 @@ import {
 import { TILE, TileLister, dispatchSize, tileBits } from './anonymize-tiles';
 import { OUTLINE_PX, SOLID_MARGIN_PX } from './mask-shape';
 import { srgbTables } from './srgb';
+import { allCompiled, CompiledPipeline } from '../gpu/compute-pipeline';
+
+export interface AnonymizePassOptions {
+  maxFaces?: number;
+  maxWorkgroupsPerDimension?: number;
+}
 
 export type { AnonymizeEffect, AnonymizeParams, FaceMask, Rgb } from './anonymize-plan';
 export { ANONYMIZE_EFFECTS, DEFAULT_EFFECT, DEFAULT_SOLID_COLOR } from './anonymize-plan';
@@ -91,8 +97,18 @@ const STAGES = {
 } as const satisfies Record<string, StageSpec>;
 type Stage = keyof typeof STAGES;
 const STAGE_NAMES = Object.keys(STAGES) as Stage[];
-/** Stages that read the frame, or for "strong" the mosaic painted by fill. */
-const MOSAIC_READERS = ['directH', 'downsample'] as const satisfies readonly Stage[];
+/** What a frame blurred whole runs: compiled first, so a page draws its cover before the per-face stages exist. */
+const WHOLE_FRAME_STAGES = [
+  'downsample',
+  'coarseH',
+  'coarseV',
+  'fullFrame',
+  'outlines',
+] as const satisfies readonly Stage[];
+/** Stages that read the frame, or for "strong" the mosaic painted by fill; and fill itself. */
+const MOSAIC_STAGES = ['directH', 'downsample', 'fill'] as const satisfies readonly Stage[];
+type MosaicStage = (typeof MOSAIC_STAGES)[number];
+const isMosaicStage = (stage: Stage): stage is MosaicStage => (MOSAIC_STAGES as readonly Stage[]).includes(stage);
 
 /** Intermediates for one frame size, all rgba8unorm as the twin assumes, and the bind groups over them. */
 interface Targets {
@@ -101,9 +117,15 @@ interface Targets {
   textures: GPUTexture[];
   src: GPUTexture;
   dst: GPUTexture;
-  groups: Record<Stage, GPUBindGroup>;
-  /** "strong": the frame-sized mosaic, made on first use, and the groups that read it instead of src. */
-  strong: { mosaic: GPUTexture; groups: Record<(typeof MOSAIC_READERS)[number] | 'fill', GPUBindGroup> } | null;
+  /** Each stage's textures, and its bind group over them once the stage has run. */
+  bound: Record<Stage, Record<number, GPUTexture>>;
+  groups: Partial<Record<Stage, GPUBindGroup>>;
+  /** "strong": the frame-sized mosaic, made on first use, and the stages that read or fill it instead of src. */
+  strong: {
+    mosaic: GPUTexture;
+    bound: Record<MosaicStage, Record<number, GPUTexture>>;
+    groups: Partial<Record<MosaicStage, GPUBindGroup>>;
+  } | null;
 }
 
 /** Buffers that grow with the frame or the faces; their bind groups are remade when one grows. */
@@ -129,7 +151,7 @@ type Growable = 'tiles' | 'blocks' | 'covered';
 export class AnonymizePass {
   readonly maxFaces: number;
   #device: GPUDevice;
-  #pipelines: Record<Stage, GPUComputePipeline>;
+  #pipelines: Record<Stage, CompiledPipeline>;
   #params: GPUBuffer;
   #paramsData: ArrayBuffer;
   #paramsStride: number;
@@ -138,18 +160,34 @@ export class AnonymizePass {
   /** The sRGB decode tables, written once. */
   #srgb: GPUBuffer;
   #growable: Record<Growable, GPUBuffer>;
-  #shared: Record<Stage, GPUBindGroup> | null = null;
+  /** Group 0 of each stage that has run, over the buffers as they are now (emptied when one grows). */
+  #shared: Partial<Record<Stage, GPUBindGroup>> = {};
   #targets: Targets | null = null;
   #tiles = new TileLister();
   #foldAt: number;
   /** The covered bits on the GPU are all zero; saves rewriting them while no face shows. */
   #coveredClear = true;
 
+  /** Settles when the whole-frame cover can be drawn (WHOLE_FRAME_STAGES compiled); faces may still need `ready`. */
+  readonly wholeFrameReady: Promise<void>;
+  /** Settles when every stage is compiled. */
+  readonly ready: Promise<void>;
+
+  /** A pass with every stage compiled. */
+  static async create(device: GPUDevice, opts: AnonymizePassOptions = {}): Promise<AnonymizePass> {
+    const pass = new AnonymizePass(device, opts);
+    await pass.ready;
+    return pass;
+  }
+
   /**
-   * `maxFaces`: masks beyond it fail closed (default 64). `maxWorkgroupsPerDimension`: where long tile lists
-   * fold into a second dispatch dimension; the device's limit unless lower (tests lower it).
+   * A pass whose stages compile in the background (CompiledPipeline), the whole-frame cover's first: encode()
+   * throws for a frame that needs a stage not compiled yet. Live mode draws its fail-closed frames meanwhile;
+   * everything else uses create(). `maxFaces`: masks beyond it fail closed (default 64).
+   * `maxWorkgroupsPerDimension`: where long tile lists fold into a second dispatch dimension; the device's limit
+   * unless lower (tests lower it).
    */
-  constructor(device: GPUDevice, opts: { maxFaces?: number; maxWorkgroupsPerDimension?: number } = {}) {
+  constructor(device: GPUDevice, opts: AnonymizePassOptions = {}) {
     this.#device = device;
     this.maxFaces = Math.max(1, Math.floor(opts.maxFaces ?? DEFAULT_MAX_FACES));
     this.#foldAt = Math.max(
@@ -158,19 +196,20 @@ export class AnonymizePass {
     );
     const module = device.createShaderModule({ label: 'anonymize', code });
     const constants = { WG, MAX_RADIUS, SOLID_MARGIN: SOLID_MARGIN_PX, OUTLINE_PX, FULL_BLOCK };
-    const byEntry = new Map<string, GPUComputePipeline>();
-    this.#pipelines = mapStages((_, { entry }) => {
-      let pipeline = byEntry.get(entry);
-      if (!pipeline) {
-        pipeline = device.createComputePipeline({
-          label: `anonymize-${entry}`,
-          layout: 'auto',
-          compute: { module, entryPoint: entry, constants },
-        });
-        byEntry.set(entry, pipeline);
+    // Pipelines by entry point (blur_h serves two stages), the whole frame's asked for first.
+    const byEntry = new Map<string, CompiledPipeline>();
+    for (const stage of [...WHOLE_FRAME_STAGES, ...STAGE_NAMES]) {
+      const { entry } = STAGES[stage];
+      if (!byEntry.has(entry)) {
+        byEntry.set(entry, new CompiledPipeline(device, `anonymize-${entry}`, module, constants, entry));
       }
-      return pipeline;
-    });
+    }
+    this.#pipelines = mapStages((_, { entry }) => byEntry.get(entry)!);
+    this.wholeFrameReady = allCompiled(WHOLE_FRAME_STAGES.map((s) => this.#pipelines[s]));
+    this.ready = allCompiled([...byEntry.values()]);
+    // Awaited by whoever draws; a pass dropped unused (its device lost) must not leave an unhandled rejection.
+    this.wholeFrameReady.catch(() => undefined);
+    this.ready.catch(() => undefined);
 
     this.#paramsStride = Math.max(ANONYMIZE_PARAMS.byteSize, device.limits.minUniformBufferOffsetAlignment);
     this.#paramsData = new ArrayBuffer(this.#paramsStride * STAGE_NAMES.length);
@@ -230,8 +269,15 @@ export class AnonymizePass {
         );
     if (covering) this.#grow('covered', covering.byteLength);
 
-    const groups = this.#bindGroups(src, dst, plan.effect === 'strong');
-    const shared = this.#sharedGroups();
+    const dispatches = STAGE_NAMES.map((stage) => ({
+      stage,
+      size: workgroups(STAGES[stage].dispatch, plan, passes[stage], this.#foldAt),
+    })).filter((d): d is { stage: Stage; size: [number, number] } => d.size !== null);
+    const compiling = dispatches.filter((d) => !this.#pipelines[d.stage].compiled).map((d) => d.stage);
+    if (compiling.length) {
+      throw new Error(`anonymize: ${compiling.join(', ')} still compiling (await ready, or draw the whole frame)`);
+    }
+    const targets = this.#targetsFor(src, dst, plan.effect === 'strong');
 
     let at = 0;
     for (const tiles of lists) {
@@ -253,12 +299,10 @@ export class AnonymizePass {
 
     if (plan.blockTotal) encoder.clearBuffer(this.#growable.blocks, 0, plan.blockTotal * 16);
     const pass = encoder.beginComputePass({ label: 'anonymize' });
-    for (const stage of STAGE_NAMES) {
-      const size = workgroups(STAGES[stage].dispatch, plan, passes[stage], this.#foldAt);
-      if (!size) continue;
-      pass.setPipeline(this.#pipelines[stage]);
-      pass.setBindGroup(0, shared[stage]);
-      pass.setBindGroup(1, groups[stage]);
+    for (const { stage, size } of dispatches) {
+      pass.setPipeline(this.#pipelines[stage].pipeline);
+      pass.setBindGroup(0, this.#sharedGroup(stage));
+      pass.setBindGroup(1, this.#texturesGroup(targets, stage, plan.effect === 'strong'));
       pass.dispatchWorkgroups(...size);
     }
     pass.end();
@@ -292,11 +336,12 @@ export class AnonymizePass {
     old.destroy();
     this.#growable[which] = this.#storage(which, size);
     if (which === 'covered') this.#coveredClear = true;
-    this.#shared = null;
+    this.#shared = {};
   }
 
-  #sharedGroups(): Record<Stage, GPUBindGroup> {
-    if (this.#shared) return this.#shared;
+  #sharedGroup(stage: Stage): GPUBindGroup {
+    const made = this.#shared[stage];
+    if (made) return made;
     const { tiles, blocks, covered } = this.#growable;
     const buffers: Record<number, GPUBufferBinding> = {
       [PARAMS]: { buffer: this.#params, size: ANONYMIZE_PARAMS.byteSize },
@@ -308,20 +353,27 @@ export class AnonymizePass {
       [COVERED]: { buffer: covered },
       [SRGB]: { buffer: this.#srgb },
     };
-    this.#shared = mapStages((stage, spec, i) =>
-      this.#device.createBindGroup({
-        label: `anonymize-${stage}`,
-        layout: this.#pipelines[stage].getBindGroupLayout(0),
-        entries: spec.shared.map((binding) => ({
-          binding,
-          resource: binding === PARAMS ? { ...buffers[PARAMS], offset: i * this.#paramsStride } : buffers[binding],
-        })),
-      }),
-    );
-    return this.#shared;
+    const i = STAGE_NAMES.indexOf(stage);
+    const group = this.#device.createBindGroup({
+      label: `anonymize-${stage}`,
+      layout: this.#pipelines[stage].pipeline.getBindGroupLayout(0),
+      entries: STAGES[stage].shared.map((binding) => ({
+        binding,
+        resource: binding === PARAMS ? { ...buffers[PARAMS], offset: i * this.#paramsStride } : buffers[binding],
+      })),
+    });
+    this.#shared[stage] = group;
+    return group;
   }
 
-  #bindGroups(src: GPUTexture, dst: GPUTexture, strong: boolean): Record<Stage, GPUBindGroup> {
+  /** Group 1 of `stage`: the frame's own textures, or for "strong" the mosaic where a stage reads it. */
+  #texturesGroup(t: Targets, stage: Stage, strong: boolean): GPUBindGroup {
+    const m = strong ? t.strong : null;
+    if (m && isMosaicStage(stage)) return (m.groups[stage] ??= this.#textureGroup(stage, m.bound[stage]));
+    return (t.groups[stage] ??= this.#textureGroup(stage, t.bound[stage]));
+  }
+
+  #targetsFor(src: GPUTexture, dst: GPUTexture, strong: boolean): Targets {
     let t = this.#targets;
     if (!t || t.src !== src || t.dst !== dst) {
       const { width, height } = src;
@@ -346,32 +398,31 @@ export class AnonymizePass {
         fullFrame: { [DST]: dst, [COARSE]: cellsBlurred },
         outlines: { [DST]: dst },
       };
-      const groups = mapStages((stage) => this.#textureGroup(stage, bound[stage]));
-      t = { width, height, textures: textures!, src, dst, groups, strong: null };
-      if (mosaic) t.strong = this.#strongGroups(t, mosaic);
+      t = { width, height, textures: textures!, src, dst, bound, groups: {}, strong: null };
+      if (mosaic) t.strong = this.#strongTargets(t, mosaic);
       this.#targets = t;
     }
-    if (!strong) return t.groups;
-    t.strong ??= this.#strongGroups(t, this.#texture('mosaic', t.width, t.height));
-    return { ...t.groups, ...t.strong.groups };
+    if (strong) t.strong ??= this.#strongTargets(t, this.#texture('mosaic', t.width, t.height));
+    return t;
   }
 
-  #strongGroups(t: Targets, mosaic: GPUTexture): NonNullable<Targets['strong']> {
+  #strongTargets(t: Targets, mosaic: GPUTexture): NonNullable<Targets['strong']> {
     const [rows, cells] = t.textures;
     return {
       mosaic,
-      groups: {
-        fill: this.#textureGroup('fill', { [DST]: mosaic }),
-        directH: this.#textureGroup('directH', { [SRC]: mosaic, [DST]: rows }),
-        downsample: this.#textureGroup('downsample', { [SRC]: mosaic, [DST]: cells }),
+      bound: {
+        fill: { [DST]: mosaic },
+        directH: { [SRC]: mosaic, [DST]: rows },
+        downsample: { [SRC]: mosaic, [DST]: cells },
       },
+      groups: {},
     };
   }
 
   #textureGroup(stage: Stage, bound: Record<number, GPUTexture>): GPUBindGroup {
     return this.#device.createBindGroup({
       label: `anonymize-${stage}-textures`,
-      layout: this.#pipelines[stage].getBindGroupLayout(1),
+      layout: this.#pipelines[stage].pipeline.getBindGroupLayout(1),
       entries: Object.entries(bound).map(([binding, tex]) => ({
         binding: Number(binding),
         resource: tex.createView(),

@@ -142,7 +142,7 @@ export function usePassFixture(): PassFixture {
   const fixture = new PassFixture();
   beforeAll(async () => {
     fixture.device = await requestNodeDevice();
-    fixture.pass = new AnonymizePass(fixture.device);
+    fixture.pass = await AnonymizePass.create(fixture.device);
   });
   afterAll(() => {
     fixture.pass?.destroy();

@@ -21,6 +21,7 @@ describe('ThumbnailPass', () => {
       const img = randomImage(width, height, width);
       const frame = uploadRgba(device, img);
       const pass = new ThumbnailPass(device);
+      await pass.ready();
       const encoder = device.createCommandEncoder();
       const read = pass.encode(encoder, frame)!;
       device.queue.submit([encoder.finish()]);
@@ -41,6 +42,7 @@ describe('ThumbnailPass', () => {
     ] as const) {
       const img = randomImage(width, height, tw);
       const frame = uploadRgba(device, img);
+      await pass.ready({ width: tw, height: th });
       const encoder = device.createCommandEncoder();
       const read = pass.encode(encoder, frame, { width: tw, height: th })!;
       device.queue.submit([encoder.finish()]);
@@ -53,9 +55,20 @@ describe('ThumbnailPass', () => {
     pass.destroy();
   });
 
+  it('skips a frame while its pipeline compiles', async () => {
+    const frame = uploadRgba(device, randomImage(64, 36, 1));
+    const pass = new ThumbnailPass(device);
+    expect(pass.encode(device.createCommandEncoder(), frame)).toBeNull();
+    await pass.ready();
+    expect(pass.encode(device.createCommandEncoder(), frame)).not.toBeNull();
+    pass.destroy();
+    frame.destroy();
+  });
+
   it('skips a frame when every readback is still in flight, and recovers when one returns', async () => {
     const frame = uploadRgba(device, randomImage(64, 36, 1));
     const pass = new ThumbnailPass(device);
+    await pass.ready();
     const encoder = device.createCommandEncoder();
     const reads = [0, 1, 2].map(() => pass.encode(encoder, frame));
     expect(reads.every((r) => r !== null)).toBe(true);

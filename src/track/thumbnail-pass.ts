@@ -1,6 +1,6 @@
 import code from './thumbnail.wgsl?raw';
 import { THUMB_H, THUMB_W } from './thumbnail';
-import { computePipeline } from '../gpu/compute-pipeline';
+import { CompiledPipeline } from '../gpu/compute-pipeline';
 import { StagingPool } from '../gpu/readback';
 
 /** Readbacks in flight at most; a frame that finds none free gets no thumbnail (its users take an older one). */
@@ -15,7 +15,7 @@ export interface ThumbnailSize {
 interface Sized {
   key: string;
   size: ThumbnailSize;
-  pipeline: GPUComputePipeline;
+  pipeline: CompiledPipeline;
   cells: GPUBuffer;
   staging: StagingPool;
   groups: WeakMap<GPUTexture, GPUBindGroup>;
@@ -42,7 +42,7 @@ export class ThumbnailPass {
     this.#sized = {
       key,
       size: { ...size },
-      pipeline: computePipeline(device, 'thumbnail', code, { TW: size.width, TH: size.height }),
+      pipeline: new CompiledPipeline(device, 'thumbnail', code, { TW: size.width, TH: size.height }),
       cells: device.createBuffer({
         label: 'thumbnail',
         size: bytes,
@@ -54,9 +54,14 @@ export class ThumbnailPass {
     return this.#sized;
   }
 
+  /** Settles once thumbnails of this size can be made (its pipeline is compiled when a size is first asked for). */
+  ready(size: ThumbnailSize = { width: THUMB_W, height: THUMB_H }): Promise<void> {
+    return this.#forSize(size).pipeline.ready;
+  }
+
   /**
    * Encodes the thumbnail of `frame` (TEXTURE_BINDING) into `encoder`. Returns the read to start once the encoder is
-   * submitted, or null when every staging buffer is still being read.
+   * submitted, or null while the size's pipeline is still compiling or every staging buffer is still being read.
    */
   encode(
     encoder: GPUCommandEncoder,
@@ -64,13 +69,14 @@ export class ThumbnailPass {
     size: ThumbnailSize = { width: THUMB_W, height: THUMB_H },
   ): (() => Promise<Float32Array>) | null {
     const s = this.#forSize(size);
+    if (!s.pipeline.compiled) return null;
     const staging = s.staging.take();
     if (!staging) return null;
     let group = s.groups.get(frame);
     if (!group) {
       group = this.#device.createBindGroup({
         label: 'thumbnail',
-        layout: s.pipeline.getBindGroupLayout(0),
+        layout: s.pipeline.pipeline.getBindGroupLayout(0),
         entries: [
           { binding: 0, resource: frame.createView() },
           { binding: 1, resource: { buffer: s.cells } },
@@ -79,7 +85,7 @@ export class ThumbnailPass {
       s.groups.set(frame, group);
     }
     const pass = encoder.beginComputePass({ label: 'thumbnail' });
-    pass.setPipeline(s.pipeline);
+    pass.setPipeline(s.pipeline.pipeline);
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(Math.ceil(s.size.width / 8), Math.ceil(s.size.height / 8));
     pass.end();

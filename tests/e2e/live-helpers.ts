@@ -112,15 +112,15 @@ export interface StatusSample {
 }
 
 /**
- * Records the app's status in the page, one sample per drawn frame: a fault's effect can come and go between two
- * polls from here. Returns a reader for what has been recorded so far.
+ * Records the app's status in the page, one sample per drawn frame: the status the frame was drawn with, taken as
+ * the app sets it (a timer polling it missed frames while a detection held the page's thread, and with them a fault's
+ * effect). Returns a reader for what has been recorded so far.
  */
 export async function recordStatuses(page: Page): Promise<() => Promise<StatusSample[]>> {
   await page.evaluate(() => {
     const seen: StatusSample[] = [];
     (window as unknown as { veilStatuses: StatusSample[] }).veilStatuses = seen;
-    const sample = () => {
-      const s = window.veil!.status();
+    const record = (s: ReturnType<NonNullable<typeof window.veil>['status']>) => {
       if (seen.at(-1)?.frames !== s.frames)
         seen.push({
           frames: s.frames,
@@ -132,9 +132,24 @@ export async function recordStatuses(page: Page): Promise<() => Promise<StatusSa
           detected: s.detected,
           ms: performance.now(),
         });
-      setTimeout(sample, 5);
     };
-    sample();
+    // <veil-app>'s status is a lit property, an accessor on its prototype chain: wrapped on the element itself.
+    const app = document.querySelector('veil-app')!;
+    let proto: object | null = app;
+    let accessor: PropertyDescriptor | undefined;
+    while (!accessor && (proto = Object.getPrototypeOf(proto)))
+      accessor = Object.getOwnPropertyDescriptor(proto, 'status');
+    Object.defineProperty(app, 'status', {
+      configurable: true,
+      get() {
+        return accessor!.get!.call(this);
+      },
+      set(s) {
+        accessor!.set!.call(this, s);
+        record(s);
+      },
+    });
+    record(window.veil!.status());
   });
   return () => page.evaluate(() => (window as unknown as { veilStatuses: StatusSample[] }).veilStatuses);
 }

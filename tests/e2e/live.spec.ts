@@ -135,12 +135,13 @@ test('GPU device lost: nothing raw is shown, no frame is missing for long, and f
   console.log(
     `GPU loss: longest gap ${gap.toFixed(0)} ms, faces alone again after ${(back.ms - lostAt).toFixed(0)} ms`,
   );
-  // The wasm detector's session outlives the device, so only the device and passes are made again: 1.7-2.1 s here
-  // (4-5 s when the session was made again too). The bounds keep that from growing back, with room for a loaded
-  // machine: the 3 s wanted, and a gap of 500 ms, are measured (the log line above), not asserted. Nothing is drawn
-  // while the device and its passes are made again: 1.1-1.7 s here.
-  expect(back.ms - lostAt, 'faces alone blurred again after the loss').toBeLessThan(4000);
-  expect(gap, 'the longest time without a drawn frame').toBeLessThan(3000);
+  // The wasm detector's session outlives the device, so only the device and passes are made again, compiled off the
+  // GPU's own thread (CompiledPipeline), the whole-frame cover's first: the rebuilt page draws frames blurred whole
+  // while the per-face passes compile. Here: gaps of 250-450 ms and faces alone again after 0.5-0.75 s, 350-440 ms
+  // and 0.6-0.9 s with both cores kept busy (compiled on the GPU's thread, 1.1-1.7 s without a frame and 1.7-2.1 s
+  // to faces alone). The bounds leave room for a loaded machine.
+  expect(back.ms - lostAt, 'faces alone blurred again after the loss').toBeLessThan(3000);
+  expect(gap, 'the longest time without a drawn frame').toBeLessThan(1000);
   const out = await readWhileRunning(page);
   expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(
     highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face),

@@ -118,7 +118,7 @@ export interface BenchReport {
  */
 export async function runBench(device: GPUDevice, o: BenchOptions): Promise<BenchReport> {
   const log = o.log ?? (() => {});
-  const anonymize = new AnonymizePass(device);
+  const anonymize = await AnonymizePass.create(device);
   const baseline = new SeparableBlur(device);
   const results: BenchResult[] = [];
   let quantized = false;

@@ -33,7 +33,7 @@ export async function compareCanvasBlur(
   const ours: number[] = [];
   const canvasMs: number[] = [];
 
-  const anonymize = new AnonymizePass(device);
+  const anonymize = await AnonymizePass.create(device);
   const src = device.createTexture({
     label: 'canvas-blur-src',
     size: [width, height],

@@ -121,7 +121,8 @@ export async function runPipelineBench(
     timestamps: o.timestamps,
     gpuSpans: model.provider === 'webgpu' ? ['inference'] : [],
   });
-  const host = new WebGpuHost(device, model, source, clock, o);
+  const detector = await FaceDetector.create(device, model, benchDetectorOptions(source, o), clock);
+  const host = new WebGpuHost(device, detector, await AnonymizePass.create(device), source, clock, o);
   return benchLoop(clock, host, model, source, o);
 }
 
@@ -142,7 +143,8 @@ class WebGpuHost implements PipelineHost {
 
   constructor(
     device: GPUDevice,
-    model: FaceModel,
+    detector: FaceDetector,
+    anonymize: AnonymizePass,
     source: FrameSource,
     clock: StageClock<PipelineStage>,
     o: PipelineBenchOptions,
@@ -152,11 +154,11 @@ class WebGpuHost implements PipelineHost {
     this.#source = source;
     this.#clock = clock;
     this.importKind = source.importKind;
-    this.#detector = new FaceDetector(device, model, benchDetectorOptions(source, o), clock);
+    this.#detector = detector;
     this.input = this.#detector.crops(width, height)[0]!.input;
     this.cropsPerFrame = 1 + Math.min(o.tilesPerFrame, this.#detector.tileCount(width, height));
     this.#picture = new ThumbnailPass(device);
-    this.#anonymize = new AnonymizePass(device);
+    this.#anonymize = anonymize;
     this.#frame = device.createTexture({
       label: 'bench-frame',
       size: [width, height],
@@ -184,6 +186,7 @@ class WebGpuHost implements PipelineHost {
     // Live mode makes each frame's picture beside its render and reads it back without waiting; here the read is
     // awaited outside the timed stages.
     const pending: { read: (() => Promise<Float32Array>) | null } = { read: null };
+    await this.#picture.ready(lumaSize(this.#source));
     await this.#clock.queued('picture', (encoder) => {
       pending.read = this.#picture.encode(encoder, this.#frame, lumaSize(this.#source));
     });

@@ -99,7 +99,7 @@ export async function runEval(annotationsPath: string, o: EvalRunOptions): Promi
   const threads = configureOrtForNode();
   const device = await requestNodeDevice();
   const model = await FaceModel.create(spec, readFileSync(modelPath), 'wasm');
-  const detector = new FaceDetector(device, model, o.detector);
+  const detector = await FaceDetector.create(device, model, o.detector);
   const results: ImageResult[] = [];
   let crops = 0;
   try {

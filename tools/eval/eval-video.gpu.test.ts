@@ -37,7 +37,7 @@ describe.skipIf(!present || !ffmpeg)(
     it('merges per-crop candidates into exactly what FaceDetector.detect() returns', async () => {
       const size = probeSize(mp4);
       const { device, model } = await openNodeModel(BLAZEFACE_BACK_256);
-      const detector = new FaceDetector(device, model, liveDetectorOptions(BLAZEFACE_BACK_256));
+      const detector = await FaceDetector.create(device, model, liveDetectorOptions(BLAZEFACE_BACK_256));
       const runner = new CropRunner(device, model, decodeFloor(detector.options));
       try {
         const first = (await videoFrames(mp4, size).next()).value!;
