@@ -196,6 +196,33 @@ export async function playCanvasCamera(page: Page, width: number, height: number
 }
 
 /**
+ * After a loss at `lostAt` (loseGpu), waits for faces alone to be blurred again and logs, as `what`, how long after
+ * the loss that was (`backMs`) and the longest time without a drawn frame from the last frame before the loss to
+ * then (`gap`).
+ */
+export async function recoveryAfterLoss(
+  statuses: () => Promise<StatusSample[]>,
+  lostAt: number,
+  what: string,
+): Promise<{ gap: number; backMs: number }> {
+  // Frames drawn just after the call may precede the loss itself: faces alone again means after the first frame
+  // that was not (the rebuilt pipeline's first frames are blurred whole until its first detection).
+  const perFaceAgain = async () => {
+    const after = (await statuses()).filter((s) => s.ms > lostAt);
+    const perFace = (s: StatusSample) => s.state === 'running' && s.failClosed === null;
+    const hit = after.findIndex((s) => !perFace(s));
+    return hit < 0 ? undefined : after.slice(hit).find(perFace);
+  };
+  await expect.poll(perFaceAgain, { timeout: 30_000 }).toBeDefined();
+  const back = (await perFaceAgain())!;
+  const around = (await statuses()).filter((s, i, all) => s.ms <= back.ms && (all[i + 1]?.ms ?? Infinity) > lostAt);
+  const gap = Math.max(...around.slice(1).map((s, i) => s.ms - around[i]!.ms));
+  const backMs = back.ms - lostAt;
+  console.log(`${what}: longest gap ${gap.toFixed(0)} ms, faces alone again after ${backMs.toFixed(0)} ms`);
+  return { gap, backMs };
+}
+
+/**
  * Loses the GPU (window.veil.loseDevice(): the WebGPU device, or the WebGL context) and records every state the
  * page's root passes through from then on: nothing is drawn while the device is rebuilt, so frames' statuses would
  * miss it, and recovery can be quicker than a poll. Returns the page's clock at the loss and a reader of the states.

@@ -12,6 +12,7 @@ import {
   readOnceSettled,
   readWhileRunning,
   recordStatuses,
+  recoveryAfterLoss,
   screenshot,
   waitRunning,
 } from './live-helpers';
@@ -96,17 +97,11 @@ test('WebGL2 context lost: nothing is drawn until it is back, then faces alone a
   const statuses = await recordStatuses(page);
   const { lostAt, states } = await loseGpu(page);
   await expect.poll(states).toContain('starting');
-  // The first frames after it are blurred whole until a detection; then faces alone again.
-  await expect
-    .poll(
-      async () => {
-        const after = (await statuses()).filter((s) => s.ms > lostAt);
-        const hit = after.findIndex((s) => s.state !== 'running' || s.failClosed !== null);
-        return hit >= 0 && after.slice(hit).some((s) => s.state === 'running' && s.failClosed === null);
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(true);
+  // The first frames after it are blurred whole until a detection; then faces alone again. Here: gaps of 130-200 ms,
+  // faces alone again after 0.2-0.3 s (the kept wasm session answers at once). Bounds as for a lost WebGPU device.
+  const { gap, backMs } = await recoveryAfterLoss(statuses, lostAt, 'WebGL2 context loss');
+  expect(backMs, 'faces alone blurred again after the loss').toBeLessThan(3000);
+  expect(gap, 'the longest time without a drawn frame').toBeLessThan(1000);
   expect(await page.evaluate(() => window.veil!.status().adapter)).toContain('SwiftShader');
   expectFaceBlurred(await readWhileRunning(page), 'after the context came back');
 });
