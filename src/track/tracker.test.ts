@@ -401,6 +401,28 @@ describe('faces followed in the picture between detections', () => {
   });
 });
 
+describe('a still photo shown to the camera, on a slow machine', () => {
+  it("keeps a small face's box within 1.6 times its width: each result carries on what the picture showed", () => {
+    // 1280x720 at 10 frames a second; every frame is detected and its result lands a frame later, just after its
+    // picture: the next picture that could find the new result's face comes after the next result. Boxes ±1 px.
+    // Covered by the prediction alone after each result: 1.64 at the median; carrying the sighting on: 1.52.
+    const frame = { width: 1280, height: 720 };
+    const ms = (i: number) => i * 100;
+    const r = rng(3);
+    const still = scene(320, 180, 0, 0);
+    const t = new Tracker();
+    const ratios: number[] = [];
+    for (let i = 1; i < 100; i++) {
+      const jitter = () => (r() - 0.5) * 2;
+      t.see(ms(i - 1), still);
+      t.update([det({ x: 600 + jitter(), y: 300 + jitter(), w: 34 + jitter(), h: 42 + jitter() })], ms(i - 1), frame);
+      if (i >= 20) ratios.push(Math.max(...t.faces(ms(i)).map((f) => f.box.w)) / 34);
+    }
+    ratios.sort((a, b) => a - b);
+    expect(ratios[ratios.length >> 1]).toBeLessThanOrEqual(1.6);
+  });
+});
+
 describe('boxes only the edge threshold kept', () => {
   const box = { x: 0, y: 150, w: 40, h: 40 };
   const edgeDet: Detection = { ...det(box), score: 0.15, edge: true };
