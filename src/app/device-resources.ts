@@ -4,6 +4,7 @@ import type { GpuCensus } from '../gpu/resource-census';
 import { ThumbnailPass } from '../track/thumbnail-pass';
 import { AnonymizePass } from '../render/anonymize-pass';
 import type { Settings } from './settings';
+import { LostWhileSettingUpError } from './errors';
 
 /**
  * What the anonymized frame is written, copied and read as. A function, as every WebGPU global is read only when
@@ -55,18 +56,24 @@ export async function createDeviceResources(
   // Transparent output (OBS overlays) is premultiplied by the anonymize pass; otherwise the canvas is opaque.
   const alphaMode = settings.transparent ? 'premultiplied' : 'opaque';
   context.configure({ device: gpu.device, format: 'rgba8unorm', usage: GPUTextureUsage.COPY_DST, alphaMode });
-  void gpu.device.lost.then((info) => lost(gpu, info));
+  let lostWhileSettingUp: string | null = null;
+  void gpu.device.lost.then((info) => {
+    lostWhileSettingUp = info.message || info.reason || 'lost';
+    lost(gpu, info);
+  });
   gpu.device.addEventListener('uncapturederror', (ev) =>
     console.error('WebGPU error:', (ev as GPUUncapturedErrorEvent).error.message),
   );
-  // Frames start blurred whole: that cover's stages are waited for, the per-face ones go on compiling (FrameBackend.ready).
+  // Frames start blurred whole: that cover's stages are waited for, the per-face ones go on compiling (the detector
+  // waits for them: FrameBackend.makeDetector).
   const anonymize = new AnonymizePass(gpu.device);
-  try {
-    await anonymize.wholeFrameReady;
-  } catch (e) {
+  let failed: unknown = null;
+  await anonymize.wholeFrameReady.catch((e: unknown) => (failed = e));
+  // The loss is heard before there are resources to rebuild: whoever sets them up tries again instead.
+  if (lostWhileSettingUp !== null || failed !== null) {
     anonymize.destroy();
     gpu.device.destroy();
-    throw e;
+    throw lostWhileSettingUp !== null ? new LostWhileSettingUpError(lostWhileSettingUp) : failed;
   }
   return {
     gpu,

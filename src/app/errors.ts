@@ -20,7 +20,16 @@ export interface AppError {
   detail: string;
 }
 
+/** The GPU was lost while live mode set it up, before there was anything to rebuild: it is set up again. */
+export class LostWhileSettingUpError extends Error {
+  constructor(reason: string) {
+    super(`The GPU was lost while it was being set up (${reason}).`);
+    this.name = 'LostWhileSettingUpError';
+  }
+}
+
 export function toAppError(e: unknown): AppError {
+  if (e instanceof LostWhileSettingUpError) return { kind: 'device-lost', detail: e.message };
   if (e instanceof GpuUnavailableError || e instanceof GlUnavailableError || e instanceof SourceError)
     return { kind: e.kind, detail: e.message };
   if (e instanceof ModelLoadError) return { kind: 'model-load', detail: e.message };

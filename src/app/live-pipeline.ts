@@ -11,7 +11,7 @@ import { trustBudget } from './trust-budget';
 import { FaceExclusions } from './exclusions';
 import { planFrame } from './frame-plan';
 import type { FailClosedReason } from './fail-closed';
-import { toAppError, type AppError } from './errors';
+import { LostWhileSettingUpError, toAppError, type AppError } from './errors';
 import { timeModel, tryFasterProvider, type ProviderTiming } from './provider-choice';
 import { RateMeter } from './timing';
 import { FrameStats, type FrameStatsWindow } from './frame-stats';
@@ -158,12 +158,23 @@ export class LivePipeline {
   async start(): Promise<void> {
     const assets = this.#assets;
     configureOrt('base' in assets ? { wasmPaths: new URL('ort/', assets.base).href } : { wasmBinary: assets.wasm });
-    try {
-      this.#res = await this.#createResources();
-    } catch (e) {
-      this.#fail(toAppError(e));
-      return;
-    }
+    // A GPU lost while it is set up is set up again, as after any loss; any other failure is the page's answer.
+    let fatal = false;
+    this.#res = await rebuild(() => this.#createResources(), {
+      stopped: () => this.#stopped || fatal,
+      failed: (e) => {
+        if (e instanceof LostWhileSettingUpError) {
+          this.#recovery.deviceLost(e.message);
+          this.#recovery.rebuildStarted();
+          this.#emit();
+        } else {
+          fatal = true;
+          this.#fail(toAppError(e));
+        }
+      },
+    });
+    if (!this.#res) return;
+    this.#recovery.rebuilt();
     this.#emit(); // the adapter is known before any frame arrives
     if (!this.#stopped) this.#stopFeed = this.#feed.start((frame) => this.#renderFrame(frame));
     await this.#startDetector();
