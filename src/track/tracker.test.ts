@@ -503,6 +503,57 @@ describe('strips a pan brought into view since the newest result', () => {
   });
 });
 
+describe('a face the left or right border cuts', () => {
+  it('is covered as far into the frame as it shows, not only where its narrow box lies', () => {
+    // A 96x120 face half out at the right: the detector boxes its visible middle, as tall as the face, half as wide.
+    const face = { x: 592, y: 120, w: 96, h: 120 };
+    const t = new Tracker();
+    t.update([det({ x: 600, y: 120, w: 40, h: 120 })], at(0), FRAME);
+    expect(coverage(face, t.faces(at(0)))).toBeGreaterThan(0.95);
+    const narrow = new Tracker({ cutFaceAspect: 0 });
+    narrow.update([det({ x: 600, y: 120, w: 40, h: 120 })], at(0), FRAME);
+    expect(coverage(face, narrow.faces(at(0)))).toBeLessThan(0.9);
+  });
+});
+
+describe('a face the border cuts, followed in the picture', () => {
+  it('moves with the content it was found on, by the part of its box the picture shows', () => {
+    // The view pans: content moves 6 frame px a frame to the left. The face is found once, cut by the right border.
+    const panning = (i: number) => scene(320, 180, -3 * i, 0);
+    const t = new Tracker();
+    t.see(at(0), panning(0));
+    t.update([det({ x: 600, y: 120, w: 40, h: 120 })], at(0), FRAME);
+    const boxes: Rect[] = [];
+    for (let i = 1; i <= 6; i++) {
+      t.see(at(i), panning(i));
+      boxes.push(t.faces(at(i))[0]!.box);
+    }
+    const last = boxes.at(-1)!;
+    // Its inner edge went 36 px left with the content (the completed box's is at 558), and the box stays a face's size.
+    expect(last.x).toBeLessThan(558 - 36 + 4);
+    expect(last.x).toBeGreaterThan(558 - 36 - 50);
+    expect(last.h).toBeLessThan(2 * 120);
+  });
+});
+
+describe('strips beside the faces in view', () => {
+  it('are at least faceMargin of the largest face wide: an entering face as large is found only once most of it shows', () => {
+    const panning = (i: number) => scene(320, 180, -3 * i, 0);
+    const strip = (faceW: number) => {
+      const t = new Tracker();
+      t.see(at(0), panning(0));
+      t.update([det({ x: 200, y: 100, w: faceW, h: faceW * 1.25 })], at(0), FRAME);
+      for (let i = 1; i < 3; i++) t.see(at(i), panning(i));
+      return t.unseenEdges(at(3))[0]!;
+    };
+    const { unseen } = DEFAULT_TRACKER_OPTIONS;
+    // Small faces: the frame's margin; a 160 px face: 64 px, more than the frame's 29.
+    expect(strip(30).w).toBeLessThan(3 * 6 + unseen.margin * FRAME.height + 2);
+    expect(strip(160).w).toBeGreaterThan(unseen.faceMargin * 160 + 3 * 6 - 2);
+    expect(unseen.faceMargin * 160).toBeGreaterThan(unseen.margin * FRAME.height + 10);
+  });
+});
+
 describe("strips when the result's own picture never came back", () => {
   it('are measured from the newest picture before it, so they are wider, not missing', () => {
     const panning = (i: number) => scene(320, 180, -3 * i, 0);

@@ -1,6 +1,7 @@
 import type { Detection, FrameSize, Rect } from '../core/types';
 import { associate } from './associate';
 import { fitMotionField, type MotionField, type MotionSample } from './global-motion';
+import { completeCutFace, extendAsFound } from './cut-faces';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from './options';
 import { type Luma, matchPatch, type Pyramid, pyramid, textureIn } from './patch-motion';
 import { Track, clipToFrame } from './track';
@@ -77,7 +78,8 @@ export class Tracker {
   }
 
   /** Detections of the frame captured at `captureMs` (in the past by the detector's latency). */
-  update(dets: readonly Detection[], captureMs: number, frame: FrameSize): void {
+  update(found: readonly Detection[], captureMs: number, frame: FrameSize): void {
+    const dets = found.map((d) => ({ ...d, box: completeCutFace(d.box, frame, this.#o.cutFaceAspect) }));
     this.#frame = { width: frame.width, height: frame.height };
     this.#resultMs = Math.max(this.#resultMs, captureMs);
     this.#endShot(captureMs);
@@ -200,15 +202,19 @@ export class Tracker {
     const to = this.#pictures.get(ms)?.levels;
     if (!frame || !from || !to || ms <= track.anchor.ms) return;
     const k = from[0]!.width / frame.width;
-    const { box } = track.anchor;
+    const whole = track.anchor.box;
+    // A box completed past the border (cut-faces.ts) is looked for by the part the picture shows: a patch padded
+    // with the border's pixels matches wherever the border is, and flung a stray's box across the frame.
+    const box = clipToFrame(whole, frame);
+    if (box.w <= 0 || box.h <= 0) return;
     const guess = track.expectedAt(ms);
     const m = matchPatch(from, to, scaled(box, k), {
-      dx: (guess.x + guess.w / 2 - box.x - box.w / 2) * k,
-      dy: (guess.y + guess.h / 2 - box.y - box.h / 2) * k,
+      dx: (guess.x + guess.w / 2 - whole.x - whole.w / 2) * k,
+      dy: (guess.y + guess.h / 2 - whole.y - whole.h / 2) * k,
     });
     const p = this.#o.picture;
     const found = m && m.ncc >= p.minNcc && m.texture >= p.minTexture;
-    track.seeInPicture(ms, found ? scaled(m.box, 1 / k) : undefined, p.matchPx / k);
+    track.seeInPicture(ms, found ? extendAsFound(whole, box, scaled(m.box, 1 / k)) : undefined, p.matchPx / k);
   }
 
   /**
@@ -251,9 +257,14 @@ export class Tracker {
     return unseenEdges(
       { left: u.left * k, right: u.right * k, top: u.top * k, bottom: u.bottom * k },
       frame,
-      o.margin * Math.min(frame.width, frame.height),
+      Math.max(o.margin * Math.min(frame.width, frame.height), o.faceMargin * this.#largestFace()),
       o.minLumaPx * k,
     );
+  }
+
+  /** Width of the largest face tracked (its newest detection), 0 when there is none. */
+  #largestFace(): number {
+    return this.#tracks.reduce((w, t) => Math.max(w, t.anchor.box.w), 0);
   }
 
   #pictureAtOrBefore(ms: number): Picture | undefined {
