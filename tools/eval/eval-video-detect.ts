@@ -38,6 +38,8 @@ export class CropRunner {
     const bytes = tensorBytes(crop.input);
     this.#inputs.reset();
     const input = this.#inputs.take(bytes);
+    // Compiled off the thread that submits (CompiledPipeline): a crop waits for it, which costs nothing once it is.
+    await this.#preprocess.ready;
     const encoder = this.#device.createCommandEncoder({ label: 'eval-video-preprocess' });
     this.#preprocess.encode(encoder, frame, crop.rect, crop.input, input);
     this.#device.queue.submit([encoder.finish()]);
