@@ -10,6 +10,7 @@ const TOOLS = {
   'bench-chromium': 'tools/bench-chromium.ts',
   soak: 'tools/soak.ts',
   'bench-library': 'tools/bench-library.ts',
+  'motion-clips': 'tools/motion-clips.ts',
 };
 
 /** onnxruntime's bundles load these from beside themselves in Node (new URL(name, import.meta.url)): put them there. */
