@@ -120,7 +120,11 @@ export function mipLevels(size: FrameSize): number {
   return Math.floor(Math.log2(Math.max(size.width, size.height, 1))) + 1;
 }
 
-/** A texture with storage for `levels` levels, clamped at its edges, and framebuffers on its levels (made on first use). */
+/**
+ * A texture with storage for `levels` levels, clamped at its edges, and a framebuffer on each level, made with it:
+ * made on first use, a level's framebuffer came with the first face of a new size, minutes into a run, and the
+ * objects the context holds grew where nothing leaks (`npm run soak` counts them).
+ */
 export interface GlTarget {
   texture: WebGLTexture;
   /** By level. */
@@ -131,13 +135,8 @@ export interface GlTarget {
 
 /** A framebuffer drawing into `level` of `t`. */
 export function levelFramebuffer(gl: WebGL2RenderingContext, t: GlTarget, level = 0): WebGLFramebuffer {
-  let fb = t.framebuffers[level];
-  if (!fb) {
-    fb = gl.createFramebuffer()!;
-    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t.texture, level);
-    t.framebuffers[level] = fb;
-  }
+  const fb = t.framebuffers[level];
+  if (!fb) throw new RangeError(`level ${level} of a texture with ${t.framebuffers.length}`);
   gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
   return fb;
 }
@@ -164,7 +163,15 @@ export function glTarget(
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
   gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-  return { texture, framebuffers: [], width: size.width, height: size.height };
+  const bound = gl.getParameter(gl.DRAW_FRAMEBUFFER_BINDING) as WebGLFramebuffer | null;
+  const framebuffers = Array.from({ length: levels }, (_, level) => {
+    const fb = gl.createFramebuffer()!;
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, texture, level);
+    return fb;
+  });
+  gl.bindFramebuffer(gl.FRAMEBUFFER, bound);
+  return { texture, framebuffers, width: size.width, height: size.height };
 }
 
 export function deleteTarget(gl: WebGL2RenderingContext, t: GlTarget | null): void {

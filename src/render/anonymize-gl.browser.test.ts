@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../core/types';
 import { acquireGl, GlFrame, readCanvas } from '../gpu/gl-context';
+import { GpuCensus } from '../gpu/resource-census';
 import { random } from '../testing/random';
 import { AnonymizeGl } from './anonymize-gl';
 import { FaceFlag, planAnonymize, type AnonymizeParams } from './anonymize-plan';
@@ -189,5 +190,28 @@ describe('AnonymizeGl against the CPU twin of the WGSL pass', () => {
     expect(gap / channels).toBeLessThan(2);
     // The noise is gone everywhere: the output is far from the input, as the twin's is.
     expect(change / channels).toBeGreaterThan(15);
+  });
+});
+
+describe('objects on the context', () => {
+  it('do not grow as faces of new sizes need coarser levels: every level is made with its texture', () => {
+    const canvas = new OffscreenCanvas(W, H);
+    const { gl } = acquireGl(canvas, false);
+    const census = new GpuCensus();
+    census.watchGl(gl, canvas);
+    const frame = new GlFrame(gl);
+    const pass = new AnonymizeGl(gl);
+    try {
+      frame.import(new ImageData(new Uint8ClampedArray(picture(3).data), W, H), W, H);
+      pass.draw(frame, params({ masks: [{ cx: 40, cy: 40, rx: 6, ry: 8 }] }));
+      const small = census.alive();
+      // A face ten times the size blurs with a wider kernel, on a coarser level of the same textures.
+      pass.draw(frame, params({ masks: [{ cx: 80, cy: 60, rx: 60, ry: 55 }] }));
+      expect(census.alive()).toEqual(small);
+    } finally {
+      pass.destroy();
+      frame.destroy();
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+    }
   });
 });
