@@ -127,7 +127,7 @@ export const YUNET_N: ModelSpec = {
   outputs: ['cls', 'obj', 'bbox', 'kps'].flatMap((kind) => YUNET_STRIDES.map((s) => `${kind}_${s}`)),
   keypoints: 5,
   score: { threshold: 0.25, tallPx: 64, tallThreshold: 0.06 },
-  live: { threshold: 0.15, edge: { threshold: 0.05, band: 0.3 } },
+  live: { threshold: 0.1, edge: { threshold: 0.05, band: 0.3 } },
   tiled: false,
 };
 
