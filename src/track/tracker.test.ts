@@ -3,6 +3,7 @@ import type { Detection, Rect } from '../core/types';
 import { DEFAULT_TRACKER_OPTIONS } from './options';
 import type { Luma } from './patch-motion';
 import { scene } from '../testing/picture-test-utils';
+import { mulberry32 as rng } from '../testing/random';
 import { coveredFraction, intersect } from './rect';
 import { type TrackedFace, Tracker } from './tracker';
 
@@ -12,17 +13,6 @@ const at = (frame: number) => frame * DT;
 
 function det(box: Rect): Detection {
   return { box, score: 0.9, keypoints: [] };
-}
-
-/** Mulberry32: a seeded PRNG so noise tests are repeatable. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Scene {

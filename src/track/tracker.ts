@@ -206,7 +206,6 @@ export class Tracker {
     // A box completed past the border (cut-faces.ts) is looked for by the part the picture shows: a patch padded
     // with the border's pixels matches wherever the border is, and flung a stray's box across the frame.
     const box = clipToFrame(whole, frame);
-    if (box.w <= 0 || box.h <= 0) return;
     const guess = track.expectedAt(ms);
     const m = matchPatch(from, to, scaled(box, k), {
       dx: (guess.x + guess.w / 2 - whole.x - whole.w / 2) * k,

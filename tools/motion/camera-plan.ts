@@ -1,6 +1,7 @@
 // A virtual camera over an annotated photo, as ../shared/data/motion's README describes the motion clips: holds,
 // pans, whips, zooms, handheld shake and cuts, with every frame's face boxes known exactly. Pure: the plan and the
 // boxes; tools/motion/render-clip.ts draws the frames.
+import { mulberry32 } from '../../src/testing/random';
 
 /** [x, y, w, h]. */
 export type Box = readonly [number, number, number, number];
@@ -52,23 +53,12 @@ export interface CameraPlan {
 
 export const ZOOM_RANGE = [1.1, 2.5] as const;
 
-/** Mulberry32: the clip's randomness, from its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Eases 0..1 in and out. */
 const ease = (u: number) => 0.5 - 0.5 * Math.cos(Math.PI * Math.min(1, Math.max(0, u)));
 
 /** The camera plan for one clip: 120-180 frames, starting with a hold of 10-20. */
 export function planCamera(o: PlanOptions): CameraPlan {
-  const rnd = random(o.seed);
+  const rnd = mulberry32(o.seed);
   const between = (a: number, b: number) => a + (b - a) * rnd();
   const int = (a: number, b: number) => Math.floor(between(a, b + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -195,7 +185,7 @@ export function planCamera(o: PlanOptions): CameraPlan {
   const sines = [0, 1].map(() => ({ hz: between(0.6, 6), phase: between(0, 2 * Math.PI), ax: rnd(), ay: rnd() }));
   const breathe = { hz: between(0.2, 0.6), phase: between(0, 2 * Math.PI) };
   const fps = 30;
-  const jitter = (i: number, axis: number) => (random(o.seed * 7919 + i * 2 + axis)() * 2 - 1) * shake.jitterPx;
+  const jitter = (i: number, axis: number) => (mulberry32(o.seed * 7919 + i * 2 + axis)() * 2 - 1) * shake.jitterPx;
 
   const segmentAt = (tt: number) => segments.find((s) => tt < s.end) ?? segments.at(-1)!;
   const cropAt = (tt: number): Crop => {

@@ -1,5 +1,6 @@
 // Which annotated photos become motion clips (tools/motion-clips.ts).
-import { type Box, random, ZOOM_RANGE } from './camera-plan';
+import { mulberry32 } from '../../src/testing/random';
+import { type Box, ZOOM_RANGE } from './camera-plan';
 
 export interface Photo {
   image: string;
@@ -14,7 +15,7 @@ export interface Photo {
  * widest crop's height; round robin over events (WIDER's), photos with 2 or more faces first, in a seeded order.
  */
 export function pickPhotos(photos: readonly Photo[], count: number, seed: number, skip: ReadonlySet<string>): Photo[] {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const fit = photos.filter((p) => {
     const cropH = (Math.min(p.width, (p.height * 16) / 9) / ZOOM_RANGE[0]) * (9 / 16);
     return (
