@@ -1,4 +1,4 @@
-import type { Detection, FrameSize } from '../../src/core/types';
+import type { Detection, FrameSize, Rect } from '../../src/core/types';
 import { type FaceVerdict, foundIn, LeakCounter, type LeakOptions, type LeakSummary, type TruthFace } from './leak';
 import type { Luma } from '../../src/track/patch-motion';
 import type { TrackedFace, Tracker } from '../../src/track/tracker';
@@ -60,6 +60,10 @@ export interface ReplayFrame {
   truth: readonly TruthFace[];
   verdicts: readonly FaceVerdict[];
   fullFrame: boolean;
+  /** The unseen strips covered on this frame (none when it is blurred whole). */
+  unseen?: readonly Rect[];
+  /** Why the frame is blurred whole (planFrame's reason). */
+  reason?: string | null;
 }
 
 export interface Replay {
@@ -141,7 +145,16 @@ export function replayLive(tracker: Tracker, r: ReplayInput): Replay {
       fullFrame,
       detections: newest?.map((d) => maskFromBox(d.box, r.plan.maskScale)),
     });
-    r.onFrame?.({ i, result, faces, truth, verdicts, fullFrame });
+    r.onFrame?.({
+      i,
+      result,
+      faces,
+      unseen: fullFrame ? [] : plan.unseen,
+      reason: plan.reason,
+      truth,
+      verdicts,
+      fullFrame,
+    });
   }
   return { summary: counter.summary(), trackerMs };
 }
