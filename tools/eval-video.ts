@@ -89,14 +89,14 @@ const OPTIONS = {
     value: 'MS',
     help:
       "live mode's trust budget: the whole frame is blurred while the newest result is older\n" +
-      "(default auto, as live mode's: 2.5 detection times of the schedule, 250..1000 ms)",
+      "(default auto, as live mode's: 2.5 gaps between the schedule's results, 250..1000 ms)",
   },
   'motion-guard-lag': {
     type: 'string',
     value: 'L',
     help:
-      `the guard judges frame i by frame i - L's thumbnail (default ${d.motionGuardLag}: live\n` +
-      "mode's GPU readback lands a frame late)",
+      `the guard and the tracker judge frame i by frame i - L's picture (default ${d.motionGuardLag}:\n` +
+      'live mode on WebGPU, whose readback lands a frame late; on WebGL2 it is 0)',
   },
   'no-picture': {
     type: 'boolean',

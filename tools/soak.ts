@@ -6,11 +6,12 @@
 // reported an error.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 import { CHROMIUM_PATH, chromiumArgs } from '../tests/e2e/chromium';
-import { SOAK_TABLE_HEADER, soakFailures, soakRow, type SoakSample } from './soak/soak-check';
+import { boxWidthRatios, type Box, SOAK_TABLE_HEADER, soakFailures, soakRow, type SoakSample } from './soak/soak-check';
 import { heapBytes, type HeapSnapshot } from './soak/heap-snapshot';
 import { servePreview, stopServer } from './preview-server';
 import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type OptionTable } from '../src/cli/command-line';
@@ -26,6 +27,8 @@ interface Args {
   port: number;
   json: string;
   check: boolean;
+  /** A photo or video for the fake camera instead of the demo clip. */
+  camera: string | null;
 }
 
 const DEFAULTS: Args = {
@@ -36,6 +39,7 @@ const DEFAULTS: Args = {
   port: 4337,
   json: 'soak-results/soak.json',
   check: false,
+  camera: null,
 };
 
 const OPTIONS = {
@@ -52,6 +56,11 @@ const OPTIONS = {
   check: {
     type: 'boolean',
     help: 'exit 1 when GPU objects grew after warm-up, heap objects grew more than 10%,\nthe picture stopped, or the app reported an error',
+  },
+  camera: {
+    type: 'string',
+    value: 'FILE',
+    help: 'a photo or video the fake camera plays instead of the demo clip, as a 1280x720\ncamera (scaled, aspect kept, padded); a photo stands still',
   },
   help: HELP_OPTION,
 } as const satisfies OptionTable;
@@ -78,30 +87,40 @@ function parseArgs(argv: readonly string[]): Args | null {
     port: positive('port', DEFAULTS.port),
     json: values.json ?? DEFAULTS.json,
     check: values.check === true,
+    camera: values.camera ?? DEFAULTS.camera,
   };
 }
 
+/** A still photo is played as this many seconds of 15 fps video (Chromium loops the file). */
+const PHOTO_SECONDS = 4;
+
 /**
- * The fake camera plays real footage, looped by Chromium: the bundled demo clip (one moving face). Made once, and
- * renamed into place: a run going on beside this one reads the same file for as long as it runs.
+ * The fake camera plays real footage, looped by Chromium: the bundled demo clip (one moving face), or `--camera`'s
+ * file as a 1280x720 camera. Made once per file, and renamed into place: a run going on beside this one reads the
+ * same file for as long as it runs. Returns the y4m's path.
  */
-function prepareCamera(): void {
-  if (existsSync(CAMERA_Y4M)) return;
+function prepareCamera(file: string | null): string {
+  if (file !== null && !existsSync(file)) throw new UsageError(`--camera ${file}: no such file`);
+  const y4m =
+    file === null
+      ? CAMERA_Y4M
+      : join(CACHE, `camera-${createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16)}.y4m`);
+  if (existsSync(y4m)) return y4m;
   mkdirSync(CACHE, { recursive: true });
-  const partial = `${CAMERA_Y4M}.${process.pid}.partial.y4m`;
-  execFileSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-i',
-    'public/demo/demo-webcam.webm',
-    '-t',
-    '30',
-    '-pix_fmt',
-    'yuv420p',
-    partial,
-  ]);
-  renameSync(partial, CAMERA_Y4M);
+  const partial = `${y4m}.${process.pid}.partial.y4m`;
+  const input = file === null ? ['-i', 'public/demo/demo-webcam.webm', '-t', '30'] : cameraInput(file);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', ...input, '-pix_fmt', 'yuv420p', partial]);
+  renameSync(partial, y4m);
+  return y4m;
+}
+
+/** ffmpeg's input arguments for `--camera`: 1280x720 at 15 fps, a photo looped, a video's first 30 s. */
+function cameraInput(file: string): string[] {
+  const fit = 'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,fps=15';
+  const photo = /\.(jpe?g|png|webp|bmp)$/i.test(file);
+  return photo
+    ? ['-loop', '1', '-i', file, '-t', String(PHOTO_SECONDS), '-vf', fit]
+    : ['-i', file, '-t', '30', '-vf', fit];
 }
 
 /** Builds the app into its own folder (the e2e tests' dist/ is left alone) and serves it on 127.0.0.1. */
@@ -142,12 +161,37 @@ async function snapshotHeap(page: Page, cdp: CDPSession): Promise<{ objects: num
   return floor;
 }
 
+/** The page reads the app's status 4 times a second and keeps, of frames with faces alone blurred, what was drawn. */
+async function watchBoxes(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: { boxes: Box[]; detected: Box[] }[] = [];
+    (window as unknown as { soakBoxes: typeof seen }).soakBoxes = seen;
+    setInterval(() => {
+      const s = window.veil!.status();
+      if (s.state === 'running' && s.failClosed === null) seen.push({ boxes: s.boxes, detected: s.detected });
+    }, 250);
+  });
+}
+
 async function sample(page: Page, cdp: CDPSession, atS: number): Promise<SoakSample> {
   const usedSize = await heapFloor(page, cdp);
   const { objects, native } = await snapshotHeap(page, cdp);
-  const stats = await page.evaluate(() => ({ live: window.veil!.takeStats(), state: window.veil!.status().state }));
+  const stats = await page.evaluate(() => ({
+    live: window.veil!.takeStats(),
+    state: window.veil!.status().state,
+    boxes: (window as unknown as { soakBoxes: { boxes: Box[]; detected: Box[] }[] }).soakBoxes.splice(0),
+  }));
   if (!stats.live) throw new Error('the page has no live pipeline');
-  return { atS, heapBytes: usedSize, objectBytes: objects, nativeBytes: native, state: stats.state, ...stats.live };
+  const ratios = stats.boxes.flatMap((b) => boxWidthRatios(b.boxes, b.detected)).sort((a, b) => a - b);
+  return {
+    atS,
+    heapBytes: usedSize,
+    objectBytes: objects,
+    nativeBytes: native,
+    state: stats.state,
+    ...stats.live,
+    boxWidthP50: ratios.length > 0 ? ratios[ratios.length >> 1]! : NaN,
+  };
 }
 
 async function main(): Promise<void> {
@@ -156,9 +200,9 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  prepareCamera();
+  const camera = prepareCamera(args.camera);
   const server = await serveApp(args.port);
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(CAMERA_Y4M) });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(camera) });
   try {
     // No service worker: its install would fetch the whole app (45 MB) during the run it measures.
     const page = await browser.newPage({ viewport: { width: 960, height: 640 }, serviceWorkers: 'block' });
@@ -176,11 +220,12 @@ async function main(): Promise<void> {
       undefined,
       { timeout: 120_000 },
     );
+    await watchBoxes(page);
     await page.waitForTimeout(args.warmupS * 1000);
     const baseline = await sample(page, cdp, 0);
     const status = await page.evaluate(() => window.veil!.status());
     console.log(
-      `soak: ${args.minutes} min on ${status.adapter}, detector ${status.provider}, ${cpus().length} CPU cores, ?${args.params}`,
+      `soak: ${args.minutes} min on ${status.adapter}, detector ${status.provider}, ${cpus().length} CPU cores, ?${args.params}, camera ${args.camera ?? 'the demo clip'}`,
     );
     console.log(SOAK_TABLE_HEADER);
     console.log(`${soakRow(baseline)}   (after ${args.warmupS} s warm-up)`);

@@ -129,6 +129,7 @@ async function timeBackends(settings: Pick<Settings, 'transparent' | 'frameImpor
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
         await backend.importFrame(source, TEST.width, TEST.height);
+        backend.pictureNow?.(lumaSize(TEST));
         const drawn = backend.draw(
           {
             masks: TEST_MASKS,

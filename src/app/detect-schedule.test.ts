@@ -31,23 +31,46 @@ describe('DetectSchedule', () => {
     const schedule = new DetectSchedule();
     const first = schedule.begin(HD, () => 6)!;
     expect(first).toEqual({ tiles: 6, perCall: 0, side: 640, frameLong: 1280 });
-    expect(schedule.answered(first, 40)).toBeNull(); // no tile ran: nothing to hold for
+    expect(schedule.answered(first, 40, 0)).toBeNull(); // no tile ran: nothing to hold for
     schedule.end();
     expect(schedule.detectionMs).toBe(40);
     const second = schedule.begin(HD, () => 6)!;
     expect(second.perCall).toBe(1); // 40 ms a crop: the whole frame and one tile
     // 6 tiles one at a time: a tile-only face is found every 6 detections of 80 ms; held for 1.5 of those cycles.
-    expect(schedule.answered(second, 80)).toBe(1.5 * 6 * 80);
+    expect(schedule.answered(second, 80, 100)).toBe(1.5 * 6 * 80);
   });
 
   it('moves the input side down when detections run over the target, never past the frame', () => {
     const schedule = new DetectSchedule();
     for (let i = 0; i < 3; i++) {
       const plan = schedule.begin(HD, () => 0)!;
-      schedule.answered(plan, 250);
+      schedule.answered(plan, 250, i * 300);
       schedule.end();
     }
     expect(schedule.side(1280)).toBe(480);
     expect(schedule.side(400)).toBe(400);
+  });
+
+  it('paces results by the gap between their frames: a detection waits for a frame to start on', () => {
+    const schedule = new DetectSchedule();
+    expect(schedule.paceMs).toBeNaN();
+    // 200 ms detections on frames 300 ms apart: each starts on the frame after the one before answered.
+    for (let i = 0; i < 5; i++) {
+      const plan = schedule.begin(HD, () => 0)!;
+      schedule.answered(plan, 200, i * 600);
+      schedule.end();
+      if (i === 0) expect(schedule.paceMs).toBe(200);
+    }
+    expect(schedule.detectionMs).toBe(200);
+    expect(schedule.paceMs).toBe(600);
+  });
+
+  it('never paces faster than a detection takes (results of frames captured close together)', () => {
+    const schedule = new DetectSchedule();
+    for (let i = 0; i < 3; i++) {
+      schedule.answered(schedule.begin(HD, () => 0)!, 200, i * 50);
+      schedule.end();
+    }
+    expect(schedule.paceMs).toBe(200);
   });
 });

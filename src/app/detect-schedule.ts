@@ -41,6 +41,9 @@ export class DetectSchedule {
   readonly #cropMs = new RollingMedian();
   /** The whole frame's input size, for a model of free size, from the measured detection time. */
   readonly #inputSide = new InputSideChooser(DETECTION_TARGET_MS);
+  /** Milliseconds between the frames of consecutive results (their capture times). */
+  readonly #gapMs = new RollingMedian();
+  #lastCaptureMs: number | null = null;
 
   /**
    * The detection to start on a frame of this size, or null while one is in flight. `countTiles` gives the frame's
@@ -60,10 +63,15 @@ export class DetectSchedule {
   }
 
   /**
-   * A detection of `plan` answered after `ms`. Returns how long the tracker must at least hold a face: one only a
-   * tile sees is found once per tile cycle, so 1.5 cycles (null when no tile ran).
+   * A detection of `plan`, of the frame captured at `captureMs`, answered after `ms`. Returns how long the tracker
+   * must at least hold a face: one only a tile sees is found once per tile cycle, so 1.5 cycles (null when no tile
+   * ran).
    */
-  answered(plan: DetectionPlan, ms: number): number | null {
+  answered(plan: DetectionPlan, ms: number, captureMs: number): number | null {
+    if (this.#lastCaptureMs !== null && captureMs > this.#lastCaptureMs) {
+      this.#gapMs.push(captureMs - this.#lastCaptureMs);
+    }
+    this.#lastCaptureMs = Math.max(this.#lastCaptureMs ?? captureMs, captureMs);
     this.#detectMs.push(ms);
     this.#cropMs.push(ms / (1 + Math.min(plan.perCall, plan.tiles)));
     this.#inputSide.record(plan.side, ms, plan.frameLong);
@@ -78,6 +86,17 @@ export class DetectSchedule {
   /** Median time of the recent detections; NaN before the first. */
   get detectionMs(): number {
     return this.#detectMs.value;
+  }
+
+  /**
+   * How far apart results come, by their frames: the median gap between the frames of consecutive results, or the
+   * detection time before there are two. A detection starts on the first frame after the one before it answered,
+   * so where frames come slowly (a software rasteriser drawing 1280x720 at 3-4 frames a second) the gap is the
+   * detection time plus up to a frame; NaN before the first answer.
+   */
+  get paceMs(): number {
+    const gap = this.#gapMs.value;
+    return Number.isFinite(gap) ? Math.max(gap, this.detectionMs) : this.detectionMs;
   }
 
   /** The whole frame's input side the next detection of a frame with this long side gets. */

@@ -23,6 +23,7 @@ export interface LiveDetector {
 
 /** What drawing one frame started: the tracker's picture of it, read when ready, and the GPU's end of the work. */
 export interface DrawnFrame {
+  /** Null where the backend gave the picture before drawing (FrameBackend.pictureNow). */
   picture: Promise<Float32Array> | null;
   done: Promise<void>;
 }
@@ -56,6 +57,12 @@ export interface FrameBackend {
    * compiled. A backend is made as soon as it can draw a frame blurred whole.
    */
   whenReady(pictureSize: FrameSize): Promise<void>;
+  /**
+   * The tracker's picture of the imported frame, read at once: where reads are synchronous anyway (WebGL2), the
+   * tracker and the motion guard then judge the frame they are about to cover instead of the one before it. Absent
+   * where the picture comes back with the drawn frame (DrawnFrame.picture: WebGPU's readback lands frames later).
+   */
+  pictureNow?(pictureSize: FrameSize): Float32Array;
   /** Draws the imported frame anonymized onto the canvas; `pictureSize`: the tracker's picture to make of it. */
   draw(params: AnonymizeParams, pictureSize: FrameSize): DrawnFrame;
   createModel(spec: ModelSpec, bytes: Uint8Array, provider: Provider): Promise<FaceModel>;

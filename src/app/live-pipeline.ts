@@ -5,7 +5,7 @@ import { type FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type 
 import type { Rect } from '../core/types';
 import { Tracker, type TrackedFace } from '../track/tracker';
 import { thumbnailOfPicture } from '../track/thumbnail';
-import { lumaSize } from '../track/patch-motion';
+import { type Luma, lumaSize } from '../track/patch-motion';
 import { MotionGuard } from './motion-guard';
 import { trustBudget } from './trust-budget';
 import { FaceExclusions } from './exclusions';
@@ -66,7 +66,12 @@ export interface LiveStatus {
  * handed them: a site's Content-Security-Policy may forbid fetching from the extension). `model` is the bytes of
  * the settings' model; `wasm`, onnxruntime's plain wasm runtime (the wasm provider's).
  */
-export type DetectorAssets = { base: string } | { model: Uint8Array; wasm: Uint8Array };
+/**
+ * Where the detector's files come from: a folder (`base`), or the bytes themselves. `ortWorker`: onnxruntime-web's
+ * script there is a chunk of its own that may start as a worker (Veil's own build), so the wasm provider runs off
+ * the page's thread (OrtSetup.proxy); a bundle made by someone else's build may not be.
+ */
+export type DetectorAssets = { base: string; ortWorker?: boolean } | { model: Uint8Array; wasm: Uint8Array };
 
 /** A window of frame statistics with what is alive on the GPU at its end: what a long run watches for growth. */
 export interface LiveStats extends FrameStatsWindow {
@@ -142,7 +147,7 @@ export class LivePipeline {
     feed: FrameFeed,
     settings: LiveSettings,
     onStatus: (s: LiveStatus) => void,
-    assets: DetectorAssets = { base: new URL(import.meta.env.BASE_URL, location.href).href },
+    assets: DetectorAssets = { base: new URL(import.meta.env.BASE_URL, location.href).href, ortWorker: true },
     onDrawn?: (frame: LiveFrame) => void,
   ) {
     this.#assets = assets;
@@ -157,7 +162,11 @@ export class LivePipeline {
   /** Acquires the GPU and starts rendering (fully blurred) at once; the detector joins when its model is ready. */
   async start(): Promise<void> {
     const assets = this.#assets;
-    configureOrt('base' in assets ? { wasmPaths: new URL('ort/', assets.base).href } : { wasmBinary: assets.wasm });
+    configureOrt(
+      'base' in assets
+        ? { wasmPaths: new URL('ort/', assets.base).href, proxy: assets.ortWorker }
+        : { wasmBinary: assets.wasm },
+    );
     // A GPU lost while it is set up is set up again, as after any loss; any other failure is the page's answer.
     let fatal = false;
     this.#res = await rebuild(() => this.#createResources(), {
@@ -328,13 +337,16 @@ export class LivePipeline {
 
   /** How old a detection may be and still be trusted: the user's budget, or by the detector's measured pace. */
   get #budgetMs(): number {
-    return trustBudget(this.#settings.budgetMs, this.#schedule.detectionMs);
+    return trustBudget(this.#settings.budgetMs, this.#schedule.paceMs);
   }
 
   /** Everything after the import: detection (async), tracking, the anonymize pass, the canvas. */
   #drawFrame(res: FrameBackend, now: number): void {
     const { width, height } = res.frameSize!;
     this.#startDetection(now, { width, height });
+    const pictureSize = lumaSize({ width, height });
+    const epoch = this.#recovery.epoch;
+    if (res.pictureNow) this.#see(res, epoch, now, { ...pictureSize, data: res.pictureNow(pictureSize) });
 
     const health = this.#recovery.detectorHealth(this.#detector !== null, (ms) => this.#motion.tripped(ms));
     const { maskScale, showBoxes, unseenEdges } = this.#settings;
@@ -352,7 +364,6 @@ export class LivePipeline {
     );
     this.#unseen = unseen;
     this.#faces = faces;
-    const pictureSize = lumaSize({ width, height });
     const drawn = res.draw(
       {
         masks,
@@ -366,16 +377,10 @@ export class LivePipeline {
       },
       pictureSize,
     );
-    const epoch = this.#recovery.epoch;
     // Judged on later frames (on WebGPU the readback lands a frame or two from now). A lost device reports itself,
     // so a failed read is dropped here.
     drawn.picture?.then(
-      (data) => {
-        if (this.#res !== res) return;
-        const picture = { ...pictureSize, data };
-        if (this.#motion.enabled) this.#motion.see(now, thumbnailOfPicture(picture));
-        if (this.#recovery.epoch === epoch) this.#tracker.see(now, picture);
-      },
+      (data) => this.#see(res, epoch, now, { ...pictureSize, data }),
       () => undefined,
     );
     this.#pacer.renderSubmitted();
@@ -388,6 +393,13 @@ export class LivePipeline {
     this.#fps.tick(now);
     this.#framesDrawn++;
     this.#emit();
+  }
+
+  /** The motion guard and the tracker look at the picture of the frame captured at `now`, unless the context is gone. */
+  #see(res: FrameBackend, epoch: number, now: number, picture: Luma): void {
+    if (this.#res !== res) return;
+    if (this.#motion.enabled) this.#motion.see(now, thumbnailOfPicture(picture));
+    if (this.#recovery.epoch === epoch) this.#tracker.see(now, picture);
   }
 
   /** Starts a detection of this frame when the schedule has room for one; its result reaches the tracker later. */
@@ -404,7 +416,7 @@ export class LivePipeline {
       .then((dets) => {
         // The device was lost meanwhile (these boxes belong to the old session), or the picture changed.
         if (this.#res !== res || this.#recovery.epoch !== epoch) return;
-        const holdMs = this.#schedule.answered(plan, performance.now() - t0);
+        const holdMs = this.#schedule.answered(plan, performance.now() - t0, captureMs);
         this.#tracker.update(dets, captureMs, size);
         this.#detections = dets.map((d) => d.box);
         this.#recovery.detectionAnswered(captureMs);

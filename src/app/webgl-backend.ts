@@ -86,9 +86,13 @@ export class WebGlBackend implements FrameBackend {
     return undefined;
   }
 
-  draw(params: AnonymizeParams, pictureSize: FrameSize): DrawnFrame {
+  pictureNow(pictureSize: FrameSize): Float32Array {
+    return this.#picture.read(this.#frame.raw!, pictureSize);
+  }
+
+  draw(params: AnonymizeParams): DrawnFrame {
     this.#anonymize.draw(this.#frame, params);
-    return { picture: Promise.resolve(this.#picture.read(this.#frame.raw!, pictureSize)), done: Promise.resolve() };
+    return { picture: null, done: Promise.resolve() };
   }
 
   createModel(spec: ModelSpec, bytes: Uint8Array, provider: Provider): Promise<FaceModel> {

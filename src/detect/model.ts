@@ -167,6 +167,12 @@ export interface OrtSetup {
   wasmPaths?: string;
   /** The wasm runtime itself, where the page may not fetch it (the browser extension hands it over). */
   wasmBinary?: Uint8Array;
+  /**
+   * Run the wasm provider in onnxruntime-web's own worker (its proxy), so that a detection does not hold the page's
+   * thread and frames keep being drawn meanwhile. Only where onnxruntime-web's script is a chunk of its own that can
+   * start as a module worker (Veil's builds); a page's main thread only (a worker needs no proxy).
+   */
+  proxy?: boolean;
   wasmThreads?: number;
   /**
    * Where the wasm provider comes from instead of onnxruntime-web's browser build: Node's tools pass the package's
@@ -188,6 +194,7 @@ async function loadRuntime(provider: Provider): Promise<OrtRuntime> {
   ort.env.logLevel = 'error';
   if (setup.wasmPaths) ort.env.wasm.wasmPaths = setup.wasmPaths;
   if (setup.wasmBinary) ort.env.wasm.wasmBinary = setup.wasmBinary;
+  if (provider === 'wasm') ort.env.wasm.proxy = setup.proxy === true && typeof document !== 'undefined';
   // Threads need cross-origin isolation, and on two cores they slow inference down (they share the cores with the
   // GPU's own work on a software adapter): use half the cores, at most four.
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
@@ -216,6 +223,11 @@ export function tensorLength(size: InputSize): number {
 /** The input a fixed-size model always takes; undefined for a model of free size. */
 export function fixedInput(spec: ModelSpec): InputSize | undefined {
   return spec.input.kind === 'fixed' ? { width: spec.input.side, height: spec.input.side } : undefined;
+}
+
+/** True when `provider`'s runs go through onnxruntime-web's proxy worker (OrtSetup.proxy). */
+function proxied(ort: OrtRuntime, provider: Provider): boolean {
+  return provider === 'wasm' && ort.env.wasm.proxy === true;
 }
 
 /** One onnxruntime-web session of a face model on one execution provider. */
@@ -247,7 +259,10 @@ export class FaceModel {
         : { executionProviders: ['wasm'], logSeverityLevel: 3 };
     try {
       const ort = await loadRuntime(provider);
-      return new FaceModel(spec, provider, ort, await ort.InferenceSession.create(bytes, options));
+      // The proxy transfers what it is given to its worker, which would leave the caller's bytes empty for the
+      // next session (a second provider, a rebuilt device): it gets a copy.
+      const model = proxied(ort, provider) ? bytes.slice() : bytes;
+      return new FaceModel(spec, provider, ort, await ort.InferenceSession.create(model, options));
     } catch (e) {
       throw new ModelLoadError(spec.url, `onnxruntime-web (${provider}) rejected it: ${(e as Error).message}`);
     }
@@ -279,8 +294,10 @@ export class FaceModel {
     if (input.length !== n * tensorLength(size)) {
       throw new RangeError(`input holds ${input.length} floats, not ${n} tensors of ${tensorLength(size)}`);
     }
+    // Through the proxy the tensor's buffer moves to the worker: callers may reuse theirs, so it gets a copy.
+    const data = proxied(this.#ort, this.provider) ? input.slice() : input;
     const out = await this.#session.run({
-      [this.#inputName]: new this.#ort.Tensor('float32', input, this.#dims(n, size)),
+      [this.#inputName]: new this.#ort.Tensor('float32', data, this.#dims(n, size)),
     });
     const split = (name: string) => {
       const data = out[name].data as Float32Array;

@@ -29,7 +29,8 @@ export async function openEngine(
   choices: DetectorChoices = {},
   backend: BackendPreference = 'auto',
 ): Promise<OpenedEngine> {
-  configureOrt({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href });
+  // Veil's own build: the page stays responsive (progress, cancel) while a frame is detected in ort's worker.
+  configureOrt({ wasmPaths: new URL(`${import.meta.env.BASE_URL}ort/`, location.href).href, proxy: true });
   // As live mode chooses: WebGL2 where there is no WebGPU, or where it draws faster on a software adapter.
   const { kind, why } = await chooseBackend(backend);
   if (kind === 'webgl') return withoutWebGpu(() => openGlEngine(modelName, choices, why), why);

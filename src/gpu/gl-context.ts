@@ -181,16 +181,22 @@ export function deleteTarget(gl: WebGL2RenderingContext, t: GlTarget | null): vo
 }
 
 /**
- * The camera's frame, uploaded twice: as a mipmapped sRGB texture that the blur and mosaic sample (in linear light),
- * and as plain RGBA8 that is copied to the canvas as it is (a blit: on a software rasteriser, re-encoding every pixel
- * in a shader cost 40 ms a 1280x720 frame, a second upload about 1.3 ms), read for the detector and made into the
- * tracker's picture. Rows top first (WebGL uploads a picture's top row first), so texel (x, y) is the frame's pixel
- * (x, y) and every pass works in the frame's own coordinates.
+ * The camera's frame in two textures: plain RGBA8, copied to the canvas as it is (a blit: on a software rasteriser,
+ * re-encoding every pixel in a shader cost 40 ms a 1280x720 frame), read for the detector and made into the
+ * tracker's picture; and a mipmapped sRGB texture with the same bytes that the blur and mosaic sample (in linear
+ * light). The frame is uploaded once, into the first; its bytes reach the second through a pixel buffer, a copy that
+ * stays on the GPU and converts nothing (a blit into an sRGB target would encode them again). Uploading a video
+ * element is the costly part on a software rasteriser (its colours are converted pixel by pixel): 1280x720 camera
+ * frames in Chromium on SwiftShader took 202 ms a frame uploaded twice, 101 ms uploaded once and copied (medians of
+ * 15). Rows top first (WebGL uploads a picture's top row first), so texel (x, y) is the frame's pixel (x, y) and
+ * every pass works in the frame's own coordinates.
  */
 export class GlFrame {
   readonly #gl: WebGL2RenderingContext;
   #target: GlTarget | null = null;
   #raw: GlTarget | null = null;
+  /** Holds the raw texture's bytes on their way to the sRGB one. */
+  #copy: WebGLBuffer | null = null;
   /** Changes whenever the textures are made anew: a frame imported into older ones is not drawn. */
   generation = 0;
   #mipsFresh = false;
@@ -216,14 +222,26 @@ export class GlFrame {
       this.destroy();
       this.#target = glTarget(gl, { width, height }, mipLevels({ width, height }));
       this.#raw = glTarget(gl, { width, height }, 1, gl.RGBA8);
+      this.#copy = gl.createBuffer();
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this.#copy);
+      gl.bufferData(gl.PIXEL_PACK_BUFFER, width * height * 4, gl.STREAM_COPY);
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
       this.generation++;
     }
+    // Both must be off for an upload from a pixel buffer, and the picture is wanted as it is anyway.
     gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    for (const t of [this.#target, this.#raw!]) {
-      gl.bindTexture(gl.TEXTURE_2D, t.texture);
-      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, source);
-    }
+    gl.bindTexture(gl.TEXTURE_2D, this.#raw!.texture);
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    levelFramebuffer(gl, this.#raw!);
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this.#copy);
+    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, 0);
+    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, this.#copy);
+    gl.bindTexture(gl.TEXTURE_2D, this.#target.texture);
+    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, 0);
+    gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
     this.#mipsFresh = false;
     return this.#target;
   }
@@ -263,7 +281,9 @@ export class GlFrame {
   destroy(): void {
     deleteTarget(this.#gl, this.#target);
     deleteTarget(this.#gl, this.#raw);
+    this.#gl.deleteBuffer(this.#copy);
     this.#target = this.#raw = null;
+    this.#copy = null;
   }
 }
 

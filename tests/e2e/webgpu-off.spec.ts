@@ -41,4 +41,10 @@ test('the demo clip is blurred per face on WebGL2, every face the detector finds
   expect(samples.every((s) => s.backend === 'webgl')).toBe(true);
   expect(running).toBeGreaterThanOrEqual(0.9);
   expect(samples.map((s) => s.uncovered)).toEqual(samples.map(() => 0));
+  // The wasm detector runs in onnxruntime-web's own worker (its script a chunk of the app's build), so a detection
+  // does not hold the page's thread while frames are due.
+  expect(
+    page.workers().map((w) => w.url()),
+    "onnxruntime-web's worker",
+  ).toContainEqual(expect.stringMatching(/\/assets\/ort\.wasm\.[^/]*\.js$/));
 });

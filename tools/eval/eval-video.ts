@@ -50,8 +50,8 @@ export interface VideoEvalOptions {
    */
   motionGuard: number;
   /**
-   * The guard and the tracker see frame i - lag when frame i is drawn (live mode: 1, its GPU readback lands a frame
-   * late).
+   * The guard and the tracker see frame i - lag when frame i is drawn (live mode on WebGPU: 1, its readback lands a
+   * frame late; on WebGL2: 0, its picture is read before the frame's masks are planned).
    */
   motionGuardLag: number;
   /** The tracker looks for faces in each frame's small luma image (Tracker.see), as live mode does. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { soakFailures, soakRow, type SoakSample } from './soak-check';
+import { boxWidthRatios, soakFailures, soakRow, type SoakSample } from './soak-check';
 
 const sample = (over: Partial<SoakSample> = {}): SoakSample => ({
   atS: 60,
@@ -12,6 +12,7 @@ const sample = (over: Partial<SoakSample> = {}): SoakSample => ({
   frameMsP50: 20,
   frameMsP95: 35,
   gpuObjects: { buffers: 40, textures: 2, querySets: 0 },
+  boxWidthP50: 1.4,
   ...over,
 });
 
@@ -40,5 +41,18 @@ describe('soakFailures', () => {
 describe('soakRow', () => {
   it('shows the fail-closed share', () => {
     expect(soakRow(sample())).toContain('9 (1%)');
+  });
+});
+
+describe('boxWidthRatios', () => {
+  it("gives each detection the narrowest tracked box around its centre, over the detection's width", () => {
+    const face = { x: 100, y: 100, w: 40, h: 50 };
+    const tight = { x: 90, y: 90, w: 60, h: 70 };
+    const wide = { x: 0, y: 0, w: 400, h: 300 };
+    expect(boxWidthRatios([wide, tight], [face])).toEqual([1.5]);
+  });
+
+  it('gives none for a detection no box holds', () => {
+    expect(boxWidthRatios([{ x: 0, y: 0, w: 10, h: 10 }], [{ x: 100, y: 100, w: 40, h: 50 }])).toEqual([]);
   });
 });

@@ -12,6 +12,34 @@ export interface SoakSample extends LiveStats {
   /** Native memory in the heap snapshot: wasm memories, array buffer stores, the browser's objects. */
   nativeBytes: number;
   state: string;
+  /**
+   * Each tracked box's width over the width of the detection inside it, median over the interval's frames with
+   * faces alone blurred (status read 4 times a second); NaN when there were none. A still camera keeps it near the
+   * least margin; a picture search that stopped working shows here as the prediction's wider doubt.
+   */
+  boxWidthP50: number;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/**
+ * For each detection, the tracked box drawn for it (the narrowest whose area holds the detection's centre) and its
+ * width over the detection's. A detection with no box around its centre gives none (the e2e tests fail on those).
+ */
+export function boxWidthRatios(boxes: readonly Box[], detected: readonly Box[]): number[] {
+  const ratios: number[] = [];
+  for (const d of detected) {
+    const cx = d.x + d.w / 2;
+    const cy = d.y + d.h / 2;
+    const around = boxes.filter((b) => cx >= b.x && cx <= b.x + b.w && cy >= b.y && cy <= b.y + b.h);
+    if (around.length > 0 && d.w > 0) ratios.push(Math.min(...around.map((b) => b.w)) / d.w);
+  }
+  return ratios;
 }
 
 /** Allowed growth of heap objects over a run, relative to the sample taken after warm-up. */
@@ -55,6 +83,7 @@ const COLUMNS = [
   'p50 ms',
   'p95 ms',
   'fail-closed',
+  'box/face',
   'state',
 ];
 
@@ -72,6 +101,7 @@ export function soakRow(s: SoakSample): string {
     s.frameMsP50.toFixed(1),
     s.frameMsP95.toFixed(1),
     `${s.failClosedFrames} (${s.frames ? ((100 * s.failClosedFrames) / s.frames).toFixed(0) : '–'}%)`,
+    Number.isFinite(s.boxWidthP50) ? s.boxWidthP50.toFixed(2) : '–',
     s.state,
   ];
   return cells.map((c) => c.padStart(11)).join(' ');
