@@ -220,12 +220,27 @@ async function main(): Promise<void> {
       undefined,
       { timeout: 120_000 },
     );
+    // The page's clock starts at its navigation: the first per-face frame's time on it is the wait a user has. A
+    // machine that never gets there is still soaked (whole frames), and says so.
+    const firstPerFaceS = await page
+      .waitForFunction(
+        () => (document.documentElement.dataset.veilState === 'running' ? performance.now() / 1000 : null),
+        undefined,
+        { timeout: args.warmupS * 1000 },
+      )
+      .then((h) => h.jsonValue())
+      .catch(() => null);
     await watchBoxes(page);
     await page.waitForTimeout(args.warmupS * 1000);
     const baseline = await sample(page, cdp, 0);
     const status = await page.evaluate(() => window.veil!.status());
     console.log(
       `soak: ${args.minutes} min on ${status.adapter}, detector ${status.provider}, ${cpus().length} CPU cores, ?${args.params}, camera ${args.camera ?? 'the demo clip'}`,
+    );
+    console.log(
+      firstPerFaceS === null
+        ? `no per-face frame in the ${args.warmupS} s warm-up`
+        : `first per-face frame ${firstPerFaceS.toFixed(1)} s after the page's navigation`,
     );
     console.log(SOAK_TABLE_HEADER);
     console.log(`${soakRow(baseline)}   (after ${args.warmupS} s warm-up)`);
@@ -249,6 +264,7 @@ async function main(): Promise<void> {
           adapter: status.adapter,
           provider: status.provider,
           cpus: cpus().length,
+          firstPerFaceS,
           baseline,
           samples,
           failures,
