@@ -32,7 +32,7 @@ export class WebGlBackend implements FrameBackend {
   private constructor(gl: Gl, canvas: GlCanvas, lost: (reason: string) => void) {
     this.#gl = gl;
     this.#canvas = canvas;
-    this.#frame = new GlFrame(gl.gl);
+    this.#frame = new GlFrame(gl.gl, { uploadOnce: gl.software });
     this.#anonymize = new AnonymizeGl(gl.gl);
     this.#picture = new PictureGl(gl.gl);
     this.#onLost = (e: Event) => {

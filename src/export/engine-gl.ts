@@ -22,7 +22,7 @@ export class GlFileEngine implements FileEngine {
   constructor(model: FaceModel, options: Partial<DetectorOptions>) {
     this.#canvas = new OffscreenCanvas(1, 1);
     this.#gl = acquireGl(this.#canvas, false);
-    this.#frame = new GlFrame(this.#gl.gl);
+    this.#frame = new GlFrame(this.#gl.gl, { uploadOnce: this.#gl.software });
     this.#pass = new AnonymizeGl(this.#gl.gl);
     this.#detector = new CpuFaceDetector(model, options);
   }

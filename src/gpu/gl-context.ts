@@ -184,25 +184,29 @@ export function deleteTarget(gl: WebGL2RenderingContext, t: GlTarget | null): vo
  * The camera's frame in two textures: plain RGBA8, copied to the canvas as it is (a blit: on a software rasteriser,
  * re-encoding every pixel in a shader cost 40 ms a 1280x720 frame), read for the detector and made into the
  * tracker's picture; and a mipmapped sRGB texture with the same bytes that the blur and mosaic sample (in linear
- * light). The frame is uploaded once, into the first; its bytes reach the second through a pixel buffer, a copy that
- * stays on the GPU and converts nothing (a blit into an sRGB target would encode them again). Uploading a video
- * element is the costly part on a software rasteriser (its colours are converted pixel by pixel): 1280x720 camera
- * frames in Chromium on SwiftShader took 202 ms a frame uploaded twice, 101 ms uploaded once and copied (medians of
- * 15). Rows top first (WebGL uploads a picture's top row first), so texel (x, y) is the frame's pixel (x, y) and
+ * light). On a software rasteriser (`uploadOnce`) the frame is uploaded once, into the first, and its bytes reach the
+ * second through a pixel buffer, a copy that converts nothing (a blit into an sRGB target would encode them again):
+ * uploading a video element converts its colours pixel by pixel there, and 1280x720 camera frames in Chromium on
+ * SwiftShader took 202 ms a frame uploaded twice, 101 ms uploaded once and copied (medians of 15). On a GPU both
+ * uploads are the GPU's own copies, while ANGLE may take an upload from a pixel buffer through the CPU ("copied on
+ * CPU due to store" in its log): there it uploads twice. Rows top first (WebGL uploads a picture's top row first), so texel (x, y) is the frame's pixel (x, y) and
  * every pass works in the frame's own coordinates.
  */
 export class GlFrame {
   readonly #gl: WebGL2RenderingContext;
   #target: GlTarget | null = null;
   #raw: GlTarget | null = null;
-  /** Holds the raw texture's bytes on their way to the sRGB one. */
+  /** Holds the raw texture's bytes on their way to the sRGB one (uploadOnce). */
   #copy: WebGLBuffer | null = null;
+  readonly #uploadOnce: boolean;
   /** Changes whenever the textures are made anew: a frame imported into older ones is not drawn. */
   generation = 0;
   #mipsFresh = false;
 
-  constructor(gl: WebGL2RenderingContext) {
+  /** `uploadOnce`: one upload and a copy through a pixel buffer, for a software rasteriser (Gl.software). */
+  constructor(gl: WebGL2RenderingContext, { uploadOnce }: { uploadOnce: boolean }) {
     this.#gl = gl;
+    this.#uploadOnce = uploadOnce;
   }
 
   /** The sRGB texture (mipmapped). */
@@ -222,28 +226,36 @@ export class GlFrame {
       this.destroy();
       this.#target = glTarget(gl, { width, height }, mipLevels({ width, height }));
       this.#raw = glTarget(gl, { width, height }, 1, gl.RGBA8);
-      this.#copy = gl.createBuffer();
-      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this.#copy);
-      gl.bufferData(gl.PIXEL_PACK_BUFFER, width * height * 4, gl.STREAM_COPY);
-      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+      if (this.#uploadOnce) {
+        this.#copy = gl.createBuffer();
+        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this.#copy);
+        gl.bufferData(gl.PIXEL_PACK_BUFFER, width * height * 4, gl.STREAM_COPY);
+        gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+      }
       this.generation++;
     }
+    const target = this.#target;
+    const raw = this.#raw!;
     // Both must be off for an upload from a pixel buffer, and the picture is wanted as it is anyway.
     gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    gl.bindTexture(gl.TEXTURE_2D, this.#raw!.texture);
-    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, source);
-    levelFramebuffer(gl, this.#raw!);
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this.#copy);
-    gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, 0);
-    gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, this.#copy);
-    gl.bindTexture(gl.TEXTURE_2D, this.#target.texture);
-    gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, 0);
-    gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
+    for (const t of this.#copy ? [raw] : [target, raw]) {
+      gl.bindTexture(gl.TEXTURE_2D, t.texture);
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, source);
+    }
+    if (this.#copy) {
+      levelFramebuffer(gl, raw);
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this.#copy);
+      gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, 0);
+      gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
+      gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+      gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, this.#copy);
+      gl.bindTexture(gl.TEXTURE_2D, target.texture);
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, 0);
+      gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
+    }
     this.#mipsFresh = false;
-    return this.#target;
+    return target;
   }
 
   /** Fills the coarser levels (in linear light) once per frame, for the passes that sample them. */

@@ -38,11 +38,11 @@ function params(over: Partial<AnonymizeParams>): AnonymizeParams {
   return { masks: [], fullFrame: false, strength: 0.5, shape: 'ellipse', featherPx: 3, outlines: false, ...over };
 }
 
-/** AnonymizeGl's output for `img`, read back top row first. */
-function runGl(img: RgbaImage, p: AnonymizeParams): RgbaImage {
+/** AnonymizeGl's output for `img`, read back top row first; the frame uploaded once (GlFrame's software path) or twice. */
+function runGl(img: RgbaImage, p: AnonymizeParams, uploadOnce = true): RgbaImage {
   const canvas = new OffscreenCanvas(img.width, img.height);
   const { gl } = acquireGl(canvas, p.transparent === true);
-  const frame = new GlFrame(gl);
+  const frame = new GlFrame(gl, { uploadOnce });
   const pass = new AnonymizeGl(gl);
   try {
     frame.import(new ImageData(new Uint8ClampedArray(img.data), img.width), img.width, img.height);
@@ -193,13 +193,26 @@ describe('AnonymizeGl against the CPU twin of the WGSL pass', () => {
   });
 });
 
+describe('GlFrame', () => {
+  it('uploaded once and copied through a pixel buffer, draws what it draws uploaded twice, byte for byte', () => {
+    const img = picture(5);
+    const p = params({
+      masks: [
+        { cx: 60, cy: 50, rx: 30, ry: 36 },
+        { cx: 150, cy: 90, rx: 12, ry: 14 },
+      ],
+    });
+    expect(Array.from(runGl(img, p, true).data)).toEqual(Array.from(runGl(img, p, false).data));
+  });
+});
+
 describe('objects on the context', () => {
   it('do not grow as faces of new sizes need coarser levels: every level is made with its texture', () => {
     const canvas = new OffscreenCanvas(W, H);
     const { gl } = acquireGl(canvas, false);
     const census = new GpuCensus();
     census.watchGl(gl, canvas);
-    const frame = new GlFrame(gl);
+    const frame = new GlFrame(gl, { uploadOnce: true });
     const pass = new AnonymizeGl(gl);
     try {
       frame.import(new ImageData(new Uint8ClampedArray(picture(3).data), W, H), W, H);

@@ -16,7 +16,7 @@ describe('PictureGl against pictureOf', () => {
     it(`${width}x${height}: every cell's mean luma within one level`, () => {
       const img = randomImage(width, height, width, { opaque: true });
       const { gl } = acquireGl(new OffscreenCanvas(1, 1), false);
-      const frame = new GlFrame(gl);
+      const frame = new GlFrame(gl, { uploadOnce: true });
       const picture = new PictureGl(gl);
       try {
         frame.import(new ImageData(new Uint8ClampedArray(img.data), width), width, height);

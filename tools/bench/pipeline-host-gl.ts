@@ -57,7 +57,7 @@ class WebGlHost implements PipelineHost {
     this.#frames = frames;
     this.#clock = clock;
     this.#gl = acquireGl(new OffscreenCanvas(width, height), false);
-    this.#frame = new GlFrame(this.#gl.gl);
+    this.#frame = new GlFrame(this.#gl.gl, { uploadOnce: this.#gl.software });
     this.#anonymize = new AnonymizeGl(this.#gl.gl);
     this.#picture = new PictureGl(this.#gl.gl);
     this.#detector = new CpuFaceDetector(model, benchDetectorOptions({ width, height }, o), clock);
