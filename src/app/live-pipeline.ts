@@ -1,7 +1,7 @@
 import type { FrameFeed, LiveFrame } from '../source/frame-feed';
 import { GpuCensus, type GpuObjectCounts } from '../gpu/resource-census';
 import { chosenDetectorOptions, liveDetectorOptions } from '../detect/detector';
-import { type FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type Provider } from '../detect/model';
+import { FaceModel, MODELS, configureOrt, fetchModel, type ModelSpec, type Provider } from '../detect/model';
 import type { Rect } from '../core/types';
 import { Tracker, type TrackedFace } from '../track/tracker';
 import { thumbnailOfPicture } from '../track/thumbnail';
@@ -112,7 +112,9 @@ export class LivePipeline {
   readonly testHooks = new LiveTestHooks(() => this.#res?.loseForTest());
   #res: FrameBackend | null = null;
   #detector: LiveDetector | null = null;
-  #modelBytes: Uint8Array | null = null;
+  #modelBytes: Promise<Uint8Array> | null = null;
+  /** The first detector's wasm session, made while the GPU is set up (start). */
+  #warm: Promise<FaceModel> | null = null;
   readonly #tracker = new Tracker();
   readonly #motion: MotionGuard;
   readonly #pacer = new FramePacer();
@@ -167,6 +169,13 @@ export class LivePipeline {
         ? { wasmPaths: new URL('ort/', assets.base).href, proxy: assets.ortWorker }
         : { wasmBinary: assets.wasm },
     );
+    // The first detector is on wasm whatever draws, unless WebGPU's provider was asked for: its session is made while
+    // the GPU is set up and the backends are timed, not after (each takes seconds on a 2-core machine, on its own
+    // core here when the session is made in onnxruntime-web's worker). #startDetector reports a failure.
+    if (this.#settings.provider !== 'webgpu') {
+      this.#warm = this.#bytes().then((bytes) => FaceModel.create(this.#spec, bytes, 'wasm'));
+      this.#warm.catch(() => undefined);
+    }
     // A GPU lost while it is set up is set up again, as after any loss; any other failure is the page's answer.
     let fatal = false;
     this.#res = await rebuild(() => this.#createResources(), {
@@ -209,11 +218,16 @@ export class LivePipeline {
     let model = kept;
     try {
       if (!model) {
-        const assets = this.#assets;
-        this.#modelBytes ??= 'base' in assets ? await fetchModel(this.#spec, assets.base) : assets.model;
         // The WebGL2 backend has no device to share: its detector is on wasm whatever was asked.
         const first: Provider = this.#settings.provider === 'webgpu' && res.device ? 'webgpu' : 'wasm';
-        model = await res.createModel(this.#spec, this.#modelBytes, first);
+        const warm = this.#warm;
+        this.#warm = null;
+        if (warm && first !== 'wasm')
+          void warm.then(
+            (m) => m.release(),
+            () => undefined,
+          );
+        model = warm && first === 'wasm' ? await warm : await res.createModel(this.#spec, await this.#bytes(), first);
       }
       const detector = await this.#makeDetector(res, model);
       if (this.#res !== res) {
@@ -240,6 +254,18 @@ export class LivePipeline {
     return MODELS[this.#settings.model];
   }
 
+  /** The model's bytes, fetched once; a failed fetch is tried again by the next detector that asks. */
+  #bytes(): Promise<Uint8Array> {
+    const assets = this.#assets;
+    this.#modelBytes ??= ('base' in assets ? fetchModel(this.#spec, assets.base) : Promise.resolve(assets.model)).catch(
+      (e: unknown) => {
+        this.#modelBytes = null;
+        throw e;
+      },
+    );
+    return this.#modelBytes;
+  }
+
   #makeDetector(res: FrameBackend, model: FaceModel): Promise<LiveDetector> {
     const chosen = chosenDetectorOptions(model.spec, this.#settings, liveDetectorOptions(model.spec));
     return res.makeDetector(model, { ...chosen, nms: { ...chosen.nms, weighted: this.#settings.nms === 'weighted' } });
@@ -250,7 +276,7 @@ export class LivePipeline {
     try {
       const current: ProviderTiming = await timeModel(model, device);
       this.#providerNote = `measuring ${current.provider === 'wasm' ? 'webgpu' : 'wasm'}…`;
-      const { model: faster, timing } = await tryFasterProvider(this.#spec, this.#modelBytes!, device, current);
+      const { model: faster, timing } = await tryFasterProvider(this.#spec, await this.#bytes(), device, current);
       const fmt = (t: ProviderTiming) => `${t.provider} ${t.ms.toFixed(1)} ms`;
       this.#providerNote = `chosen by measurement: ${fmt(faster ? timing : current)} vs ${fmt(faster ? current : timing)}`;
       const detector = faster && this.#res === res ? await this.#makeDetector(res, faster) : null;
@@ -524,6 +550,11 @@ export class LivePipeline {
   stop(): void {
     this.#stopped = true;
     this.#stopFeed?.();
+    void this.#warm?.then(
+      (m) => m.release(),
+      () => undefined,
+    );
+    this.#warm = null;
     this.#detector?.destroy();
     void this.#detector?.model.release();
     this.#res?.destroy();

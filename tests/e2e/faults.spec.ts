@@ -411,11 +411,16 @@ test("a slow detector: faces alone blurred within the budget its measured pace g
       message: "the budget follows the detector's measured pace",
     })
     .toBeGreaterThanOrEqual(2.5 * 250);
+  // Once settled: the first frames after the budget's rise may still see the input side and the pace being measured
+  // (on a loaded machine, 24 of the first 30 frames once), so the share is judged on the latest 30 drawn frames.
   const statuses = await recordStatuses(page);
-  await expect.poll(async () => (await statuses()).length, { timeout: 60_000 }).toBeGreaterThanOrEqual(20);
-  const seen = await statuses();
-  const perFace = seen.filter((s) => s.failClosed === null && s.boxes.length > 0).length;
-  expect(perFace / seen.length, `${perFace} of ${seen.length} frames with faces alone blurred`).toBeGreaterThan(0.8);
+  const perFace = async () => {
+    const seen = (await statuses()).slice(-30);
+    return seen.length < 30 ? 0 : seen.filter((s) => s.failClosed === null && s.boxes.length > 0).length / 30;
+  };
+  await expect
+    .poll(perFace, { timeout: 90_000, message: 'faces alone blurred on over 80 % of 30 frames in a row' })
+    .toBeGreaterThan(0.8);
   const out = await readWhileRunning(page);
   expect(highFrequencyEnergy(out, FAKE_CAMERA.face) * 5).toBeLessThan(
     highFrequencyEnergy(cameraFrame(), FAKE_CAMERA.face),
