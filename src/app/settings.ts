@@ -21,7 +21,7 @@ export interface Settings {
   showBoxes: boolean;
   /**
    * Detections older than this (ms) are not trusted: the whole frame is blurred. null (`budget=auto`): from the
-   * measured detection time (trustBudget: 250 ms for a GPU, up to 1000 ms for a detector up to 400 ms a run).
+   * results' measured pace (trustBudget: 250 ms for a GPU, up to 1000 ms for results up to 400 ms apart).
    */
   budgetMs: number | null;
   provider: ProviderPreference;

@@ -13,7 +13,7 @@ export interface ExtensionLook {
   strength: number;
   /**
    * Detections older than this blur the whole frame: a slow machine needs more to show faces blurred alone. null:
-   * auto, from the measured detection time (as the app's `budget=auto`).
+   * auto, from the results' measured pace (as the app's `budget=auto`).
    */
   budgetMs: number | null;
 }

@@ -39,7 +39,7 @@ export interface VideoEvalOptions {
   detector: DetectorOptions;
   tracker: Partial<TrackerOptions>;
   maskScale: number;
-  /** Live mode's trust budget; null: live mode's auto, from the schedule's detection time (evalBudgetMs). */
+  /** Live mode's trust budget; null: live mode's auto, from the schedule's pace (evalBudgetMs). */
   budgetMs: number | null;
   /** Only the first `limit` frames. */
   limit?: number;
