@@ -15,6 +15,7 @@ import { boxWidthRatios, type Box, SOAK_TABLE_HEADER, soakFailures, soakRow, typ
 import { heapBytes, type HeapSnapshot } from './soak/heap-snapshot';
 import { servePreview, stopServer } from './preview-server';
 import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type OptionTable } from '../src/cli/command-line';
+import { percentile } from '../src/app/timing';
 
 const CACHE = join(process.cwd(), '.cache', 'soak');
 const CAMERA_Y4M = join(CACHE, 'demo-camera.y4m');
@@ -161,11 +162,17 @@ async function snapshotHeap(page: Page, cdp: CDPSession): Promise<{ objects: num
   return floor;
 }
 
+/** What a status reading showed: the tracked boxes and the newest detections. */
+interface Drawn {
+  boxes: Box[];
+  detected: Box[];
+}
+
 /** The page reads the app's status 4 times a second and keeps, of frames with faces alone blurred, what was drawn. */
 async function watchBoxes(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const seen: { boxes: Box[]; detected: Box[] }[] = [];
-    (window as unknown as { soakBoxes: typeof seen }).soakBoxes = seen;
+    const seen: Drawn[] = [];
+    (window as unknown as { soakBoxes: Drawn[] }).soakBoxes = seen;
     setInterval(() => {
       const s = window.veil!.status();
       if (s.state === 'running' && s.failClosed === null) seen.push({ boxes: s.boxes, detected: s.detected });
@@ -174,15 +181,13 @@ async function watchBoxes(page: Page): Promise<void> {
 }
 
 async function sample(page: Page, cdp: CDPSession, atS: number): Promise<SoakSample> {
+  // Taken out of the page first: the interval's readings are not the app's, and would count as its heap objects.
+  const drawn = await page.evaluate(() => (window as unknown as { soakBoxes: Drawn[] }).soakBoxes.splice(0));
   const usedSize = await heapFloor(page, cdp);
   const { objects, native } = await snapshotHeap(page, cdp);
-  const stats = await page.evaluate(() => ({
-    live: window.veil!.takeStats(),
-    state: window.veil!.status().state,
-    boxes: (window as unknown as { soakBoxes: { boxes: Box[]; detected: Box[] }[] }).soakBoxes.splice(0),
-  }));
+  const stats = await page.evaluate(() => ({ live: window.veil!.takeStats(), state: window.veil!.status().state }));
   if (!stats.live) throw new Error('the page has no live pipeline');
-  const ratios = stats.boxes.flatMap((b) => boxWidthRatios(b.boxes, b.detected)).sort((a, b) => a - b);
+  const ratios = drawn.flatMap((d) => boxWidthRatios(d.boxes, d.detected)).sort((a, b) => a - b);
   return {
     atS,
     heapBytes: usedSize,
@@ -190,7 +195,7 @@ async function sample(page: Page, cdp: CDPSession, atS: number): Promise<SoakSam
     nativeBytes: native,
     state: stats.state,
     ...stats.live,
-    boxWidthP50: ratios.length > 0 ? ratios[ratios.length >> 1]! : NaN,
+    boxWidthP50: percentile(ratios, 0.5),
   };
 }
 

@@ -122,14 +122,15 @@ async function timeBackends(settings: Pick<Settings, 'transparent' | 'frameImpor
   // draws it, and a VideoFrame of these bytes took a slow upload into WebGL here: either added about 100 ms a frame
   // to both backends at 1280x720 and brought them within 10 % of each other, which the live frames are not.
   const source = await createImageBitmap(new ImageData(new Uint8ClampedArray(pixels.buffer), TEST.width));
+  const pictureSize = lumaSize(TEST);
   const time = async (backend: FrameBackend): Promise<number> => {
     const times: number[] = [];
     try {
-      await backend.whenReady(lumaSize(TEST));
+      await backend.whenReady(pictureSize);
       for (let i = 0; i < 5; i++) {
         const t0 = performance.now();
         await backend.importFrame(source, TEST.width, TEST.height);
-        backend.pictureNow?.(lumaSize(TEST));
+        backend.pictureNow?.(pictureSize);
         const drawn = backend.draw(
           {
             masks: TEST_MASKS,
@@ -139,7 +140,7 @@ async function timeBackends(settings: Pick<Settings, 'transparent' | 'frameImpor
             featherPx: DEFAULT_FEATHER_PX,
             outlines: false,
           },
-          lumaSize(TEST),
+          pictureSize,
         );
         await Promise.all([drawn.done, drawn.picture]);
         if (i >= 2) times.push(performance.now() - t0);

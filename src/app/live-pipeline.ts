@@ -64,14 +64,19 @@ export interface LiveStatus {
  * Where the detector's files come from: a folder (absolute URL) that serves models/ and ort/ (the page's own by
  * default), or the files themselves, for a page that may not fetch them (the browser extension's page script is
  * handed them: a site's Content-Security-Policy may forbid fetching from the extension). `model` is the bytes of
- * the settings' model; `wasm`, onnxruntime's plain wasm runtime (the wasm provider's).
- */
-/**
- * Where the detector's files come from: a folder (`base`), or the bytes themselves. `ortWorker`: onnxruntime-web's
- * script there is a chunk of its own that may start as a worker (Veil's own build), so the wasm provider runs off
- * the page's thread (OrtSetup.proxy); a bundle made by someone else's build may not be.
+ * the settings' model; `wasm`, onnxruntime's plain wasm runtime (the wasm provider's). `ortWorker`: onnxruntime-web's
+ * script in the folder is a chunk of its own that may start as a worker (Veil's own build), so the wasm provider runs
+ * off the page's thread (OrtSetup.proxy); a bundle made by someone else's build may not be.
  */
 export type DetectorAssets = { base: string; ortWorker?: boolean } | { model: Uint8Array; wasm: Uint8Array };
+
+/** Releases a session being made that nobody will use, once it is made (a failure to make it is nobody's now). */
+function releaseWhenMade(model: Promise<FaceModel> | null): void {
+  void model?.then(
+    (m) => m.release(),
+    () => undefined,
+  );
+}
 
 /** A window of frame statistics with what is alive on the GPU at its end: what a long run watches for growth. */
 export interface LiveStats extends FrameStatsWindow {
@@ -222,12 +227,11 @@ export class LivePipeline {
         const first: Provider = this.#settings.provider === 'webgpu' && res.device ? 'webgpu' : 'wasm';
         const warm = this.#warm;
         this.#warm = null;
-        if (warm && first !== 'wasm')
-          void warm.then(
-            (m) => m.release(),
-            () => undefined,
-          );
-        model = warm && first === 'wasm' ? await warm : await res.createModel(this.#spec, await this.#bytes(), first);
+        if (first === 'wasm' && warm) model = await warm;
+        else {
+          releaseWhenMade(warm);
+          model = await res.createModel(this.#spec, await this.#bytes(), first);
+        }
       }
       const detector = await this.#makeDetector(res, model);
       if (this.#res !== res) {
@@ -550,10 +554,7 @@ export class LivePipeline {
   stop(): void {
     this.#stopped = true;
     this.#stopFeed?.();
-    void this.#warm?.then(
-      (m) => m.release(),
-      () => undefined,
-    );
+    releaseWhenMade(this.#warm);
     this.#warm = null;
     this.#detector?.destroy();
     void this.#detector?.model.release();

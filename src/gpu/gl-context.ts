@@ -189,8 +189,8 @@ export function deleteTarget(gl: WebGL2RenderingContext, t: GlTarget | null): vo
  * uploading a video element converts its colours pixel by pixel there, and 1280x720 camera frames in Chromium on
  * SwiftShader took 202 ms a frame uploaded twice, 101 ms uploaded once and copied (medians of 15). On a GPU both
  * uploads are the GPU's own copies, while ANGLE may take an upload from a pixel buffer through the CPU ("copied on
- * CPU due to store" in its log): there it uploads twice. Rows top first (WebGL uploads a picture's top row first), so texel (x, y) is the frame's pixel (x, y) and
- * every pass works in the frame's own coordinates.
+ * CPU due to store" in its log): there it uploads twice. Rows top first (WebGL uploads a picture's top row first),
+ * so texel (x, y) is the frame's pixel (x, y) and every pass works in the frame's own coordinates.
  */
 export class GlFrame {
   readonly #gl: WebGL2RenderingContext;
@@ -239,11 +239,13 @@ export class GlFrame {
     // Both must be off for an upload from a pixel buffer, and the picture is wanted as it is anyway.
     gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
     gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
-    for (const t of this.#copy ? [raw] : [target, raw]) {
+    const upload = (t: GlTarget) => {
       gl.bindTexture(gl.TEXTURE_2D, t.texture);
       gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, source);
-    }
-    if (this.#copy) {
+    };
+    upload(raw);
+    if (!this.#copy) upload(target);
+    else {
       levelFramebuffer(gl, raw);
       gl.bindBuffer(gl.PIXEL_PACK_BUFFER, this.#copy);
       gl.readPixels(0, 0, width, height, gl.RGBA, gl.UNSIGNED_BYTE, 0);
