@@ -29,7 +29,7 @@ const OPTIONS = {
     help:
       "the detector's tiles (default the model's: YuNet off, BlazeFace on)\n" +
       "PLAN: tile grids SIDE:OVERLAP,... (side a fraction of the frame's short side),\n" +
-      'then /min=PX, /cut=keep|drop ' +
+      'then /min=PX, /cut=keep|drop, /up=K (the whole frame again at K times its side; no grids: /up=2) ' +
       `(on = the detector's default, ${formatTilePlan(DEFAULT_TILE_PLAN)})`,
   },
   threshold: { type: 'string', value: 'T', help: "detector score threshold, 0 < T < 1 (default the model's)" },

@@ -12,6 +12,8 @@ const DETECTION_TARGET_MS = 100;
 export interface DetectionPlan {
   /** Tiles the frame has besides the whole frame. */
   tiles: number;
+  /** What one of those tiles costs on average, in whole-frame runs (cropCosts). */
+  tileCost: number;
   /** Tiles this detection runs, taken in turn (FaceDetector.detect's maxTiles). */
   perCall: number;
   /** The whole frame's long side in model pixels, for a model of free size. */
@@ -21,12 +23,15 @@ export interface DetectionPlan {
 }
 
 /**
- * Tiles for the next detection: none until a run has been timed (the first answer comes fastest), then as many as
- * fit in the target besides the whole frame, at least one.
+ * Tiles for the next detection, each costing `tileCost` whole-frame runs of `cropMs`: none until a run has been
+ * timed (the first answer comes fastest), then as many as fit in the target besides the whole frame. Tiles no
+ * dearer than the whole frame (a grid that finds small faces) run at least one at a time, so every tile's turn
+ * comes; a dearer look (an upscaled whole frame) runs only where it fits, as it would slow every answer.
  */
-export function tilesPerDetection(tiles: number, cropMs: number): number {
-  if (!Number.isFinite(cropMs)) return 0;
-  return Math.min(tiles, Math.max(1, Math.floor(DETECTION_TARGET_MS / cropMs) - 1));
+export function tilesPerDetection(tiles: number, cropMs: number, tileCost = 1): number {
+  if (!Number.isFinite(cropMs) || tiles === 0) return 0;
+  const fit = Math.floor((DETECTION_TARGET_MS / cropMs - 1) / tileCost);
+  return Math.min(tiles, Math.max(tileCost <= 1 ? 1 : 0, fit));
 }
 
 /**
@@ -46,20 +51,19 @@ export class DetectSchedule {
   #lastCaptureMs: number | null = null;
 
   /**
-   * The detection to start on a frame of this size, or null while one is in flight. `countTiles` gives the frame's
-   * tiles; it is asked only when a detection starts (it plans the crops).
+   * The detection to start on a frame of this size, or null while one is in flight. `tileCosts` gives the frame's
+   * tiles at an input side, each in whole-frame runs (cropCosts); it is asked only when a detection starts (it plans
+   * the crops).
    */
-  begin(size: FrameSize, countTiles: () => number): DetectionPlan | null {
+  begin(size: FrameSize, tileCosts: (side: number) => readonly number[]): DetectionPlan | null {
     if (this.#inFlight) return null;
     this.#inFlight = true;
-    const tiles = countTiles();
     const frameLong = Math.max(size.width, size.height);
-    return {
-      tiles,
-      perCall: tilesPerDetection(tiles, this.#cropMs.value),
-      side: this.#inputSide.side(frameLong),
-      frameLong,
-    };
+    const side = this.#inputSide.side(frameLong);
+    const costs = tileCosts(side);
+    const tiles = costs.length;
+    const tileCost = tiles > 0 ? costs.reduce((a, b) => a + b, 0) / tiles : 1;
+    return { tiles, tileCost, perCall: tilesPerDetection(tiles, this.#cropMs.value, tileCost), side, frameLong };
   }
 
   /**
@@ -73,8 +77,10 @@ export class DetectSchedule {
     }
     this.#lastCaptureMs = Math.max(this.#lastCaptureMs ?? captureMs, captureMs);
     this.#detectMs.push(ms);
-    this.#cropMs.push(ms / (1 + Math.min(plan.perCall, plan.tiles)));
-    this.#inputSide.record(plan.side, ms, plan.frameLong);
+    const runs = 1 + Math.min(plan.perCall, plan.tiles) * plan.tileCost;
+    this.#cropMs.push(ms / runs);
+    // The input side is chosen by the whole frame's time: a look that runs only where it fits must not shrink it.
+    this.#inputSide.record(plan.side, ms / runs, plan.frameLong);
     return plan.perCall > 0 ? 1.5 * Math.ceil(plan.tiles / plan.perCall) * ms : null;
   }
 

@@ -12,7 +12,7 @@ export const BACKEND_CHOICES: readonly BackendPreference[] = ['auto', 'webgpu', 
 /** A detector on one backend, reading the frame that backend imported last. */
 export interface LiveDetector {
   readonly model: FaceModel;
-  tileCount(width: number, height: number): number;
+  tileCosts(width: number, height: number, inputSide: number | undefined): number[];
   /**
    * Detects faces in the frame imported last: the whole frame and `maxTiles` tiles (FaceDetector.detect). What it
    * needs of the frame is taken before it returns, so the next frame may be imported at once.

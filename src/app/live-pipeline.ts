@@ -437,7 +437,7 @@ export class LivePipeline {
     const detector = this.#detector;
     const res = this.#res;
     if (!detector) return;
-    const plan = this.#schedule.begin(size, () => detector.tileCount(size.width, size.height));
+    const plan = this.#schedule.begin(size, (side) => detector.tileCosts(size.width, size.height, side));
     if (!plan) return;
     const epoch = this.#recovery.epoch;
     const t0 = performance.now();

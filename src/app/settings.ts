@@ -31,7 +31,10 @@ export interface Settings {
   frameImport: FrameImportPreference;
   /** The face detector: YuNet (default) or BlazeFace. */
   model: ModelName;
-  /** Overlapping tiles besides the whole frame find small faces; auto: the model's default (BlazeFace needs them). */
+  /**
+   * Overlapping tiles besides the whole frame find small faces; auto: the model's default (BlazeFace needs them, YuNet
+   * takes an upscaled look where it fits); off: the whole frame alone.
+   */
   tiles: 'auto' | 'on' | 'off';
   /**
    * The detector's score threshold: lower finds more faces (fewer leaks) and blurs more that are not faces; null:

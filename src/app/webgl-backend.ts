@@ -109,7 +109,7 @@ export class WebGlBackend implements FrameBackend {
     const detector = new CpuFaceDetector(model, options);
     return Promise.resolve({
       model,
-      tileCount: (w, h) => detector.tileCount(w, h),
+      tileCosts: (w, h, side) => detector.tileCosts(w, h, side),
       detect: (maxTiles, side) => detector.detect(this.#frame.read(), maxTiles, side),
       destroy: () => undefined,
     });

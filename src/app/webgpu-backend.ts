@@ -102,7 +102,7 @@ export class WebGpuBackend implements FrameBackend {
     const res = this.#res;
     return {
       model,
-      tileCount: (w, h) => detector.tileCount(w, h),
+      tileCosts: (w, h, side) => detector.tileCosts(w, h, side),
       detect: (maxTiles, side) => detector.detect(res.frame!, maxTiles, side),
       destroy: () => detector.destroy(),
     };

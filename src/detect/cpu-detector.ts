@@ -1,6 +1,6 @@
 import { batchesBySize, detectOnCpu, detectorDefaults, type DetectorOptions, type DetectStage } from './detector';
 import { preprocessRef } from './preprocess';
-import { planCrops, TileRotation, type Crop } from './tiling';
+import { cropCosts, planCrops, TileRotation, type Crop } from './tiling';
 import { tensorLength, type FaceModel } from './model';
 import type { Detection, RgbaImage } from '../core/types';
 import type { StageProbe } from '../gpu/stage-probe';
@@ -32,8 +32,8 @@ export class CpuFaceDetector {
     return planCrops(this.model.spec, width, height, this.options.tiles, inputSide);
   }
 
-  tileCount(width: number, height: number): number {
-    return this.crops(width, height).length - 1;
+  tileCosts(width: number, height: number, inputSide = this.options.inputSide): number[] {
+    return cropCosts(this.crops(width, height, inputSide));
   }
 
   /** As FaceDetector.detect, on `frame`'s pixels; the caller may reuse them once this returns. */

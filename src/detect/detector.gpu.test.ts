@@ -327,10 +327,13 @@ describe('FaceDetector on the WebGPU provider', () => {
     const frame = uploadRgba(device, gradient(width, height));
     const nms = { iouThreshold: 0.3, maxFaces: 1024, weighted: true };
     const tall = { px: 40, threshold: 0.6 };
-    const options = { ...detectorDefaults(YUNET_N), tiles: detectorDefaults(BF).tiles, threshold: 0.97, tall, nms };
+    // Tiles, and the whole frame upscaled, whose tall rule is in the whole frame's pixels.
+    const tiles = { ...detectorDefaults(BF).tiles, upscale: 2 };
+    const options = { ...detectorDefaults(YUNET_N), tiles, threshold: 0.97, tall, nms };
     const crops = await cropsOf(recordingModel([], undefined, YUNET_N), options, width, height);
+    expect(crops[1]?.zoom).toBe(2);
     const batches = batchesBySize(crops);
-    expect(batches).toHaveLength(2);
+    expect(batches).toHaveLength(3);
     const raws = crops.map((c, i) => randomGridRaw(300 + i, c.input));
     const detector = await FaceDetector.create(
       device,

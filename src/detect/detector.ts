@@ -3,7 +3,16 @@ import { createDecodePass, type DecodeCrop, type DecodePass } from './decode-pas
 import { NMS_CAP, NmsPass, type NmsResult } from './nms-pass';
 import { candidateToDetection, decodeOutputs, type Candidate } from './decode';
 import { nms, type NmsOptions } from './nms';
-import { DEFAULT_TILE_PLAN, isCut, NO_TILES, planCrops, TileRotation, type Crop, type TilePlan } from './tiling';
+import {
+  cropCosts,
+  DEFAULT_TILE_PLAN,
+  isCut,
+  NO_TILES,
+  planCrops,
+  TileRotation,
+  type Crop,
+  type TilePlan,
+} from './tiling';
 import { BLAZEFACE_BACK_256, type FaceModel, type InputSize, type ModelSpec } from './model';
 import type { Detection, FrameSize, Rect } from '../core/types';
 import { BufferPool } from '../gpu/buffer-pool';
@@ -54,7 +63,9 @@ export const BLAZEFACE_LIVE_EDGE: EdgeOptions = BLAZEFACE_BACK_256.live.edge;
 
 /** A model's detector options in live mode: its defaults with its live keep rule (ModelSpec.live). */
 export function liveDetectorOptions(spec: ModelSpec): DetectorOptions {
-  return { ...detectorDefaults(spec), threshold: spec.live.threshold, edge: spec.live.edge };
+  const base = detectorDefaults(spec);
+  const tiles = { ...base.tiles, upscale: spec.live.upscale };
+  return { ...base, tiles, threshold: spec.live.threshold, edge: spec.live.edge };
 }
 
 /**
@@ -143,9 +154,9 @@ function keptByScore(score: number, inputHeight: number, o: KeepRule): boolean {
   return score >= o.threshold || (inputHeight >= o.tall.px && score >= o.tall.threshold);
 }
 
-/** A box's height in its crop's model input. */
+/** A box's height in its crop's model input, or, for an upscaled look, in the whole frame's. */
 function inputHeight(box: Rect, crop: Crop): number {
-  return (box.h * crop.input.height) / crop.rect.h;
+  return (box.h * crop.input.height) / crop.rect.h / (crop.zoom ?? 1);
 }
 
 /** How close to an inner tile edge, as a fraction of the tile side, a box counts as cut (4 px of a 256 input). */
@@ -199,7 +210,7 @@ export function decodeCrop(crop: Crop, index: number, frame: FrameSize, options:
     threshold: options.threshold,
     edgeThreshold: options.edge.threshold,
     edgeBand: options.edge.band,
-    tallPx: options.tall.px,
+    tallPx: options.tall.px * (crop.zoom ?? 1),
     tallThreshold: options.tall.threshold,
     input: crop.input,
     index,
@@ -347,9 +358,9 @@ export class FaceDetector {
     return planCrops(this.model.spec, width, height, this.options.tiles, inputSide);
   }
 
-  /** Tiles (besides the whole frame) on a frame of this size. */
-  tileCount(width: number, height: number): number {
-    return this.crops(width, height).length - 1;
+  /** Each tile's model input (besides the whole frame) on a frame of this size, in whole-frame inputs (cropCosts). */
+  tileCosts(width: number, height: number, inputSide = this.options.inputSide): number[] {
+    return cropCosts(this.crops(width, height, inputSide));
   }
 
   /**

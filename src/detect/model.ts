@@ -55,6 +55,12 @@ export interface ScoreRule {
 export interface LiveRule {
   threshold: number;
   edge: { threshold: number; band: number };
+  /**
+   * A model of free size also looks at the whole frame this many times larger, as a tile (TilePlan.upscale), where
+   * the machine has time for it: faces blurred by motion, in profile, in shadow or half hidden that it misses at the
+   * frame's own size it finds larger.
+   */
+  upscale: number;
 }
 
 export type ModelName = 'yunet' | 'blazeface';
@@ -88,7 +94,7 @@ const BLAZEFACE = {
   outputs: ['Identity:0', 'Identity_1:0', 'Identity_2:0', 'Identity_3:0'],
   keypoints: 6,
   score: { threshold: 0.3, ...NO_TALL },
-  live: { threshold: 0.3, edge: { threshold: 0.1, band: 0.3 } },
+  live: { threshold: 0.3, edge: { threshold: 0.1, band: 0.3 }, upscale: 1 },
   tiled: true,
 } as const satisfies Partial<ModelSpec>;
 
@@ -127,7 +133,7 @@ export const YUNET_N: ModelSpec = {
   outputs: ['cls', 'obj', 'bbox', 'kps'].flatMap((kind) => YUNET_STRIDES.map((s) => `${kind}_${s}`)),
   keypoints: 5,
   score: { threshold: 0.25, tallPx: 64, tallThreshold: 0.06 },
-  live: { threshold: 0.1, edge: { threshold: 0.05, band: 0.3 } },
+  live: { threshold: 0.1, edge: { threshold: 0.05, band: 0.3 }, upscale: 2 },
   tiled: false,
 };
 

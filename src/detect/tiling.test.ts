@@ -4,6 +4,7 @@ import { detectorDefaults, mergeCrops } from './detector';
 import { BLAZEFACE_BACK_256, YUNET_N } from './model';
 import { letterboxCrop } from './preprocess';
 import {
+  cropCosts,
   DEFAULT_TILE_PLAN,
   formatTilePlan,
   isCut,
@@ -117,6 +118,27 @@ describe('planCrops', () => {
     for (const t of tiles) expect(t.input).toEqual({ width: 384, height: 384 });
   });
 
+  it('gives a model of free size the whole frame once more, upscaled, as its first tile; a fixed-size model not', () => {
+    const [whole, larger, ...tiles] = planCrops(YUNET_N, 640, 360, plan([], { upscale: 2 }));
+    expect(whole!.input).toEqual({ width: 640, height: 384 });
+    // The frame at twice the whole crop's side, padded to the multiple: a 40 px face is 80 model pixels.
+    expect(larger).toEqual({
+      rect: { x: 0, y: 0, w: 640, h: 368 },
+      inner: [false, false, false, false],
+      input: { width: 1280, height: 736 },
+      zoom: 2,
+    });
+    expect(tiles).toEqual([]);
+    expect(cropCosts([whole!, larger!])).toEqual([(1280 * 736) / (640 * 384)]);
+    // From the live side, capped by the model's largest input; none where the cap leaves nothing larger.
+    expect(planCrops(YUNET_N, 1280, 720, plan([], { upscale: 2 }), 640)[1]!.input).toEqual({
+      width: 1280,
+      height: 736,
+    });
+    expect(planCrops(YUNET_N, 1920, 1080, plan([], { upscale: 2 }))).toHaveLength(1);
+    expect(planCrops(BF, 640, 360, plan([], { upscale: 2 }))).toHaveLength(1);
+  });
+
   it('rejects a grid without a positive side or with overlap outside [0, 1)', () => {
     expect(() => planCrops(BF, 640, 480, plan([{ side: 0, overlap: 0.2 }]))).toThrow(/side > 0/);
     expect(() => planCrops(BF, 640, 480, plan([{ side: 0.5, overlap: 1 }]))).toThrow(/overlap/);
@@ -146,11 +168,16 @@ describe('parseTilePlan', () => {
     });
     expect(parseTilePlan(formatTilePlan(p), NO_TILES)).toEqual(p);
     expect(parseTilePlan('off', p).grids).toEqual([]);
+    const up = parseTilePlan('/up=2', NO_TILES);
+    expect(up).toEqual({ ...NO_TILES, upscale: 2 });
+    expect(formatTilePlan(up)).toBe('/up=2');
+    expect(parseTilePlan('off', up)).toEqual({ ...NO_TILES, upscale: 1 });
   });
 
   it('says what is wrong', () => {
     expect(() => parseTilePlan('0.5', NO_TILES)).toThrow(/SIDE:OVERLAP/);
     expect(() => parseTilePlan('0.5:0.2/cut=maybe', NO_TILES)).toThrow(/cut=keep\|drop/);
+    expect(() => parseTilePlan('/up=0.5', NO_TILES)).toThrow(/up=K/);
   });
 });
 
@@ -198,6 +225,17 @@ describe('mergeCrops', () => {
       [180, 0.9, false],
       [0, 0.2, true],
     ]);
+  });
+
+  it("judges a box's height in an upscaled look by the whole frame's pixels, as the tall rule was chosen", () => {
+    // The same 40 px face in the whole frame (256 px input over 400 frame px: 25.6 model px) and in a look at
+    // twice that (51.2 model px), scored low: kept by a tall rule from 30 model px only where it is 30 px at 1x.
+    const larger: Crop = { ...whole, input: { width: 512, height: 512 }, zoom: 2 };
+    const o = (px: number) => ({ ...options, threshold: 0.9, tall: { px, threshold: 0.1 } });
+    const face = [cand(0.3, 0.55, 0.1, 0.2)];
+    expect(mergeCrops([[], face], [whole, larger], frame, o(30))).toEqual([]);
+    expect(mergeCrops([[], face], [whole, larger], frame, o(25))).toHaveLength(1);
+    expect(mergeCrops([face, []], [whole, larger], frame, o(25))).toHaveLength(1);
   });
 
   it('drops a face cut by an inner tile edge when the plan says so', () => {

@@ -23,6 +23,11 @@ export interface TilePlan {
    * fits the overlap lies whole in a neighbour; a larger one is seen by the whole frame or a coarser grid.
    */
   dropCut: boolean;
+  /**
+   * A model of free size also sees the whole frame at this many times the whole-frame crop's input side (capped by
+   * its largest input), scheduled as one more tile; 1 or unset: no such look. Fixed-size models ignore it.
+   */
+  upscale?: number;
 }
 
 /** The whole frame only: one model run per frame. */
@@ -42,6 +47,11 @@ export interface Crop {
   inner: readonly [boolean, boolean, boolean, boolean];
   /** Same aspect as `rect`: the crop is scaled uniformly. */
   input: InputSize;
+  /**
+   * How many times larger than the whole-frame crop this crop shows the frame, where it is a deliberate second look
+   * (TilePlan.upscale); unset: 1. Size rules (ScoreRule.tallPx) are in the whole-frame crop's pixels.
+   */
+  zoom?: number;
 }
 
 const NOT_INNER = [false, false, false, false] as const;
@@ -98,7 +108,13 @@ function grid(frameW: number, frameH: number, side: number, overlap: number, inp
  * then each grid's tiles row by row.
  */
 export function planCrops(spec: ModelSpec, frameW: number, frameH: number, plan: TilePlan, side?: number): Crop[] {
-  const crops: Crop[] = [wholeFrameCrop(spec, frameW, frameH, side)];
+  const whole = wholeFrameCrop(spec, frameW, frameH, side);
+  const crops: Crop[] = [whole];
+  const up = plan.upscale ?? 1;
+  if (spec.input.kind === 'free' && up > 1) {
+    const larger = wholeFrameCrop(spec, frameW, frameH, Math.max(whole.input.width, whole.input.height) * up);
+    if (larger.input.width > whole.input.width) crops.push({ ...larger, zoom: larger.input.width / whole.input.width });
+  }
   const sides = new Set<number>();
   for (const g of plan.grids) {
     if (!(g.side > 0) || !(g.overlap >= 0 && g.overlap < 1)) {
@@ -115,6 +131,16 @@ export function planCrops(spec: ModelSpec, frameW: number, frameH: number, plan:
   return crops;
 }
 
+/**
+ * Each tile's model input in pixels over the whole frame's (`crops` as planCrops gives them): what a tile costs to
+ * run, in whole-frame runs.
+ */
+export function cropCosts(crops: readonly Crop[]): number[] {
+  const [whole, ...tiles] = crops;
+  const px = (c: Crop) => c.input.width * c.input.height;
+  return tiles.map((t) => px(t) / px(whole!));
+}
+
 /** Whether `box` (frame pixels) reaches within `marginPx` of, or past, one of the crop's inner edges. */
 export function isCut(box: Rect, crop: Crop, marginPx: number): boolean {
   const { rect: r, inner } = crop;
@@ -127,13 +153,14 @@ export function isCut(box: Rect, crop: Crop, marginPx: number): boolean {
 }
 
 /**
- * Reads a plan from text: `off`, or grids `SIDE:OVERLAP` joined by commas (e.g. `0.5:0.25,1:0.2`), optionally
- * followed by `/min=PX` and `/cut=keep|drop`. Unset fields come from `base`.
+ * Reads a plan from text: `off`, or grids `SIDE:OVERLAP` joined by commas (e.g. `0.5:0.25,1:0.2`; none: an empty
+ * string), optionally followed by `/min=PX`, `/cut=keep|drop` and `/up=K` (TilePlan.upscale). Unset fields come from
+ * `base`; `off` also turns the upscaled look off.
  */
 export function parseTilePlan(text: string, base: TilePlan): TilePlan {
-  if (text === 'off') return { ...base, grids: [] };
+  if (text === 'off') return { ...base, grids: [], upscale: 1 };
   const [gridText, ...opts] = text.split('/');
-  const grids = gridText.split(',').map((g) => {
+  const grids = (gridText === '' ? [] : gridText.split(',')).map((g) => {
     const [side, overlap, extra] = g.split(':').map(Number);
     if (extra !== undefined || !(side > 0) || !(overlap >= 0 && overlap < 1)) {
       throw new RangeError(`tiling: "${g}" is not SIDE:OVERLAP with side > 0 and overlap in [0, 1)`);
@@ -145,15 +172,17 @@ export function parseTilePlan(text: string, base: TilePlan): TilePlan {
     const [key, value] = o.split('=');
     if (key === 'min' && Number(value) > 0) plan.minSidePx = Number(value);
     else if (key === 'cut' && (value === 'keep' || value === 'drop')) plan.dropCut = value === 'drop';
-    else throw new RangeError(`tiling: unknown option "${o}" (expected min=PX or cut=keep|drop)`);
+    else if (key === 'up' && Number(value) >= 1) plan.upscale = Number(value);
+    else throw new RangeError(`tiling: unknown option "${o}" (expected min=PX, cut=keep|drop or up=K)`);
   }
   return plan;
 }
 
 /** The inverse of parseTilePlan, for logs and result files. */
 export function formatTilePlan(plan: TilePlan): string {
-  if (plan.grids.length === 0) return 'off';
-  return `${plan.grids.map((g) => `${g.side}:${g.overlap}`).join(',')}/min=${plan.minSidePx}/cut=${plan.dropCut ? 'drop' : 'keep'}`;
+  const up = (plan.upscale ?? 1) > 1 ? `/up=${plan.upscale}` : '';
+  if (plan.grids.length === 0) return up === '' ? 'off' : up;
+  return `${plan.grids.map((g) => `${g.side}:${g.overlap}`).join(',')}/min=${plan.minSidePx}/cut=${plan.dropCut ? 'drop' : 'keep'}${up}`;
 }
 
 /**

@@ -156,7 +156,7 @@ class WebGpuHost implements PipelineHost {
     this.importKind = source.importKind;
     this.#detector = detector;
     this.input = this.#detector.crops(width, height)[0]!.input;
-    this.cropsPerFrame = 1 + Math.min(o.tilesPerFrame, this.#detector.tileCount(width, height));
+    this.cropsPerFrame = 1 + Math.min(o.tilesPerFrame, this.#detector.tileCosts(width, height).length);
     this.#picture = new ThumbnailPass(device);
     this.#anonymize = anonymize;
     this.#frame = device.createTexture({

@@ -62,7 +62,7 @@ class WebGlHost implements PipelineHost {
     this.#picture = new PictureGl(this.#gl.gl);
     this.#detector = new CpuFaceDetector(model, benchDetectorOptions({ width, height }, o), clock);
     this.input = this.#detector.crops(width, height)[0]!.input;
-    this.cropsPerFrame = 1 + Math.min(o.tilesPerFrame, this.#detector.tileCount(width, height));
+    this.cropsPerFrame = 1 + Math.min(o.tilesPerFrame, this.#detector.tileCosts(width, height).length);
   }
 
   /** Waits for the GL's queued work: a read needs it done. */
