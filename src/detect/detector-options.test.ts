@@ -56,17 +56,20 @@ describe('chosenDetectorOptions', () => {
   it("reads a user's tiles and threshold over the model's defaults", () => {
     expect(chosenDetectorOptions(YUNET_N, {})).toEqual(detectorDefaults(YUNET_N));
     expect(chosenDetectorOptions(YUNET_N, { tiles: 'auto', threshold: null })).toEqual(detectorDefaults(YUNET_N));
-    expect(chosenDetectorOptions(YUNET_N, { tiles: 'on', threshold: 0.5 })).toMatchObject({
-      tiles: DEFAULT_TILE_PLAN,
-      threshold: 0.5,
-    });
+    const on = chosenDetectorOptions(YUNET_N, { tiles: 'on', threshold: 0.5 });
+    expect(on.tiles).toEqual({ ...DEFAULT_TILE_PLAN, upscale: undefined });
+    expect(on.threshold).toBe(0.5);
     expect(chosenDetectorOptions(BF, { tiles: 'off' })).toMatchObject({
       tiles: NO_TILES,
       threshold: BF.score.threshold,
     });
     expect(chosenDetectorOptions(BF, { tiles: 'auto' }).tiles).toEqual(DEFAULT_TILE_PLAN);
     const live = liveDetectorOptions(YUNET_N);
-    expect(live).toMatchObject({ threshold: YUNET_N.live.threshold, edge: YUNET_N.live.edge, tiles: NO_TILES });
+    expect(live).toMatchObject({ threshold: YUNET_N.live.threshold, edge: YUNET_N.live.edge });
+    // Live, YuNet takes the upscaled look; tiles on adds the grid to it, tiles off leaves the whole frame alone.
+    expect(live.tiles).toEqual({ ...NO_TILES, upscale: 2 });
+    expect(chosenDetectorOptions(YUNET_N, { tiles: 'on' }, live).tiles).toEqual({ ...DEFAULT_TILE_PLAN, upscale: 2 });
+    expect(chosenDetectorOptions(YUNET_N, { tiles: 'off' }, live).tiles).toEqual(NO_TILES);
     expect(chosenDetectorOptions(YUNET_N, { threshold: null }, live)).toEqual(live);
     expect(chosenDetectorOptions(YUNET_N, { threshold: 0.4 }, live)).toMatchObject({
       threshold: 0.4,

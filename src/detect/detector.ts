@@ -115,7 +115,9 @@ export function chosenDetectorOptions(
   c: DetectorChoices,
   base = detectorDefaults(spec),
 ): DetectorOptions {
-  const tiles = { auto: base.tiles, on: DEFAULT_TILE_PLAN, off: NO_TILES }[c.tiles ?? 'auto'];
+  // Tiles on add the grid to what the base looks at (live YuNet's upscaled look stays); off, the whole frame alone.
+  const on = { ...DEFAULT_TILE_PLAN, upscale: base.tiles.upscale };
+  const tiles = { auto: base.tiles, on, off: NO_TILES }[c.tiles ?? 'auto'];
   return { ...base, tiles, threshold: c.threshold ?? base.threshold };
 }
 

@@ -13,7 +13,9 @@ export const DETECTOR_OPTIONS = {
   tiles: {
     type: 'string',
     value: 'N|all|off',
-    help: "tiles a frame besides the whole frame, round robin (default live mode's for the model: BlazeFace 1, YuNet none)",
+    help:
+      "live mode's tiles a frame besides the whole frame, round robin: BlazeFace's grid, YuNet's upscaled look " +
+      '(default: BlazeFace 1, YuNet none)',
   },
 } as const satisfies OptionTable;
 

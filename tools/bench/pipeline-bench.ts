@@ -1,6 +1,6 @@
-import { FaceDetector } from '../../src/detect/detector';
-import type { FaceModel } from '../../src/detect/model';
-import { NO_TILES, DEFAULT_TILE_PLAN, type TilePlan } from '../../src/detect/tiling';
+import { FaceDetector, liveDetectorOptions } from '../../src/detect/detector';
+import type { FaceModel, ModelSpec } from '../../src/detect/model';
+import { NO_TILES, type TilePlan } from '../../src/detect/tiling';
 import type { Detection } from '../../src/core/types';
 import { Tracker } from '../../src/track/tracker';
 import { lumaSize } from '../../src/track/patch-motion';
@@ -121,7 +121,7 @@ export async function runPipelineBench(
     timestamps: o.timestamps,
     gpuSpans: model.provider === 'webgpu' ? ['inference'] : [],
   });
-  const detector = await FaceDetector.create(device, model, benchDetectorOptions(source, o), clock);
+  const detector = await FaceDetector.create(device, model, benchDetectorOptions(model.spec, source, o), clock);
   const host = new WebGpuHost(device, detector, await AnonymizePass.create(device), source, clock, o);
   return benchLoop(clock, host, model, source, o);
 }
@@ -209,13 +209,17 @@ class WebGpuHost implements PipelineHost {
   }
 }
 
-/** The detector's tiles and input side as the bench options give them, the side never past the frame's. */
+/**
+ * The detector's tiles and input side as the bench options give them, the side never past the frame's. Tiles are
+ * live mode's for the model: BlazeFace's grid, YuNet's upscaled look.
+ */
 export function benchDetectorOptions(
+  spec: ModelSpec,
   size: { width: number; height: number },
   o: Pick<PipelineBenchOptions, 'tilesPerFrame' | 'inputSide'>,
 ): { tiles: TilePlan; inputSide: number | undefined } {
   return {
-    tiles: o.tilesPerFrame > 0 ? DEFAULT_TILE_PLAN : NO_TILES,
+    tiles: o.tilesPerFrame > 0 ? liveDetectorOptions(spec).tiles : NO_TILES,
     inputSide: o.inputSide === undefined ? undefined : Math.min(o.inputSide, Math.max(size.width, size.height)),
   };
 }

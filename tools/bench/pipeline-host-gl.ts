@@ -60,7 +60,7 @@ class WebGlHost implements PipelineHost {
     this.#frame = new GlFrame(this.#gl.gl, { uploadOnce: this.#gl.software });
     this.#anonymize = new AnonymizeGl(this.#gl.gl);
     this.#picture = new PictureGl(this.#gl.gl);
-    this.#detector = new CpuFaceDetector(model, benchDetectorOptions({ width, height }, o), clock);
+    this.#detector = new CpuFaceDetector(model, benchDetectorOptions(model.spec, { width, height }, o), clock);
     this.input = this.#detector.crops(width, height)[0]!.input;
     this.cropsPerFrame = 1 + Math.min(o.tilesPerFrame, this.#detector.tileCosts(width, height).length);
   }
