@@ -7,7 +7,7 @@ import { parseOption } from './options';
 import { HELP_OPTION, optionsHelp, readCommandLine, UsageError, type OptionTable } from '../src/cli/command-line';
 import { addLeakSummaries, DEFAULT_LEAK_OPTIONS } from './eval/leak';
 import { DEFAULT_TRACKER_OPTIONS, type TrackerOptions } from '../src/track/options';
-import { detectorDefaults, liveDetectorOptions, parseEdge } from '../src/detect/detector';
+import { fileDetectorOptions, liveDetectorOptions, parseEdge } from '../src/detect/detector';
 import { isModelName, MODELS } from '../src/detect/model';
 import { CACHE_FLOOR } from './eval/eval-video-detect';
 import { readVideoTruth, TruthError } from './eval/eval-video-truth';
@@ -66,7 +66,7 @@ const OPTIONS = {
   },
   edge: {
     type: 'string',
-    value: 'T[:BAND]|live|off',
+    value: 'T[:BAND]|video|off',
     help:
       'keep boxes within BAND of their size from a frame border from score T (default live: the\n' +
       `model's, ${d.detector.edge.threshold}:${d.detector.edge.band}; off: the threshold everywhere)`,
@@ -119,7 +119,7 @@ const OPTIONS = {
   offline: {
     type: 'boolean',
     help:
-      "the CLI's and the export page's path instead: every frame detected (photo rule), the\n" +
+      "the CLI's and the export page's path instead: every frame detected with every tile, the\n" +
       'offline tracker forward and backward (lookahead), no fail-closed rule or guard',
   },
   help: HELP_OPTION,
@@ -180,8 +180,8 @@ function parseArgs(argv: readonly string[]): Args | null {
   if (!isModelName(modelName))
     throw new UsageError(`--model ${modelName}: expected one of ${Object.keys(MODELS).join(', ')}`);
   const spec = MODELS[modelName];
-  // Offline (the CLI, the export page) detects with the photo rule, as they do; live mode with its live rule.
-  const detector = flags.offline ? detectorDefaults(spec) : liveDetectorOptions(spec);
+  // Offline, what the CLI and the export page detect a video's frames with; live, live mode's rule.
+  const detector = flags.offline ? fileDetectorOptions(spec, {}).video : liveDetectorOptions(spec);
   const threshold = flags.threshold !== undefined ? Number(flags.threshold) : detector.threshold;
   if (!(threshold >= CACHE_FLOOR && threshold < 1))
     throw new UsageError(`--threshold ${flags.threshold}: expected ${CACHE_FLOOR} <= T < 1`);
@@ -290,7 +290,7 @@ async function main(): Promise<void> {
   const o = args.eval;
   console.log(
     o.offline
-      ? `eval:video --offline: every frame detected (${o.spec.name}, threshold ${o.detector.threshold}), offline tracker with lookahead, ` +
+      ? `eval:video --offline: every frame detected (${o.spec.name}, threshold ${o.detector.threshold}, tiles ${formatTilePlan(o.detector.tiles)}), offline tracker with lookahead, ` +
           `mask scale ${o.maskScale}, cache ${o.cacheDir ?? 'off'}`
       : `eval:video: detect every ${o.schedule.every} frame(s), latency ${o.schedule.latency} frame(s), ` +
           `tiles per detection ${Number.isFinite(o.tilesPerDetection) ? o.tilesPerDetection : 'all'}, mask scale ${o.maskScale}, ` +

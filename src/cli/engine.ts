@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chosenDetectorOptions, FaceDetector } from '../detect/detector';
+import { FaceDetector, fileDetectorOptions } from '../detect/detector';
 import { DEFAULT_MODEL, FaceModel, MODELS, type ModelName } from '../detect/model';
 import { configureOrtForNode } from '../detect/ort-node';
 import { requestNodeDevice } from '../gpu/webgpu-node';
@@ -30,8 +30,8 @@ export function modelPath(url = MODELS[DEFAULT_MODEL].url): string {
 
 /**
  * The app's stages on Dawn (the GPU where there is one, SwiftShader otherwise): FaceDetector on onnxruntime-web's
- * wasm provider (Node has no WebGPU provider), each frame at its own size (offline has no frame budget), and
- * AnonymizePass.
+ * wasm provider (Node has no WebGPU provider), each frame at its own size (offline has no frame budget) with the
+ * rule for a photo or a video's frames (fileDetectorOptions), and AnonymizePass.
  */
 export async function openEngine(o: EngineOptions): Promise<FrameEngine> {
   configureOrtForNode();
@@ -41,14 +41,11 @@ export async function openEngine(o: EngineOptions): Promise<FrameEngine> {
   try {
     const model = await FaceModel.create(spec, bytes, 'wasm');
     const tiles = o.tiles === undefined ? 'auto' : o.tiles ? 'on' : 'off';
-    const detector = await FaceDetector.create(
-      device,
-      model,
-      chosenDetectorOptions(spec, { tiles, threshold: o.threshold }),
-    );
+    const rules = fileDetectorOptions(spec, { tiles, threshold: o.threshold });
+    const detector = await FaceDetector.create(device, model, rules.photo);
     const info = device.adapterInfo;
     const adapter = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
-    return new FrameEngine(device, detector, await AnonymizePass.create(device), adapter);
+    return new FrameEngine(device, detector, rules, await AnonymizePass.create(device), adapter);
   } catch (e) {
     device.destroy();
     throw e;

@@ -1,4 +1,12 @@
-import { batchesBySize, detectOnCpu, detectorDefaults, type DetectorOptions, type DetectStage } from './detector';
+import {
+  batchesBySize,
+  detectOnCpu,
+  detectorDefaults,
+  withRule,
+  type DetectorOptions,
+  type DetectRule,
+  type DetectStage,
+} from './detector';
 import { preprocessRef } from './preprocess';
 import { cropCosts, planCrops, TileRotation, type Crop } from './tiling';
 import { tensorLength, type FaceModel } from './model';
@@ -28,8 +36,8 @@ export class CpuFaceDetector {
   }
 
   /** The crops detect() runs on a frame of this size, the whole frame first. */
-  crops(width: number, height: number, inputSide = this.options.inputSide): Crop[] {
-    return planCrops(this.model.spec, width, height, this.options.tiles, inputSide);
+  crops(width: number, height: number, inputSide = this.options.inputSide, tiles = this.options.tiles): Crop[] {
+    return planCrops(this.model.spec, width, height, tiles, inputSide);
   }
 
   tileCosts(width: number, height: number, inputSide = this.options.inputSide): number[] {
@@ -37,9 +45,15 @@ export class CpuFaceDetector {
   }
 
   /** As FaceDetector.detect, on `frame`'s pixels; the caller may reuse them once this returns. */
-  detect(frame: RgbaImage, maxTiles = Infinity, inputSide = this.options.inputSide): Promise<Detection[]> {
+  detect(
+    frame: RgbaImage,
+    maxTiles = Infinity,
+    inputSide = this.options.inputSide,
+    rule: Partial<DetectRule> = {},
+  ): Promise<Detection[]> {
     if (this.#busy) return Promise.reject(new Error('detect: the previous detect() has not settled'));
-    const crops = this.#tiles.pick(this.crops(frame.width, frame.height, inputSide), maxTiles);
+    const o = withRule(this.options, rule);
+    const crops = this.#tiles.pick(this.crops(frame.width, frame.height, inputSide, o.tiles), maxTiles);
     const { format } = this.model.spec;
     this.#probe?.mark('preprocess', 'begin');
     const batches = batchesBySize(crops).map((b) => {
@@ -51,7 +65,7 @@ export class CpuFaceDetector {
     this.#probe?.mark('preprocess', 'end');
     this.#busy = true;
     const size = { width: frame.width, height: frame.height };
-    return detectOnCpu(this.model, this.options, crops, size, batches, async (b) => b.tensors, this.#probe).finally(
+    return detectOnCpu(this.model, o, crops, size, batches, async (b) => b.tensors, this.#probe).finally(
       () => (this.#busy = false),
     );
   }

@@ -5,6 +5,7 @@ import {
   decodeFloor,
   detectorDefaults,
   keepScore,
+  fileDetectorOptions,
   liveDetectorOptions,
   NO_EDGE,
   parseEdge,
@@ -106,5 +107,21 @@ describe('decodeFloor', () => {
     expect(decodeFloor({ threshold: 0.3, tall: { px: Infinity, threshold: 1 }, edge: NO_EDGE })).toBe(0.3);
     expect(decodeFloor({ threshold: 0.3, tall: { px: 80, threshold: 0.06 }, edge: NO_EDGE })).toBe(0.06);
     expect(decodeFloor({ threshold: 0.3, tall: { px: 80, threshold: 0.2 }, edge: BLAZEFACE_LIVE_EDGE })).toBe(0.1);
+  });
+});
+
+describe('fileDetectorOptions', () => {
+  it("detects a photo with the model's defaults, a video's frames with video's upscaled look too", () => {
+    const yunet = fileDetectorOptions(YUNET_N, {});
+    expect(yunet.photo).toEqual(detectorDefaults(YUNET_N));
+    expect(yunet.video).toEqual({ ...detectorDefaults(YUNET_N), tiles: { ...NO_TILES, upscale: 2 } });
+    expect(fileDetectorOptions(BF, {}).video).toEqual({
+      ...detectorDefaults(BF),
+      tiles: { ...DEFAULT_TILE_PLAN, upscale: 1 },
+    });
+    // A user's choices hold for both: tiles off leaves the whole frame alone, a threshold is the threshold.
+    const off = fileDetectorOptions(YUNET_N, { tiles: 'off', threshold: 0.4 });
+    expect(off.video).toEqual({ ...detectorDefaults(YUNET_N), threshold: 0.4 });
+    expect(off.photo).toEqual(off.video);
   });
 });

@@ -8,6 +8,7 @@ import {
   decodeFloor,
   detectorDefaults,
   FaceDetector,
+  fileDetectorOptions,
   mergeCrops,
   type DetectorOptions,
 } from './detector';
@@ -225,6 +226,23 @@ describe('FaceDetector on a model of free input size', () => {
     frame.destroy();
   });
 
+  it("looks where a call's rule says: a video's frame upscaled too, a photo at its own size", async () => {
+    const img = gradient(640, 360);
+    const frame = uploadRgba(device, img);
+    const batches: RecordedBatch[] = [];
+    const rules = fileDetectorOptions(YUNET_N, {});
+    const detector = await FaceDetector.create(device, recordingModel(batches, undefined, YUNET_N), rules.photo);
+    await detector.detect(frame, Infinity, undefined, rules.video);
+    await detector.detect(frame, Infinity, undefined, rules.photo);
+    expect(batches.map((b) => b.size)).toEqual([
+      { width: 640, height: 384 },
+      { width: 1280, height: 736 },
+      { width: 640, height: 384 },
+    ]);
+    detector.destroy();
+    frame.destroy();
+  });
+
   it('takes the whole frame at the long side asked for', async () => {
     const img = gradient(640, 360);
     const frame = uploadRgba(device, img);
@@ -327,7 +345,7 @@ describe('FaceDetector on the WebGPU provider', () => {
     const frame = uploadRgba(device, gradient(width, height));
     const nms = { iouThreshold: 0.3, maxFaces: 1024, weighted: true };
     const tall = { px: 40, threshold: 0.6 };
-    // Tiles, and the whole frame upscaled, whose tall rule is in the whole frame's pixels.
+    // Tiles, and the whole frame upscaled, which keeps no tall box under the threshold.
     const tiles = { ...detectorDefaults(BF).tiles, upscale: 2 };
     const options = { ...detectorDefaults(YUNET_N), tiles, threshold: 0.97, tall, nms };
     const crops = await cropsOf(recordingModel([], undefined, YUNET_N), options, width, height);

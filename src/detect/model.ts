@@ -55,12 +55,6 @@ export interface ScoreRule {
 export interface LiveRule {
   threshold: number;
   edge: { threshold: number; band: number };
-  /**
-   * A model of free size also looks at the whole frame this many times larger, as a tile (TilePlan.upscale), where
-   * the machine has time for it: faces blurred by motion, in profile, in shadow or half hidden that it misses at the
-   * frame's own size it finds larger.
-   */
-  upscale: number;
 }
 
 export type ModelName = 'yunet' | 'blazeface';
@@ -81,6 +75,14 @@ export interface ModelSpec {
   keypoints: number;
   score: ScoreRule;
   live: LiveRule;
+  /**
+   * On video, a model of free size also looks at the whole frame this many times larger, as a tile
+   * (TilePlan.upscale): faces blurred by motion, in profile, in shadow or half hidden that it misses at the frame's
+   * own size it finds larger. Live mode takes the look where the machine has time for it (DetectSchedule), recorded
+   * video on every frame. Photos do not: there the look's false boxes cost more than the faces it adds
+   * (docs/evaluation.md), where in video a tracker lets go of a one-off box.
+   */
+  videoUpscale: number;
   /** Its defaults run tiles besides the whole frame (BlazeFace's small input misses small faces without them). */
   tiled: boolean;
 }
@@ -94,7 +96,8 @@ const BLAZEFACE = {
   outputs: ['Identity:0', 'Identity_1:0', 'Identity_2:0', 'Identity_3:0'],
   keypoints: 6,
   score: { threshold: 0.3, ...NO_TALL },
-  live: { threshold: 0.3, edge: { threshold: 0.1, band: 0.3 }, upscale: 1 },
+  live: { threshold: 0.3, edge: { threshold: 0.1, band: 0.3 } },
+  videoUpscale: 1,
   tiled: true,
 } as const satisfies Partial<ModelSpec>;
 
@@ -133,7 +136,8 @@ export const YUNET_N: ModelSpec = {
   outputs: ['cls', 'obj', 'bbox', 'kps'].flatMap((kind) => YUNET_STRIDES.map((s) => `${kind}_${s}`)),
   keypoints: 5,
   score: { threshold: 0.25, tallPx: 64, tallThreshold: 0.06 },
-  live: { threshold: 0.1, edge: { threshold: 0.05, band: 0.3 }, upscale: 2 },
+  live: { threshold: 0.1, edge: { threshold: 0.05, band: 0.3 } },
+  videoUpscale: 2,
   tiled: false,
 };
 

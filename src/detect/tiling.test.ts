@@ -227,15 +227,14 @@ describe('mergeCrops', () => {
     ]);
   });
 
-  it("judges a box's height in an upscaled look by the whole frame's pixels, as the tall rule was chosen", () => {
-    // The same 40 px face in the whole frame (256 px input over 400 frame px: 25.6 model px) and in a look at
-    // twice that (51.2 model px), scored low: kept by a tall rule from 30 model px only where it is 30 px at 1x.
+  it('keeps no tall box under the threshold from an upscaled look, and any box over it', () => {
+    // The same 40 px face in the whole frame (25.6 model px) and in a look at twice that (51.2 model px).
     const larger: Crop = { ...whole, input: { width: 512, height: 512 }, zoom: 2 };
-    const o = (px: number) => ({ ...options, threshold: 0.9, tall: { px, threshold: 0.1 } });
-    const face = [cand(0.3, 0.55, 0.1, 0.2)];
-    expect(mergeCrops([[], face], [whole, larger], frame, o(30))).toEqual([]);
-    expect(mergeCrops([[], face], [whole, larger], frame, o(25))).toHaveLength(1);
-    expect(mergeCrops([face, []], [whole, larger], frame, o(25))).toHaveLength(1);
+    const o = { ...options, threshold: 0.5, tall: { px: 20, threshold: 0.1 } };
+    const face = (score: number) => [cand(0.3, 0.55, 0.1, score)];
+    expect(mergeCrops([face(0.2), []], [whole, larger], frame, o)).toEqual([expect.objectContaining({ weak: true })]);
+    expect(mergeCrops([[], face(0.2)], [whole, larger], frame, o)).toEqual([]);
+    expect(mergeCrops([[], face(0.6)], [whole, larger], frame, o)).toHaveLength(1);
   });
 
   it('drops a face cut by an inner tile edge when the plan says so', () => {

@@ -49,7 +49,7 @@ export interface Crop {
   input: InputSize;
   /**
    * How many times larger than the whole-frame crop this crop shows the frame, where it is a deliberate second look
-   * (TilePlan.upscale); unset: 1. Size rules (ScoreRule.tallPx) are in the whole-frame crop's pixels.
+   * (TilePlan.upscale); unset: 1. Such a look keeps no box by the rule for tall boxes (detector.ts, cropRule).
    */
   zoom?: number;
 }

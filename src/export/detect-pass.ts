@@ -49,7 +49,7 @@ export async function planTracks(
   let pictures: Luma[] | undefined = v.frames * width * height <= PICTURES_BUDGET_BYTES ? [] : undefined;
   for await (const frame of decodeFrames(v)) {
     signal.throwIfAborted();
-    dets.push(await engine.detect({ source: frame.canvas, width: v.width, height: v.height }));
+    dets.push(await engine.detect({ source: frame.canvas, width: v.width, height: v.height }, 'video'));
     pictures?.push(pictureOfCanvas(frame.canvas, v));
     if (pictures && pictures.length * width * height > PICTURES_BUDGET_BYTES) pictures = undefined;
     timestamps.push(frame.timestamp);

@@ -1,6 +1,6 @@
 import type { Detection, RgbaImage } from '../core/types';
 import { CpuFaceDetector } from '../detect/cpu-detector';
-import type { DetectorOptions } from '../detect/detector';
+import type { DetectorOptions, FileMedia } from '../detect/detector';
 import type { FaceModel } from '../detect/model';
 import { acquireGl, GlFrame, readCanvas, type Gl } from '../gpu/gl-context';
 import type { FileEngine, FrameImage } from '../offline/frame-engine';
@@ -18,13 +18,16 @@ export class GlFileEngine implements FileEngine {
   readonly #frame: GlFrame;
   readonly #pass: AnonymizeGl;
   readonly #detector: CpuFaceDetector;
+  readonly #rules: Record<FileMedia, DetectorOptions>;
 
-  constructor(model: FaceModel, options: Partial<DetectorOptions>) {
+  /** `rules`: fileDetectorOptions. */
+  constructor(model: FaceModel, rules: Record<FileMedia, DetectorOptions>) {
     this.#canvas = new OffscreenCanvas(1, 1);
     this.#gl = acquireGl(this.#canvas, false);
     this.#frame = new GlFrame(this.#gl.gl, { uploadOnce: this.#gl.software });
     this.#pass = new AnonymizeGl(this.#gl.gl);
-    this.#detector = new CpuFaceDetector(model, options);
+    this.#detector = new CpuFaceDetector(model, rules.photo);
+    this.#rules = rules;
   }
 
   get adapter(): string {
@@ -35,14 +38,14 @@ export class GlFileEngine implements FileEngine {
     return this.#gl.gl.getParameter(this.#gl.gl.MAX_TEXTURE_SIZE) as number;
   }
 
-  async detect(img: FrameImage): Promise<Detection[]> {
+  async detect(img: FrameImage, media: FileMedia): Promise<Detection[]> {
     let pixels: RgbaImage;
     if ('data' in img) pixels = img;
     else {
       this.#upload(img);
       pixels = this.#frame.read();
     }
-    const dets = await this.#detector.detect(pixels);
+    const dets = await this.#detector.detect(pixels, Infinity, undefined, this.#rules[media]);
     this.#check();
     return dets;
   }

@@ -1,5 +1,5 @@
 import { timeModel, tryFasterProvider } from '../app/provider-choice';
-import { chosenDetectorOptions, FaceDetector, type DetectorChoices } from '../detect/detector';
+import { FaceDetector, fileDetectorOptions, type DetectorChoices } from '../detect/detector';
 import { configureOrt, DEFAULT_MODEL, FaceModel, fetchModel, MODELS, type ModelName } from '../detect/model';
 import { acquireGpu } from '../gpu/device';
 import { chooseImportPath, type FrameImportPreference } from '../gpu/frame-import';
@@ -19,7 +19,7 @@ export interface OpenedEngine {
  * The export page's engine on the backend live mode would choose (`?backend=`, chooseBackend): GlFileEngine on
  * WebGL2, or FrameEngine on the app's GPU device with the face model and AnonymizePass. Offline there is no frame
  * budget, so every detection runs at the model's most accurate input size (YuNet: each frame at its own size),
- * with the user's model, threshold and tiles (`?model=`, `?threshold=`, `?tiles=`, as in live mode). The provider is chosen as live
+ * a photo with its rule and a video's frames with video's (fileDetectorOptions), with the user's model, threshold and tiles (`?model=`, `?threshold=`, `?tiles=`, as in live mode). The provider is chosen as live
  * mode does: wasm first, and WebGPU instead where it measures faster; never on a software adapter, where WebGPU
  * inference is CPU work too and compiling its shaders takes many seconds.
  */
@@ -49,12 +49,14 @@ export async function openEngine(
         model = faster;
       }
     }
-    const detector = await FaceDetector.create(gpu.device, model, chosenDetectorOptions(spec, choices));
+    const rules = fileDetectorOptions(spec, choices);
+    const detector = await FaceDetector.create(gpu.device, model, rules.photo);
     const importPath = chooseImportPath(frameImport, gpu.software);
     return {
       engine: new FrameEngine(
         gpu.device,
         detector,
+        rules,
         await AnonymizePass.create(gpu.device),
         gpu.description,
         importPath,
@@ -72,7 +74,8 @@ async function openGlEngine(modelName: ModelName, choices: DetectorChoices, why:
   const spec = MODELS[modelName];
   const model = await FaceModel.create(spec, await fetchModel(spec), 'wasm');
   try {
-    return { engine: new GlFileEngine(model, chosenDetectorOptions(spec, choices)), provider: `wasm (WebGL2: ${why})` };
+    const engine = new GlFileEngine(model, fileDetectorOptions(spec, choices));
+    return { engine, provider: `wasm (WebGL2: ${why})` };
   } catch (e) {
     await model.release();
     throw e;

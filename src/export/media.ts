@@ -45,7 +45,7 @@ export async function openMedia(file: File, engine: FileEngine, steps: Steps): P
       const output = `${sniffed.format.toUpperCase()}, without metadata`;
       steps.checked({ kind: 'photo', frames: 1, output });
       // A photo has no time to track over: each detection is its own face.
-      const faces = (await engine.detect(photoImage(photo))).map((d, i) => ({ track: i + 1, box: d.box }));
+      const faces = (await engine.detect(photoImage(photo), 'photo')).map((d, i) => ({ track: i + 1, box: d.box }));
       steps.progress(1, 1);
       return { kind: 'photo', photo, faces, output };
     }

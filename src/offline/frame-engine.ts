@@ -1,4 +1,4 @@
-import type { FaceDetector } from '../detect/detector';
+import type { DetectorOptions, FaceDetector, FileMedia } from '../detect/detector';
 import type { Detection, RgbaImage } from '../core/types';
 import { FrameImporter, frameTextureUsage, type FrameImportPath, type FrameImportSource } from '../gpu/frame-import';
 import { readRgba } from '../gpu/readback';
@@ -30,8 +30,8 @@ export interface FileEngine {
   readonly maxSide: number;
   /** How browser pictures reach the GPU, for the status line. */
   readonly importPath: string;
-  /** Faces in the frame: the whole frame and every tile of the detector's plan. */
-  detect(img: FrameImage): Promise<Detection[]>;
+  /** Faces in a photo or a video's frame, with its rule (fileDetectorOptions): the whole frame and every tile of it. */
+  detect(img: FrameImage, media: FileMedia): Promise<Detection[]>;
   /** The frame anonymized. */
   render(img: FrameImage, params: AnonymizeParams): Promise<RgbaImage>;
   destroy(): Promise<void>;
@@ -49,11 +49,14 @@ export class FrameEngine implements FileEngine {
   readonly #importer: FrameImporter;
   readonly #device: GPUDevice;
   readonly #detector: FaceDetector;
+  readonly #rules: Record<FileMedia, DetectorOptions>;
   readonly #pass: AnonymizePass;
 
   constructor(
     device: GPUDevice,
     detector: FaceDetector,
+    /** fileDetectorOptions: the detector's rule for a photo and for a video's frames. */
+    rules: Record<FileMedia, DetectorOptions>,
     pass: AnonymizePass,
     /** Human-readable adapter name. */
     readonly adapter: string,
@@ -62,6 +65,7 @@ export class FrameEngine implements FileEngine {
   ) {
     this.#device = device;
     this.#detector = detector;
+    this.#rules = rules;
     this.#pass = pass;
     this.#importer = new FrameImporter(device, importPath);
     device.addEventListener('uncapturederror', (ev) => {
@@ -116,9 +120,10 @@ export class FrameEngine implements FileEngine {
     if (this.#gpuError) throw new Error(`WebGPU error: ${this.#gpuError}`);
   }
 
-  /** Faces in the frame, as FaceDetector.detect (the whole frame and every tile of its plan). */
-  async detect(img: FrameImage): Promise<Detection[]> {
-    const dets = await this.#detector.detect(await this.#upload(img));
+  /** Faces in the frame, as FaceDetector.detect with the rule for `media`. */
+  async detect(img: FrameImage, media: FileMedia): Promise<Detection[]> {
+    const frame = await this.#upload(img);
+    const dets = await this.#detector.detect(frame, Infinity, undefined, this.#rules[media]);
     this.#check();
     return dets;
   }

@@ -98,13 +98,17 @@ function runTracker(
   });
 }
 
-/** The detection a seen face's drawn box was made from: of those mostly inside it, the most like it. */
+/**
+ * The detection a seen face's drawn box was made from: of those mostly inside it and like it (IoU at least
+ * SAME_FACE_IOU), the most like it. A box inside that is much smaller is another detection (the upscaled look finds
+ * faces within a large one the detector scored low), and standing for this face it would leave most of it bare.
+ */
 function detectionIn(box: Rect, dets: readonly Detection[]): Rect | undefined {
   let best: Rect | undefined;
-  let bestIou = -1;
+  let bestIou = SAME_FACE_IOU;
   for (const { box: d, score } of dets) {
     const v = iou(d, box);
-    if (score >= SEEN_SCORE && coveredFraction(d, box) >= SAME_FACE_INSIDE && v > bestIou) [best, bestIou] = [d, v];
+    if (score >= SEEN_SCORE && coveredFraction(d, box) >= SAME_FACE_INSIDE && v >= bestIou) [best, bestIou] = [d, v];
   }
   return best;
 }
