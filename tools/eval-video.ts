@@ -66,7 +66,7 @@ const OPTIONS = {
   },
   edge: {
     type: 'string',
-    value: 'T[:BAND]|video|off',
+    value: 'T[:BAND]|live|off',
     help:
       'keep boxes within BAND of their size from a frame border from score T (default live: the\n' +
       `model's, ${d.detector.edge.threshold}:${d.detector.edge.band}; off: the threshold everywhere)`,
