@@ -132,7 +132,7 @@ export type FileMedia = 'photo' | 'video';
  * The CLI's and the export page's detector options over a user's choices, by what the file holds: the model's
  * defaults for a photo, and with video's upscaled look (ModelSpec.videoUpscale) for a video's frames. Both at the
  * frame's own size (offline has no frame budget) and with the photo's keep rule. Motion clips made from WIDER
- * photos (`npm run eval:video -- --offline`): the look cuts the leaked face-frames from 4.98 % to 3.21 %; live
+ * photos (`npm run eval:video -- --offline`): the look cuts the leaked face-frames from 4.35 % to 2.93 %; live
  * mode's lower thresholds on top, to 1.84 %, but they blur the stage clip of ../shared/data/faces/videos 2.7 times
  * as much as its detections' own masks cover (hands and a microphone found at 0.1-0.25), 2.1 times without them.
  */

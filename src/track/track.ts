@@ -131,6 +131,11 @@ export class Track {
    * the last second. Once confirmed, a face stays counted while it is held. (The face, not its velocity: that is
    * #unconfirmed's.)
    */
+  /** The detector found this face again where the track expected it (IoU with the prediction at least iouMatch). */
+  get foundAgain(): boolean {
+    return this.#foundAgain;
+  }
+
   get confirmed(): boolean {
     return this.#foundAgain && this.#overThreshold;
   }

@@ -64,4 +64,26 @@ describe('confirmed faces: what the status line counts', () => {
     tracker.update([det(cut, 0.5)], 2 * EVERY_MS, FRAME);
     expect(tracker.faces(2 * EVERY_MS + 10)).toMatchObject([{ confirmed: true }]);
   });
+
+  it('a box never over the threshold is held briefly, and as long as an edge box once found in place on 3 results', () => {
+    const { edgeHoldMs, unconfirmedHoldMs } = DEFAULT_TRACKER_OPTIONS;
+    // The rule for tall boxes kept it: a face the bottom border cuts, scoring 0.06-0.1 on every result.
+    const low: Detection = { box: { x: 300, y: 280, w: 96, h: 78 }, score: 0.08, keypoints: [], weak: true };
+    const heldFor = (found: number) => {
+      const tracker = new Tracker();
+      for (let i = 0; i < found; i++) tracker.update([low], i * 100, FRAME);
+      const last = (found - 1) * 100;
+      let ms = last;
+      do {
+        ms += 50;
+        tracker.update([], ms, FRAME);
+      } while (tracker.faces(ms).length > 0 && ms < last + 2000);
+      return ms - last;
+    };
+    expect(heldFor(1)).toBe(unconfirmedHoldMs + 50);
+    // Twice is a hand passing as often as a face: still let go soon.
+    expect(heldFor(2)).toBe(unconfirmedHoldMs + 50);
+    // Found four times where it was expected, then missed once: still covered until the edge hold ends.
+    expect(heldFor(4)).toBe(edgeHoldMs + 50);
+  });
 });
