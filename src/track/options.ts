@@ -47,10 +47,11 @@ export interface TrackerOptions {
    * How long a track is held when every detection of it was such an edge-only box, instead of holdMs: the detector
    * never saw a face there over its threshold. On the motion clips 500 ms leaks nothing more than 1 s (a face
    * entering is seen again, and at a higher score, well within it) and blurs 3 % less; 100 ms added runs of leaks.
-   * A track never over the threshold that the detector found in place on 3 results (Track.foundAgain, tracker.ts) is
-   * held as long: something stays there, as often a face scoring low (cut by the bottom border, lying down, half
+   * A track never over the threshold that the detector found on 3 results, one where it was expected (Track.stays),
+   * is held as long: something stays there, as often a face scoring low (cut by the bottom border, lying down, half
    * hidden) as a stray. Motion clips made from other WIDER photos: 125 face-frames leak instead of 130 live and 272
-   * instead of 298 offline, at masks within 0.05; the stage clip is blurred as much (25.4 % through the CLI instead of 25.3 %).
+   * instead of 298 offline, at masks within 0.05; the stage clip is blurred as much (25.4 % through the CLI instead
+   * of 25.3 %).
    */
   edgeHoldMs: number;
   /**
@@ -74,8 +75,8 @@ export interface TrackerOptions {
    * entering nor outrunning the match: its least margin falls to `stillMargin` at rest, reaching `minMargin` at
    * `stillSpeed` face sizes per second (motion clips: the same leaks at the defaults and at --detect-every 3
    * --latency 2, masks 5.49 and 5.32 times the faces instead of 5.62 and 5.45; at 0.5 face sizes a second the clips
-   * made from other WIDER photos leak 132 and 136 face-frames instead of 125 and 120). `holdMs`: how long a face the picture still
-   * shows is held after its last detection.
+   * made from other WIDER photos leak 132 and 136 face-frames instead of 125 and 120). `holdMs`: how long a face the
+   * picture still shows is held after its last detection.
    */
   picture: {
     minNcc: number;
@@ -105,8 +106,8 @@ export interface TrackerOptions {
    * 5th percentile, the median 0.76). A detection the left or right border cuts narrower than that is completed to
    * it past the border (cut-faces.ts); 0 takes boxes as they come. Clips made from other WIDER photos
    * (`npm run eval:video`): 125 face-frames leak instead of 127, masks 0.02 times the faces more; the shared motion
-   * clips leak the same either way, detecting every frame a frame late included. Completing boxes the top or bottom cuts as well (to at most 0.87) leaked 2 more
-   * there and blurred more.
+   * clips leak the same either way, detecting every frame a frame late included. Completing boxes the top or bottom
+   * cuts as well (to at most 0.87) leaked 2 more there and blurred more.
    */
   cutFaceAspect: number;
 }

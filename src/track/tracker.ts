@@ -46,14 +46,6 @@ interface Picture {
   view: View;
 }
 
-/**
- * Results that must find a track never over the threshold in place before it is held as long as an edge box
- * (TrackerOptions.edgeHoldMs): on the stage clip of ../shared/data/faces/videos a hand found twice was otherwise held
- * that long (offline, 25.8 % of the picture blurred instead of 25.4 %), while a face the border cuts is found on
- * result after result (the clips made from other WIDER photos leak the same at 3 as at 2).
- */
-const STAYS_HITS = 3;
-
 /** Luma px (level 0) the view may move between two pictures beyond the pan's guess: 50 px at 640 px wide. */
 const PAN_RANGE = 25;
 
@@ -140,12 +132,9 @@ export class Tracker {
 
   #holdOf(t: Track): number {
     if (t.edgeOnly) return this.#o.edgeHoldMs;
-    // Found in place on STAYS_HITS results though never over the threshold: something stays there, as often a face
-    // scoring low (cut by the bottom border, lying down, half hidden) as a stray, and a missed result must not drop it.
-    if (!t.confirmed) {
-      const stays = t.foundAgain && t.hits >= STAYS_HITS;
-      return Math.min(this.#o.holdMs, stays ? this.#o.edgeHoldMs : this.#o.unconfirmedHoldMs);
-    }
+    // Never over the threshold but found in place again and again: as often a face scoring low (cut by the bottom
+    // border, lying down, half hidden) as a stray, and a missed result must not drop it.
+    if (!t.confirmed) return Math.min(this.#o.holdMs, t.stays ? this.#o.edgeHoldMs : this.#o.unconfirmedHoldMs);
     return t.inPicture ? Math.max(this.#o.holdMs, this.#o.picture.holdMs) : this.#o.holdMs;
   }
 
