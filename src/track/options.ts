@@ -105,7 +105,7 @@ export interface TrackerOptions {
    * The least width over height of a face box where the whole face shows (YuNet on the motion clips: 0.70 is the
    * 5th percentile, the median 0.76). A detection the left or right border cuts narrower than that is completed to
    * it past the border (cut-faces.ts); 0 takes boxes as they come. Clips made from other WIDER photos
-   * (`npm run eval:video`): 125 face-frames leak instead of 127, masks 0.02 times the faces more; the shared motion
+   * (`npm run eval:video`): 125 face-frames leak instead of 127, masks 0.03 times the faces more; the shared motion
    * clips leak the same either way, detecting every frame a frame late included. Completing boxes the top or bottom
    * cuts as well (to at most 0.87) leaked 2 more there and blurred more.
    */
