@@ -95,14 +95,21 @@ const OPTIONS = {
     type: 'string',
     value: 'L',
     help:
-      `the guard and the tracker judge frame i by frame i - L's picture (default ${d.motionGuardLag}:\n` +
+      `the guard judges frame i by frame i - L's thumbnail (default ${d.motionGuardLag}: live mode's,\n` +
+      'on the GPU on WebGPU, from the picture read before planning the frame on WebGL2)',
+  },
+  'picture-lag': {
+    type: 'string',
+    value: 'L',
+    help:
+      `the tracker looks for faces in frame i - L's picture when frame i is drawn (default ${d.pictureLag}:\n` +
       'live mode on WebGPU, whose readback lands a frame late; on WebGL2 it is 0)',
   },
   'no-picture': {
     type: 'boolean',
     help:
       'boxes follow only the detections, not the picture between them (live mode looks for\n' +
-      "each face in every frame's 320 px luma image, as it lands, frame i - L as above)",
+      "each face in every frame's 320 px luma image, as it lands, frame i - L, --picture-lag)",
   },
   'ideal-verifier': {
     type: 'string',
@@ -145,7 +152,15 @@ function parseArgs(argv: readonly string[]): Args | null {
   const { values: flags, positionals: positional } = readCommandLine(argv, OPTIONS);
   if (flags.help) return null;
   const int = (
-    name: 'detect-every' | 'latency' | 'side' | 'limit' | 'motion-guard' | 'motion-guard-lag' | 'budget',
+    name:
+      | 'detect-every'
+      | 'latency'
+      | 'side'
+      | 'limit'
+      | 'motion-guard'
+      | 'motion-guard-lag'
+      | 'picture-lag'
+      | 'budget',
     min: number,
   ): number | undefined => {
     const text = flags[name];
@@ -220,6 +235,7 @@ function parseArgs(argv: readonly string[]): Args | null {
       limit: int('limit', 1),
       motionGuard: int('motion-guard', 0) ?? d.motionGuard,
       motionGuardLag: int('motion-guard-lag', 0) ?? d.motionGuardLag,
+      pictureLag: int('picture-lag', 0) ?? d.pictureLag,
       budgetMs: int('budget', 1) ?? d.budgetMs,
       pictures: flags['no-picture'] !== true,
       idealVerifier,

@@ -2,7 +2,8 @@ import { acquireGpu, type Gpu } from '../gpu/device';
 import { chooseImportPath, FrameImporter, frameTextureUsage } from '../gpu/frame-import';
 import type { GpuCensus } from '../gpu/resource-census';
 import { ThumbnailPass } from '../track/thumbnail-pass';
-import { AnonymizePass } from '../render/anonymize-pass';
+import { AnonymizePass, INDIRECT_ARGS_BYTES } from '../render/anonymize-pass';
+import { MotionGuardPass } from './motion-guard-pass';
 import type { Settings } from './settings';
 import { LostWhileSettingUpError } from './errors';
 
@@ -29,6 +30,9 @@ export interface DeviceResources {
    * guard's thumbnail is made from it.
    */
   picture: ThumbnailPass;
+  /** The motion guard on the GPU, and the whole-frame cover it dispatches on a frame it trips on. */
+  guard: MotionGuardPass;
+  guardCover: AnonymizePass;
   frame: GPUTexture | null;
   output: GPUTexture | null;
 }
@@ -81,6 +85,8 @@ export async function createDeviceResources(
     importer: new FrameImporter(gpu.device, chooseImportPath(settings.frameImport, gpu.software)),
     anonymize,
     picture: new ThumbnailPass(gpu.device),
+    guard: new MotionGuardPass(gpu.device, INDIRECT_ARGS_BYTES),
+    guardCover: new AnonymizePass(gpu.device, { pipelinesOf: anonymize }),
     frame: null,
     output: null,
   };
@@ -114,6 +120,8 @@ export function frameTargets(res: DeviceResources, canvas: OutputCanvas, width: 
 export function destroyDeviceResources(res: DeviceResources): void {
   res.anonymize.destroy();
   res.picture.destroy();
+  res.guard.destroy();
+  res.guardCover.destroy();
   res.frame?.destroy();
   res.output?.destroy();
   res.gpu.device.destroy();

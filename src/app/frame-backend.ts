@@ -3,6 +3,7 @@ import type { DetectorOptions } from '../detect/detector';
 import type { FaceModel, ModelSpec, Provider } from '../detect/model';
 import type { FrameImportSource } from '../gpu/frame-import';
 import type { AnonymizeParams } from '../render/anonymize-plan';
+import type { FrameMotion } from './motion-guard-pass';
 
 /** The two ways live mode draws: compute shaders on WebGPU, or fragment shaders on WebGL2. */
 export type BackendKind = 'webgpu' | 'webgl';
@@ -63,8 +64,12 @@ export interface FrameBackend {
    * where the picture comes back with the drawn frame (DrawnFrame.picture: WebGPU's readback lands frames later).
    */
   pictureNow?(pictureSize: FrameSize): Float32Array;
-  /** Draws the imported frame anonymized onto the canvas; `pictureSize`: the tracker's picture to make of it. */
-  draw(params: AnonymizeParams, pictureSize: FrameSize): DrawnFrame;
+  /**
+   * Draws the imported frame anonymized onto the canvas; `pictureSize`: the tracker's picture to make of it.
+   * `motion` (null: the guard is off) is for a backend that runs the motion guard on the frame it draws (WebGPU:
+   * its pictures reach the CPU's guard a frame late); one whose picture was read first (pictureNow) has judged it.
+   */
+  draw(params: AnonymizeParams, pictureSize: FrameSize, motion: FrameMotion | null): DrawnFrame;
   createModel(spec: ModelSpec, bytes: Uint8Array, provider: Provider): Promise<FaceModel>;
   /**
    * A detector on this backend, once its passes and the per-face drawing are compiled (frames are blurred whole until

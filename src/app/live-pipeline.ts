@@ -406,6 +406,13 @@ export class LivePipeline {
         outlines: this.#settings.showBoxes,
       },
       pictureSize,
+      this.#motion.enabled
+        ? {
+            nowMs: now,
+            resultCaptureMs: reason === null ? health.lastResultCaptureMs : null,
+            threshold: this.#motion.threshold,
+          }
+        : null,
     );
     // Judged on later frames (on WebGPU the readback lands a frame or two from now). A lost device reports itself,
     // so a failed read is dropped here.

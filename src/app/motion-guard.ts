@@ -11,7 +11,7 @@ export const DEFAULT_MOTION_GUARD = 40;
  * leaked two frames when detecting every frame; at 0.5 none, and the motion clips leak nothing more at the slower
  * schedules (their extra whole frames were covered by the tracker's boxes already: same mask_area_ratio).
  */
-const IN_PROGRESS = 0.5;
+export const IN_PROGRESS = 0.5;
 
 /**
  * How long a thumbnail is kept (ms of frame time): longer than the longest detection budget (5 s), past which the
@@ -35,16 +35,16 @@ export function thumbnailChange(a: ArrayLike<number>, b: ArrayLike<number>): num
  */
 export class MotionGuard {
   #thumbs = new Map<number, ArrayLike<number>>();
-  readonly #threshold: number;
+  /** Mean change 0..255 that trips the guard; 0: off. */
+  readonly threshold: number;
 
-  /** `threshold`: mean change 0..255 that trips the guard; 0 turns it off. */
   constructor(threshold = DEFAULT_MOTION_GUARD) {
-    this.#threshold = threshold;
+    this.threshold = threshold;
   }
 
   /** Off (threshold 0): no thumbnail needs making. */
   get enabled(): boolean {
-    return this.#threshold > 0;
+    return this.threshold > 0;
   }
 
   /** Records the thumbnail of the frame captured at `frameMs`. */
@@ -76,9 +76,9 @@ export class MotionGuard {
       }
     }
     if (!then || !newest) return false;
-    const moved = newest.ms > resultCaptureMs && thumbnailChange(newest.cells, then.cells) > this.#threshold;
+    const moved = newest.ms > resultCaptureMs && thumbnailChange(newest.cells, then.cells) > this.threshold;
     const moving =
-      previous !== undefined && thumbnailChange(newest.cells, previous.cells) > this.#threshold * IN_PROGRESS;
+      previous !== undefined && thumbnailChange(newest.cells, previous.cells) > this.threshold * IN_PROGRESS;
     // Results only get newer: thumbnails before `then` are never a reference again. The newest's predecessor may be
     // older than `then` (a result for the newest frame) and is kept, so asking again before a new thumbnail lands
     // gets the same answer.

@@ -14,6 +14,7 @@ import {
   type OutputCanvas,
 } from './device-resources';
 import type { DrawnFrame, FrameBackend, LiveDetector } from './frame-backend';
+import type { FrameMotion } from './motion-guard-pass';
 import type { Settings } from './settings';
 
 /** Live mode on WebGPU: compute passes, and a detector that preprocesses, decodes and suppresses on the GPU. */
@@ -69,24 +70,31 @@ export class WebGpuBackend implements FrameBackend {
   }
 
   async whenReady(pictureSize: FrameSize): Promise<void> {
+    // The guard's pass is not waited for: until it compiles, the CPU's guard judges alone, a frame late.
     await Promise.all([this.#res.anonymize.ready, this.#res.picture.ready(pictureSize)]);
   }
 
-  draw(params: AnonymizeParams, pictureSize: FrameSize): DrawnFrame {
+  draw(params: AnonymizeParams, pictureSize: FrameSize, motion: FrameMotion | null): DrawnFrame {
     const res = this.#res;
     const frame = res.frame!;
     const output = res.output!;
     const device = res.gpu.device;
     const encoder = device.createCommandEncoder({ label: 'render' });
+    // The picture first: the guard judges this frame by it on the GPU; the tracker reads it back a frame or two
+    // from now.
+    const picture = res.picture.encode(encoder, frame, pictureSize);
+    const guarded = picture !== null && motion !== null && res.guard.encode(encoder, picture, motion);
     res.anonymize.encode(encoder, frame, output, params);
+    // Drawn over the faces' cover where the guard trips, and dispatching nothing where it does not.
+    if (guarded && motion.resultCaptureMs !== null && !params.fullFrame) {
+      res.guardCover.encode(encoder, frame, output, { ...params, fullFrame: true }, res.guard.args);
+    }
     encoder.copyTextureToTexture({ texture: output }, { texture: res.context.getCurrentTexture() }, [
       frame.width,
       frame.height,
     ]);
-    // Judged on later frames: the readback lands a frame or two from now.
-    const readPicture = res.picture.encode(encoder, frame, pictureSize);
     device.queue.submit([encoder.finish()]);
-    return { picture: readPicture?.() ?? null, done: device.queue.onSubmittedWorkDone() };
+    return { picture: picture?.read?.() ?? null, done: device.queue.onSubmittedWorkDone() };
   }
 
   createModel(spec: ModelSpec, bytes: Uint8Array, provider: Provider): Promise<FaceModel> {

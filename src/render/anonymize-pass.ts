@@ -24,6 +24,8 @@ import { allCompiled, CompiledPipeline } from '../gpu/compute-pipeline';
 export interface AnonymizePassOptions {
   maxFaces?: number;
   maxWorkgroupsPerDimension?: number;
+  /** A pass on the same device whose compiled pipelines this one uses instead of compiling its own. */
+  pipelinesOf?: AnonymizePass;
 }
 
 export type { AnonymizeEffect, AnonymizeParams, FaceMask, Rgb } from './anonymize-plan';
@@ -97,6 +99,8 @@ const STAGES = {
 } as const satisfies Record<string, StageSpec>;
 type Stage = keyof typeof STAGES;
 const STAGE_NAMES = Object.keys(STAGES) as Stage[];
+/** Bytes of indirect dispatch arguments that encode() may write: three u32s a stage. */
+export const INDIRECT_ARGS_BYTES = 12 * STAGE_NAMES.length;
 /** What a frame blurred whole runs: compiled first, so a page draws its cover before the per-face stages exist. */
 const WHOLE_FRAME_STAGES = [
   'downsample',
@@ -194,19 +198,9 @@ export class AnonymizePass {
       1,
       Math.min(device.limits.maxComputeWorkgroupsPerDimension, opts.maxWorkgroupsPerDimension ?? Infinity),
     );
-    const module = device.createShaderModule({ label: 'anonymize', code });
-    const constants = { WG, MAX_RADIUS, SOLID_MARGIN: SOLID_MARGIN_PX, OUTLINE_PX, FULL_BLOCK };
-    // Pipelines by entry point (blur_h serves two stages), the whole frame's asked for first.
-    const byEntry = new Map<string, CompiledPipeline>();
-    for (const stage of [...WHOLE_FRAME_STAGES, ...STAGE_NAMES]) {
-      const { entry } = STAGES[stage];
-      if (!byEntry.has(entry)) {
-        byEntry.set(entry, new CompiledPipeline(device, `anonymize-${entry}`, module, constants, entry));
-      }
-    }
-    this.#pipelines = mapStages((_, { entry }) => byEntry.get(entry)!);
+    this.#pipelines = opts.pipelinesOf ? opts.pipelinesOf.#pipelines : compileStages(device);
     this.wholeFrameReady = allCompiled(WHOLE_FRAME_STAGES.map((s) => this.#pipelines[s]));
-    this.ready = allCompiled([...byEntry.values()]);
+    this.ready = allCompiled(Object.values(this.#pipelines));
     // Awaited by whoever draws; a pass dropped unused (its device lost) must not leave an unhandled rejection.
     this.wholeFrameReady.catch(() => undefined);
     this.ready.catch(() => undefined);
@@ -236,8 +230,11 @@ export class AnonymizePass {
   /**
    * `src`: rgba8unorm with TEXTURE_BINDING; `dst`: rgba8unorm with STORAGE_BINDING, the same size, not `src`.
    * Every pixel of `dst` is written. For a `transparent` overlay, show `dst` with premultiplied alpha.
+   * `indirect` (INDIRECT | COPY_DST, at least INDIRECT_ARGS_BYTES): each stage dispatches the workgroups written
+   * there (its counts are written there first, by queue.writeBuffer), so a pass that runs before this one on the GPU
+   * can zero them and make this encode draw nothing (the motion guard's whole-frame cover).
    */
-  encode(encoder: GPUCommandEncoder, src: GPUTexture, dst: GPUTexture, p: AnonymizeParams): void {
+  encode(encoder: GPUCommandEncoder, src: GPUTexture, dst: GPUTexture, p: AnonymizeParams, indirect?: GPUBuffer): void {
     checkTextures(src, dst);
     const plan = planAnonymize(src.width, src.height, p, this.maxFaces);
     const { width, height } = plan;
@@ -297,14 +294,21 @@ export class AnonymizePass {
     STAGE_NAMES.forEach((stage, i) => writeParams(view, i * this.#paramsStride, plan, passes[stage]));
     queue.writeBuffer(this.#params, 0, this.#paramsData);
 
+    if (indirect) {
+      const args = new Uint32Array(dispatches.length * 3);
+      dispatches.forEach(({ size }, i) => args.set([...size, 1], i * 3));
+      queue.writeBuffer(indirect, 0, args);
+    }
+
     if (plan.blockTotal) encoder.clearBuffer(this.#growable.blocks, 0, plan.blockTotal * 16);
     const pass = encoder.beginComputePass({ label: 'anonymize' });
-    for (const { stage, size } of dispatches) {
+    dispatches.forEach(({ stage, size }, i) => {
       pass.setPipeline(this.#pipelines[stage].pipeline);
       pass.setBindGroup(0, this.#sharedGroup(stage));
       pass.setBindGroup(1, this.#texturesGroup(targets, stage, plan.effect === 'strong'));
-      pass.dispatchWorkgroups(...size);
-    }
+      if (indirect) pass.dispatchWorkgroupsIndirect(indirect, i * 12);
+      else pass.dispatchWorkgroups(...size);
+    });
     pass.end();
   }
 
@@ -454,6 +458,21 @@ export class AnonymizePass {
       ] as const
     ).map(([label, w, h]) => this.#texture(label, w, h));
   }
+}
+
+/** Every stage's pipeline, compiled in the background, the whole frame's asked for first. */
+function compileStages(device: GPUDevice): Record<Stage, CompiledPipeline> {
+  const module = device.createShaderModule({ label: 'anonymize', code });
+  const constants = { WG, MAX_RADIUS, SOLID_MARGIN: SOLID_MARGIN_PX, OUTLINE_PX, FULL_BLOCK };
+  // Pipelines by entry point: blur_h serves two stages.
+  const byEntry = new Map<string, CompiledPipeline>();
+  for (const stage of [...WHOLE_FRAME_STAGES, ...STAGE_NAMES]) {
+    const { entry } = STAGES[stage];
+    if (!byEntry.has(entry)) {
+      byEntry.set(entry, new CompiledPipeline(device, `anonymize-${entry}`, module, constants, entry));
+    }
+  }
+  return mapStages((_, { entry }) => byEntry.get(entry)!);
 }
 
 function mapStages<T>(fn: (stage: Stage, spec: StageSpec, index: number) => T): Record<Stage, T> {

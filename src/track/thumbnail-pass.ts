@@ -3,12 +3,18 @@ import { THUMB_H, THUMB_W } from './thumbnail';
 import { CompiledPipeline } from '../gpu/compute-pipeline';
 import { StagingPool } from '../gpu/readback';
 
-/** Readbacks in flight at most; a frame that finds none free gets no thumbnail (its users take an older one). */
+/** Readbacks in flight at most; a frame that finds none free is not read back (its users take an older one). */
 const STAGING = 3;
 
 export interface ThumbnailSize {
   width: number;
   height: number;
+}
+
+/** One frame's thumbnail as encoded: its cells on the GPU (width x height f32), and their readback if one was free. */
+export interface EncodedThumbnail extends ThumbnailSize {
+  cells: GPUBuffer;
+  read: (() => Promise<Float32Array>) | null;
 }
 
 /** What one thumbnail size needs; rebuilt when the size changes (the frame's aspect changed). */
@@ -60,18 +66,17 @@ export class ThumbnailPass {
   }
 
   /**
-   * Encodes the thumbnail of `frame` (TEXTURE_BINDING) into `encoder`. Returns the read to start once the encoder is
-   * submitted, or null while the size's pipeline is still compiling or every staging buffer is still being read.
+   * Encodes the thumbnail of `frame` (TEXTURE_BINDING) into `encoder`: null while the size's pipeline is still
+   * compiling. Its cells stay in `cells` until the next frame's (the motion guard's GPU pass reads them there), and
+   * `read` starts their readback once the encoder is submitted; null when every staging buffer is still being read.
    */
   encode(
     encoder: GPUCommandEncoder,
     frame: GPUTexture,
     size: ThumbnailSize = { width: THUMB_W, height: THUMB_H },
-  ): (() => Promise<Float32Array>) | null {
+  ): EncodedThumbnail | null {
     const s = this.#forSize(size);
     if (!s.pipeline.compiled) return null;
-    const staging = s.staging.take();
-    if (!staging) return null;
     let group = s.groups.get(frame);
     if (!group) {
       group = this.#device.createBindGroup({
@@ -89,8 +94,13 @@ export class ThumbnailPass {
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(Math.ceil(s.size.width / 8), Math.ceil(s.size.height / 8));
     pass.end();
-    encoder.copyBufferToBuffer(s.cells, 0, staging, 0, s.staging.size);
-    return () => s.staging.read(staging, (bytes) => new Float32Array(bytes.slice(0)));
+    const staging = s.staging.take();
+    if (staging) encoder.copyBufferToBuffer(s.cells, 0, staging, 0, s.staging.size);
+    return {
+      cells: s.cells,
+      ...s.size,
+      read: staging ? () => s.staging.read(staging, (bytes) => new Float32Array(bytes.slice(0))) : null,
+    };
   }
 
   destroy(): void {

@@ -188,7 +188,7 @@ class WebGpuHost implements PipelineHost {
     const pending: { read: (() => Promise<Float32Array>) | null } = { read: null };
     await this.#picture.ready(lumaSize(this.#source));
     await this.#clock.queued('picture', (encoder) => {
-      pending.read = this.#picture.encode(encoder, this.#frame, lumaSize(this.#source));
+      pending.read = this.#picture.encode(encoder, this.#frame, lumaSize(this.#source))?.read ?? null;
     });
     return (await pending.read?.()) ?? null;
   }

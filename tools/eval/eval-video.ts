@@ -50,10 +50,15 @@ export interface VideoEvalOptions {
    */
   motionGuard: number;
   /**
-   * The guard and the tracker see frame i - lag when frame i is drawn (live mode on WebGPU: 1, its readback lands a
-   * frame late; on WebGL2: 0, its picture is read before the frame's masks are planned).
+   * The guard judges frame i by frame i - lag's thumbnail: 0 in live mode (on WebGPU the guard runs on the GPU, on
+   * the frame it covers; on WebGL2 the picture is read before the frame's masks are planned).
    */
   motionGuardLag: number;
+  /**
+   * The tracker sees frame i - lag's picture when frame i is drawn (live mode on WebGPU: 1, its readback lands a
+   * frame late; on WebGL2: 0).
+   */
+  pictureLag: number;
   /** The tracker looks for faces in each frame's small luma image (Tracker.see), as live mode does. */
   pictures: boolean;
   /**
@@ -80,7 +85,8 @@ export const DEFAULT_VIDEO_EVAL: Readonly<VideoEvalOptions> = {
   maskScale: DEFAULT_SETTINGS.maskScale,
   budgetMs: DEFAULT_SETTINGS.budgetMs,
   motionGuard: DEFAULT_SETTINGS.motionGuard,
-  motionGuardLag: 1,
+  motionGuardLag: 0,
+  pictureLag: 1,
   pictures: true,
   cacheDir: '.cache/eval-video',
 };
@@ -163,7 +169,7 @@ export async function runVideoEval(clipPath: string, truthPath: string, o: Video
         }
       : undefined,
     picture: o.pictures ? (i) => lumas![i] : undefined,
-    pictureLag: o.motionGuardLag,
+    pictureLag: o.pictureLag,
     recentMs: Math.max(o.tracker.holdMs ?? DEFAULT_TRACKER_OPTIONS.holdMs, holdAtLeastMs ?? 0),
     onFrame: o.onFrame,
   });
@@ -294,6 +300,7 @@ export function describeRun(o: VideoEvalOptions): Record<string, unknown> {
     runtime: 'Node, onnxruntime-web wasm (1 thread), Dawn',
     motion_guard: o.motionGuard,
     motion_guard_lag: o.motionGuardLag,
+    picture_lag: o.pictureLag,
     pictures: o.pictures,
     ...(o.idealVerifier === undefined ? {} : { ideal_verifier: o.idealVerifier }),
     ...(o.offline ? { path: 'offline (every frame detected, trackOffline with lookahead)' } : {}),
