@@ -156,11 +156,8 @@ export async function recordStatuses(page: Page): Promise<() => Promise<StatusSa
 
 declare global {
   interface Window {
-    /**
-     * The camera of playCanvasCamera: redraw after resizing it; `shift` moves the picture right (a pan), in px.
-     * `stop()` ends its frames; `frame()` then sends one (a frame the page sees only when sent).
-     */
-    fakeCamera?: { canvas: HTMLCanvasElement; shift: number; draw(): void; frame(): void; stop(): void };
+    /** The camera of playCanvasCamera: redraw after resizing it; `shift` moves the picture right (a pan), in px. */
+    fakeCamera?: { canvas: HTMLCanvasElement; shift: number; draw(): void };
   }
 }
 
@@ -178,9 +175,6 @@ export async function playCanvasCamera(page: Page, width: number, height: number
       await img.decode();
       const canvas = Object.assign(document.createElement('canvas'), { width: w, height: h });
       const ctx = canvas.getContext('2d')!;
-      // Frames only when requested: after stop() the page sees exactly the frames frame() sends.
-      const stream = canvas.captureStream(0);
-      const track = stream.getVideoTracks()[0] as CanvasCaptureMediaStreamTrack;
       const camera = {
         canvas,
         shift: 0,
@@ -189,17 +183,12 @@ export async function playCanvasCamera(page: Page, width: number, height: number
           ctx.fillRect(0, 0, canvas.width, canvas.height);
           ctx.drawImage(img, 0, 0, 512, 384, camera.shift, 0, canvas.width, (canvas.width * 384) / 512);
         },
-        frame: () => {
-          camera.draw();
-          track.requestFrame();
-        },
-        stop: () => clearInterval(running),
       };
       window.fakeCamera = camera;
-      camera.frame();
-      const running = setInterval(() => camera.frame(), 66);
+      camera.draw();
+      setInterval(() => camera.draw(), 66);
       const video = app.shadowRoot!.querySelector('video')!;
-      video.srcObject = stream;
+      video.srcObject = canvas.captureStream(15);
       await video.play();
     },
     [width, height],
