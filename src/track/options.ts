@@ -58,9 +58,10 @@ export interface TrackerOptions {
    * How long a track is held, instead of holdMs, until the detector finds it again where it was expected
    * (Track.confirmed): a one-off box (a hand, a microphone, a pattern the detector scored once) is covered from its
    * first frame and let go soon after, instead of a second of blur. A face the detector keeps finding is confirmed
-   * by its next detection. Motion clips (`npm run eval:video`): the same leaks with masks 5.17 times the faces instead of
-   * 5.25 (BlazeFace: one more single-frame leak, 4 of 3987); offline 2.75 instead of 2.89, and the stage clip 27 % of
-   * the picture blurred instead of 28 %.
+   * by its next detection. Motion clips (`npm run eval:video`, 2026-12-08) against a second's hold: the same leaks
+   * (none) at 5.53 times the faces instead of 5.55, and on the clips made from other WIDER photos 104 face-frames
+   * instead of 103 at 5.90 instead of 5.94; offline, against 500 ms, the same leaks at 2.88 instead of 2.97 and 3.31
+   * instead of 3.44.
    */
   unconfirmedHoldMs: number;
   /**
