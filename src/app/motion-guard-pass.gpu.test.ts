@@ -134,7 +134,7 @@ describe('MotionGuardPass', () => {
     const cut = await draw(after, 66);
     expect(compare(cut, await runGpu(device, anonymize, after, { ...faces, fullFrame: true })).max).toBe(0);
     expect(compare(cut, await runGpu(device, anonymize, after, faces)).differing).toBeGreaterThan(0);
-    [output].forEach((t) => t.destroy());
+    output.destroy();
     [anonymize, cover, thumbnails, guard].forEach((p) => p.destroy());
   });
 });

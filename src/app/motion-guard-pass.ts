@@ -1,3 +1,4 @@
+import spanCode from '../track/cell-span.wgsl?raw';
 import code from './motion-guard.wgsl?raw';
 import { IN_PROGRESS } from './motion-guard';
 import { CompiledPipeline } from '../gpu/compute-pipeline';
@@ -46,7 +47,7 @@ export class MotionGuardPass {
   /** `argsBytes`: the indirect arguments the cover needs (INDIRECT_ARGS_BYTES). */
   constructor(device: GPUDevice, argsBytes: number) {
     this.#device = device;
-    this.#pipeline = new CompiledPipeline(device, 'motion-guard', code, { TW: THUMB_W, TH: THUMB_H });
+    this.#pipeline = new CompiledPipeline(device, 'motion-guard', spanCode + code, { TW: THUMB_W, TH: THUMB_H });
     this.ready = this.#pipeline.ready;
     this.#uniform = device.createBuffer({
       label: 'motion-guard-params',
@@ -76,15 +77,16 @@ export class MotionGuardPass {
     if (!this.#pipeline.compiled) return false;
     const { nowMs, resultCaptureMs: result, threshold } = motion;
     const previous = this.#frames.at(-1);
-    // Frames of an old source need no forgetting: a result of the new one came from a frame drawn after them.
+    // Frames of an old source need no forgetting: a result of the new one came from a frame drawn after them. No
+    // frame as old as the result's kept: nothing to judge by (as the CPU's guard, which then never trips).
     let then: { ms: number; slot: number } | undefined;
     if (result !== null) for (const f of this.#frames) if (f.ms <= result) then = f;
     const slot = this.#next;
     this.#next = (slot + 1) % RING_SLOTS;
-    this.#frames = this.#frames.filter((f) => f.slot !== slot);
+    // Slots are taken in turn: the one taken now is the oldest frame's once the ring is full.
+    if (this.#frames.length === RING_SLOTS) this.#frames.shift();
     this.#frames.push({ ms: nowMs, slot });
 
-    // No frame as old as the result's kept: nothing to judge by (as the CPU's guard, which then never trips).
     const params = new DataView(new ArrayBuffer(UNIFORM_BYTES));
     [picture.width, picture.height, slot].forEach((v, i) => params.setUint32(4 * i, v, true));
     params.setUint32(12, then && result !== null && nowMs > result ? then.slot : NONE, true);

@@ -35,11 +35,6 @@ struct Guard {
 var<workgroup> sums: array<vec2f, LANES>;
 var<workgroup> tripped: bool;
 
-fn span(i: u32, n: u32, size: u32) -> vec2u {
-  let lo = i * size / n;
-  return vec2u(lo, max((i + 1u) * size / n, lo + 1u));
-}
-
 fn cell(c: u32) -> f32 {
   let xs = span(c % TW, TW, g.picture_w);
   let ys = span(c / TW, TH, g.picture_h);

@@ -1,3 +1,4 @@
+import spanCode from './cell-span.wgsl?raw';
 import code from './thumbnail.wgsl?raw';
 import { THUMB_H, THUMB_W } from './thumbnail';
 import { CompiledPipeline } from '../gpu/compute-pipeline';
@@ -48,7 +49,7 @@ export class ThumbnailPass {
     this.#sized = {
       key,
       size: { ...size },
-      pipeline: new CompiledPipeline(device, 'thumbnail', code, { TW: size.width, TH: size.height }),
+      pipeline: new CompiledPipeline(device, 'thumbnail', spanCode + code, { TW: size.width, TH: size.height }),
       cells: device.createBuffer({
         label: 'thumbnail',
         size: bytes,

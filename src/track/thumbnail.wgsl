@@ -1,19 +1,15 @@
 // Frame -> a TW x TH luma thumbnail: the mean luma (0..255, BT.601 weights on the stored sRGB values) of each cell,
 // cell (cx, cy) covering pixels [cx * W / TW, (cx + 1) * W / TW) x [cy * H / TH, (cy + 1) * H / TH) (integer
-// division; at least one pixel). At 32x18 the motion guard compares thumbnails to notice a whip pan or a cut before
-// any detection can; at 320 px (lumaSize()) the tracker looks for faces in it between detections.
-// CPU twin: thumbnailRef() in src/app/motion-guard.ts.
+// division; at least one pixel: span() of cell-span.wgsl, which the pass puts in front). At 32x18 the motion guard
+// compares thumbnails to notice a whip pan or a cut before any detection can; at 320 px (lumaSize()) the tracker
+// looks for faces in it between detections.
+// CPU twin: thumbnailRef() in thumbnail.ts.
 
 override TW: u32 = 32;
 override TH: u32 = 18;
 
 @group(0) @binding(0) var frame: texture_2d<f32>;
 @group(0) @binding(1) var<storage, read_write> cells: array<f32>;
-
-fn span(i: u32, n: u32, size: u32) -> vec2u {
-  let lo = i * size / n;
-  return vec2u(lo, max((i + 1u) * size / n, lo + 1u));
-}
 
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) id: vec3u) {
